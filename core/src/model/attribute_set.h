@@ -1,0 +1,44 @@
+// AttributeSet: the attributes of one object as a flat vector of (id, values) sorted by id.
+//
+// No map per object: lookups are a binary search over a few dozen entries, iteration is
+// cache-friendly, and two sets compare (and diff) in one merge pass. An attribute with no
+// values is never stored.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "idsync/value_types.h"
+#include "model/attribute_table.h"
+
+namespace idsync {
+
+struct AttrValues {
+  AttrId id;
+  ValueList values;
+  bool operator==(const AttrValues&) const = default;
+};
+
+class AttributeSet {
+ public:
+  const ValueList* get(AttrId id) const;
+  bool has(AttrId id) const { return get(id) != nullptr; }
+  // Replaces the values; an empty list removes the attribute.
+  void set(AttrId id, ValueList values);
+  void erase(AttrId id) { set(id, {}); }
+  // Adds `value` unless present (exact byte comparison); removes it if present.
+  void add_value(AttrId id, std::string value);
+  void remove_value(AttrId id, const std::string& value);
+
+  const std::vector<AttrValues>& items() const { return items_; }
+  bool empty() const { return items_.empty(); }
+  size_t size() const { return items_.size(); }
+  void clear() { items_.clear(); }
+  bool operator==(const AttributeSet&) const = default;
+
+ private:
+  std::vector<AttrValues> items_;
+};
+
+}  // namespace idsync

@@ -1,0 +1,88 @@
+// Connector space and metaverse objects, as the engine holds them in memory and the store
+// persists them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "idsync/entry.h"
+#include "model/attribute_set.h"
+
+namespace idsync {
+
+using CsId = uint64_t;      // unique within a server, never reused
+using MvId = uint64_t;      // unique within a server, never reused; 0 = none
+using ConnectorId = uint32_t;
+
+// What the last import found and sync has not yet applied (REFERENCE.md "Objects and states").
+enum class PendingImportKind : uint8_t { kNone, kAdd, kUpdate, kDelete, kDeleteAdd };
+enum class PendingExportKind : uint8_t { kNone, kAdd, kUpdate, kDelete };
+enum class ConnectorState : uint8_t {
+  kNormal,                 // joined by rules, or a disconnector that no rule joins
+  kExplicitConnector,      // kept joined by an administrator
+  kExplicitDisconnector,   // kept apart by an administrator or deprovisioning
+  kFiltered,               // removed by a connector filter
+};
+
+const char* pending_import_kind_name(PendingImportKind kind);
+const char* pending_export_kind_name(PendingExportKind kind);
+const char* connector_state_name(ConnectorState state);
+
+struct AttrChange {
+  AttrId id;
+  ValueOp op;       // kAdd / kDelete of single values, or kReplace of the whole attribute
+  ValueList values;
+  bool operator==(const AttrChange&) const = default;
+};
+
+struct PendingExport {
+  PendingExportKind kind = PendingExportKind::kNone;
+  std::string new_dn;               // a rename when non-empty and different from the DN
+  std::vector<AttrChange> changes;  // sorted by attribute id
+  bool empty() const { return kind == PendingExportKind::kNone; }
+  bool operator==(const PendingExport&) const = default;
+};
+
+struct CsObject {
+  CsId id = 0;
+  ConnectorId connector = 0;
+  std::string anchor;       // raw bytes; empty until the directory has assigned one
+  std::string dn;
+  std::string object_type;
+  AttributeSet hologram;    // the object as last imported and synchronized
+
+  PendingImportKind pending_import = PendingImportKind::kNone;
+  AttributeSet import_state;  // the full new state for kAdd / kUpdate / kDeleteAdd
+  std::string import_dn;      // new DN for a rename seen on import
+
+  PendingExport pending_export;
+  AttributeSet unconfirmed;   // exported values not yet seen again by an import
+
+  ConnectorState state = ConnectorState::kNormal;
+  bool placeholder = false;   // stands in for a referenced object not yet imported
+  bool provisioned = false;   // created by an outbound Provision rule
+  bool export_error = false;
+  bool unresolved_refs = false;  // a reference value waits for its target to be synced
+  MvId mv = 0;                // 0 = disconnector
+  std::string error;          // last import / sync / export error, shown to the admin
+
+  bool operator==(const CsObject&) const = default;
+};
+
+struct MvObject {
+  MvId id = 0;
+  std::string object_type;
+  AttributeSet attributes;
+  bool operator==(const MvObject&) const = default;
+};
+
+// Compact binary encoding of the non-indexed parts of a CsObject / MvObject for the store
+// (varint lengths, attribute ids, raw values). Decoding validates every length and fails
+// with kStoreError on damaged data instead of reading past the buffer.
+std::string encode_cs_body(const CsObject& object);
+Status decode_cs_body(std::string_view blob, CsObject& object);
+std::string encode_attribute_set(const AttributeSet& set);
+Status decode_attribute_set(std::string_view blob, AttributeSet& set);
+
+}  // namespace idsync

@@ -1,0 +1,23 @@
+// JSON views of connector space and metaverse objects for people and scripts: attribute
+// names instead of ids, binary values in base64, pending changes spelled out.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "idsync/status.h"
+#include "sync/sync_state.h"
+
+namespace idsync {
+
+std::string base64_encode(std::string_view bytes);
+std::optional<std::string> base64_decode(std::string_view text);
+
+Result<std::optional<std::string>> find_cs_object_json(SyncState& state, const std::string& connector,
+                                                       const std::string& key);
+Result<std::optional<std::string>> find_mv_object_json(SyncState& state, uint64_t id);
+Result<std::string> list_cs_json(SyncState& state, const std::string& connector, bool pending_export_only,
+                                 int64_t limit);
+Result<std::string> list_mv_json(SyncState& state, const std::string& object_type, int64_t limit);
+
+}  // namespace idsync

@@ -1,0 +1,412 @@
+#include "idsync/server.h"
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "ops/object_views.h"
+#include "store/store.h"
+#include "sync/steps.h"
+#include "sync/sync_state.h"
+
+namespace idsync {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+constexpr uint64_t kDefaultDeletionThreshold = 500;
+
+}  // namespace
+
+struct Server::Impl {
+  std::unique_ptr<Store> store;
+  const ConnectorRegistry* registry = nullptr;
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() = default;
+
+const std::string& Server::store_path() const { return impl_->store->path(); }
+
+Result<std::unique_ptr<Server>> Server::open(const std::string& path, StoreOpenMode mode,
+                                             const ConnectorRegistry& registry) {
+  auto store = Store::open(path, mode == StoreOpenMode::kMustExist ? OpenMode::kMustExist : OpenMode::kCreateIfMissing);
+  if (!store.ok()) return store.status();
+  auto impl = std::make_unique<Impl>();
+  impl->store = std::move(store).value();
+  impl->registry = &registry;
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Status Server::import_configuration(const Configuration& config) {
+  Store& store = *impl_->store;
+  IDSYNC_RETURN_IF_ERROR(store.acquire_run_lock("configuration import"));
+  struct Unlock {
+    Store& s;
+    ~Unlock() { s.release_run_lock(); }
+  } unlock{store};
+  for (const ConnectorDefinition& c : config.connectors)
+    if (!impl_->registry->has(c.type))
+      return Status::Error(ErrorCode::kInvalidArgument,
+                           "connector '" + c.name + "' has unknown type '" + c.type + "'");
+  auto existing = store.load_connectors();
+  if (!existing.ok()) return existing.status();
+  IDSYNC_RETURN_IF_ERROR(store.begin());
+  Status s = [&]() -> Status {
+    ConnectorId next = 1;
+    for (const ConnectorRow& row : *existing) next = std::max(next, row.id + 1);
+    for (const ConnectorRow& row : *existing) {
+      if (config.find_connector(row.name) == nullptr) IDSYNC_RETURN_IF_ERROR(store.delete_connector(row.id));
+    }
+    for (const ConnectorDefinition& c : config.connectors) {
+      ConnectorRow row;
+      row.id = next;
+      for (const ConnectorRow& old : *existing)
+        if (iequals(old.name, c.name)) row.id = old.id;
+      if (row.id == next) ++next;
+      row.name = c.name;
+      ConnectorDefinition def = c;
+      if (def.run_profiles.empty()) def.run_profiles = standard_run_profiles();
+      row.json = write_connector_json(def);
+      IDSYNC_RETURN_IF_ERROR(store.put_connector(row));
+    }
+    std::vector<RuleRow> rules;
+    for (const SyncRule& r : config.rules) {
+      SyncRule rule = r;
+      if (rule.id.empty()) rule.id = "{rule-" + std::to_string(rules.size() + 1) + "}";
+      rules.push_back(RuleRow{rule.id, write_rule_json(rule)});
+    }
+    IDSYNC_RETURN_IF_ERROR(store.replace_rules(rules));
+    Configuration meta;
+    meta.metaverse = config.metaverse;
+    meta.global_parameters = config.global_parameters;
+    IDSYNC_RETURN_IF_ERROR(store.put_setting("metaverse", write_configuration(meta)));
+    // Compile everything inside the transaction: a bad rule refuses the whole import.
+    auto state = SyncState::load(store);
+    if (!state.ok()) return state.status();
+    return (*state)->save(store);
+  }();
+  if (!s.ok()) {
+    store.rollback();
+    return s;
+  }
+  return store.commit();
+}
+
+Result<Configuration> Server::configuration() {
+  auto state = SyncState::load(*impl_->store);
+  if (!state.ok()) return state.status();
+  Configuration c = (*state)->configuration();
+  return c;
+}
+
+namespace {
+
+class RunContext {
+ public:
+  RunContext(Store& store, const ConnectorRegistry& registry) : store_(store), registry_(registry) {}
+
+  Status load() {
+    auto state = SyncState::load(store_);
+    if (!state.ok()) return state.status();
+    state_ = std::move(state).value();
+    return Status::Ok();
+  }
+
+  SyncState& state() { return *state_; }
+
+  // Runs one step; commits on success; on failure reloads the last committed state.
+  StepResult run_step(ConnectorSpace& space, StepType type, int number, uint64_t threshold,
+                      const ProgressCallback& progress) {
+    StepResult step;
+    step.step_number = number;
+    step.step_type = step_type_name(type);
+    auto start = std::chrono::steady_clock::now();
+    Status s = execute(space, type, threshold, step, progress);
+    if (s.ok()) {
+      if (step.result == "success" && step.error_count > 0)
+        step.result = type == StepType::kExport ? "completed-export-errors"
+                      : (type == StepType::kFullImport || type == StepType::kDeltaImport) ? "completed-import-errors"
+                                                                                             : "completed-sync-errors";
+      if (step.error_count > kMaxRecordedErrors) step.result = "stopped-error-limit";
+      std::map<std::string, std::string> settings;
+      if (type == StepType::kFullImport || type == StepType::kDeltaImport) settings["watermark." + space.def.name] = watermark_;
+      Status saved = state_->save(store_, settings);
+      if (!saved.ok()) {
+        step.result = "stopped-database-error";
+        record_error(step, "", "store-error", saved.message());
+        (void)load();
+      }
+    } else {
+      if (step.result == "success") step.result = s.code() == ErrorCode::kConnectorError || s.code() == ErrorCode::kIoError
+                                                      ? "stopped-connectivity"
+                                                  : s.code() == ErrorCode::kParseError ? "stopped-import-error"
+                                                                                        : "stopped-server";
+      record_error(step, "", step.result, s.message());
+      Status reloaded = load();  // drop what the failed step staged in memory
+      if (!reloaded.ok()) record_error(step, "", "store-error", reloaded.message());
+    }
+    step.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return step;
+  }
+
+ private:
+  Status execute(ConnectorSpace& space, StepType type, uint64_t threshold, StepResult& step,
+                 const ProgressCallback& progress) {
+    switch (type) {
+      case StepType::kFullSync: return run_sync(*state_, space, false, step, progress);
+      case StepType::kDeltaSync: return run_sync(*state_, space, true, step, progress);
+      default: break;
+    }
+    ConnectorConfig config{space.def.name, space.def.type, space.def.options, space.def.schema};
+    auto connector = registry_.create(config);
+    if (!connector.ok()) return connector.status();
+    if (type == StepType::kExport) return run_export(*state_, space, **connector, threshold, step, progress);
+    auto wm = store_.get_setting("watermark." + space.def.name);
+    if (!wm.ok()) return wm.status();
+    watermark_ = wm->value_or("");
+    if (type == StepType::kFullImport) watermark_.clear();
+    return run_import(*state_, space, **connector, type == StepType::kDeltaImport, watermark_, step, progress);
+  }
+
+  Store& store_;
+  const ConnectorRegistry& registry_;
+  std::unique_ptr<SyncState> state_;
+  std::string watermark_;
+};
+
+std::string overall_result(const std::vector<StepResult>& steps) {
+  for (const StepResult& s : steps)
+    if (s.result != "success") return s.result;
+  return "success";
+}
+
+}  // namespace
+
+Result<uint64_t> Server::deletion_threshold() {
+  auto v = impl_->store->get_setting("deletion_threshold");
+  if (!v.ok()) return v.status();
+  return v->has_value() ? std::stoull(**v) : kDefaultDeletionThreshold;
+}
+
+Status Server::set_deletion_threshold(uint64_t count) {
+  Store& store = *impl_->store;
+  IDSYNC_RETURN_IF_ERROR(store.begin());
+  Status s = store.put_setting("deletion_threshold", std::to_string(count));
+  if (!s.ok()) {
+    store.rollback();
+    return s;
+  }
+  return store.commit();
+}
+
+namespace {
+
+Result<RunResult> run_one(Store& store, RunContext& context, const std::string& connector_name,
+                          const std::string& profile_name, uint64_t threshold, const ProgressCallback& progress) {
+  ConnectorSpace* space = context.state().space(connector_name);
+  if (space == nullptr)
+    return Status::Error(ErrorCode::kNotFound, "no connector named '" + connector_name +
+                                                   "'; `idsync connector list` shows the configured ones");
+  const RunProfile* profile = nullptr;
+  for (const RunProfile& p : space->def.run_profiles)
+    if (iequals(p.name, profile_name)) profile = &p;
+  if (profile == nullptr) {
+    std::string known;
+    for (const RunProfile& p : space->def.run_profiles) known += (known.empty() ? "" : ", ") + p.name;
+    return Status::Error(ErrorCode::kNotFound, "connector '" + space->def.name + "' has no run profile '" +
+                                                   profile_name + "' (it has: " + known + ")");
+  }
+  RunResult run;
+  run.connector = space->def.name;
+  run.run_profile = profile->name;
+  run.start_ms = now_ms();
+  int number = 1;
+  std::vector<StepType> steps = profile->steps;
+  std::string name = space->def.name;
+  for (StepType t : steps) {
+    ConnectorSpace* current = context.state().space(name);  // reloads may replace spaces
+    run.steps.push_back(context.run_step(*current, t, number++, threshold, progress));
+    if (run.steps.back().result.rfind("stopped-", 0) == 0) break;
+  }
+  run.result = overall_result(run.steps);
+  run.end_ms = now_ms();
+  RunRow row;
+  row.connector = run.connector;
+  row.run_profile = run.run_profile;
+  row.result = run.result;
+  row.start_time = run.start_ms;
+  row.end_time = run.end_ms;
+  row.json = run_result_to_json(run);
+  IDSYNC_RETURN_IF_ERROR(store.begin());
+  auto appended = store.append_run(row);
+  if (!appended.ok()) {
+    store.rollback();
+    return appended.status();
+  }
+  IDSYNC_RETURN_IF_ERROR(store.commit());
+  run.run_id = row.run_id;
+  run.run_number = row.run_number;
+  return run;
+}
+
+}  // namespace
+
+Result<RunResult> Server::run_profile(const std::string& connector, const std::string& profile,
+                                      const ProgressCallback& progress) {
+  Store& store = *impl_->store;
+  IDSYNC_RETURN_IF_ERROR(store.acquire_run_lock("run profile '" + profile + "' on connector '" + connector + "'"));
+  struct Unlock {
+    Store& s;
+    ~Unlock() { s.release_run_lock(); }
+  } unlock{store};
+  auto threshold = deletion_threshold();
+  if (!threshold.ok()) return threshold.status();
+  RunContext context(store, *impl_->registry);
+  IDSYNC_RETURN_IF_ERROR(context.load());
+  return run_one(store, context, connector, profile, *threshold, progress);
+}
+
+Result<CycleResult> Server::run_cycle(CyclePolicy policy, const ProgressCallback& progress) {
+  Store& store = *impl_->store;
+  std::string policy_name = policy == CyclePolicy::kInitial ? "Initial" : "Delta";
+  IDSYNC_RETURN_IF_ERROR(store.acquire_run_lock(policy_name + " sync cycle"));
+  struct Unlock {
+    Store& s;
+    ~Unlock() { s.release_run_lock(); }
+  } unlock{store};
+  auto threshold = deletion_threshold();
+  if (!threshold.ok()) return threshold.status();
+  RunContext context(store, *impl_->registry);
+  IDSYNC_RETURN_IF_ERROR(context.load());
+
+  std::vector<std::string> on_prem, cloud;
+  for (ConnectorSpace* s : context.state().spaces())
+    (s->def.role == ConnectorRole::kCloud ? cloud : on_prem).push_back(s->def.name);
+  const char* import = policy == CyclePolicy::kInitial ? "Full Import" : "Delta Import";
+  const char* sync = policy == CyclePolicy::kInitial ? "Full Synchronization" : "Delta Synchronization";
+  // The documented order: imports from on-premises, import from the cloud, syncs from
+  // on-premises, sync from the cloud, export to the cloud, export to on-premises, then a
+  // delta import of every exported-to connector to confirm the exports.
+  std::vector<std::pair<std::string, std::string>> plan;
+  for (const auto& c : on_prem) plan.emplace_back(c, import);
+  for (const auto& c : cloud) plan.emplace_back(c, import);
+  for (const auto& c : on_prem) plan.emplace_back(c, sync);
+  for (const auto& c : cloud) plan.emplace_back(c, sync);
+  for (const auto& c : cloud) plan.emplace_back(c, "Export");
+  for (const auto& c : on_prem) plan.emplace_back(c, "Export");
+
+  CycleResult cycle;
+  cycle.policy = policy_name;
+  std::set<std::string> exported;
+  for (const auto& [connector, profile] : plan) {
+    auto run = run_one(store, context, connector, profile, *threshold, progress);
+    if (!run.ok()) return run.status();
+    if (profile == std::string("Export") && run->steps.size() == 1) {
+      const auto& counters = run->steps[0].counters;
+      for (const char* k : {"export-add", "export-update", "export-rename", "export-delete"})
+        if (counters.count(k)) exported.insert(connector);
+    }
+    if (run->result.rfind("stopped-", 0) == 0) cycle.result = "Failed";
+    cycle.runs.push_back(std::move(run).value());
+  }
+  for (const auto& [connector, profile] : plan) {
+    if (profile != std::string("Export") || !exported.count(connector)) continue;
+    auto run = run_one(store, context, connector, "Delta Import", *threshold, progress);
+    if (!run.ok()) return run.status();
+    if (run->result.rfind("stopped-", 0) == 0) cycle.result = "Failed";
+    cycle.runs.push_back(std::move(run).value());
+  }
+  return cycle;
+}
+
+Result<std::vector<RunResult>> Server::run_history(const RunHistoryQuery& query) {
+  auto rows = impl_->store->query_runs(RunQuery{query.connector, query.result, query.run_id, query.limit});
+  if (!rows.ok()) return rows.status();
+  std::vector<RunResult> out;
+  for (const RunRow& row : *rows) {
+    auto run = run_result_from_json(row.json);
+    if (!run.ok()) return run.status();
+    run->run_id = row.run_id;
+    run->run_number = row.run_number;
+    out.push_back(std::move(run).value());
+  }
+  return out;
+}
+
+Result<std::optional<std::string>> Server::cs_object_json(const std::string& connector, const std::string& key) {
+  auto state = SyncState::load(*impl_->store);
+  if (!state.ok()) return state.status();
+  return find_cs_object_json(**state, connector, key);
+}
+
+Result<std::optional<std::string>> Server::mv_object_json(uint64_t id) {
+  auto state = SyncState::load(*impl_->store);
+  if (!state.ok()) return state.status();
+  return find_mv_object_json(**state, id);
+}
+
+Result<std::string> Server::cs_list_json(const std::string& connector, bool pending_export_only, int64_t limit) {
+  auto state = SyncState::load(*impl_->store);
+  if (!state.ok()) return state.status();
+  return list_cs_json(**state, connector, pending_export_only, limit);
+}
+
+Result<std::string> Server::mv_list_json(const std::string& object_type, int64_t limit) {
+  auto state = SyncState::load(*impl_->store);
+  if (!state.ok()) return state.status();
+  return list_mv_json(**state, object_type, limit);
+}
+
+std::string run_result_to_json(const RunResult& run) {
+  ordered_json j = {{"runId", run.run_id},         {"runNumber", run.run_number}, {"connector", run.connector},
+                    {"runProfile", run.run_profile}, {"result", run.result},        {"startMs", run.start_ms},
+                    {"endMs", run.end_ms}};
+  j["steps"] = ordered_json::array();
+  for (const StepResult& s : run.steps) {
+    ordered_json step = {{"stepNumber", s.step_number}, {"stepType", s.step_type}, {"result", s.result},
+                         {"seconds", s.seconds},        {"errorCount", s.error_count}};
+    step["counters"] = s.counters;
+    step["errors"] = ordered_json::array();
+    for (const ObjectError& e : s.errors)
+      step["errors"].push_back({{"dn", e.dn}, {"errorType", e.error_type}, {"message", e.message}});
+    j["steps"].push_back(step);
+  }
+  return j.dump();
+}
+
+Result<RunResult> run_result_from_json(const std::string& text) {
+  try {
+    auto j = ordered_json::parse(text);
+    RunResult r;
+    r.run_id = j.value("runId", int64_t{0});
+    r.run_number = j.value("runNumber", int64_t{0});
+    r.connector = j.value("connector", "");
+    r.run_profile = j.value("runProfile", "");
+    r.result = j.value("result", "");
+    r.start_ms = j.value("startMs", int64_t{0});
+    r.end_ms = j.value("endMs", int64_t{0});
+    for (const auto& s : j["steps"]) {
+      StepResult step;
+      step.step_number = s.value("stepNumber", 0);
+      step.step_type = s.value("stepType", "");
+      step.result = s.value("result", "");
+      step.seconds = s.value("seconds", 0.0);
+      step.error_count = s.value("errorCount", uint64_t{0});
+      step.counters = s["counters"].get<std::map<std::string, uint64_t>>();
+      for (const auto& e : s["errors"])
+        step.errors.push_back(ObjectError{e.value("dn", ""), e.value("errorType", ""), e.value("message", "")});
+      r.steps.push_back(std::move(step));
+    }
+    return r;
+  } catch (const std::exception& e) {
+    return Status::Error(ErrorCode::kStoreError, std::string("damaged run history record: ") + e.what());
+  }
+}
+
+}  // namespace idsync

@@ -1,0 +1,127 @@
+// The server store: one SQLite file that holds everything a server knows.
+//
+// Contract:
+// - open() creates the file (mode 0600) when asked to, applies migrations up to
+//   kSchemaVersion, and refuses a newer or foreign file with kStoreError saying what to do.
+// - WAL mode, synchronous=NORMAL. Writes happen inside begin()/commit() transactions from
+//   one thread; readers in other processes keep working while a run writes.
+// - acquire_run_lock() takes the server's single-run lock (an flock on "<path>.lock" holding
+//   the holder's pid and description); a second holder gets kBusy at once, naming what runs.
+// - Objects are stored as compact blobs (model/objects.h) with indexed anchor / DN / MV-link
+//   columns; configuration items (connectors, rules, settings) as JSON text owned by ops/.
+// - Every method returns a Status naming what failed; after an error inside a transaction the
+//   caller rolls back and the last committed state is intact.
+// Thread safety: one Store per thread; not shared.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "idsync/status.h"
+#include "model/attribute_table.h"
+#include "model/objects.h"
+
+namespace idsync {
+
+inline constexpr int kSchemaVersion = 1;
+
+enum class OpenMode { kCreateIfMissing, kMustExist, kReadOnly };
+
+struct ConnectorRow {
+  ConnectorId id = 0;
+  std::string name;
+  std::string json;  // the connector definition, serialized by ops/
+};
+
+struct RuleRow {
+  std::string id;    // the rule's GUID
+  std::string json;
+};
+
+struct RunRow {
+  int64_t run_id = 0;          // assigned by append_run when 0
+  std::string connector;
+  std::string run_profile;
+  int64_t run_number = 0;      // per connector, assigned by append_run when 0
+  std::string result;          // "success", "completed-sync-errors", "stopped-..."
+  int64_t start_time = 0;      // unix milliseconds, UTC
+  int64_t end_time = 0;
+  std::string json;            // the full run record with steps, counters and object errors
+};
+
+struct RunQuery {
+  std::string connector;       // empty = all
+  std::string result;          // empty = all
+  int64_t run_id = 0;          // 0 = all
+  int64_t limit = 100;         // newest first
+};
+
+class Store {
+ public:
+  static Result<std::unique_ptr<Store>> open(const std::string& path, OpenMode mode);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const std::string& path() const { return path_; }
+
+  // The single-run lock. `what` describes the run ("Delta cycle", "Full Import on 'AD'").
+  Status acquire_run_lock(const std::string& what);
+  void release_run_lock();
+
+  Status begin();
+  Status commit();
+  void rollback();
+
+  // Settings: small named text values (scheduler, staging mode, thresholds, watermarks).
+  Result<std::optional<std::string>> get_setting(const std::string& key);
+  Status put_setting(const std::string& key, const std::string& value);
+
+  // The interned attribute table, saved whole when it grew.
+  Status load_attributes(AttributeTable& table);
+  Status save_attributes(const AttributeTable& table);
+
+  Result<std::vector<ConnectorRow>> load_connectors();
+  Status put_connector(const ConnectorRow& row);        // insert or replace by id
+  Status delete_connector(ConnectorId id);               // also its CS objects
+
+  Result<std::vector<RuleRow>> load_rules();
+  Status replace_rules(const std::vector<RuleRow>& rules);
+
+  // Connector space. load_cs streams every object of one connector in id order.
+  Status load_cs(ConnectorId connector, const std::function<Status(CsObject&&)>& sink);
+  Status put_cs(const CsObject& object);                 // insert or replace by id
+  Status delete_cs(CsId id);
+  Result<std::optional<CsObject>> find_cs_by_dn(ConnectorId connector, const std::string& dn);
+  Result<std::optional<CsObject>> find_cs_by_id(CsId id);
+
+  // Metaverse.
+  Status load_mv(const std::function<Status(MvObject&&)>& sink);
+  Status put_mv(const MvObject& object);
+  Status delete_mv(MvId id);
+  Result<std::optional<MvObject>> find_mv(MvId id);
+
+  // Run history.
+  Result<int64_t> append_run(RunRow& row);   // fills run_id and run_number
+  Result<std::vector<RunRow>> query_runs(const RunQuery& query);
+  Result<int64_t> purge_runs_before(int64_t unix_ms);   // returns how many were removed
+
+  // Next free ids, persisted so they are never reused.
+  Result<uint64_t> next_id(const std::string& sequence, uint64_t count = 1);
+
+  // SQLite's integrity check; kStoreError with its findings when not "ok".
+  Status check_integrity();
+
+  struct Impl;
+
+ private:
+  Store(std::string path, std::unique_ptr<Impl> impl);
+  std::string path_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace idsync

@@ -1,0 +1,153 @@
+// Export: send each pending export to the directory, parents before children and deletes
+// last (children first). A rejected object keeps its pending export and records the
+// directory's message; the rest goes on. What was sent waits in the object's "unconfirmed"
+// escrow until an import shows it (export confirmation).
+#include <algorithm>
+
+#include "sync/steps.h"
+
+namespace idsync {
+
+namespace {
+
+size_t dn_depth(const std::string& dn) {
+  size_t depth = 1;
+  for (size_t i = 0; i < dn.size(); ++i) {
+    if (dn[i] == '\\') {
+      ++i;
+    } else if (dn[i] == ',') {
+      ++depth;
+    }
+  }
+  return depth;
+}
+
+EntryChange to_change(const CsObject& o, const AttributeTable& attrs) {
+  EntryChange c;
+  c.dn = o.dn;
+  c.anchor = o.anchor;
+  c.object_type = o.object_type;
+  switch (o.pending_export.kind) {
+    case PendingExportKind::kAdd:
+      c.kind = ChangeKind::kAdd;
+      for (const AttrChange& a : o.pending_export.changes) c.attributes.push_back(Attribute{attrs.info(a.id).name, a.values});
+      break;
+    case PendingExportKind::kDelete: c.kind = ChangeKind::kDelete; break;
+    default:
+      c.kind = o.pending_export.new_dn.empty() ? ChangeKind::kModify : ChangeKind::kRename;
+      c.new_dn = o.pending_export.new_dn;
+      for (const AttrChange& a : o.pending_export.changes)
+        c.changes.push_back(AttributeChange{attrs.info(a.id).name, a.op, a.values});
+      break;
+  }
+  return c;
+}
+
+// The values the directory holds after `o`'s pending export, for the exported attributes.
+void escrow(CsObject& o) {
+  if (o.pending_export.kind == PendingExportKind::kAdd) {
+    for (const AttrChange& a : o.pending_export.changes) o.unconfirmed.set(a.id, a.values);
+    return;
+  }
+  for (const AttrChange& a : o.pending_export.changes) {
+    ValueList values;
+    if (const ValueList* u = o.unconfirmed.get(a.id)) {
+      values = *u;
+    } else if (const ValueList* h = o.hologram.get(a.id)) {
+      values = *h;
+    }
+    switch (a.op) {
+      case ValueOp::kReplace: values = a.values; break;
+      case ValueOp::kAdd:
+        for (const std::string& v : a.values)
+          if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(v);
+        break;
+      case ValueOp::kDelete:
+        for (const std::string& v : a.values) values.erase(std::remove(values.begin(), values.end(), v), values.end());
+        break;
+    }
+    // An empty escrow entry records "exported as removed"; AttributeSet drops empty lists, so
+    // removals are confirmed by the hologram losing the attribute instead.
+    o.unconfirmed.set(a.id, std::move(values));
+  }
+}
+
+}  // namespace
+
+Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector, uint64_t deletion_threshold,
+                  StepResult& result, const ProgressCallback& progress) {
+  std::vector<CsObject*> work;
+  uint64_t deletes = 0;
+  for (auto& [id, o] : space.objects) {
+    if (o.pending_export.empty()) continue;
+    work.push_back(&o);
+    if (o.pending_export.kind == PendingExportKind::kDelete) ++deletes;
+  }
+  if (deletion_threshold > 0 && deletes > deletion_threshold) {
+    result.result = "stopped-deletion-threshold-exceeded";
+    result.counters["export-delete-pending"] = deletes;
+    return Status::Error(ErrorCode::kStopped,
+                         "export to '" + space.def.name + "' stopped: " + std::to_string(deletes) +
+                             " deletes are pending, more than the deletion threshold of " +
+                             std::to_string(deletion_threshold) +
+                             "; review them (idsync cs list --pending-export) and raise or disable the threshold");
+  }
+  std::sort(work.begin(), work.end(), [](const CsObject* a, const CsObject* b) {
+    bool da = a->pending_export.kind == PendingExportKind::kDelete;
+    bool db = b->pending_export.kind == PendingExportKind::kDelete;
+    if (da != db) return db;  // deletes last
+    size_t pa = dn_depth(a->dn), pb = dn_depth(b->dn);
+    if (pa != pb) return da ? pa > pb : pa < pb;
+    return a->id < b->id;
+  });
+  IDSYNC_RETURN_IF_ERROR(connector.begin_export().with_context("connector '" + space.def.name + "'"));
+  struct Sent {
+    CsObject* object;
+    std::string new_anchor;
+  };
+  std::vector<Sent> sent;
+  uint64_t done = 0;
+  for (CsObject* o : work) {
+    ExportResult r = connector.export_change(to_change(*o, state.attrs()));
+    if (!r.status.ok()) {
+      o->export_error = true;
+      o->error = r.status.message();
+      state.mark_cs(*o);
+      ++result.counters["export-failure"];
+      record_error(result, o->dn, "export-error", r.status.message());
+    } else {
+      sent.push_back(Sent{o, std::move(r.new_anchor)});
+    }
+    if (progress && ++done % 10000 == 0) progress(Progress{space.def.name, result.step_type, done, work.size()});
+  }
+  // Only once the directory has made the changes durable do we mark them exported.
+  IDSYNC_RETURN_IF_ERROR(connector.end_export().with_context("connector '" + space.def.name + "'"));
+  for (Sent& s : sent) {
+    CsObject& o = *s.object;
+    switch (o.pending_export.kind) {
+      case PendingExportKind::kAdd: ++result.counters["export-add"]; break;
+      case PendingExportKind::kUpdate:
+        ++result.counters[o.pending_export.new_dn.empty() ? "export-update" : "export-rename"];
+        break;
+      case PendingExportKind::kDelete: ++result.counters["export-delete"]; break;
+      case PendingExportKind::kNone: break;
+    }
+    if (o.pending_export.kind == PendingExportKind::kDelete) {
+      state.remove_cs(space, o.id);
+      continue;
+    }
+    escrow(o);
+    std::string old_anchor = o.anchor, old_dn = o.dn;
+    if (!s.new_anchor.empty()) o.anchor = std::move(s.new_anchor);
+    if (!o.pending_export.new_dn.empty()) o.dn = o.pending_export.new_dn;
+    if (o.anchor != old_anchor || o.dn != old_dn) space.reindex(o, old_anchor, old_dn);
+    o.pending_export = PendingExport{};
+    o.export_error = false;
+    o.error.clear();
+    state.mark_cs(o);
+  }
+  if (result.error_count > 0 && result.result == "success") result.result = "completed-export-errors";
+  return Status::Ok();
+}
+
+}  // namespace idsync

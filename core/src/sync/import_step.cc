@@ -1,0 +1,251 @@
+// Full and delta import: stage what the directory says as pending imports on connector space
+// objects, confirm earlier exports, and (full import) mark objects the directory no longer has
+// as pending deletes. Nothing here touches the metaverse; synchronization applies the stage.
+#include <chrono>
+#include <unordered_set>
+
+#include "sync/steps.h"
+
+namespace idsync {
+
+void record_error(StepResult& result, const std::string& dn, const std::string& type, const std::string& message) {
+  ++result.error_count;
+  if (result.errors.size() < kMaxRecordedErrors) result.errors.push_back(ObjectError{dn, type, message});
+}
+
+namespace {
+
+class Stager : public ImportSink {
+ public:
+  Stager(SyncState& state, ConnectorSpace& space, StepResult& result, const ProgressCallback& progress)
+      : state_(state), space_(space), result_(result), progress_(progress) {}
+
+  Status on_change(EntryChange&& change) override {
+    ++read_;
+    if (progress_ && read_ % 10000 == 0) progress_(Progress{space_.def.name, result_.step_type, read_, 0});
+    switch (change.kind) {
+      case ChangeKind::kAdd: stage_full(change.dn, change.object_type, change.anchor, change.attributes); break;
+      case ChangeKind::kModify:
+      case ChangeKind::kRename: stage_changes(change); break;
+      case ChangeKind::kDelete: stage_delete(change); break;
+    }
+    return Status::Ok();
+  }
+  void on_progress(uint64_t) override {}
+
+  const std::unordered_set<CsId>& seen() const { return seen_; }
+
+ private:
+  // Converts an entry's attributes to an AttributeSet with canonical values; false (and an
+  // error recorded) when a value does not fit its declared type.
+  bool to_set(const std::string& dn, const std::vector<Attribute>& in, AttributeSet& out) {
+    for (const Attribute& a : in) {
+      if (a.values.empty()) continue;
+      const SchemaAttribute* declared = space_.def.schema.find_attribute(a.name);
+      AttrId id = declared ? state_.attrs().intern(declared->name, declared->type, declared->multi_valued)
+                           : state_.attrs().intern(a.name, AttrType::kString, a.values.size() > 1);
+      if (!declared && a.values.size() > 1) state_.attrs().intern(a.name, AttrType::kString, true);
+      AttrType type = state_.attrs().info(id).type;
+      ValueList values;
+      values.reserve(a.values.size());
+      for (const std::string& v : a.values) {
+        if (type == AttrType::kInteger || type == AttrType::kBoolean || type == AttrType::kDateTime) {
+          auto c = canonicalize_value(type, v);
+          if (!c.ok()) {
+            fail(dn, "attribute '" + a.name + "': " + c.status().message() +
+                         "; correct the value in the directory or the attribute's type in the connector schema");
+            return false;
+          }
+          values.push_back(std::move(c).value());
+        } else {
+          values.push_back(v);
+        }
+      }
+      out.set(id, std::move(values));
+    }
+    return true;
+  }
+
+  void fail(const std::string& dn, const std::string& message) {
+    ++result_.counters["stage-failure"];
+    record_error(result_, dn, "import-error", message);
+  }
+
+  CsObject* locate(const std::string& anchor, const std::string& dn) {
+    if (CsObject* o = space_.find_by_anchor(anchor)) return o;
+    CsObject* o = space_.find_by_dn(dn);
+    // A DN match with a different, known anchor is another object that reused the DN.
+    if (o != nullptr && !anchor.empty() && !o->anchor.empty() && o->anchor != anchor) return nullptr;
+    return o;
+  }
+
+  // Export confirmation: values we exported and now see again are confirmed; the rest are
+  // reported and dropped from the escrow so the next sync computes a fresh export.
+  void confirm_exports(CsObject& o, const AttributeSet& imported) {
+    if (o.unconfirmed.empty()) return;
+    for (const AttrValues& a : o.unconfirmed.items()) {
+      const ValueList* now = imported.get(a.id);
+      bool same = now != nullptr && now->size() == a.values.size();
+      if (same) {
+        for (const std::string& v : a.values)
+          if (std::find(now->begin(), now->end(), v) == now->end()) same = false;
+      }
+      if (!same) {
+        ++result_.counters["exported-change-not-reimported"];
+        record_error(result_, o.dn, "exported-change-not-reimported",
+                     "the value exported to '" + state_.attrs().info(a.id).name +
+                         "' was not seen on import; it will be exported again");
+      }
+    }
+    o.unconfirmed.clear();
+  }
+
+  void stage_full(const std::string& dn, const std::string& object_type, const std::string& anchor,
+                  const std::vector<Attribute>& attributes) {
+    AttributeSet attrs;
+    if (!to_set(dn, attributes, attrs)) return;
+    CsObject* o = locate(anchor, dn);
+    if (o == nullptr) {
+      CsObject& n = state_.new_cs_object(space_);
+      n.anchor = anchor;
+      n.dn = dn;
+      n.object_type = object_type;
+      n.pending_import = PendingImportKind::kAdd;
+      n.import_state = std::move(attrs);
+      space_.index(n);
+      seen_.insert(n.id);
+      ++result_.counters["stage-add"];
+      return;
+    }
+    seen_.insert(o->id);
+    std::string old_anchor = o->anchor, old_dn = o->dn;
+    bool was_placeholder = o->placeholder;
+    confirm_exports(*o, attrs);
+    if (o->anchor.empty() && !anchor.empty()) o->anchor = anchor;
+    if (o->anchor != old_anchor) space_.reindex(*o, old_anchor, old_dn);
+    const AttributeSet& baseline = o->pending_import == PendingImportKind::kNone ||
+                                           o->pending_import == PendingImportKind::kDelete
+                                       ? o->hologram
+                                       : o->import_state;
+    std::string current_dn = o->import_dn.empty() ? o->dn : o->import_dn;
+    bool renamed = dn_key(current_dn) != dn_key(dn) || current_dn != dn;
+    bool type_changed = !object_type.empty() && !o->object_type.empty() && !iequals(object_type, o->object_type);
+    bool changed = !(attrs == baseline) || o->pending_import == PendingImportKind::kDelete;
+    state_.mark_cs(*o);
+    if (was_placeholder) {
+      o->placeholder = false;
+      o->object_type = object_type;
+      o->pending_import = PendingImportKind::kAdd;
+      o->import_state = std::move(attrs);
+      ++result_.counters["stage-add"];
+    } else if (type_changed) {
+      o->pending_import = PendingImportKind::kDeleteAdd;
+      o->import_state = std::move(attrs);
+      o->import_dn = dn;
+      o->object_type = object_type;
+      ++result_.counters["stage-delete-add"];
+    } else if (changed || renamed) {
+      if (o->pending_import != PendingImportKind::kAdd) o->pending_import = PendingImportKind::kUpdate;
+      o->import_state = std::move(attrs);
+      if (renamed) o->import_dn = dn;
+      ++result_.counters[renamed ? "stage-rename" : "stage-update"];
+    } else {
+      ++result_.counters["stage-no-change"];
+    }
+  }
+
+  void stage_changes(EntryChange& change) {
+    CsObject* o = locate(change.anchor, change.dn);
+    if (o == nullptr || o->placeholder) {
+      fail(change.dn, std::string("a ") + change_kind_name(change.kind) +
+                          " was imported for an object this connector space does not hold; run a Full Import");
+      return;
+    }
+    // Rebuild the full entry: the current state with the changes applied, then stage it.
+    const AttributeSet& base = o->pending_import == PendingImportKind::kNone ? o->hologram : o->import_state;
+    std::vector<Attribute> full;
+    for (const AttrValues& a : base.items()) full.push_back(Attribute{state_.attrs().info(a.id).name, a.values});
+    Entry e;
+    e.attributes = std::move(full);
+    for (AttributeChange& c : change.changes) {
+      Attribute* a = e.find(c.name);
+      switch (c.op) {
+        case ValueOp::kReplace: e.set(c.name, std::move(c.values)); break;
+        case ValueOp::kAdd:
+          if (a == nullptr) {
+            e.set(c.name, std::move(c.values));
+          } else {
+            for (std::string& v : c.values)
+              if (std::find(a->values.begin(), a->values.end(), v) == a->values.end()) a->values.push_back(std::move(v));
+          }
+          break;
+        case ValueOp::kDelete:
+          if (a == nullptr) break;
+          if (c.values.empty()) {
+            e.set(c.name, {});
+          } else {
+            for (const std::string& v : c.values) a->values.erase(std::remove(a->values.begin(), a->values.end(), v), a->values.end());
+            if (a->values.empty()) e.set(c.name, {});
+          }
+          break;
+      }
+    }
+    std::string dn = change.kind == ChangeKind::kRename && !change.new_dn.empty()
+                         ? change.new_dn
+                         : (o->import_dn.empty() ? o->dn : o->import_dn);
+    stage_full(dn, o->object_type, o->anchor, e.attributes);
+  }
+
+  void stage_delete(const EntryChange& change) {
+    CsObject* o = locate(change.anchor, change.dn);
+    if (o == nullptr || o->placeholder) {
+      ++result_.counters["stage-no-change"];
+      return;
+    }
+    seen_.insert(o->id);
+    stage_delete(*o);
+  }
+
+ public:
+  void stage_delete(CsObject& o) {
+    if (o.pending_import == PendingImportKind::kDelete) return;
+    o.pending_import = PendingImportKind::kDelete;
+    o.import_state.clear();
+    o.import_dn.clear();
+    state_.mark_cs(o);
+    ++result_.counters["stage-delete"];
+  }
+
+ private:
+  SyncState& state_;
+  ConnectorSpace& space_;
+  StepResult& result_;
+  const ProgressCallback& progress_;
+  uint64_t read_ = 0;
+  std::unordered_set<CsId> seen_;
+};
+
+}  // namespace
+
+Status run_import(SyncState& state, ConnectorSpace& space, Connector& connector, bool delta, std::string& watermark,
+                  StepResult& result, const ProgressCallback& progress) {
+  Stager stager(state, space, result, progress);
+  Status s = delta ? connector.delta_import(stager, watermark) : connector.full_import(stager, watermark);
+  if (!s.ok()) return s.with_context("connector '" + space.def.name + "'");
+  if (!delta) {
+    // Whatever the directory no longer holds is a pending delete — except objects we
+    // provisioned and have not exported yet, and placeholders.
+    std::vector<CsObject*> gone;
+    for (auto& [id, o] : space.objects) {
+      if (stager.seen().count(id) || o.placeholder) continue;
+      if (o.pending_export.kind == PendingExportKind::kAdd) continue;
+      if (o.hologram.empty() && o.pending_import == PendingImportKind::kNone) continue;
+      gone.push_back(&o);
+    }
+    std::sort(gone.begin(), gone.end(), [](const CsObject* a, const CsObject* b) { return a->id < b->id; });
+    for (CsObject* o : gone) stager.stage_delete(*o);
+  }
+  return Status::Ok();
+}
+
+}  // namespace idsync

@@ -1,0 +1,29 @@
+// The run profile steps over a loaded SyncState: import (full / delta), synchronization
+// (full / delta) and export. Each fills a StepResult with the reference product's counters
+// and per-object errors; a failure that stops the step comes back as a Status and leaves the
+// state unsaved, so the store keeps its last committed state.
+#pragma once
+
+#include <string>
+
+#include "idsync/connector.h"
+#include "idsync/run_result.h"
+#include "sync/sync_state.h"
+
+namespace idsync {
+
+// Records a per-object error in `result` (counting all, keeping the first kMaxRecordedErrors).
+void record_error(StepResult& result, const std::string& dn, const std::string& type, const std::string& message);
+
+Status run_import(SyncState& state, ConnectorSpace& space, Connector& connector, bool delta,
+                  std::string& watermark, StepResult& result, const ProgressCallback& progress);
+
+Status run_sync(SyncState& state, ConnectorSpace& space, bool delta, StepResult& result,
+                const ProgressCallback& progress);
+
+// Exports the pending exports of `space`. `deletion_threshold` > 0 stops the export before
+// anything is sent when more deletes than that are pending (stopped-deletion-threshold-exceeded).
+Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector, uint64_t deletion_threshold,
+                  StepResult& result, const ProgressCallback& progress);
+
+}  // namespace idsync

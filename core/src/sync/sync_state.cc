@@ -1,0 +1,305 @@
+#include "sync/sync_state.h"
+
+#include <algorithm>
+
+#include "idsync/dn.h"
+
+namespace idsync {
+
+std::string dn_key(std::string_view dn) {
+  auto normalized = normalize_dn(dn);
+  // A DN that does not parse still needs a stable key: fall back to lowercase text.
+  return normalized.ok() ? std::move(normalized).value() : to_lower_ascii(dn);
+}
+
+// ---- ConnectorSpace ----
+
+CsObject* ConnectorSpace::find(CsId id) {
+  auto it = objects.find(id);
+  return it == objects.end() ? nullptr : &it->second;
+}
+
+CsObject* ConnectorSpace::find_by_anchor(const std::string& anchor) {
+  if (anchor.empty()) return nullptr;
+  auto it = by_anchor.find(anchor);
+  return it == by_anchor.end() ? nullptr : find(it->second);
+}
+
+CsObject* ConnectorSpace::find_by_dn(std::string_view dn) {
+  auto it = by_dn.find(dn_key(dn));
+  return it == by_dn.end() ? nullptr : find(it->second);
+}
+
+void ConnectorSpace::index(const CsObject& o) {
+  if (!o.anchor.empty()) by_anchor[o.anchor] = o.id;
+  if (!o.dn.empty()) by_dn[dn_key(o.dn)] = o.id;
+}
+
+void ConnectorSpace::unindex(const CsObject& o) {
+  if (!o.anchor.empty()) {
+    auto it = by_anchor.find(o.anchor);
+    if (it != by_anchor.end() && it->second == o.id) by_anchor.erase(it);
+  }
+  if (!o.dn.empty()) {
+    auto it = by_dn.find(dn_key(o.dn));
+    if (it != by_dn.end() && it->second == o.id) by_dn.erase(it);
+  }
+}
+
+void ConnectorSpace::reindex(const CsObject& o, const std::string& old_anchor, const std::string& old_dn) {
+  CsObject old;
+  old.id = o.id;
+  old.anchor = old_anchor;
+  old.dn = old_dn;
+  unindex(old);
+  index(o);
+}
+
+// ---- SyncState ----
+
+Result<std::unique_ptr<SyncState>> SyncState::load(Store& store) {
+  auto state = std::make_unique<SyncState>();
+  IDSYNC_RETURN_IF_ERROR(store.load_attributes(state->attrs_));
+  state->saved_attr_count_ = state->attrs_.size();
+
+  auto meta = store.get_setting("metaverse");
+  if (!meta.ok()) return meta.status();
+  if (meta->has_value()) {
+    auto parsed = parse_configuration(**meta);
+    if (!parsed.ok()) return parsed.status().with_context("store setting 'metaverse'");
+    state->config_.metaverse = std::move(parsed->metaverse);
+    state->config_.global_parameters = std::move(parsed->global_parameters);
+  }
+  for (const char* key : {"next_cs_id", "next_mv_id"}) {
+    auto v = store.get_setting(key);
+    if (!v.ok()) return v.status();
+    uint64_t n = v->has_value() ? std::stoull(**v) : 1;
+    (std::string(key) == "next_cs_id" ? state->next_cs_id_ : state->next_mv_id_) = n;
+  }
+
+  auto connectors = store.load_connectors();
+  if (!connectors.ok()) return connectors.status();
+  for (const ConnectorRow& row : *connectors) {
+    auto def = parse_connector_json(row.json);
+    if (!def.ok()) return def.status().with_context("connector '" + row.name + "' in the store");
+    auto space = std::make_unique<ConnectorSpace>();
+    space->id = row.id;
+    space->def = std::move(def).value();
+    // Intern the connector's declared attributes so that types are known before any import.
+    for (const SchemaAttribute& a : space->def.schema.attributes) state->attrs_.intern(a.name, a.type, a.multi_valued);
+    state->config_.connectors.push_back(space->def);
+    ConnectorSpace* raw = space.get();
+    state->spaces_.push_back(std::move(space));
+    IDSYNC_RETURN_IF_ERROR(store.load_cs(row.id, [&](CsObject&& o) {
+      raw->index(o);
+      CsId id = o.id;
+      MvId mv = o.mv;
+      raw->objects.emplace(id, std::move(o));
+      if (mv != 0) state->links_[mv].emplace_back(raw->id, id);
+      return Status::Ok();
+    }));
+  }
+  for (const SchemaAttribute& a : state->config_.metaverse.attributes) state->attrs_.intern(a.name, a.type, a.multi_valued);
+
+  IDSYNC_RETURN_IF_ERROR(state->load_rules(store));
+  IDSYNC_RETURN_IF_ERROR(store.load_mv([&](MvObject&& o) {
+    MvId id = o.id;
+    state->add_to_join_index(o);
+    state->mv_.emplace(id, std::move(o));
+    return Status::Ok();
+  }));
+  // Links come from CS objects in id order per connector; keep a stable order for determinism.
+  for (auto& [mv, list] : state->links_) std::sort(list.begin(), list.end());
+  return state;
+}
+
+Status SyncState::load_rules(Store& store) {
+  auto rows = store.load_rules();
+  if (!rows.ok()) return rows.status();
+  size_t order = 0;
+  for (const RuleRow& row : *rows) {
+    auto rule = parse_rule_json(row.json);
+    if (!rule.ok()) return rule.status().with_context("rule " + row.id + " in the store");
+    config_.rules.push_back(*rule);
+    ConnectorSpace* cs = space(rule->connector);
+    if (cs == nullptr)
+      return Status::Error(ErrorCode::kInvalidArgument,
+                           "rule '" + rule->name + "' names connector '" + rule->connector + "', which does not exist");
+    SchemaView cs_view{"connector '" + cs->def.name + "'", &cs->def.schema};
+    SchemaView mv_view{"the metaverse", &config_.metaverse};
+    bool inbound = rule->direction == Direction::kInbound;
+    auto compiled = compile_rule(*rule, order++, cs->id, inbound ? cs_view : mv_view, inbound ? mv_view : cs_view, attrs_);
+    if (!compiled.ok()) return compiled.status();
+    // Parameters visible to this rule's expressions: global ones, then the connector's own.
+    for (const auto& [k, v] : config_.global_parameters) compiled->parameters.emplace_back(k, v);
+    for (const auto& [k, v] : cs->def.parameters) compiled->parameters.emplace_back(k, v);
+    compiled->parameters.emplace_back("Connector.ID", cs->def.id);
+    for (const auto& group : compiled->joins)
+      for (const CompiledJoinCondition& j : group) {
+        join_attrs_.insert(j.mv_attr);
+        join_attr_case_[j.mv_attr] = j.case_sensitive;
+      }
+    rules_.push_back(std::move(compiled).value());
+  }
+  return Status::Ok();
+}
+
+Status SyncState::save(Store& store, const std::map<std::string, std::string>& settings) {
+  IDSYNC_RETURN_IF_ERROR(store.begin());
+  auto body = [&]() -> Status {
+    if (attrs_.size() != saved_attr_count_) IDSYNC_RETURN_IF_ERROR(store.save_attributes(attrs_));
+    for (const auto& [id, connector] : removed_cs_) IDSYNC_RETURN_IF_ERROR(store.delete_cs(id));
+    for (CsId id : dirty_cs_) {
+      if (removed_cs_.count(id)) continue;
+      for (auto& space : spaces_) {
+        if (const CsObject* o = space->find(id)) {
+          IDSYNC_RETURN_IF_ERROR(store.put_cs(*o));
+          break;
+        }
+      }
+    }
+    for (MvId id : removed_mv_) IDSYNC_RETURN_IF_ERROR(store.delete_mv(id));
+    for (MvId id : dirty_mv_) {
+      auto it = mv_.find(id);
+      if (it != mv_.end()) IDSYNC_RETURN_IF_ERROR(store.put_mv(it->second));
+    }
+    IDSYNC_RETURN_IF_ERROR(store.put_setting("next_cs_id", std::to_string(next_cs_id_)));
+    IDSYNC_RETURN_IF_ERROR(store.put_setting("next_mv_id", std::to_string(next_mv_id_)));
+    for (const auto& [k, v] : settings) IDSYNC_RETURN_IF_ERROR(store.put_setting(k, v));
+    return Status::Ok();
+  }();
+  if (!body.ok()) {
+    store.rollback();
+    return body;
+  }
+  IDSYNC_RETURN_IF_ERROR(store.commit());
+  saved_attr_count_ = attrs_.size();
+  dirty_cs_.clear();
+  removed_cs_.clear();
+  dirty_mv_.clear();
+  removed_mv_.clear();
+  return Status::Ok();
+}
+
+ConnectorSpace* SyncState::space(std::string_view name) {
+  for (auto& s : spaces_)
+    if (iequals(s->def.name, name)) return s.get();
+  return nullptr;
+}
+
+ConnectorSpace* SyncState::space(ConnectorId id) {
+  for (auto& s : spaces_)
+    if (s->id == id) return s.get();
+  return nullptr;
+}
+
+std::vector<ConnectorSpace*> SyncState::spaces() {
+  std::vector<ConnectorSpace*> out;
+  for (auto& s : spaces_) out.push_back(s.get());
+  return out;
+}
+
+CsObject& SyncState::new_cs_object(ConnectorSpace& space) {
+  CsId id = next_cs_id_++;
+  CsObject& o = space.objects[id];
+  o.id = id;
+  o.connector = space.id;
+  dirty_cs_.insert(id);
+  return o;
+}
+
+void SyncState::remove_cs(ConnectorSpace& space, CsId id) {
+  CsObject* o = space.find(id);
+  if (o == nullptr) return;
+  if (o->mv != 0) unlink(*o);
+  space.unindex(*o);
+  space.objects.erase(id);
+  dirty_cs_.erase(id);
+  removed_cs_[id] = space.id;
+}
+
+MvObject* SyncState::mv(MvId id) {
+  auto it = mv_.find(id);
+  return it == mv_.end() ? nullptr : &it->second;
+}
+
+MvObject& SyncState::new_mv_object(const std::string& object_type) {
+  MvId id = next_mv_id_++;
+  MvObject& o = mv_[id];
+  o.id = id;
+  o.object_type = object_type;
+  dirty_mv_.insert(id);
+  return o;
+}
+
+void SyncState::remove_mv(MvId id) {
+  auto it = mv_.find(id);
+  if (it == mv_.end()) return;
+  remove_from_join_index(it->second);
+  mv_.erase(it);
+  links_.erase(id);
+  dirty_mv_.erase(id);
+  removed_mv_.insert(id);
+}
+
+const std::vector<std::pair<ConnectorId, CsId>>& SyncState::links(MvId id) const {
+  static const std::vector<std::pair<ConnectorId, CsId>> kNone;
+  auto it = links_.find(id);
+  return it == links_.end() ? kNone : it->second;
+}
+
+void SyncState::link(CsObject& cs, MvId mv) {
+  if (cs.mv == mv) return;
+  if (cs.mv != 0) unlink(cs);
+  cs.mv = mv;
+  auto& list = links_[mv];
+  list.emplace_back(cs.connector, cs.id);
+  std::sort(list.begin(), list.end());
+  mark_cs(cs);
+}
+
+void SyncState::unlink(CsObject& cs) {
+  if (cs.mv == 0) return;
+  auto it = links_.find(cs.mv);
+  if (it != links_.end()) {
+    auto& list = it->second;
+    list.erase(std::remove(list.begin(), list.end(), std::make_pair(cs.connector, cs.id)), list.end());
+    if (list.empty()) links_.erase(it);
+  }
+  cs.mv = 0;
+  mark_cs(cs);
+}
+
+void SyncState::add_to_join_index(const MvObject& o) {
+  for (const AttrValues& a : o.attributes.items()) {
+    if (!join_attrs_.count(a.id)) continue;
+    bool cs = join_attr_case_[a.id];
+    for (const std::string& v : a.values) join_index_[join_key(a.id, v, cs)].push_back(o.id);
+  }
+}
+
+void SyncState::remove_from_join_index(const MvObject& o) {
+  for (const AttrValues& a : o.attributes.items()) {
+    if (!join_attrs_.count(a.id)) continue;
+    bool cs = join_attr_case_[a.id];
+    for (const std::string& v : a.values) {
+      auto it = join_index_.find(join_key(a.id, v, cs));
+      if (it == join_index_.end()) continue;
+      auto& ids = it->second;
+      ids.erase(std::remove(ids.begin(), ids.end(), o.id), ids.end());
+      if (ids.empty()) join_index_.erase(it);
+    }
+  }
+}
+
+void SyncState::index_mv_attributes(const MvObject& before, const MvObject& after) {
+  remove_from_join_index(before);
+  add_to_join_index(after);
+}
+
+const std::vector<MvId>* SyncState::join_candidates(const std::string& key) const {
+  auto it = join_index_.find(key);
+  return it == join_index_.end() ? nullptr : &it->second;
+}
+
+}  // namespace idsync

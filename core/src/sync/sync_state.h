@@ -1,0 +1,104 @@
+// SyncState: the whole server in memory for one run — connector spaces, metaverse, compiled
+// rules and the indexes that join and reference resolution need — loaded from the store at the
+// start of a run and written back (only what changed) at the end of each step.
+//
+// Objects are keyed by id in hash maps whose nodes never move, so pointers stay valid while a
+// step adds objects elsewhere. Every change goes through mark_*() so save() writes exactly the
+// changed rows in one transaction.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "idsync/configuration.h"
+#include "idsync/run_result.h"
+#include "model/attribute_table.h"
+#include "model/objects.h"
+#include "rules/compiled_rule.h"
+#include "store/store.h"
+
+namespace idsync {
+
+// The key under which a DN is indexed: RFC 4514 normalized (case-insensitive).
+std::string dn_key(std::string_view dn);
+
+struct ConnectorSpace {
+  ConnectorId id = 0;
+  ConnectorDefinition def;
+  std::unordered_map<CsId, CsObject> objects;
+  std::unordered_map<std::string, CsId> by_anchor;
+  std::unordered_map<std::string, CsId> by_dn;   // dn_key → id
+
+  CsObject* find(CsId id);
+  CsObject* find_by_anchor(const std::string& anchor);
+  CsObject* find_by_dn(std::string_view dn);
+  // Re-indexes after the anchor or DN of `o` changed (old values given).
+  void reindex(const CsObject& o, const std::string& old_anchor, const std::string& old_dn);
+  void index(const CsObject& o);
+  void unindex(const CsObject& o);
+};
+
+class SyncState {
+ public:
+  // Loads configuration, rules, connector spaces and the metaverse from `store`.
+  static Result<std::unique_ptr<SyncState>> load(Store& store);
+
+  // Writes what changed since the last save, in one transaction, together with `settings`.
+  Status save(Store& store, const std::map<std::string, std::string>& settings = {});
+
+  AttributeTable& attrs() { return attrs_; }
+  const Configuration& configuration() const { return config_; }
+  ConnectorSpace* space(std::string_view connector_name);
+  ConnectorSpace* space(ConnectorId id);
+  std::vector<ConnectorSpace*> spaces();
+  const std::vector<CompiledRule>& rules() const { return rules_; }
+
+  // Connector spaces.
+  CsObject& new_cs_object(ConnectorSpace& space);
+  void mark_cs(const CsObject& o) { dirty_cs_.insert(o.id); }
+  void remove_cs(ConnectorSpace& space, CsId id);
+
+  // Metaverse.
+  MvObject* mv(MvId id);
+  MvObject& new_mv_object(const std::string& object_type);
+  void mark_mv(MvId id) { dirty_mv_.insert(id); }
+  void remove_mv(MvId id);
+  const std::unordered_map<MvId, MvObject>& metaverse() const { return mv_; }
+  // CS objects linked to an MV object, as (connector, cs id), in link order.
+  const std::vector<std::pair<ConnectorId, CsId>>& links(MvId id) const;
+  void link(CsObject& cs, MvId mv);
+  void unlink(CsObject& cs);
+
+  // Join index over the MV attributes that any join condition uses.
+  void index_mv_attributes(const MvObject& before, const MvObject& after);
+  const std::vector<MvId>* join_candidates(const std::string& key) const;
+  bool is_join_attribute(AttrId id) const { return join_attrs_.count(id) != 0; }
+
+ private:
+  Status load_rules(Store& store);
+  void add_to_join_index(const MvObject& o);
+  void remove_from_join_index(const MvObject& o);
+
+  Configuration config_;
+  AttributeTable attrs_;
+  size_t saved_attr_count_ = 0;
+  std::vector<std::unique_ptr<ConnectorSpace>> spaces_;
+  std::unordered_map<MvId, MvObject> mv_;
+  std::unordered_map<MvId, std::vector<std::pair<ConnectorId, CsId>>> links_;
+  std::vector<CompiledRule> rules_;
+  std::set<AttrId> join_attrs_;
+  std::map<AttrId, bool> join_attr_case_;  // attr → case sensitive
+  std::unordered_map<std::string, std::vector<MvId>> join_index_;
+  uint64_t next_cs_id_ = 1;
+  uint64_t next_mv_id_ = 1;
+  std::set<CsId> dirty_cs_;
+  std::map<CsId, ConnectorId> removed_cs_;
+  std::set<MvId> dirty_mv_;
+  std::set<MvId> removed_mv_;
+};
+
+}  // namespace idsync
