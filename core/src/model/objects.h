@@ -77,6 +77,14 @@ struct MvObject {
   bool operator==(const MvObject&) const = default;
 };
 
+// The object as the directory last showed it: the pending import's state when an import is
+// staged and not yet synchronized, else the hologram.
+inline const AttributeSet& imported_state(const CsObject& o) {
+  bool staged = o.pending_import == PendingImportKind::kAdd || o.pending_import == PendingImportKind::kUpdate ||
+                o.pending_import == PendingImportKind::kDeleteAdd;
+  return staged ? o.import_state : o.hologram;
+}
+
 // Compact binary encoding of the non-indexed parts of a CsObject / MvObject for the store
 // (varint lengths, attribute ids, raw values). Decoding validates every length and fails
 // with kStoreError on damaged data instead of reading past the buffer.

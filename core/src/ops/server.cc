@@ -89,7 +89,7 @@ Status Server::import_configuration(const Configuration& config) {
     // Compile everything inside the transaction: a bad rule refuses the whole import.
     auto state = SyncState::load(store);
     if (!state.ok()) return state.status();
-    return (*state)->save(store);
+    return (*state)->write(store);
   }();
   if (!s.ok()) {
     store.rollback();

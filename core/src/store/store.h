@@ -77,6 +77,13 @@ class Store {
   Status commit();
   void rollback();
 
+  // Added: bulk-load mode for the current transaction. Drops the connector-space secondary
+  // indexes (DN, anchor, MV link, pending import / export) so put_cs only appends rows;
+  // commit() rebuilds them in one sorted pass (rollback() restores them untouched). While it
+  // is on, find_cs_by_dn and other indexed lookups scan the table: use it for loads that do
+  // not look objects up, e.g. a full import into an empty connector space. Requires begin().
+  Status begin_bulk_load();
+
   // Settings: small named text values (scheduler, staging mode, thresholds, watermarks).
   Result<std::optional<std::string>> get_setting(const std::string& key);
   Status put_setting(const std::string& key, const std::string& value);

@@ -53,7 +53,7 @@ void escrow(CsObject& o) {
     ValueList values;
     if (const ValueList* u = o.unconfirmed.get(a.id)) {
       values = *u;
-    } else if (const ValueList* h = o.hologram.get(a.id)) {
+    } else if (const ValueList* h = imported_state(o).get(a.id)) {
       values = *h;
     }
     switch (a.op) {

@@ -146,7 +146,21 @@ Status SyncState::load_rules(Store& store) {
 
 Status SyncState::save(Store& store, const std::map<std::string, std::string>& settings) {
   IDSYNC_RETURN_IF_ERROR(store.begin());
-  auto body = [&]() -> Status {
+  Status body = write(store, settings);
+  if (!body.ok()) {
+    store.rollback();
+    return body;
+  }
+  IDSYNC_RETURN_IF_ERROR(store.commit());
+  saved_attr_count_ = attrs_.size();
+  dirty_cs_.clear();
+  removed_cs_.clear();
+  dirty_mv_.clear();
+  removed_mv_.clear();
+  return Status::Ok();
+}
+
+Status SyncState::write(Store& store, const std::map<std::string, std::string>& settings) {
     if (attrs_.size() != saved_attr_count_) IDSYNC_RETURN_IF_ERROR(store.save_attributes(attrs_));
     for (const auto& [id, connector] : removed_cs_) IDSYNC_RETURN_IF_ERROR(store.delete_cs(id));
     for (CsId id : dirty_cs_) {
@@ -167,18 +181,6 @@ Status SyncState::save(Store& store, const std::map<std::string, std::string>& s
     IDSYNC_RETURN_IF_ERROR(store.put_setting("next_mv_id", std::to_string(next_mv_id_)));
     for (const auto& [k, v] : settings) IDSYNC_RETURN_IF_ERROR(store.put_setting(k, v));
     return Status::Ok();
-  }();
-  if (!body.ok()) {
-    store.rollback();
-    return body;
-  }
-  IDSYNC_RETURN_IF_ERROR(store.commit());
-  saved_attr_count_ = attrs_.size();
-  dirty_cs_.clear();
-  removed_cs_.clear();
-  dirty_mv_.clear();
-  removed_mv_.clear();
-  return Status::Ok();
 }
 
 ConnectorSpace* SyncState::space(std::string_view name) {

@@ -49,6 +49,8 @@ class SyncState {
 
   // Writes what changed since the last save, in one transaction, together with `settings`.
   Status save(Store& store, const std::map<std::string, std::string>& settings = {});
+  // The same writes inside a transaction the caller holds (no commit, no bookkeeping reset).
+  Status write(Store& store, const std::map<std::string, std::string>& settings = {});
 
   AttributeTable& attrs() { return attrs_; }
   const Configuration& configuration() const { return config_; }

@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
+#include <unordered_map>
 
 #include "sync/steps.h"
 
@@ -425,23 +427,49 @@ class Synchronizer {
     return true;
   }
 
+  // Disconnectors of `target` by the value of one attribute, built once per run on first use.
+  using ValueIndex = std::unordered_map<std::string, std::vector<CsId>>;
+  ValueIndex& disconnector_index(ConnectorSpace& target, AttrId attr, bool case_sensitive) {
+    auto key = std::make_tuple(target.id, attr, case_sensitive);
+    auto it = disconnector_index_.find(key);
+    if (it != disconnector_index_.end()) return it->second;
+    ValueIndex& index = disconnector_index_[key];
+    for (const auto& [cs_id, cs] : target.objects) {
+      if (cs.mv != 0 || cs.placeholder) continue;
+      if (const ValueList* values = imported_state(cs).get(attr); values != nullptr && !values->empty())
+        index[join_key(0, values->front(), case_sensitive)].push_back(cs_id);
+    }
+    for (auto& [value, ids] : index) std::sort(ids.begin(), ids.end());
+    return index;
+  }
+
+  // Outbound join: a target object no metaverse object holds yet whose join attributes equal
+  // the metaverse object's. The first group with exactly one match wins.
   CsObject* outbound_join(const MvObject& mv, ConnectorSpace& target, const std::vector<const CompiledRule*>& rules) {
     for (const CompiledRule* r : rules) {
       for (const auto& group : r->joins) {
-        std::vector<CsObject*> matches;
-        for (auto& [cs_id, cs] : target.objects) {
-          if (cs.mv != 0 || cs.placeholder) continue;
-          bool all = true;
-          for (const CompiledJoinCondition& c : group) {
-            const ValueList* mv_values = mv.attributes.get(c.mv_attr);
-            const ValueList* cs_values = cs.hologram.get(c.cs_attr);
-            if (mv_values == nullptr || cs_values == nullptr ||
-                join_key(0, mv_values->front(), c.case_sensitive) != join_key(0, cs_values->front(), c.case_sensitive))
-              all = false;
+        std::optional<std::vector<CsId>> candidates;
+        for (const CompiledJoinCondition& c : group) {
+          const ValueList* mv_values = mv.attributes.get(c.mv_attr);
+          std::vector<CsId> matches;
+          if (mv_values != nullptr) {
+            ValueIndex& index = disconnector_index(target, c.cs_attr, c.case_sensitive);
+            auto hit = index.find(join_key(0, mv_values->front(), c.case_sensitive));
+            if (hit != index.end()) matches = hit->second;
           }
-          if (all) matches.push_back(&cs);
+          if (candidates) {
+            std::vector<CsId> both;
+            std::set_intersection(candidates->begin(), candidates->end(), matches.begin(), matches.end(),
+                                  std::back_inserter(both));
+            matches = std::move(both);
+          }
+          candidates = std::move(matches);
         }
-        if (matches.size() == 1) return matches.front();
+        if (!candidates) continue;
+        std::vector<CsObject*> live;
+        for (CsId id : *candidates)
+          if (CsObject* cs = target.find(id); cs != nullptr && cs->mv == 0) live.push_back(cs);
+        if (live.size() == 1) return live.front();
       }
     }
     return nullptr;
@@ -511,7 +539,10 @@ class Synchronizer {
   // (the hologram overlaid with exports not yet confirmed).
   void plan_export(CsObject& o, ConnectorSpace& target, const Desired& desired) {
     PendingExport pe;
-    bool never_exported = o.hologram.empty() && o.unconfirmed.empty() &&
+    // What the directory holds as far as we know: the newest import (applied or still
+    // pending), overlaid below with exports not yet confirmed.
+    const AttributeSet& imported = imported_state(o);
+    bool never_exported = imported.empty() && o.unconfirmed.empty() &&
                           (o.pending_export.kind == PendingExportKind::kAdd || o.provisioned);
     if (o.pending_export.kind == PendingExportKind::kDelete) return;  // deprovisioning wins
     if (never_exported) {
@@ -526,7 +557,7 @@ class Synchronizer {
     } else {
       for (const auto& [attr, values] : desired.attrs) {
         const ValueList* believed = o.unconfirmed.get(attr);
-        if (believed == nullptr && !o.unconfirmed.has(attr)) believed = o.hologram.get(attr);
+        if (believed == nullptr) believed = imported.get(attr);
         static const ValueList kNone;
         const ValueList& have = believed ? *believed : kNone;
         const ValueList& want = values ? *values : kNone;
@@ -555,7 +586,7 @@ class Synchronizer {
   void deprovision(CsObject& o, ConnectorSpace& target) {
     (void)target;
     if (o.provisioned) {
-      if (o.pending_export.kind == PendingExportKind::kAdd && o.hologram.empty() && o.unconfirmed.empty()) {
+      if (o.pending_export.kind == PendingExportKind::kAdd && imported_state(o).empty() && o.unconfirmed.empty()) {
         // Never exported: nothing to delete in the directory.
         state_.remove_cs(target, o.id);
         ++result_.counters["deprovisioned"];
@@ -587,6 +618,7 @@ class Synchronizer {
   const ProgressCallback& progress_;
   std::set<MvId> touched_mv_;
   std::set<MvId> deleted_mv_;
+  std::map<std::tuple<ConnectorId, AttrId, bool>, ValueIndex> disconnector_index_;
   uint64_t done_ = 0, total_ = 0;
 };
 

@@ -1,0 +1,38 @@
+// Helpers shared by the file connectors (private to connectors/file).
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "idsync/entry.h"
+#include "idsync/status.h"
+
+namespace idsync::file {
+
+// Standard base64 (RFC 4648) with padding.
+std::string base64_encode(std::string_view bytes);
+// Decodes standard base64; whitespace is not allowed, missing final padding is accepted.
+// nullopt when the text is not base64.
+std::optional<std::string> base64_decode(std::string_view text);
+void base64_encode_to(std::string_view bytes, std::string& out);
+
+bool is_valid_utf8(std::string_view s);
+
+// Applies attribute-level changes to `entry` with LDAP semantics, leniently: adding a value
+// already present or deleting one that is absent is a no-op (a file has no server to refuse).
+// Values compare exactly (byte for byte).
+void apply_attribute_changes(Entry& entry, const std::vector<AttributeChange>& changes);
+
+// Splits "a, b ,c" on `sep` and trims spaces; empty pieces are dropped.
+std::vector<std::string> split_list(std::string_view text, char sep);
+
+// Writes `path` durably: fsyncs the file and, after renaming over `target`, its directory.
+Status fsync_and_rename(const std::filesystem::path& temp, const std::filesystem::path& target);
+
+// 16 random bytes (a version-4 GUID in byte form).
+std::string random_guid_bytes();
+
+}  // namespace idsync::file

@@ -1,0 +1,31 @@
+// Recursive-descent parser: tokens -> resolved Node tree.
+//
+// Operator priority. The reference docs say every operator has the same priority and they
+// evaluate left to right (so 1 + 2 * 3 is 9). The default synchronization rules, however, are
+// written as `Left([a], 4) = "CAS_" && InStr([a], "}") > 0` and `X || [b] = "c" || ...`, which
+// only work if comparisons bind tighter than && and ||. IdSync therefore uses three tiers, each
+// strictly left to right with equal priority inside the tier:
+//   1. + - * / &        (arithmetic and concatenation)
+//   2. < <= <> = > >=   (comparison)
+//   3. && ||            (logic, short-circuit)
+// Unary minus applies to the operand that follows it.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "expr/ast.h"
+#include "idsync/expression.h"
+
+namespace idsync::expr {
+
+struct ParsedProgram {
+  std::unique_ptr<Node> root;
+  std::vector<uint32_t> attributes;  // unique, in order of first reference
+  uint32_t slots = 0;                // variables ($item, With) in the evaluation frame
+};
+
+Result<ParsedProgram> parse(std::string_view text, const AttributeResolver& resolver);
+
+}  // namespace idsync::expr

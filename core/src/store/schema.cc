@@ -1,0 +1,65 @@
+#include "store/schema.h"
+
+#include <iterator>
+
+namespace idsync::store_schema {
+
+namespace {
+
+constexpr std::string_view kCsIndexes[] = {
+    "CREATE INDEX cs_objects_by_dn ON cs_objects(connector, dn_norm)",
+    "CREATE INDEX cs_objects_by_anchor ON cs_objects(connector, anchor)",
+    "CREATE INDEX cs_objects_by_mv ON cs_objects(mv)",
+    "CREATE INDEX cs_objects_pending_import ON cs_objects(connector) WHERE pending_import != 0",
+    "CREATE INDEX cs_objects_pending_export ON cs_objects(connector) WHERE pending_export != 0",
+};
+
+}  // namespace
+
+const std::vector<std::string_view>& cs_object_indexes() {
+  static const std::vector<std::string_view> kList(std::begin(kCsIndexes), std::end(kCsIndexes));
+  return kList;
+}
+
+const std::vector<std::string_view>& cs_object_index_names() {
+  static const std::vector<std::string_view> kList = {
+      "cs_objects_by_dn", "cs_objects_by_anchor", "cs_objects_by_mv", "cs_objects_pending_import",
+      "cs_objects_pending_export"};
+  return kList;
+}
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1,
+       {
+           "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+           "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+           "CREATE TABLE attributes(id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+           "type TEXT NOT NULL, multi INTEGER NOT NULL)",
+           "CREATE TABLE connectors(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+           "json TEXT NOT NULL)",
+           "CREATE TABLE rules(id TEXT PRIMARY KEY, position INTEGER NOT NULL, json TEXT NOT NULL)",
+           "CREATE TABLE cs_objects(id INTEGER PRIMARY KEY, connector INTEGER NOT NULL, "
+           "anchor BLOB NOT NULL, dn TEXT NOT NULL, dn_norm TEXT NOT NULL, "
+           "object_type TEXT NOT NULL, state INTEGER NOT NULL, mv INTEGER NOT NULL, "
+           "pending_import INTEGER NOT NULL, pending_export INTEGER NOT NULL, body BLOB NOT NULL)",
+           kCsIndexes[0],
+           kCsIndexes[1],
+           kCsIndexes[2],
+           kCsIndexes[3],
+           kCsIndexes[4],
+           "CREATE TABLE mv_objects(id INTEGER PRIMARY KEY, object_type TEXT NOT NULL, "
+           "body BLOB NOT NULL)",
+           "CREATE TABLE runs(run_id INTEGER PRIMARY KEY AUTOINCREMENT, connector TEXT NOT NULL, "
+           "run_profile TEXT NOT NULL, run_number INTEGER NOT NULL, result TEXT NOT NULL, "
+           "start_time INTEGER NOT NULL, end_time INTEGER NOT NULL, json TEXT NOT NULL)",
+           "CREATE INDEX runs_by_connector ON runs(connector, run_number)",
+           "CREATE INDEX runs_by_end_time ON runs(end_time)",
+           "CREATE TABLE sequences(name TEXT PRIMARY KEY, next INTEGER NOT NULL)",
+       }},
+      // {2, {"ALTER TABLE ...", ...}},   <- the next schema version goes here
+  };
+  return kMigrations;
+}
+
+}  // namespace idsync::store_schema

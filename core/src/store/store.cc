@@ -1,0 +1,1180 @@
+#include "store/store.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <limits>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+#include "store/schema.h"
+
+namespace idsync {
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+// Negative = KiB: up to 256 MiB of page cache, so the secondary indexes of a large connector
+// space stay in memory while a full import or sync rewrites it. Only pages actually used are
+// allocated.
+constexpr const char* kPragmas[] = {
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=OFF",
+    "PRAGMA cache_size=-262144",
+    "PRAGMA temp_store=MEMORY",
+};
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+ErrorCode code_for_sqlite(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return ErrorCode::kBusy;
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM: return ErrorCode::kIoError;
+    default: return ErrorCode::kStoreError;
+  }
+}
+
+// The prepared statements a Store reuses; prepared on first use, finalized with the Store.
+enum StmtId : int {
+  kBegin,
+  kCommit,
+  kRollback,
+  kSavepoint,
+  kRelease,
+  kRollbackTo,
+  kGetSetting,
+  kPutSetting,
+  kLoadAttributes,
+  kClearAttributes,
+  kInsertAttribute,
+  kLoadConnectors,
+  kPutConnector,
+  kDeleteConnector,
+  kDeleteConnectorCs,
+  kLoadRules,
+  kClearRules,
+  kInsertRule,
+  kLoadCs,
+  kPutCs,
+  kDeleteCs,
+  kFindCsByDn,
+  kFindCsById,
+  kLoadMv,
+  kPutMv,
+  kDeleteMv,
+  kFindMv,
+  kMaxRunNumber,
+  kGetSequence,
+  kRaiseSequence,
+  kInsertRun,
+  kQueryRuns,
+  kPurgeRuns,
+  kNextId,
+  kStmtCount
+};
+
+#define IDSYNC_CS_COLUMNS "id, connector, anchor, dn, object_type, state, mv, body"
+
+constexpr std::array<const char*, kStmtCount> kStmtSql = {
+    "BEGIN IMMEDIATE",
+    "COMMIT",
+    "ROLLBACK",
+    "SAVEPOINT idsync_op",
+    "RELEASE idsync_op",
+    "ROLLBACK TO idsync_op",
+    "SELECT value FROM settings WHERE key = ?1",
+    "INSERT INTO settings(key, value) VALUES(?1, ?2) "
+    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    "SELECT id, name, type, multi FROM attributes ORDER BY id",
+    "DELETE FROM attributes",
+    "INSERT INTO attributes(id, name, type, multi) VALUES(?1, ?2, ?3, ?4)",
+    "SELECT id, name, json FROM connectors ORDER BY id",
+    "INSERT INTO connectors(id, name, json) VALUES(?1, ?2, ?3) "
+    "ON CONFLICT(id) DO UPDATE SET name = excluded.name, json = excluded.json",
+    "DELETE FROM connectors WHERE id = ?1",
+    "DELETE FROM cs_objects WHERE connector = ?1",
+    "SELECT id, json FROM rules ORDER BY position, id",
+    "DELETE FROM rules",
+    "INSERT INTO rules(id, position, json) VALUES(?1, ?2, ?3)",
+    // A rowid-order table scan: streams in id order without sorting a whole connector space.
+    "SELECT " IDSYNC_CS_COLUMNS " FROM cs_objects NOT INDEXED WHERE connector = ?1 ORDER BY id",
+    "INSERT INTO cs_objects(id, connector, anchor, dn, dn_norm, object_type, state, mv, "
+    "pending_import, pending_export, body) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+    "ON CONFLICT(id) DO UPDATE SET connector = excluded.connector, anchor = excluded.anchor, "
+    "dn = excluded.dn, dn_norm = excluded.dn_norm, object_type = excluded.object_type, "
+    "state = excluded.state, mv = excluded.mv, pending_import = excluded.pending_import, "
+    "pending_export = excluded.pending_export, body = excluded.body",
+    "DELETE FROM cs_objects WHERE id = ?1",
+    "SELECT " IDSYNC_CS_COLUMNS " FROM cs_objects WHERE connector = ?1 AND dn_norm = ?2 "
+    "ORDER BY id LIMIT 1",
+    "SELECT " IDSYNC_CS_COLUMNS " FROM cs_objects WHERE id = ?1",
+    "SELECT id, object_type, body FROM mv_objects ORDER BY id",
+    "INSERT INTO mv_objects(id, object_type, body) VALUES(?1, ?2, ?3) "
+    "ON CONFLICT(id) DO UPDATE SET object_type = excluded.object_type, body = excluded.body",
+    "DELETE FROM mv_objects WHERE id = ?1",
+    "SELECT id, object_type, body FROM mv_objects WHERE id = ?1",
+    "SELECT COALESCE(MAX(run_number), 0) FROM runs WHERE connector = ?1",
+    "SELECT next FROM sequences WHERE name = ?1",
+    "INSERT INTO sequences(name, next) VALUES(?1, ?2) "
+    "ON CONFLICT(name) DO UPDATE SET next = MAX(next, excluded.next)",
+    "INSERT INTO runs(run_id, connector, run_profile, run_number, result, start_time, end_time, "
+    "json) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    "SELECT run_id, connector, run_profile, run_number, result, start_time, end_time, json "
+    "FROM runs WHERE (?1 = '' OR connector = ?1) AND (?2 = '' OR result = ?2) "
+    "AND (?3 = 0 OR run_id = ?3) ORDER BY run_id DESC LIMIT ?4",
+    "DELETE FROM runs WHERE end_time < ?1",
+    "INSERT INTO sequences(name, next) VALUES(?1, 1 + ?2) "
+    "ON CONFLICT(name) DO UPDATE SET next = next + ?2 RETURNING next",
+};
+
+#undef IDSYNC_CS_COLUMNS
+
+// A borrowed (cached) or owned prepared statement; resets (or finalizes) when it goes out of
+// scope so the cached statement is ready for the next call.
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(sqlite3_stmt* s, bool owned) : s_(s), owned_(owned) {}
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  Stmt& operator=(Stmt&& other) noexcept {
+    std::swap(s_, other.s_);
+    std::swap(owned_, other.owned_);
+    return *this;
+  }
+  ~Stmt() {
+    if (s_ == nullptr) return;
+    if (owned_) {
+      sqlite3_finalize(s_);
+    } else {
+      sqlite3_reset(s_);
+    }
+  }
+
+  // Binds without copying: the bytes must stay alive until the statement is reset.
+  int bind(int i, std::string_view v) {
+    return sqlite3_bind_text(s_, i, v.data() != nullptr ? v.data() : "", static_cast<int>(v.size()),
+                             SQLITE_STATIC);
+  }
+  int bind_blob(int i, std::string_view v) {
+    return sqlite3_bind_blob(s_, i, v.data() != nullptr ? v.data() : "", static_cast<int>(v.size()),
+                             SQLITE_STATIC);
+  }
+  int bind(int i, int64_t v) { return sqlite3_bind_int64(s_, i, v); }
+  int bind_null(int i) { return sqlite3_bind_null(s_, i); }
+  void reset() { sqlite3_reset(s_); }
+  int step() { return sqlite3_step(s_); }
+
+  int64_t int64(int col) const { return sqlite3_column_int64(s_, col); }
+  std::string text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
+    int n = sqlite3_column_bytes(s_, col);
+    return p != nullptr ? std::string(p, static_cast<size_t>(n)) : std::string();
+  }
+  std::string_view blob(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(s_, col));
+    int n = sqlite3_column_bytes(s_, col);
+    return p != nullptr ? std::string_view(p, static_cast<size_t>(n)) : std::string_view();
+  }
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+  bool owned_ = false;
+};
+
+int64_t as_sql(uint64_t id) { return static_cast<int64_t>(id); }
+
+// dn_norm: the DN with ASCII letters lowercased (locale-independent), as put_cs stores it and
+// find_cs_by_dn looks it up.
+void normalize_dn(std::string_view dn, std::string& out) {
+  out.assign(dn);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+}
+
+}  // namespace
+
+struct Store::Impl {
+  std::string path;
+  sqlite3* db = nullptr;
+  int lock_fd = -1;
+  bool bulk_load = false;  // the cs_objects indexes are dropped in the open transaction
+  std::array<sqlite3_stmt*, kStmtCount> stmts{};
+  std::string dn_norm;  // scratch for put_cs / find_cs_by_dn
+
+  ~Impl() {
+    if (db != nullptr && sqlite3_get_autocommit(db) == 0) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    for (sqlite3_stmt*& s : stmts) {
+      sqlite3_finalize(s);
+      s = nullptr;
+    }
+    if (db != nullptr) sqlite3_close_v2(db);
+    if (lock_fd >= 0) {
+      (void)ftruncate(lock_fd, 0);
+      flock(lock_fd, LOCK_UN);
+      close(lock_fd);
+    }
+  }
+
+  std::string prefix() const { return "store " + path + ": "; }
+
+  // "store <path>: cannot <what>: <sqlite message>", with a hint for the cases an
+  // administrator can act on.
+  Status fail(std::string_view what, int rc) const {
+    std::string message = prefix() + "cannot " + std::string(what) + ": " +
+                          (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    ErrorCode code = code_for_sqlite(rc);
+    if (code == ErrorCode::kBusy) {
+      message += "; another process is writing to this store — wait for it to finish and try again";
+    } else if ((rc & 0xff) == SQLITE_FULL) {
+      message += "; free disk space and run again";
+    } else if ((rc & 0xff) == SQLITE_READONLY) {
+      message += "; the store was opened read-only or its file is not writable";
+    }
+    return Status::Error(code, std::move(message));
+  }
+
+  Status prepare(StmtId id, Stmt& out) {
+    sqlite3_stmt*& cached = stmts[id];
+    if (cached == nullptr) {
+      int rc = sqlite3_prepare_v3(db, kStmtSql[id], -1, SQLITE_PREPARE_PERSISTENT, &cached, nullptr);
+      if (rc != SQLITE_OK) {
+        cached = nullptr;
+        return fail(std::string("prepare statement \"") + kStmtSql[id] + "\"", rc);
+      }
+    }
+    if (sqlite3_stmt_busy(cached) == 0) {
+      out = Stmt(cached, false);
+      return Status::Ok();
+    }
+    // In use further up the stack (a sink calling back into the store): use a private copy.
+    sqlite3_stmt* fresh = nullptr;
+    int rc = sqlite3_prepare_v2(db, kStmtSql[id], -1, &fresh, nullptr);
+    if (rc != SQLITE_OK) return fail(std::string("prepare statement \"") + kStmtSql[id] + "\"", rc);
+    out = Stmt(fresh, true);
+    return Status::Ok();
+  }
+
+  // Runs a statement with no result rows.
+  Status exec(StmtId id, std::string_view what) {
+    Stmt st;
+    IDSYNC_RETURN_IF_ERROR(prepare(id, st));
+    int rc = st.step();
+    if (rc != SQLITE_DONE) return fail(what, rc);
+    return Status::Ok();
+  }
+
+  Status exec_sql(const char* sql, std::string_view what) {
+    int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return fail(what, rc);
+    return Status::Ok();
+  }
+
+  Status read_cs(const Stmt& st, CsObject& o) const {
+    o.id = static_cast<CsId>(st.int64(0));
+    o.connector = static_cast<ConnectorId>(st.int64(1));
+    o.anchor.assign(st.blob(2));
+    o.dn = st.text(3);
+    o.object_type = st.text(4);
+    int64_t state = st.int64(5);
+    o.mv = static_cast<MvId>(st.int64(6));
+    if (state < 0 || state > static_cast<int64_t>(ConnectorState::kFiltered)) {
+      return Status::Error(ErrorCode::kStoreError,
+                           prefix() + "connector space object " + std::to_string(o.id) +
+                               " has an unknown connector state " + std::to_string(state) +
+                               "; restore the store from a backup or rebuild it with an Initial cycle");
+    }
+    o.state = static_cast<ConnectorState>(state);
+    Status s = decode_cs_body(st.blob(7), o);
+    if (!s.ok()) return s.with_context(prefix() + "connector space object " + std::to_string(o.id));
+    return Status::Ok();
+  }
+
+  Status read_mv(const Stmt& st, MvObject& o) const {
+    o.id = static_cast<MvId>(st.int64(0));
+    o.object_type = st.text(1);
+    Status s = decode_attribute_set(st.blob(2), o.attributes);
+    if (!s.ok()) return s.with_context(prefix() + "metaverse object " + std::to_string(o.id));
+    return Status::Ok();
+  }
+};
+
+namespace {
+
+// A nested transaction around a multi-statement operation: works inside begin()/commit() and
+// on its own; undone unless released.
+class Savepoint {
+ public:
+  explicit Savepoint(Store::Impl& d) : d_(d) {}
+  Status begin(std::string_view what) {
+    IDSYNC_RETURN_IF_ERROR(d_.exec(kSavepoint, what));
+    open_ = true;
+    return Status::Ok();
+  }
+  Status release(std::string_view what) {
+    Status s = d_.exec(kRelease, what);
+    if (s.ok()) open_ = false;
+    return s;
+  }
+  ~Savepoint() {
+    if (!open_) return;
+    (void)d_.exec(kRollbackTo, "undo");
+    (void)d_.exec(kRelease, "undo");
+  }
+
+ private:
+  Store::Impl& d_;
+  bool open_ = false;
+};
+
+// ---- opening -------------------------------------------------------------------------------
+
+// Runs a one-value query; returns the SQLite result code (SQLITE_OK when it produced a value
+// or no row, `out` = 0 then).
+int single_int(sqlite3* db, const char* sql, int64_t& out) {
+  out = 0;
+  sqlite3_stmt* s = nullptr;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &s, nullptr);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) out = sqlite3_column_int64(s, 0);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE) rc = SQLITE_OK;
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+std::string create_hint(const std::string& path) {
+  return "create it with `idsync store create --store " + path +
+         "`, or pass --store with the path of an existing store";
+}
+
+std::string foreign_hint() {
+  return "check the --store path, or create a new store with `idsync store create`";
+}
+
+struct StoreState {
+  bool fresh = false;        // an empty SQLite file: no tables, no application id
+  int64_t schema_version = 0;
+};
+
+// Reads what the file is: fresh, an IdSync store of some schema version, or foreign.
+Status inspect(Store::Impl& d, StoreState& state) {
+  int64_t app_id = 0, objects = 0;
+  int rc = single_int(d.db, "PRAGMA application_id", app_id);
+  if (rc == SQLITE_OK) rc = single_int(d.db, "SELECT count(*) FROM sqlite_schema", objects);
+  if ((rc & 0xff) == SQLITE_NOTADB) {
+    return Status::Error(ErrorCode::kStoreError,
+                         "store " + d.path + " is not an IdSync store: it is not a SQLite database (" +
+                             sqlite3_errmsg(d.db) + "); " + foreign_hint());
+  }
+  if (rc != SQLITE_OK) return d.fail("read the store header", rc);
+  state = StoreState{};
+  if (app_id == 0 && objects == 0) {
+    state.fresh = true;
+    return Status::Ok();
+  }
+  std::string foreign = "store " + d.path +
+                        " is not an IdSync store: it is a SQLite database of another application; " +
+                        foreign_hint();
+  if (app_id != store_schema::kApplicationId) return Status::Error(ErrorCode::kStoreError, foreign);
+
+  sqlite3_stmt* s = nullptr;
+  rc = sqlite3_prepare_v2(d.db, "SELECT key, value FROM meta WHERE key IN ('application', 'schema_version')",
+                          -1, &s, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(s);
+    if ((rc & 0xff) == SQLITE_ERROR) {  // no meta table
+      return Status::Error(ErrorCode::kStoreError,
+                           "store " + d.path + " is damaged: it has no version table; restore it from a backup");
+    }
+    return d.fail("read the schema version", rc);
+  }
+  bool marker = false, have_version = false;
+  std::string version_text;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    std::string_view key(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+    const auto* value = reinterpret_cast<const char*>(sqlite3_column_text(s, 1));
+    std::string_view v = value != nullptr ? value : "";
+    if (key == "application") marker = v == store_schema::kApplicationMarker;
+    if (key == "schema_version") {
+      have_version = true;
+      version_text = v;
+    }
+  }
+  sqlite3_finalize(s);
+  if (rc != SQLITE_DONE) return d.fail("read the schema version", rc);
+  if (!marker) return Status::Error(ErrorCode::kStoreError, foreign);
+  int64_t version = 0;
+  bool valid = have_version && !version_text.empty() && version_text.size() < 10 &&
+               std::all_of(version_text.begin(), version_text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (valid) version = std::stoll(version_text);
+  if (!valid || version < 1) {
+    return Status::Error(ErrorCode::kStoreError, "store " + d.path + " is damaged: its schema version \"" +
+                                                     version_text + "\" is not valid; restore it from a backup");
+  }
+  state.schema_version = version;
+  return Status::Ok();
+}
+
+Status newer_error(const std::string& path, int64_t version) {
+  return Status::Error(ErrorCode::kStoreError,
+                       "store " + path + " was written by a newer IdSync (schema " + std::to_string(version) +
+                           "); upgrade IdSync (this version understands schema " +
+                           std::to_string(kSchemaVersion) + " and older)");
+}
+
+// Brings the store to kSchemaVersion in one transaction.
+Status migrate(Store::Impl& d) {
+  const auto& list = store_schema::migrations();
+  if (list.size() != static_cast<size_t>(kSchemaVersion)) {
+    return Status::Error(ErrorCode::kInternal, "store migrations list " + std::to_string(list.size()) +
+                                                   " versions but kSchemaVersion is " +
+                                                   std::to_string(kSchemaVersion));
+  }
+  IDSYNC_RETURN_IF_ERROR(d.exec_sql("BEGIN IMMEDIATE", "start the schema upgrade"));
+  auto abort = [&](Status s) {
+    sqlite3_exec(d.db, "ROLLBACK", nullptr, nullptr, nullptr);
+    return s;
+  };
+  // Another process may have initialized or upgraded the store while we waited for the lock.
+  StoreState state;
+  Status s = inspect(d, state);
+  if (!s.ok()) return abort(s);
+  int64_t from = state.fresh ? 0 : state.schema_version;
+  if (from > kSchemaVersion) return abort(newer_error(d.path, from));
+  for (const store_schema::Migration& m : list) {
+    if (m.to_version <= from) continue;
+    std::string what = "upgrade the schema to version " + std::to_string(m.to_version);
+    for (std::string_view step : m.steps) {
+      std::string sql(step);
+      s = d.exec_sql(sql.c_str(), what);
+      if (!s.ok()) return abort(s);
+    }
+    if (m.to_version == 1) {
+      std::string sql = "PRAGMA application_id=" + std::to_string(store_schema::kApplicationId);
+      s = d.exec_sql(sql.c_str(), what);
+      if (s.ok()) {
+        sql = "INSERT INTO meta(key, value) VALUES('application', '" +
+              std::string(store_schema::kApplicationMarker) + "')";
+        s = d.exec_sql(sql.c_str(), what);
+      }
+      if (!s.ok()) return abort(s);
+    }
+    std::string sql = "INSERT INTO meta(key, value) VALUES('schema_version', '" + std::to_string(m.to_version) +
+                      "') ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+    s = d.exec_sql(sql.c_str(), what);
+    if (!s.ok()) return abort(s);
+  }
+  s = d.exec_sql("COMMIT", "commit the schema upgrade");
+  if (!s.ok()) return abort(s);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Store::Store(std::string path, std::unique_ptr<Impl> impl) : path_(std::move(path)), impl_(std::move(impl)) {}
+
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& path, OpenMode mode) {
+  if (path.empty()) {
+    return Status::Error(ErrorCode::kInvalidArgument, "no store path given; pass --store <file>");
+  }
+  const bool read_only = mode == OpenMode::kReadOnly;
+  bool created = false;
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0) {
+    int err = errno;
+    if (err != ENOENT && err != ENOTDIR) {
+      return Status::Error(ErrorCode::kIoError, "store " + path + ": cannot access the store file: " +
+                                                    errno_text(err) + "; check the path and its permissions");
+    }
+    if (mode != OpenMode::kCreateIfMissing) {
+      return Status::Error(ErrorCode::kNotFound, "store " + path + " does not exist; " + create_hint(path));
+    }
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      err = errno;
+      if (err != EEXIST) {
+        return Status::Error(ErrorCode::kIoError, "store " + path + ": cannot create the store file: " +
+                                                      errno_text(err) +
+                                                      "; check that its directory exists and is writable");
+      }
+    } else {
+      (void)fchmod(fd, 0600);  // exactly 0600 whatever the umask
+      close(fd);
+      created = true;
+    }
+  } else if (S_ISDIR(st.st_mode)) {
+    return Status::Error(ErrorCode::kIoError, "store " + path +
+                                                  " is a directory, not a store file; pass the path of the "
+                                                  "store file itself (e.g. " +
+                                                  path + "/idsync.db)");
+  }
+  if (!created) {
+    int fd = ::open(path.c_str(), (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+    if (fd < 0) {
+      int err = errno;
+      return Status::Error(ErrorCode::kIoError,
+                           "store " + path + ": cannot open the store file for " +
+                               (read_only ? "reading" : "reading and writing") + ": " + errno_text(err) +
+                               "; check the file's owner and permissions (the account running IdSync needs " +
+                               (read_only ? "read" : "read and write") + " access)");
+    }
+    close(fd);
+  }
+
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  auto cleanup_created = [&] {
+    if (!created) return;
+    impl.reset();
+    ::unlink(path.c_str());
+    ::unlink((path + "-wal").c_str());
+    ::unlink((path + "-shm").c_str());
+  };
+  int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &impl->db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Status s = impl->fail("open the store", rc);
+    cleanup_created();
+    return s;
+  }
+  sqlite3_busy_timeout(impl->db, kBusyTimeoutMs);
+  if (!read_only && sqlite3_db_readonly(impl->db, "main") == 1) {
+    return Status::Error(ErrorCode::kIoError, "store " + path +
+                                                  ": the store file can only be opened read-only; check the "
+                                                  "permissions of the file and its directory");
+  }
+
+  Impl& d = *impl;
+  StoreState state;
+  Status s = inspect(d, state);
+  if (!s.ok()) {
+    cleanup_created();
+    return s;
+  }
+  if (!state.fresh && state.schema_version > kSchemaVersion) return newer_error(path, state.schema_version);
+  if (state.fresh && mode != OpenMode::kCreateIfMissing) {
+    return Status::Error(ErrorCode::kStoreError,
+                         "store " + path + " is an empty file, not an IdSync store; " + create_hint(path));
+  }
+  if (!read_only) {
+    int64_t ignored = 0;
+    rc = single_int(d.db, "PRAGMA journal_mode=WAL", ignored);
+    if (rc != SQLITE_OK) {
+      s = d.fail("switch the store to WAL mode", rc);
+      cleanup_created();
+      return s;
+    }
+  }
+  for (const char* pragma : kPragmas) {
+    s = d.exec_sql(pragma, std::string("apply \"") + pragma + "\"");
+    if (!s.ok()) {
+      cleanup_created();
+      return s;
+    }
+  }
+  if (state.fresh || state.schema_version < kSchemaVersion) {
+    if (read_only) {
+      return Status::Error(ErrorCode::kStoreError,
+                           "store " + path + " has schema " + std::to_string(state.schema_version) +
+                               " and needs an upgrade to schema " + std::to_string(kSchemaVersion) +
+                               "; open it once without read-only (any idsync command that changes it) to upgrade");
+    }
+    s = migrate(d);
+    if (!s.ok()) {
+      cleanup_created();
+      return s;
+    }
+  }
+  return std::unique_ptr<Store>(new Store(path, std::move(impl)));
+}
+
+// ---- run lock ------------------------------------------------------------------------------
+
+Status Store::acquire_run_lock(const std::string& what) {
+  Impl& d = *impl_;
+  if (d.lock_fd >= 0) {
+    return Status::Error(ErrorCode::kInternal, "store " + path_ + ": the run lock is already held by this process");
+  }
+  const std::string lock_path = path_ + ".lock";
+  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    int err = errno;
+    return Status::Error(ErrorCode::kIoError, "store " + path_ + ": cannot open the run lock file " + lock_path +
+                                                  ": " + errno_text(err) +
+                                                  "; check that the store's directory is writable");
+  }
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;
+    if (err != EWOULDBLOCK) {
+      close(fd);
+      return Status::Error(ErrorCode::kIoError,
+                           "store " + path_ + ": cannot lock " + lock_path + ": " + errno_text(err));
+    }
+    // The holder writes its description right after locking; give it a moment if it is empty.
+    std::string holder;
+    for (int attempt = 0; attempt < 10 && holder.empty(); ++attempt) {
+      if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      char buf[4096];
+      ssize_t n = pread(fd, buf, sizeof buf, 0);
+      if (n > 0) holder.assign(buf, static_cast<size_t>(n));
+      while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\r')) holder.pop_back();
+    }
+    close(fd);
+    std::string description = "another IdSync run";
+    // "pid N: <what>"
+    if (holder.rfind("pid ", 0) == 0) {
+      size_t colon = holder.find(": ");
+      if (colon != std::string::npos) {
+        description = holder.substr(colon + 2) + " (" + holder.substr(0, colon) + ")";
+      }
+    }
+    return Status::Error(ErrorCode::kBusy, "the store " + path_ + " is busy: " + description +
+                                               " is running; wait for it to finish or stop it");
+  }
+  std::string text = "pid " + std::to_string(getpid()) + ": " + what + "\n";
+  if (ftruncate(fd, 0) != 0 || pwrite(fd, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
+    int err = errno;
+    flock(fd, LOCK_UN);
+    close(fd);
+    return Status::Error(ErrorCode::kIoError,
+                         "store " + path_ + ": cannot write the run lock file " + lock_path + ": " + errno_text(err));
+  }
+  d.lock_fd = fd;
+  return Status::Ok();
+}
+
+void Store::release_run_lock() {
+  Impl& d = *impl_;
+  if (d.lock_fd < 0) return;
+  (void)ftruncate(d.lock_fd, 0);
+  flock(d.lock_fd, LOCK_UN);
+  close(d.lock_fd);
+  d.lock_fd = -1;
+}
+
+// ---- transactions --------------------------------------------------------------------------
+
+Status Store::begin() {
+  Impl& d = *impl_;
+  if (sqlite3_get_autocommit(d.db) == 0) {
+    return Status::Error(ErrorCode::kInternal, d.prefix() + "begin: a transaction is already open");
+  }
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kBegin, st));
+  int rc = st.step();
+  if (rc == SQLITE_DONE) return Status::Ok();
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+    return Status::Error(ErrorCode::kBusy,
+                         "the store " + path_ + " is busy: another process has been writing to it for more than " +
+                             std::to_string(kBusyTimeoutMs / 1000) +
+                             " seconds; wait for it to finish and try again");
+  }
+  return d.fail("start a transaction", rc);
+}
+
+Status Store::begin_bulk_load() {
+  Impl& d = *impl_;
+  if (sqlite3_get_autocommit(d.db) != 0) {
+    return Status::Error(ErrorCode::kInternal, d.prefix() + "begin_bulk_load: no transaction is open");
+  }
+  if (d.bulk_load) return Status::Ok();
+  for (std::string_view name : store_schema::cs_object_index_names()) {
+    std::string sql = "DROP INDEX IF EXISTS " + std::string(name);
+    IDSYNC_RETURN_IF_ERROR(d.exec_sql(sql.c_str(), "start a bulk load (drop index " + std::string(name) + ")"));
+  }
+  d.bulk_load = true;
+  return Status::Ok();
+}
+
+Status Store::commit() {
+  Impl& d = *impl_;
+  if (sqlite3_get_autocommit(d.db) != 0) {
+    d.bulk_load = false;
+    return Status::Error(ErrorCode::kInternal, d.prefix() + "commit: no transaction is open");
+  }
+  if (d.bulk_load) {
+    for (std::string_view ddl : store_schema::cs_object_indexes()) {
+      std::string sql(ddl);
+      IDSYNC_RETURN_IF_ERROR(d.exec_sql(sql.c_str(), "rebuild the connector space indexes after a bulk load"));
+    }
+    d.bulk_load = false;
+  }
+  return d.exec(kCommit, "commit the transaction");
+}
+
+void Store::rollback() {
+  Impl& d = *impl_;
+  d.bulk_load = false;  // the dropped indexes come back with the rollback
+  if (sqlite3_get_autocommit(d.db) != 0) return;
+  if (!d.exec(kRollback, "roll back").ok()) sqlite3_exec(d.db, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+// ---- settings ------------------------------------------------------------------------------
+
+Result<std::optional<std::string>> Store::get_setting(const std::string& key) {
+  Impl& d = *impl_;
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kGetSetting, st));
+  st.bind(1, key);
+  int rc = st.step();
+  if (rc == SQLITE_ROW) return std::optional<std::string>(st.text(0));
+  if (rc == SQLITE_DONE) return std::optional<std::string>();
+  return d.fail("read setting '" + key + "'", rc);
+}
+
+Status Store::put_setting(const std::string& key, const std::string& value) {
+  Impl& d = *impl_;
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kPutSetting, st));
+  st.bind(1, key);
+  st.bind(2, value);
+  int rc = st.step();
+  if (rc != SQLITE_DONE) return d.fail("write setting '" + key + "'", rc);
+  return Status::Ok();
+}
+
+// ---- attribute table -----------------------------------------------------------------------
+
+Status Store::load_attributes(AttributeTable& table) {
+  Impl& d = *impl_;
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kLoadAttributes, st));
+  std::vector<AttrInfo> attrs;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    int64_t id = st.int64(0);
+    AttrInfo info;
+    info.name = st.text(1);
+    std::string type = st.text(2);
+    auto parsed = parse_attr_type(type);
+    if (id != static_cast<int64_t>(attrs.size()) || !parsed) {
+      return Status::Error(ErrorCode::kStoreError,
+                           d.prefix() + "the attribute table is damaged at attribute " + std::to_string(id) + " ('" +
+                               info.name + "', type '" + type +
+                               "'); restore the store from a backup");
+    }
+    info.type = *parsed;
+    info.multi_valued = st.int64(3) != 0;
+    attrs.push_back(std::move(info));
+  }
+  if (rc != SQLITE_DONE) return d.fail("read the attribute table", rc);
+  table.restore(std::move(attrs));
+  return Status::Ok();
+}
+
+Status Store::save_attributes(const AttributeTable& table) {
+  Impl& d = *impl_;
+  Savepoint sp(d);
+  IDSYNC_RETURN_IF_ERROR(sp.begin("write the attribute table"));
+  IDSYNC_RETURN_IF_ERROR(d.exec(kClearAttributes, "write the attribute table"));
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kInsertAttribute, st));
+  const auto& all = table.all();
+  for (size_t i = 0; i < all.size(); ++i) {
+    st.bind(1, static_cast<int64_t>(i));
+    st.bind(2, all[i].name);
+    st.bind(3, std::string_view(attr_type_name(all[i].type)));
+    st.bind(4, static_cast<int64_t>(all[i].multi_valued ? 1 : 0));
+    int rc = st.step();
+    if (rc != SQLITE_DONE) return d.fail("write attribute '" + all[i].name + "'", rc);
+    st.reset();
+  }
+  return sp.release("write the attribute table");
+}
+
+// ---- connectors and rules ------------------------------------------------------------------
+
+Result<std::vector<ConnectorRow>> Store::load_connectors() {
+  Impl& d = *impl_;
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kLoadConnectors, st));
+  std::vector<ConnectorRow> rows;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    rows.push_back(ConnectorRow{static_cast<ConnectorId>(st.int64(0)), st.text(1), st.text(2)});
+  }
+  if (rc != SQLITE_DONE) return d.fail("read the connectors", rc);
+  return rows;
+}
+
+Status Store::put_connector(const ConnectorRow& row) {
+  Impl& d = *impl_;
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kPutConnector, st));
+  st.bind(1, static_cast<int64_t>(row.id));
+  st.bind(2, row.name);
+  st.bind(3, row.json);
+  int rc = st.step();
+  if (rc == SQLITE_DONE) return Status::Ok();
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    return Status::Error(ErrorCode::kInvalidArgument, d.prefix() + "cannot write connector '" + row.name + "' (id " +
+                                                          std::to_string(row.id) +
+                                                          "): another connector already has this name");
+  }
+  return d.fail("write connector '" + row.name + "' (id " + std::to_string(row.id) + ")", rc);
+}
+
+Status Store::delete_connector(ConnectorId id) {
+  Impl& d = *impl_;
+  std::string what = "delete connector " + std::to_string(id);
+  Savepoint sp(d);
+  IDSYNC_RETURN_IF_ERROR(sp.begin(what));
+  {
+    Stmt st;
+    IDSYNC_RETURN_IF_ERROR(d.prepare(kDeleteConnectorCs, st));
+    st.bind(1, static_cast<int64_t>(id));
+    int rc = st.step();
+    if (rc != SQLITE_DONE) return d.fail(what + "'s connector space", rc);
+  }
+  {
+    Stmt st;
+    IDSYNC_RETURN_IF_ERROR(d.prepare(kDeleteConnector, st));
+    st.bind(1, static_cast<int64_t>(id));
+    int rc = st.step();
+    if (rc != SQLITE_DONE) return d.fail(what, rc);
+  }
+  return sp.release(what);
+}
+
+Result<std::vector<RuleRow>> Store::load_rules() {
+  Impl& d = *impl_;
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kLoadRules, st));
+  std::vector<RuleRow> rows;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) rows.push_back(RuleRow{st.text(0), st.text(1)});
+  if (rc != SQLITE_DONE) return d.fail("read the sync rules", rc);
+  return rows;
+}
+
+Status Store::replace_rules(const std::vector<RuleRow>& rules) {
+  Impl& d = *impl_;
+  Savepoint sp(d);
+  IDSYNC_RETURN_IF_ERROR(sp.begin("write the sync rules"));
+  IDSYNC_RETURN_IF_ERROR(d.exec(kClearRules, "write the sync rules"));
+  for (size_t i = 0; i < rules.size(); ++i) {
+    Stmt st;
+    IDSYNC_RETURN_IF_ERROR(d.prepare(kInsertRule, st));
+    st.bind(1, rules[i].id);
+    st.bind(2, static_cast<int64_t>(i));
+    st.bind(3, rules[i].json);
+    int rc = st.step();
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+      return Status::Error(ErrorCode::kInvalidArgument,
+                           d.prefix() + "cannot write the sync rules: two rules have the id " + rules[i].id);
+    }
+    if (rc != SQLITE_DONE) return d.fail("write sync rule " + rules[i].id, rc);
+  }
+  return sp.release("write the sync rules");
+}
+
+// ---- connector space -----------------------------------------------------------------------
+
+Status Store::load_cs(ConnectorId connector, const std::function<Status(CsObject&&)>& sink) {
+  Impl& d = *impl_;
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kLoadCs, st));
+  st.bind(1, static_cast<int64_t>(connector));
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    CsObject o;
+    IDSYNC_RETURN_IF_ERROR(d.read_cs(st, o));
+    IDSYNC_RETURN_IF_ERROR(sink(std::move(o)));
+  }
+  if (rc != SQLITE_DONE) return d.fail("read the connector space of connector " + std::to_string(connector), rc);
+  return Status::Ok();
+}
+
+Status Store::put_cs(const CsObject& o) {
+  Impl& d = *impl_;
+  if (o.id == 0) {
+    return Status::Error(ErrorCode::kInvalidArgument,
+                         d.prefix() + "cannot write connector space object '" + o.dn + "': it has no id");
+  }
+  const std::string body = encode_cs_body(o);
+  normalize_dn(o.dn, d.dn_norm);
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kPutCs, st));
+  st.bind(1, as_sql(o.id));
+  st.bind(2, static_cast<int64_t>(o.connector));
+  st.bind_blob(3, o.anchor);
+  st.bind(4, o.dn);
+  st.bind(5, d.dn_norm);
+  st.bind(6, o.object_type);
+  st.bind(7, static_cast<int64_t>(o.state));
+  st.bind(8, as_sql(o.mv));
+  st.bind(9, static_cast<int64_t>(o.pending_import));
+  st.bind(10, static_cast<int64_t>(o.pending_export.kind));
+  st.bind_blob(11, body);
+  int rc = st.step();
+  if (rc != SQLITE_DONE) return d.fail("write connector space object " + std::to_string(o.id), rc);
+  return Status::Ok();
+}
+
+Status Store::delete_cs(CsId id) {
+  Impl& d = *impl_;
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kDeleteCs, st));
+  st.bind(1, as_sql(id));
+  int rc = st.step();
+  if (rc != SQLITE_DONE) return d.fail("delete connector space object " + std::to_string(id), rc);
+  return Status::Ok();
+}
+
+Result<std::optional<CsObject>> Store::find_cs_by_dn(ConnectorId connector, const std::string& dn) {
+  Impl& d = *impl_;
+  std::string norm;
+  normalize_dn(dn, norm);
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kFindCsByDn, st));
+  st.bind(1, static_cast<int64_t>(connector));
+  st.bind(2, norm);
+  int rc = st.step();
+  if (rc == SQLITE_DONE) return std::optional<CsObject>();
+  if (rc != SQLITE_ROW) {
+    return d.fail("look up '" + dn + "' in the connector space of connector " + std::to_string(connector), rc);
+  }
+  CsObject o;
+  IDSYNC_RETURN_IF_ERROR(d.read_cs(st, o));
+  return std::optional<CsObject>(std::move(o));
+}
+
+Result<std::optional<CsObject>> Store::find_cs_by_id(CsId id) {
+  Impl& d = *impl_;
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kFindCsById, st));
+  st.bind(1, as_sql(id));
+  int rc = st.step();
+  if (rc == SQLITE_DONE) return std::optional<CsObject>();
+  if (rc != SQLITE_ROW) return d.fail("read connector space object " + std::to_string(id), rc);
+  CsObject o;
+  IDSYNC_RETURN_IF_ERROR(d.read_cs(st, o));
+  return std::optional<CsObject>(std::move(o));
+}
+
+// ---- metaverse -----------------------------------------------------------------------------
+
+Status Store::load_mv(const std::function<Status(MvObject&&)>& sink) {
+  Impl& d = *impl_;
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kLoadMv, st));
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    MvObject o;
+    IDSYNC_RETURN_IF_ERROR(d.read_mv(st, o));
+    IDSYNC_RETURN_IF_ERROR(sink(std::move(o)));
+  }
+  if (rc != SQLITE_DONE) return d.fail("read the metaverse", rc);
+  return Status::Ok();
+}
+
+Status Store::put_mv(const MvObject& o) {
+  Impl& d = *impl_;
+  if (o.id == 0) {
+    return Status::Error(ErrorCode::kInvalidArgument, d.prefix() + "cannot write a metaverse object without an id");
+  }
+  const std::string body = encode_attribute_set(o.attributes);
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kPutMv, st));
+  st.bind(1, as_sql(o.id));
+  st.bind(2, o.object_type);
+  st.bind_blob(3, body);
+  int rc = st.step();
+  if (rc != SQLITE_DONE) return d.fail("write metaverse object " + std::to_string(o.id), rc);
+  return Status::Ok();
+}
+
+Status Store::delete_mv(MvId id) {
+  Impl& d = *impl_;
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kDeleteMv, st));
+  st.bind(1, as_sql(id));
+  int rc = st.step();
+  if (rc != SQLITE_DONE) return d.fail("delete metaverse object " + std::to_string(id), rc);
+  return Status::Ok();
+}
+
+Result<std::optional<MvObject>> Store::find_mv(MvId id) {
+  Impl& d = *impl_;
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kFindMv, st));
+  st.bind(1, as_sql(id));
+  int rc = st.step();
+  if (rc == SQLITE_DONE) return std::optional<MvObject>();
+  if (rc != SQLITE_ROW) return d.fail("read metaverse object " + std::to_string(id), rc);
+  MvObject o;
+  IDSYNC_RETURN_IF_ERROR(d.read_mv(st, o));
+  return std::optional<MvObject>(std::move(o));
+}
+
+// ---- run history ---------------------------------------------------------------------------
+
+Result<int64_t> Store::append_run(RunRow& row) {
+  Impl& d = *impl_;
+  const std::string what = "record run of " + row.run_profile + " on '" + row.connector + "'";
+  // Run numbers continue after a purge: the last number handed out per connector is kept in
+  // the sequences table as well.
+  const std::string sequence = "run_number:" + row.connector;
+  Savepoint sp(d);
+  IDSYNC_RETURN_IF_ERROR(sp.begin(what));
+  int64_t number = row.run_number;
+  if (number == 0) {
+    int64_t max_in_runs = 0, next_in_sequence = 1;
+    {
+      Stmt st;
+      IDSYNC_RETURN_IF_ERROR(d.prepare(kMaxRunNumber, st));
+      st.bind(1, row.connector);
+      int rc = st.step();
+      if (rc != SQLITE_ROW) return d.fail(what, rc);
+      max_in_runs = st.int64(0);
+    }
+    {
+      Stmt st;
+      IDSYNC_RETURN_IF_ERROR(d.prepare(kGetSequence, st));
+      st.bind(1, sequence);
+      int rc = st.step();
+      if (rc == SQLITE_ROW) {
+        next_in_sequence = st.int64(0);
+      } else if (rc != SQLITE_DONE) {
+        return d.fail(what, rc);
+      }
+    }
+    number = std::max(max_in_runs + 1, next_in_sequence);
+  }
+  {
+    Stmt st;
+    IDSYNC_RETURN_IF_ERROR(d.prepare(kRaiseSequence, st));
+    st.bind(1, sequence);
+    st.bind(2, number + 1);
+    int rc = st.step();
+    if (rc != SQLITE_DONE) return d.fail(what, rc);
+  }
+  int64_t run_id = 0;
+  {
+    Stmt st;
+    IDSYNC_RETURN_IF_ERROR(d.prepare(kInsertRun, st));
+    if (row.run_id != 0) {
+      st.bind(1, row.run_id);
+    } else {
+      st.bind_null(1);  // SQLite assigns the id
+    }
+    st.bind(2, row.connector);
+    st.bind(3, row.run_profile);
+    st.bind(4, number);
+    st.bind(5, row.result);
+    st.bind(6, row.start_time);
+    st.bind(7, row.end_time);
+    st.bind(8, row.json);
+    int rc = st.step();
+    if (rc != SQLITE_DONE) return d.fail(what, rc);
+    run_id = sqlite3_last_insert_rowid(d.db);
+  }
+  IDSYNC_RETURN_IF_ERROR(sp.release(what));
+  row.run_id = run_id;
+  row.run_number = number;
+  return run_id;
+}
+
+Result<std::vector<RunRow>> Store::query_runs(const RunQuery& query) {
+  Impl& d = *impl_;
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kQueryRuns, st));
+  st.bind(1, query.connector);
+  st.bind(2, query.result);
+  st.bind(3, query.run_id);
+  st.bind(4, query.limit > 0 ? query.limit : int64_t{-1});
+  std::vector<RunRow> rows;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    RunRow r;
+    r.run_id = st.int64(0);
+    r.connector = st.text(1);
+    r.run_profile = st.text(2);
+    r.run_number = st.int64(3);
+    r.result = st.text(4);
+    r.start_time = st.int64(5);
+    r.end_time = st.int64(6);
+    r.json = st.text(7);
+    rows.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) return d.fail("read the run history", rc);
+  return rows;
+}
+
+Result<int64_t> Store::purge_runs_before(int64_t unix_ms) {
+  Impl& d = *impl_;
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kPurgeRuns, st));
+  st.bind(1, unix_ms);
+  int rc = st.step();
+  if (rc != SQLITE_DONE) return d.fail("purge the run history", rc);
+  return static_cast<int64_t>(sqlite3_changes(d.db));
+}
+
+// ---- sequences -----------------------------------------------------------------------------
+
+Result<uint64_t> Store::next_id(const std::string& sequence, uint64_t count) {
+  Impl& d = *impl_;
+  if (count == 0 || count > static_cast<uint64_t>(std::numeric_limits<int32_t>::max())) {
+    return Status::Error(ErrorCode::kInvalidArgument, d.prefix() + "cannot allocate " + std::to_string(count) +
+                                                          " ids from sequence '" + sequence + "'");
+  }
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kNextId, st));
+  st.bind(1, sequence);
+  st.bind(2, static_cast<int64_t>(count));
+  int rc = st.step();
+  if (rc != SQLITE_ROW) return d.fail("allocate ids from sequence '" + sequence + "'", rc);
+  int64_t next = st.int64(0);
+  rc = st.step();
+  if (rc != SQLITE_DONE) return d.fail("allocate ids from sequence '" + sequence + "'", rc);
+  return static_cast<uint64_t>(next) - count;
+}
+
+// ---- integrity -----------------------------------------------------------------------------
+
+Status Store::check_integrity() {
+  Impl& d = *impl_;
+  sqlite3_stmt* s = nullptr;
+  int rc = sqlite3_prepare_v2(d.db, "PRAGMA integrity_check(20)", -1, &s, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(s);
+    return d.fail("check the store's integrity", rc);
+  }
+  std::vector<std::string> findings;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+    findings.emplace_back(p != nullptr ? p : "");
+  }
+  Status failed = rc != SQLITE_DONE ? d.fail("check the store's integrity", rc) : Status::Ok();
+  sqlite3_finalize(s);
+  IDSYNC_RETURN_IF_ERROR(failed);
+  if (findings.size() == 1 && findings[0] == "ok") return Status::Ok();
+  std::string message = d.prefix() + "the integrity check found problems: ";
+  for (size_t i = 0; i < findings.size(); ++i) {
+    if (i > 0) message += "; ";
+    message += findings[i];
+  }
+  message += ". Restore the store from a backup";
+  return Status::Error(ErrorCode::kStoreError, std::move(message));
+}
+
+}  // namespace idsync

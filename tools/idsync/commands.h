@@ -1,0 +1,25 @@
+// The idsync subcommands. Each registers itself on the CLI11 app and returns its exit code
+// through the shared `exit_code` slot when it runs.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli_common.h"
+
+namespace idsync::cli {
+
+struct GlobalOptions {
+  std::string store;     // --store (else IDSYNC_STORE)
+  bool progress = true;  // --no-progress turns progress lines off
+  bool json = false;     // --json output where supported
+  int exit_code = 0;
+};
+
+void add_store_commands(CLI::App& app, GlobalOptions& global);
+void add_config_commands(CLI::App& app, GlobalOptions& global);
+void add_run_commands(CLI::App& app, GlobalOptions& global);
+void add_object_commands(CLI::App& app, GlobalOptions& global);
+void add_generate_command(CLI::App& app, GlobalOptions& global);
+void add_demo_command(CLI::App& app, GlobalOptions& global);
+
+}  // namespace idsync::cli
