@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   idsync::cli::add_object_commands(app, global);
   idsync::cli::add_generate_command(app, global);
   idsync::cli::add_demo_command(app, global);
+  idsync::cli::add_expr_command(app, global);
+  idsync::cli::add_entra_command(app, global);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -102,4 +102,8 @@ class Program {
 // "column 14: expected ')' after the arguments of IIF".
 Result<Program> compile(std::string_view text, const AttributeResolver& resolver);
 
+// For display (`idsync expr`): each value on its own line, booleans as True / False, numbers
+// in decimal, binary in base64; NULL / IgnoreThisFlow / AuthoritativeNull by name.
+std::string format_value(const Value& value);
+
 }  // namespace idsync::expr
