@@ -70,10 +70,41 @@ ordered_json set_json(const AttributeTable& attrs, const AttributeSet& set) {
   return out;
 }
 
-ordered_json cs_json(SyncState& state, const ConnectorSpace& space, const CsObject& o, bool full) {
-  const AttributeTable& attrs = state.attrs();
+// Connector names and the attribute table: what turns stored ids into names.
+struct Names {
+  AttributeTable attrs;
+  std::vector<ConnectorRow> connectors;
+
+  Status load(Store& store) {
+    IDSYNC_RETURN_IF_ERROR(store.load_attributes(attrs));
+    auto rows = store.load_connectors();
+    if (!rows.ok()) return rows.status();
+    connectors = std::move(rows).value();
+    return Status::Ok();
+  }
+  const ConnectorRow* by_name(const std::string& name) const {
+    for (const ConnectorRow& c : connectors)
+      if (iequals(c.name, name)) return &c;
+    return nullptr;
+  }
+  std::string name_of(ConnectorId id) const {
+    for (const ConnectorRow& c : connectors)
+      if (c.id == id) return c.name;
+    return std::to_string(id);
+  }
+  Result<const ConnectorRow*> require(const std::string& name) const {
+    const ConnectorRow* c = by_name(name);
+    if (c == nullptr)
+      return Status::Error(ErrorCode::kNotFound,
+                           "no connector named '" + name + "'; `idsync connector list` shows the configured ones");
+    return c;
+  }
+};
+
+ordered_json cs_json(const Names& names, const CsObject& o, bool full) {
+  const AttributeTable& attrs = names.attrs;
   ordered_json j = {{"id", o.id},
-                    {"connector", space.def.name},
+                    {"connector", names.name_of(o.connector)},
                     {"dn", o.dn},
                     {"anchor", base64_encode(o.anchor)},
                     {"objectType", o.object_type},
@@ -94,7 +125,8 @@ ordered_json cs_json(SyncState& state, const ConnectorSpace& space, const CsObje
     ordered_json changes = ordered_json::array();
     for (const AttrChange& c : o.pending_export.changes) {
       const char* op = c.op == ValueOp::kAdd ? "add" : c.op == ValueOp::kDelete ? "delete" : "replace";
-      changes.push_back({{"attribute", attrs.info(c.id).name}, {"operation", op}, {"values", values_json(attrs, c.id, c.values)}});
+      changes.push_back(
+          {{"attribute", attrs.info(c.id).name}, {"operation", op}, {"values", values_json(attrs, c.id, c.values)}});
     }
     j["pendingExportChanges"] = changes;
     if (!o.pending_export.new_dn.empty()) j["pendingExportNewDn"] = o.pending_export.new_dn;
@@ -103,65 +135,73 @@ ordered_json cs_json(SyncState& state, const ConnectorSpace& space, const CsObje
   return j;
 }
 
+bool is_stop(const Status& s) { return s.code() == ErrorCode::kStopped; }
+
 }  // namespace
 
-Result<std::optional<std::string>> find_cs_object_json(SyncState& state, const std::string& connector,
+Result<std::optional<std::string>> find_cs_object_json(Store& store, const std::string& connector,
                                                        const std::string& key) {
-  ConnectorSpace* space = state.space(connector);
-  if (space == nullptr) return Status::Error(ErrorCode::kNotFound, "no connector named '" + connector + "'");
-  CsObject* o = nullptr;
+  Names names;
+  IDSYNC_RETURN_IF_ERROR(names.load(store));
+  auto row = names.require(connector);
+  if (!row.ok()) return row.status();
+  Result<std::optional<CsObject>> found = std::optional<CsObject>();
   if (key.rfind("anchor:", 0) == 0) {
     auto anchor = base64_decode(key.substr(7));
     if (!anchor) return Status::Error(ErrorCode::kInvalidArgument, "'" + key.substr(7) + "' is not base64");
-    o = space->find_by_anchor(*anchor);
+    found = store.find_cs_by_anchor((*row)->id, *anchor);
   } else {
-    o = space->find_by_dn(key);
+    found = store.find_cs_by_dn((*row)->id, key);
   }
-  if (o == nullptr) return std::optional<std::string>();
-  return std::optional<std::string>(cs_json(state, *space, *o, true).dump(2));
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return std::optional<std::string>();
+  return std::optional<std::string>(cs_json(names, **found, true).dump(2));
 }
 
-Result<std::optional<std::string>> find_mv_object_json(SyncState& state, uint64_t id) {
-  MvObject* mv = state.mv(id);
-  if (mv == nullptr) return std::optional<std::string>();
-  ordered_json j = {{"id", mv->id}, {"objectType", mv->object_type}};
-  j["attributes"] = set_json(state.attrs(), mv->attributes);
+Result<std::optional<std::string>> find_mv_object_json(Store& store, uint64_t id) {
+  Names names;
+  IDSYNC_RETURN_IF_ERROR(names.load(store));
+  auto mv = store.find_mv(id);
+  if (!mv.ok()) return mv.status();
+  if (!mv->has_value()) return std::optional<std::string>();
+  ordered_json j = {{"id", (*mv)->id}, {"objectType", (*mv)->object_type}};
+  j["attributes"] = set_json(names.attrs, (*mv)->attributes);
+  auto linked = store.find_cs_by_mv(id);
+  if (!linked.ok()) return linked.status();
   ordered_json links = ordered_json::array();
-  for (const auto& [connector, cs] : state.links(id)) {
-    ConnectorSpace* space = state.space(connector);
-    const CsObject* o = space ? space->find(cs) : nullptr;
-    if (o != nullptr) links.push_back({{"connector", space->def.name}, {"dn", o->dn}, {"csObjectId", o->id}});
-  }
+  for (const CsObject& o : *linked)
+    links.push_back({{"connector", names.name_of(o.connector)}, {"dn", o.dn}, {"csObjectId", o.id}});
   j["connectors"] = links;
   return std::optional<std::string>(j.dump(2));
 }
 
-Result<std::string> list_cs_json(SyncState& state, const std::string& connector, bool pending_export_only,
-                                 int64_t limit) {
-  ConnectorSpace* space = state.space(connector);
-  if (space == nullptr) return Status::Error(ErrorCode::kNotFound, "no connector named '" + connector + "'");
-  std::vector<const CsObject*> objects;
-  for (const auto& [id, o] : space->objects)
-    if (!pending_export_only || !o.pending_export.empty()) objects.push_back(&o);
-  std::sort(objects.begin(), objects.end(), [](const CsObject* a, const CsObject* b) { return a->id < b->id; });
+Result<std::string> list_cs_json(Store& store, const std::string& connector, bool pending_export_only, int64_t limit) {
+  Names names;
+  IDSYNC_RETURN_IF_ERROR(names.load(store));
+  auto row = names.require(connector);
+  if (!row.ok()) return row.status();
   ordered_json out = ordered_json::array();
-  for (const CsObject* o : objects) {
-    if (limit > 0 && static_cast<int64_t>(out.size()) >= limit) break;
-    out.push_back(cs_json(state, *space, *o, false));
-  }
+  Status s = store.load_cs((*row)->id, [&](CsObject&& o) {
+    if (pending_export_only && o.pending_export.empty()) return Status::Ok();
+    out.push_back(cs_json(names, o, false));
+    if (limit > 0 && static_cast<int64_t>(out.size()) >= limit) return Status::Error(ErrorCode::kStopped, "");
+    return Status::Ok();
+  });
+  if (!s.ok() && !is_stop(s)) return s;
   return out.dump(2);
 }
 
-Result<std::string> list_mv_json(SyncState& state, const std::string& object_type, int64_t limit) {
-  std::vector<const MvObject*> objects;
-  for (const auto& [id, o] : state.metaverse())
-    if (object_type.empty() || iequals(o.object_type, object_type)) objects.push_back(&o);
-  std::sort(objects.begin(), objects.end(), [](const MvObject* a, const MvObject* b) { return a->id < b->id; });
+Result<std::string> list_mv_json(Store& store, const std::string& object_type, int64_t limit) {
+  Names names;
+  IDSYNC_RETURN_IF_ERROR(names.load(store));
   ordered_json out = ordered_json::array();
-  for (const MvObject* o : objects) {
-    if (limit > 0 && static_cast<int64_t>(out.size()) >= limit) break;
-    out.push_back({{"id", o->id}, {"objectType", o->object_type}, {"attributes", set_json(state.attrs(), o->attributes)}});
-  }
+  Status s = store.load_mv([&](MvObject&& o) {
+    if (!object_type.empty() && !iequals(o.object_type, object_type)) return Status::Ok();
+    out.push_back({{"id", o.id}, {"objectType", o.object_type}, {"attributes", set_json(names.attrs, o.attributes)}});
+    if (limit > 0 && static_cast<int64_t>(out.size()) >= limit) return Status::Error(ErrorCode::kStopped, "");
+    return Status::Ok();
+  });
+  if (!s.ok() && !is_stop(s)) return s;
   return out.dump(2);
 }
 

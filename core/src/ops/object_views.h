@@ -6,18 +6,20 @@
 #include <string>
 
 #include "idsync/status.h"
-#include "sync/sync_state.h"
+#include "store/store.h"
 
 namespace idsync {
 
 std::string base64_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view text);
 
-Result<std::optional<std::string>> find_cs_object_json(SyncState& state, const std::string& connector,
+// These read the store directly through its indexes (never the whole server), so they answer
+// quickly on any size of store, also while a run holds it.
+Result<std::optional<std::string>> find_cs_object_json(Store& store, const std::string& connector,
                                                        const std::string& key);
-Result<std::optional<std::string>> find_mv_object_json(SyncState& state, uint64_t id);
-Result<std::string> list_cs_json(SyncState& state, const std::string& connector, bool pending_export_only,
+Result<std::optional<std::string>> find_mv_object_json(Store& store, uint64_t id);
+Result<std::string> list_cs_json(Store& store, const std::string& connector, bool pending_export_only,
                                  int64_t limit);
-Result<std::string> list_mv_json(SyncState& state, const std::string& object_type, int64_t limit);
+Result<std::string> list_mv_json(Store& store, const std::string& object_type, int64_t limit);
 
 }  // namespace idsync

@@ -340,27 +340,19 @@ Result<std::vector<RunResult>> Server::run_history(const RunHistoryQuery& query)
 }
 
 Result<std::optional<std::string>> Server::cs_object_json(const std::string& connector, const std::string& key) {
-  auto state = SyncState::load(*impl_->store);
-  if (!state.ok()) return state.status();
-  return find_cs_object_json(**state, connector, key);
+  return find_cs_object_json(*impl_->store, connector, key);
 }
 
 Result<std::optional<std::string>> Server::mv_object_json(uint64_t id) {
-  auto state = SyncState::load(*impl_->store);
-  if (!state.ok()) return state.status();
-  return find_mv_object_json(**state, id);
+  return find_mv_object_json(*impl_->store, id);
 }
 
 Result<std::string> Server::cs_list_json(const std::string& connector, bool pending_export_only, int64_t limit) {
-  auto state = SyncState::load(*impl_->store);
-  if (!state.ok()) return state.status();
-  return list_cs_json(**state, connector, pending_export_only, limit);
+  return list_cs_json(*impl_->store, connector, pending_export_only, limit);
 }
 
 Result<std::string> Server::mv_list_json(const std::string& object_type, int64_t limit) {
-  auto state = SyncState::load(*impl_->store);
-  if (!state.ok()) return state.status();
-  return list_mv_json(**state, object_type, limit);
+  return list_mv_json(*impl_->store, object_type, limit);
 }
 
 std::string run_result_to_json(const RunResult& run) {

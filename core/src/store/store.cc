@@ -72,6 +72,8 @@ enum StmtId : int {
   kDeleteCs,
   kFindCsByDn,
   kFindCsById,
+  kFindCsByAnchor,
+  kFindCsByMv,
   kLoadMv,
   kPutMv,
   kDeleteMv,
@@ -121,6 +123,8 @@ constexpr std::array<const char*, kStmtCount> kStmtSql = {
     "SELECT " IDSYNC_CS_COLUMNS " FROM cs_objects WHERE connector = ?1 AND dn_norm = ?2 "
     "ORDER BY id LIMIT 1",
     "SELECT " IDSYNC_CS_COLUMNS " FROM cs_objects WHERE id = ?1",
+    "SELECT " IDSYNC_CS_COLUMNS " FROM cs_objects WHERE connector = ?1 AND anchor = ?2 ORDER BY id LIMIT 1",
+    "SELECT " IDSYNC_CS_COLUMNS " FROM cs_objects WHERE mv = ?1 ORDER BY id",
     "SELECT id, object_type, body FROM mv_objects ORDER BY id",
     "INSERT INTO mv_objects(id, object_type, body) VALUES(?1, ?2, ?3) "
     "ON CONFLICT(id) DO UPDATE SET object_type = excluded.object_type, body = excluded.body",
@@ -968,6 +972,36 @@ Result<std::optional<CsObject>> Store::find_cs_by_id(CsId id) {
   CsObject o;
   IDSYNC_RETURN_IF_ERROR(d.read_cs(st, o));
   return std::optional<CsObject>(std::move(o));
+}
+
+Result<std::optional<CsObject>> Store::find_cs_by_anchor(ConnectorId connector, const std::string& anchor) {
+  Impl& d = *impl_;
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kFindCsByAnchor, st));
+  st.bind(1, static_cast<int64_t>(connector));
+  st.bind_blob(2, anchor);
+  int rc = st.step();
+  if (rc == SQLITE_DONE) return std::optional<CsObject>();
+  if (rc != SQLITE_ROW) return d.fail("look up an anchor in the connector space of connector " + std::to_string(connector), rc);
+  CsObject o;
+  IDSYNC_RETURN_IF_ERROR(d.read_cs(st, o));
+  return std::optional<CsObject>(std::move(o));
+}
+
+Result<std::vector<CsObject>> Store::find_cs_by_mv(MvId mv) {
+  Impl& d = *impl_;
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kFindCsByMv, st));
+  st.bind(1, as_sql(mv));
+  std::vector<CsObject> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    CsObject o;
+    IDSYNC_RETURN_IF_ERROR(d.read_cs(st, o));
+    out.push_back(std::move(o));
+  }
+  if (rc != SQLITE_DONE) return d.fail("read the connector space objects joined to metaverse object " + std::to_string(mv), rc);
+  return out;
 }
 
 // ---- metaverse -----------------------------------------------------------------------------

@@ -99,12 +99,15 @@ class Store {
   Result<std::vector<RuleRow>> load_rules();
   Status replace_rules(const std::vector<RuleRow>& rules);
 
-  // Connector space. load_cs streams every object of one connector in id order.
+  // Connector space. load_cs streams every object of one connector in id order; a sink that
+  // returns kStopped ends the scan early and load_cs returns that status.
   Status load_cs(ConnectorId connector, const std::function<Status(CsObject&&)>& sink);
   Status put_cs(const CsObject& object);                 // insert or replace by id
   Status delete_cs(CsId id);
   Result<std::optional<CsObject>> find_cs_by_dn(ConnectorId connector, const std::string& dn);
   Result<std::optional<CsObject>> find_cs_by_id(CsId id);
+  Result<std::optional<CsObject>> find_cs_by_anchor(ConnectorId connector, const std::string& anchor);
+  Result<std::vector<CsObject>> find_cs_by_mv(MvId mv);   // the objects joined to `mv`, by id
 
   // Metaverse.
   Status load_mv(const std::function<Status(MvObject&&)>& sink);
