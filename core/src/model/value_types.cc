@@ -92,11 +92,12 @@ Result<std::string> canonical_datetime(std::string_view text) {
       ms = std::atoi(digits);
     }
   }
-  if (!parsed || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+  if (!parsed || y < 0 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
+      mi > 59 || s < 0 || s > 60 || ms < 0 || ms > 999)
     return Status::Error(ErrorCode::kInvalidArgument,
                          "'" + std::string(text) +
                              "' is not a date (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)");
-  char buf[40];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, mo, d, h, mi, s, ms);
   return std::string(buf);
 }
