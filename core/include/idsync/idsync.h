@@ -1,0 +1,104 @@
+/*
+ * idsync.h — the C API of IdSync: a thin, stable surface over the engine for other languages
+ * (the PowerShell module P/Invokes it).
+ *
+ * Conventions:
+ *  1. Handles are opaque. idsync_open() pairs with idsync_close(); idsync_close(NULL) is a no-op.
+ *  2. Every function that can fail returns an int status: IDSYNC_OK (0) or one of the
+ *     IDSYNC_E* codes below. After a failure, idsync_errmsg(handle) describes it (what failed,
+ *     on which object, what to do). The message belongs to the handle and stays valid until the
+ *     next call on that handle.
+ *  3. Strings are UTF-8 and NUL-terminated. Strings the library hands out (char** out
+ *     parameters) are allocated by it and must be released with idsync_free().
+ *  4. Structured results (run results, objects, configurations) are JSON documents; their
+ *     fields are those of `idsync ... --json` and of the README.
+ *  5. No C++ exception crosses this boundary.
+ *  6. A handle is used by one thread at a time. Open one handle per thread: many handles on one
+ *     store may read while another handle runs a cycle; a second run on the same store (from
+ *     any handle or process) fails at once with IDSYNC_EBUSY.
+ *  7. Published functions never change meaning; a changed behaviour gets a new name (_v2).
+ */
+#ifndef IDSYNC_IDSYNC_H_
+#define IDSYNC_IDSYNC_H_
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define IDSYNC_EXPORT __attribute__((visibility("default")))
+#else
+#define IDSYNC_EXPORT
+#endif
+
+enum {
+  IDSYNC_OK = 0,
+  IDSYNC_EINVAL = 1,       /* bad argument, configuration or expression */
+  IDSYNC_ENOTFOUND = 2,    /* no such store, connector, run profile or object */
+  IDSYNC_EPARSE = 3,       /* malformed input (JSON, LDIF, ...) */
+  IDSYNC_EIO = 4,          /* file system or network failure */
+  IDSYNC_EBUSY = 5,        /* another run holds the store */
+  IDSYNC_ESTORE = 6,       /* the store failed or is damaged */
+  IDSYNC_ECONNECTOR = 7,   /* a directory answered with an error */
+  IDSYNC_ESTOPPED = 8,     /* a run stopped (threshold, error limit, stop request) */
+  IDSYNC_EINTERNAL = 9     /* a bug: please report it */
+};
+
+/* Open flags. */
+enum { IDSYNC_OPEN_EXISTING = 0, IDSYNC_OPEN_CREATE = 1 };
+
+/* Cycle policies. */
+enum { IDSYNC_POLICY_DELTA = 0, IDSYNC_POLICY_INITIAL = 1 };
+
+typedef struct idsync_server idsync_server;
+
+/* Progress of a long run: called on the running thread. */
+typedef void (*idsync_progress_fn)(void* user, const char* connector, const char* step, uint64_t done,
+                                   uint64_t total);
+
+/* The library version, e.g. "0.1.0". Static storage; never freed. */
+IDSYNC_EXPORT const char* idsync_version(void);
+
+/* Releases memory handed out by the library. NULL is a no-op. */
+IDSYNC_EXPORT void idsync_free(void* p);
+
+/* Opens the server store at `path`. On failure *out is a handle whose idsync_errmsg() tells
+ * why (close it); it is NULL only when memory ran out. */
+IDSYNC_EXPORT int idsync_open(const char* path, int flags, idsync_server** out);
+IDSYNC_EXPORT void idsync_close(idsync_server* server);
+IDSYNC_EXPORT const char* idsync_errmsg(const idsync_server* server);
+
+/* Configuration as JSON (README "Configuration file"). Import replaces the whole configuration
+ * and refuses it, changing nothing, when a rule does not compile. */
+IDSYNC_EXPORT int idsync_config_import(idsync_server* server, const char* json);
+IDSYNC_EXPORT int idsync_config_export(idsync_server* server, char** json_out);
+
+/* Runs. *result_out (may be NULL) receives the run record(s) as JSON; a run that ran but
+ * ended in a stopped-* state returns IDSYNC_ESTOPPED with the record filled in. */
+IDSYNC_EXPORT int idsync_run_profile(idsync_server* server, const char* connector, const char* run_profile,
+                                     idsync_progress_fn progress, void* user, char** result_out);
+IDSYNC_EXPORT int idsync_run_cycle(idsync_server* server, int policy, idsync_progress_fn progress, void* user,
+                                   char** result_out);
+
+/* Run history, newest first. `connector` and `result` may be NULL (all); run_id 0 = all. */
+IDSYNC_EXPORT int idsync_run_history(idsync_server* server, const char* connector, const char* result, int64_t run_id,
+                                     int64_t limit, char** json_out);
+
+/* Objects. `key` is a DN or "anchor:<base64>". A missing object is IDSYNC_ENOTFOUND. */
+IDSYNC_EXPORT int idsync_cs_object(idsync_server* server, const char* connector, const char* key, char** json_out);
+IDSYNC_EXPORT int idsync_cs_list(idsync_server* server, const char* connector, int pending_export_only, int64_t limit,
+                                 char** json_out);
+IDSYNC_EXPORT int idsync_mv_object(idsync_server* server, uint64_t id, char** json_out);
+IDSYNC_EXPORT int idsync_mv_list(idsync_server* server, const char* object_type, int64_t limit, char** json_out);
+
+/* Export deletion threshold: deletes per connector and export run; 0 = off. */
+IDSYNC_EXPORT int idsync_deletion_threshold_get(idsync_server* server, uint64_t* count_out);
+IDSYNC_EXPORT int idsync_deletion_threshold_set(idsync_server* server, uint64_t count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* IDSYNC_IDSYNC_H_ */

@@ -1,0 +1,176 @@
+/* Drives every function of idsync.h from plain C, including the error paths. Prints one line per
+ * check and "N passed, M failed" at the end; exits non-zero when any check fails. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "idsync/idsync.h"
+
+static int passed = 0, failed = 0;
+
+#define CHECK(cond, what)                                              \
+  do {                                                                 \
+    if (cond) {                                                        \
+      ++passed;                                                        \
+    } else {                                                           \
+      ++failed;                                                        \
+      fprintf(stderr, "FAILED %s:%d: %s (%s)\n", __FILE__, __LINE__, what, #cond); \
+    }                                                                  \
+  } while (0)
+
+static void write_file(const char* path, const char* text) {
+  FILE* f = fopen(path, "w");
+  if (f == NULL) {
+    perror(path);
+    exit(2);
+  }
+  fputs(text, f);
+  fclose(f);
+}
+
+static int progress_calls = 0;
+static void on_progress(void* user, const char* connector, const char* step, uint64_t done, uint64_t total) {
+  (void)user;
+  (void)connector;
+  (void)step;
+  (void)done;
+  (void)total;
+  ++progress_calls;
+}
+
+int main(void) {
+  char dir[] = "/tmp/idsync-capi-XXXXXX";
+  if (mkdtemp(dir) == NULL) {
+    perror("mkdtemp");
+    return 2;
+  }
+  char path[512], store[512], config[8192];
+  snprintf(path, sizeof path, "%s/source.ldif", dir);
+  write_file(path,
+             "version: 1\n\n"
+             "dn: CN=Ann Lee,OU=People,DC=example,DC=com\nobjectClass: person\nuid: ann\ncn: Ann Lee\n"
+             "mail: ann@example.com\n\n"
+             "dn: CN=Bo Chan,OU=People,DC=example,DC=com\nobjectClass: person\nuid: bo\ncn: Bo Chan\n\n");
+  snprintf(path, sizeof path, "%s/target.ldif", dir);
+  write_file(path, "version: 1\n");
+  snprintf(store, sizeof store, "%s/idsync.db", dir);
+  snprintf(config, sizeof config,
+           "{\"idsyncConfiguration\": 1,"
+           " \"metaverse\": {\"attributes\": [{\"name\": \"uid\"}, {\"name\": \"displayName\"}, {\"name\": \"mail\"}],"
+           "   \"objectTypes\": [{\"name\": \"person\", \"attributes\": []}]},"
+           " \"connectors\": ["
+           "  {\"name\": \"hr\", \"type\": \"ldif\", \"role\": \"on-premises\","
+           "   \"options\": {\"path\": \"%s/source.ldif\", \"anchor\": \"uid\"}},"
+           "  {\"name\": \"cloud\", \"type\": \"ldif\", \"role\": \"cloud\","
+           "   \"options\": {\"path\": \"%s/target.ldif\", \"anchor\": \"uid\"}}],"
+           " \"syncRules\": ["
+           "  {\"name\": \"In from HR\", \"direction\": \"Inbound\", \"connector\": \"hr\", \"sourceObjectType\": \"person\","
+           "   \"targetObjectType\": \"person\", \"linkType\": \"Provision\", \"precedence\": 10,"
+           "   \"joins\": [[{\"csAttribute\": \"uid\", \"mvAttribute\": \"uid\"}]],"
+           "   \"flows\": [{\"type\": \"Direct\", \"destination\": \"uid\", \"sources\": [\"uid\"]},"
+           "     {\"type\": \"Direct\", \"destination\": \"displayName\", \"sources\": [\"cn\"]},"
+           "     {\"type\": \"Direct\", \"destination\": \"mail\", \"sources\": [\"mail\"]}]},"
+           "  {\"name\": \"Out to cloud\", \"direction\": \"Outbound\", \"connector\": \"cloud\", \"sourceObjectType\": \"person\","
+           "   \"targetObjectType\": \"person\", \"linkType\": \"Provision\", \"precedence\": 20,"
+           "   \"flows\": [{\"type\": \"Expression\", \"destination\": \"dn\", \"sources\": [\"uid\"], \"expression\": \"\\\"uid=\\\" & [uid] & \\\",o=cloud\\\"\"},"
+           "     {\"type\": \"Direct\", \"destination\": \"uid\", \"sources\": [\"uid\"]},"
+           "     {\"type\": \"Direct\", \"destination\": \"cn\", \"sources\": [\"displayName\"]}]}]}",
+           dir, dir);
+
+  idsync_server* s = NULL;
+  char* out = NULL;
+  uint64_t count = 0;
+
+  CHECK(strcmp(idsync_version(), "0.1.0") == 0, "version");
+  idsync_free(NULL);
+  idsync_close(NULL);
+  CHECK(strlen(idsync_errmsg(NULL)) > 0, "errmsg of NULL");
+  CHECK(idsync_open(store, IDSYNC_OPEN_CREATE, NULL) == IDSYNC_EINVAL, "open without out");
+
+  /* Opening a store that does not exist without the create flag. */
+  CHECK(idsync_open(store, IDSYNC_OPEN_EXISTING, &s) == IDSYNC_ENOTFOUND, "open missing store");
+  CHECK(strstr(idsync_errmsg(s), "idsync.db") != NULL, "message names the store");
+  CHECK(idsync_config_export(s, &out) == IDSYNC_EINVAL, "calls on a failed handle are refused");
+  idsync_close(s);
+
+  CHECK(idsync_open(store, IDSYNC_OPEN_CREATE, &s) == IDSYNC_OK, "create store");
+  CHECK(access(store, F_OK) == 0, "store file exists");
+
+  /* Configuration: a broken one is refused, a good one imported and exported back. */
+  CHECK(idsync_config_import(s, "{ not json") == IDSYNC_EPARSE, "malformed configuration");
+  CHECK(strlen(idsync_errmsg(s)) > 0, "parse error message");
+  CHECK(idsync_config_import(s, config) == IDSYNC_OK, "import configuration");
+  CHECK(idsync_config_import(s, config) == IDSYNC_OK, "importing the same configuration again");
+  CHECK(idsync_config_export(s, &out) == IDSYNC_OK && strstr(out, "\"In from HR\"") != NULL, "export configuration");
+  idsync_free(out);
+  out = NULL;
+
+  /* Runs. */
+  CHECK(idsync_run_profile(s, "nope", "Full Import", NULL, NULL, &out) == IDSYNC_ENOTFOUND, "unknown connector");
+  CHECK(strstr(idsync_errmsg(s), "nope") != NULL, "message names the connector");
+  CHECK(idsync_run_profile(s, "hr", "Sideways Import", NULL, NULL, &out) == IDSYNC_ENOTFOUND, "unknown run profile");
+  CHECK(idsync_run_cycle(s, IDSYNC_POLICY_INITIAL, on_progress, NULL, &out) == IDSYNC_OK, "initial cycle");
+  if (out != NULL) CHECK(strstr(out, "\"result\":\"Success\"") != NULL, "cycle result Success");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_run_profile(s, "hr", "Delta Synchronization", on_progress, NULL, &out) == IDSYNC_OK, "run profile");
+  if (out != NULL) CHECK(strstr(out, "\"result\":\"success\"") != NULL, "run result success");
+  idsync_free(out);
+  out = NULL;
+
+  /* History. */
+  CHECK(idsync_run_history(s, NULL, NULL, 0, 100, &out) == IDSYNC_OK && strstr(out, "\"Full Import\"") != NULL,
+        "history");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_run_history(s, "hr", "success", 0, 1, &out) == IDSYNC_OK && out[0] == '[', "filtered history");
+  idsync_free(out);
+  out = NULL;
+
+  /* Objects. */
+  CHECK(idsync_cs_object(s, "hr", "CN=Ann Lee,OU=People,DC=example,DC=com", &out) == IDSYNC_OK &&
+            strstr(out, "ann@example.com") != NULL,
+        "cs object by DN");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_cs_object(s, "hr", "CN=Nobody,DC=example,DC=com", &out) == IDSYNC_ENOTFOUND, "missing cs object");
+  CHECK(idsync_cs_object(s, "hr", "anchor:YW5u", &out) == IDSYNC_OK && strstr(out, "Ann Lee") != NULL,
+        "cs object by anchor");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_cs_list(s, "cloud", 0, 10, &out) == IDSYNC_OK && strstr(out, "uid=ann,o=cloud") != NULL,
+        "cs list of the target");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_cs_list(s, "nope", 0, 10, &out) == IDSYNC_ENOTFOUND, "cs list of unknown connector");
+  CHECK(idsync_mv_list(s, "person", 0, &out) == IDSYNC_OK && strstr(out, "Bo Chan") != NULL, "mv list");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_mv_object(s, 1, &out) == IDSYNC_OK && strstr(out, "\"connectors\"") != NULL, "mv object");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_mv_object(s, 999999, &out) == IDSYNC_ENOTFOUND, "missing mv object");
+
+  /* Deletion threshold. */
+  CHECK(idsync_deletion_threshold_get(s, &count) == IDSYNC_OK && count == 500, "default threshold 500");
+  CHECK(idsync_deletion_threshold_get(s, NULL) == IDSYNC_EINVAL, "threshold without out");
+  CHECK(idsync_deletion_threshold_set(s, 42) == IDSYNC_OK, "set threshold");
+  CHECK(idsync_deletion_threshold_get(s, &count) == IDSYNC_OK && count == 42, "threshold read back");
+
+  /* A second handle on the same store reads while the first is open. */
+  idsync_server* reader = NULL;
+  CHECK(idsync_open(store, IDSYNC_OPEN_EXISTING, &reader) == IDSYNC_OK, "second handle");
+  CHECK(idsync_mv_list(reader, NULL, 1, &out) == IDSYNC_OK, "second handle reads");
+  idsync_free(out);
+  idsync_close(reader);
+  idsync_close(s);
+
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+  (void)progress_calls;
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}
