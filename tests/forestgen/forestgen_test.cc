@@ -583,34 +583,6 @@ TEST(ChangeGen, OnlyModifiesWhenAddsAndDeletesAreZero) {
   dir.expect_references_resolve();
 }
 
-// Reports throughput; the 1M variant runs with --gtest_also_run_disabled_tests.
-void measure(uint64_t objects) {
-  ForestOptions o;
-  o.objects = objects;
-  uint64_t count = 0, values = 0;
-  const auto t0 = std::chrono::steady_clock::now();
-  ASSERT_TRUE(generate_forest(o, [&](Entry&& e) {
-                ++count;
-                for (const Attribute& a : e.attributes) values += a.values.size();
-                return Status::Ok();
-              }).ok());
-  const auto t1 = std::chrono::steady_clock::now();
-  uint64_t changed = 0;
-  ASSERT_TRUE(generate_changes(o, ChangeOptions{}, [&](EntryChange&&) {
-                ++changed;
-                return Status::Ok();
-              }).ok());
-  const auto t2 = std::chrono::steady_clock::now();
-  const double gen = std::chrono::duration<double>(t1 - t0).count();
-  const double chg = std::chrono::duration<double>(t2 - t1).count();
-  std::printf("forestgen: %llu objects (%llu values) in %.2f s (%.0f objects/s); change set of %llu in %.2f s\n",
-              static_cast<unsigned long long>(count), static_cast<unsigned long long>(values), gen,
-              static_cast<double>(count) / gen, static_cast<unsigned long long>(changed), chg);
-  EXPECT_EQ(count, objects);
-}
-
-TEST(ForestGenSpeed, HundredThousand) { measure(100000); }
-TEST(ForestGenSpeed, DISABLED_OneMillion) { measure(1000000); }
 
 }  // namespace
 }  // namespace idsync::forestgen

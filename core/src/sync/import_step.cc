@@ -1,9 +1,11 @@
 // Full and delta import: stage what the directory says as pending imports on connector space
 // objects, confirm earlier exports, and (full import) mark objects the directory no longer has
 // as pending deletes. Nothing here touches the metaverse; synchronization applies the stage.
+#include <algorithm>
 #include <chrono>
 #include <unordered_set>
 
+#include "idsync/dn.h"
 #include "sync/steps.h"
 
 namespace idsync {
@@ -120,7 +122,9 @@ class Stager : public ImportSink {
     seen_.insert(o->id);
     std::string old_anchor = o->anchor, old_dn = o->dn;
     bool was_placeholder = o->placeholder;
-    confirm_exports(*o, attrs);
+    // Export confirmation waits for the end of the import (confirm_seen): a delta import may
+    // report several changes of one object, and only its final state says whether what we
+    // exported is still there.
     if (o->anchor.empty() && !anchor.empty()) o->anchor = anchor;
     if (o->anchor != old_anchor) space_.reindex(*o, old_anchor, old_dn);
     const AttributeSet& baseline = o->pending_import == PendingImportKind::kNone ||
@@ -154,6 +158,25 @@ class Stager : public ImportSink {
     }
   }
 
+ public:
+  // Confirms (or reports) the unconfirmed exports of every object this import showed,
+  // against the object's final imported state, in id order.
+  void confirm_seen() {
+    std::vector<CsId> ids(seen_.begin(), seen_.end());
+    std::sort(ids.begin(), ids.end());
+    for (CsId id : ids) {
+      CsObject* o = space_.find(id);
+      if (o == nullptr || o->unconfirmed.empty()) continue;
+      if (o->pending_import == PendingImportKind::kDelete) {
+        o->unconfirmed.clear();  // the object is gone: nothing left to confirm
+      } else {
+        confirm_exports(*o, imported_state(*o));
+      }
+      state_.mark_cs(*o);
+    }
+  }
+
+ private:
   void stage_changes(EntryChange& change) {
     CsObject* o = locate(change.anchor, change.dn);
     if (o == nullptr || o->placeholder) {
@@ -167,6 +190,36 @@ class Stager : public ImportSink {
     for (const AttrValues& a : base.items()) full.push_back(Attribute{state_.attrs().info(a.id).name, a.values});
     Entry e;
     e.attributes = std::move(full);
+    if (change.kind == ChangeKind::kRename && !change.new_dn.empty()) {
+      // A modrdn replaces the old RDN values with the new ones, as the directory does (the
+      // reader reports "deleteoldrdn: 0" as explicit adds in change.changes). Without this the
+      // hologram kept the old value (e.g. cn) until the next Full Import, which then staged a
+      // spurious update, and a dn flow built from that attribute never renamed the target.
+      const std::string& old_dn = o->import_dn.empty() ? o->dn : o->import_dn;
+      auto old_rdn = parse_rdn(rdn(old_dn));
+      auto new_rdn = parse_rdn(rdn(change.new_dn));
+      if (new_rdn.ok()) {
+        if (old_rdn.ok()) {
+          for (const Ava& ava : *old_rdn) {
+            Attribute* a = e.find(ava.type);
+            if (a == nullptr) continue;
+            a->values.erase(std::remove_if(a->values.begin(), a->values.end(),
+                                           [&](const std::string& v) { return iequals(v, ava.value); }),
+                            a->values.end());
+            if (a->values.empty()) e.set(ava.type, {});
+          }
+        }
+        for (const Ava& ava : *new_rdn) {
+          Attribute* a = e.find(ava.type);
+          if (a == nullptr) {
+            e.attributes.push_back(Attribute{ava.type, {ava.value}});
+          } else if (std::none_of(a->values.begin(), a->values.end(),
+                                  [&](const std::string& v) { return iequals(v, ava.value); })) {
+            a->values.push_back(ava.value);
+          }
+        }
+      }
+    }
     for (AttributeChange& c : change.changes) {
       Attribute* a = e.find(c.name);
       switch (c.op) {
@@ -232,6 +285,7 @@ Status run_import(SyncState& state, ConnectorSpace& space, Connector& connector,
   Stager stager(state, space, result, progress);
   Status s = delta ? connector.delta_import(stager, watermark) : connector.full_import(stager, watermark);
   if (!s.ok()) return s.with_context("connector '" + space.def.name + "'");
+  stager.confirm_seen();
   if (!delta) {
     // Whatever the directory no longer holds is a pending delete — except objects we
     // provisioned and have not exported yet, and placeholders.

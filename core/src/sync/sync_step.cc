@@ -83,7 +83,10 @@ class Synchronizer {
     }
     std::set<MvId> changed;
     for (MvId id : touched_mv_) {
-      if (recompute_mv(id) || !delta) changed.insert(id);
+      // An import into an object linked to this MV object may show that the directory no
+      // longer holds what we exported (the import dropped those values from the escrow):
+      // its pending export must be computed again even when the MV object did not change.
+      if (recompute_mv(id) || !delta || reimported_mv_.count(id)) changed.insert(id);
     }
     // Link (provision / join / deprovision) everything first, so that references between
     // objects provisioned in this same run resolve when the exports are computed.
@@ -129,6 +132,7 @@ class Synchronizer {
   void inbound_object(CsId id) {
     CsObject* o = space_.find(id);
     if (o == nullptr) return;
+    const bool imported = o->pending_import != PendingImportKind::kNone;
     switch (o->pending_import) {
       case PendingImportKind::kDelete: {
         ++result_.counters["deleted"];
@@ -165,6 +169,14 @@ class Synchronizer {
     }
     auto rules = inbound_rules_in_scope(*o);
     if (rules.empty()) {
+      // An object an outbound Provision rule created is held by that rule, not by inbound
+      // rules: a target without inbound rules (MIM style) must not lose it on import, or the
+      // next sync would provision a duplicate. Outbound scope decides its deprovisioning.
+      if (o->mv != 0 && o->provisioned) {
+        touched_mv_.insert(o->mv);
+        if (imported) reimported_mv_.insert(o->mv);
+        return;
+      }
       if (o->mv != 0 && o->state != ConnectorState::kExplicitConnector) {
         touched_mv_.insert(o->mv);
         state_.unlink(*o);
@@ -177,6 +189,7 @@ class Synchronizer {
     if (o->mv == 0) join_or_project(*o, rules);
     if (o->mv != 0) {
       touched_mv_.insert(o->mv);
+      if (imported) reimported_mv_.insert(o->mv);
       ++result_.counters["connector-flow"];
     }
   }
@@ -617,6 +630,7 @@ class Synchronizer {
   StepResult& result_;
   const ProgressCallback& progress_;
   std::set<MvId> touched_mv_;
+  std::set<MvId> reimported_mv_;  // MV objects with a linked CS object whose import was applied
   std::set<MvId> deleted_mv_;
   std::map<std::tuple<ConnectorId, AttrId, bool>, ValueIndex> disconnector_index_;
   uint64_t done_ = 0, total_ = 0;

@@ -1,0 +1,219 @@
+// The idsync command line end to end: the real binary (IDSYNC_CLI_PATH) on a temporary store.
+#include <sys/wait.h>
+
+#include <cstdio>
+
+#include "store/store.h"
+#include "sync/scenario.h"
+
+namespace idsync::scenario {
+namespace {
+
+struct CliResult {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string quote(const std::string& arg) {
+  std::string q = "'";
+  for (char c : arg) {
+    if (c == '\'') {
+      q += "'\\''";
+    } else {
+      q.push_back(c);
+    }
+  }
+  return q + "'";
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    standard_setup(s_);
+    s_.set_content("hr", hr_user("u1", "Ann Lee", "title: Clerk\n") + hr_user("u2", "Bob Ray") +
+                             hr_group("g1", "Staff", {"CN=Ann Lee,OU=People,DC=hr"}));
+    store_ = (s_.dir() / "cli.db").string();
+    config_file_ = (s_.dir() / "config.json").string();
+    write_text(config_file_, write_configuration(s_.config()));
+  }
+
+  // Runs idsync with `args` (the store flag first unless `with_store` is false).
+  CliResult idsync(const std::vector<std::string>& args, bool with_store = true) {
+    std::string err_file = (s_.dir() / "stderr.txt").string();
+    std::string cmd = quote(IDSYNC_CLI_PATH);
+    if (with_store) cmd += " --no-progress --store " + quote(store_);
+    for (const std::string& a : args) cmd += " " + quote(a);
+    cmd += " 2>" + quote(err_file);
+    CliResult r;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (p == nullptr) return r;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+    int status = pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.err = read_text(err_file);
+    return r;
+  }
+
+  void ready() {
+    ASSERT_EQ(idsync({"store", "create"}).code, 0);
+    CliResult r = idsync({"config", "import", config_file_});
+    ASSERT_EQ(r.code, 0) << r.err;
+  }
+
+  Scenario s_;
+  std::string store_, config_file_;
+};
+
+TEST_F(CliTest, StoreCreateAndConfigRoundTripIsExact) {
+  CliResult create = idsync({"store", "create"});
+  EXPECT_EQ(create.code, 0) << create.err;
+  EXPECT_NE(create.out.find("server store ready"), std::string::npos) << create.out;
+  EXPECT_TRUE(fs::exists(store_));
+
+  CliResult imp = idsync({"config", "import", config_file_});
+  EXPECT_EQ(imp.code, 0) << imp.err;
+  EXPECT_NE(imp.out.find("imported 2 connectors and 6 sync rules"), std::string::npos) << imp.out;
+
+  std::string first = (s_.dir() / "export1.json").string(), second = (s_.dir() / "export2.json").string();
+  ASSERT_EQ(idsync({"config", "export", first}).code, 0);
+  ASSERT_EQ(idsync({"config", "import", first}).code, 0);
+  ASSERT_EQ(idsync({"config", "export", second}).code, 0);
+  std::string a = read_text(first), b = read_text(second);
+  EXPECT_FALSE(a.empty());
+  EXPECT_EQ(a, b);
+  // To stdout, the same text.
+  CliResult to_stdout = idsync({"config", "export"});
+  EXPECT_EQ(to_stdout.code, 0);
+  EXPECT_EQ(to_stdout.out, a);
+  // And what was exported is what was imported.
+  auto parsed = parse_configuration(a);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().to_string();
+  EXPECT_EQ(parsed->rules.size(), s_.config().rules.size());
+  EXPECT_EQ(parsed->rules[0].flows, s_.config().rules[0].flows);
+
+  CliResult connectors = idsync({"connector", "list"});
+  EXPECT_EQ(connectors.code, 0);
+  EXPECT_NE(connectors.out.find("hr\tldif\ton-premises"), std::string::npos) << connectors.out;
+  EXPECT_NE(connectors.out.find("dir\tldif\tcloud"), std::string::npos) << connectors.out;
+}
+
+TEST_F(CliTest, RunShowAndHistory) {
+  ready();
+  if (HasFatalFailure()) return;
+  CliResult imp = idsync({"run", "hr", "Full Import"});
+  EXPECT_EQ(imp.code, 0) << imp.err;
+  EXPECT_NE(imp.out.find("stage-add 3"), std::string::npos) << imp.out;
+  CliResult sync = idsync({"run", "hr", "Full Synchronization"});
+  EXPECT_EQ(sync.code, 0) << sync.err;
+  EXPECT_NE(sync.out.find("projected 3"), std::string::npos) << sync.out;
+
+  CliResult show = idsync({"cs", "show", "hr", "CN=Ann Lee,OU=People,DC=hr"});
+  ASSERT_EQ(show.code, 0) << show.err;
+  json cs = json::parse(show.out);
+  EXPECT_EQ(cs["dn"], "CN=Ann Lee,OU=People,DC=hr");
+  EXPECT_EQ(cs["hologram"]["title"], json::array({"Clerk"}));
+  uint64_t mv_id = cs["mvObjectId"].get<uint64_t>();
+  ASSERT_NE(mv_id, 0u);
+  CliResult by_anchor = idsync({"cs", "show", "hr", "anchor:dTE="});  // base64("u1")
+  EXPECT_EQ(by_anchor.code, 0) << by_anchor.err;
+
+  CliResult mv = idsync({"mv", "show", std::to_string(mv_id)});
+  ASSERT_EQ(mv.code, 0) << mv.err;
+  json mvj = json::parse(mv.out);
+  EXPECT_EQ(mvj["objectType"], "person");
+  EXPECT_EQ(mvj["attributes"]["title"], json::array({"Clerk"}));
+  EXPECT_EQ(mvj["connectors"].size(), 2u);  // hr and the provisioned dir object
+
+  CliResult cs_list = idsync({"cs", "list", "dir", "--pending-export"});
+  ASSERT_EQ(cs_list.code, 0);
+  EXPECT_EQ(json::parse(cs_list.out).size(), 3u);
+  CliResult mv_list = idsync({"mv", "list", "--type", "person"});
+  ASSERT_EQ(mv_list.code, 0);
+  EXPECT_EQ(json::parse(mv_list.out).size(), 2u);
+
+  CliResult cycle = idsync({"cycle", "--policy", "Initial"});
+  EXPECT_EQ(cycle.code, 0) << cycle.out << cycle.err;
+  EXPECT_NE(cycle.out.find("Initial cycle: Success"), std::string::npos) << cycle.out;
+  EXPECT_EQ(s_.directory("dir").size(), 3u);
+  CliResult delta = idsync({"cycle"});
+  EXPECT_EQ(delta.code, 0) << delta.out << delta.err;
+  EXPECT_NE(delta.out.find("Delta cycle: Success"), std::string::npos) << delta.out;
+
+  CliResult history = idsync({"history", "--json", "--limit", "100"});
+  ASSERT_EQ(history.code, 0) << history.err;
+  json runs = json::parse(history.out);
+  ASSERT_TRUE(runs.is_array());
+  EXPECT_GE(runs.size(), 2u + 7u);
+  EXPECT_EQ(runs.back()["runProfile"], "Full Import");
+  EXPECT_EQ(runs.back()["steps"][0]["counters"]["stage-add"], 3);
+  for (const auto& r : runs) EXPECT_EQ(r["result"], "success") << r.dump();
+  CliResult one = idsync({"history", "--run-id", std::to_string(runs.back()["runId"].get<int64_t>())});
+  EXPECT_EQ(one.code, 0);
+  EXPECT_NE(one.out.find("Full Import"), std::string::npos);
+}
+
+TEST_F(CliTest, ExitCodes) {
+  EXPECT_EQ(idsync({}, false).code, 2);
+  EXPECT_EQ(idsync({"frobnicate"}).code, 2);
+  EXPECT_EQ(idsync({"run", "hr"}).code, 2);  // missing profile
+  EXPECT_EQ(idsync({"cycle", "--policy", "Sometimes"}).code, 2);
+  EXPECT_EQ(idsync({"--help"}, false).code, 0);
+
+  // No such store: not found, and nothing is created.
+  CliResult missing = idsync({"history"});
+  EXPECT_EQ(missing.code, 5) << missing.err;
+  EXPECT_FALSE(fs::exists(store_));
+  CliResult no_file = idsync({"config", "import", (s_.dir() / "nosuch.json").string()});
+  EXPECT_EQ(no_file.code, 5) << no_file.err;
+
+  ready();
+  if (HasFatalFailure()) return;
+  EXPECT_EQ(idsync({"cs", "show", "hr", "CN=Nobody,DC=hr"}).code, 5);
+  EXPECT_EQ(idsync({"mv", "show", "999999"}).code, 5);
+  CliResult no_connector = idsync({"run", "nosuch", "Full Import"});
+  EXPECT_EQ(no_connector.code, 5);
+  EXPECT_NE(no_connector.err.find("nosuch"), std::string::npos) << no_connector.err;
+  EXPECT_EQ(idsync({"run", "hr", "Fool Import"}).code, 5);
+
+  // A broken configuration file: usage error, store unchanged.
+  std::string bad = (s_.dir() / "bad.json").string();
+  write_text(bad, "{\"idsyncConfiguration\": 1, \"conectors\": []}");
+  CliResult bad_import = idsync({"config", "import", bad});
+  EXPECT_NE(bad_import.code, 0);
+  EXPECT_NE(bad_import.err.find("conectors"), std::string::npos) << bad_import.err;
+  EXPECT_NE(idsync({"connector", "list"}).out.find("hr"), std::string::npos);
+
+  // Busy: another process (here: this one) holds the run lock.
+  {
+    auto store = Store::open(store_, OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->acquire_run_lock("Delta sync cycle").ok());
+    CliResult busy = idsync({"run", "hr", "Full Import"});
+    EXPECT_EQ(busy.code, 4) << busy.err;
+    EXPECT_NE(busy.err.find("Delta sync cycle"), std::string::npos) << busy.err;
+    EXPECT_EQ(idsync({"cycle"}).code, 4);
+    EXPECT_EQ(idsync({"history"}).code, 0);  // queries are not blocked
+  }
+  EXPECT_EQ(idsync({"run", "hr", "Full Import"}).code, 0);
+
+  // A stopped run exits 3.
+  std::filesystem::remove(s_.content_path("hr"));
+  CliResult stopped = idsync({"run", "hr", "Full Import"});
+  EXPECT_EQ(stopped.code, 3) << stopped.out << stopped.err;
+}
+
+TEST_F(CliTest, DemoRunsEndToEnd) {
+  std::string dir = (s_.dir() / "demo").string();
+  CliResult demo = idsync({"--no-progress", "demo", "--objects", "1000", "--dir", dir}, false);
+  EXPECT_EQ(demo.code, 0) << demo.out << demo.err;
+  EXPECT_NE(demo.out.find("generated 1000 entries"), std::string::npos) << demo.out;
+  EXPECT_NE(demo.out.find("Initial cycle: Success"), std::string::npos) << demo.out;
+  EXPECT_NE(demo.out.find("Delta cycle: Success"), std::string::npos) << demo.out;
+  EXPECT_NE(demo.out.find("The server store is " + dir + "/idsync.db"), std::string::npos) << demo.out;
+  EXPECT_TRUE(fs::exists(dir + "/idsync.db"));
+}
+
+}  // namespace
+}  // namespace idsync::scenario
