@@ -25,6 +25,13 @@ enum class NodeType : uint8_t {
   kNegate,         // args[0]
 };
 
+// Calls the allocation-free fast lane (fast_eval.cc) evaluates itself; kNone goes through the
+// generic evaluator. Resolved once at compile time.
+enum class FastOp : uint8_t {
+  kNone, kIsPresent, kIsNullOrEmpty, kIsNull, kLeft, kRight, kTrim, kLTrim, kRTrim, kLCase, kUCase,
+  kInStr, kCBool, kBitAnd, kBitOr, kLen,
+};
+
 enum class BinaryOp : uint8_t { kAdd, kSub, kMul, kDiv, kConcat, kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr };
 
 const char* binary_op_text(BinaryOp op);
@@ -33,11 +40,13 @@ struct Node {
   NodeType type = NodeType::kLiteral;
   BinaryOp op = BinaryOp::kAdd;
   uint32_t column = 1;
+  uint32_t depth = 1;  // height of the subtree: bounded by the parser (kMaxNesting)
   uint32_t slot = 0;
   AttrRef attr;
   Value literal;
   std::string name;  // parameter or attribute name, for messages
   const FunctionDef* function = nullptr;
+  FastOp fast = FastOp::kNone;
   std::vector<std::unique_ptr<Node>> args;
 };
 

@@ -1,5 +1,7 @@
 #include "expr/evaluator.h"
 
+#include <array>
+#include <span>
 #include <string>
 
 #include "expr/value_util.h"
@@ -45,8 +47,10 @@ Result<Value> arithmetic(BinaryOp op, const Value& l, const Value& r) {
   return Value::number(out);
 }
 
-Value concat(const Value& l, const Value& r) {
+Result<Value> concat(const Value& l, const Value& r) {
   if (is_nullish(l) && is_nullish(r)) return Value::null();
+  size_t bytes = (is_nullish(l) ? 0 : l.values[0].size()) + (is_nullish(r) ? 0 : r.values[0].size());
+  if (bytes > kMaxValueBytes) return value_too_large("operator '&'", bytes);
   if (l.kind == Kind::kBinary || r.kind == Kind::kBinary) {
     std::string bytes;
     for (const Value* v : {&l, &r}) {
@@ -128,6 +132,17 @@ Result<Value> scalar_binary(BinaryOp op, const Value& l, const Value& r) {
   }
 }
 
+size_t total_bytes(const Value& v) {
+  size_t n = 0;
+  for (const auto& s : v.values) n += s.size();
+  return n;
+}
+
+bool fn_output_fits(const Value& v) {
+  if (v.values.size() == 1) return v.values[0].size() <= kMaxValueBytes;
+  return total_bytes(v) <= kMaxValueBytes;
+}
+
 bool is_multi(const Value& v) { return v.multi && !is_nullish(v); }
 
 // Appends a per-value result to a multi-valued accumulator; nulls contribute nothing.
@@ -144,7 +159,7 @@ Value finish_multi(Value out) {
 }
 
 // Calls fn once, or once per value when a scalar parameter received several values.
-Result<Value> call_function(const Node& node, std::vector<Value>& args) {
+Result<Value> call_function(const Node& node, std::span<const Value> args) {
   const FunctionDef& fn = *node.function;
   size_t count = 0;
   bool mapped = false;
@@ -323,14 +338,26 @@ Result<Value> evaluate_node(const Node& node, Frame& frame) {
     }
     default: break;
   }
-  std::vector<Value> args;
-  args.reserve(node.args.size());
-  for (const auto& arg : node.args) {
-    auto v = evaluate_node(*arg, frame);
-    if (!v.ok()) return v;
-    args.push_back(std::move(*v));
+  // Arguments live on the stack for the usual arities: no vector per call.
+  constexpr size_t kInline = 4;
+  std::array<Value, kInline> inline_args;
+  std::vector<Value> heap_args;
+  std::span<Value> args;
+  if (node.args.size() <= kInline) {
+    args = std::span<Value>(inline_args.data(), node.args.size());
+  } else {
+    heap_args.resize(node.args.size());
+    args = heap_args;
   }
-  return call_function(node, args);
+  for (size_t i = 0; i < node.args.size(); ++i) {
+    auto v = evaluate_node(*node.args[i], frame);
+    if (!v.ok()) return v;
+    args[i] = std::move(*v);
+  }
+  auto result = call_function(node, args);
+  if (result.ok() && !fn_output_fits(*result))
+    return value_too_large(fn.name, total_bytes(*result));
+  return result;
 }
 
 }  // namespace idsync::expr

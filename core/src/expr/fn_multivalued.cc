@@ -74,6 +74,7 @@ Result<Value> fn_join(Args args) {
   for (size_t i = 0; i < coll.values.size(); ++i) {
     if (i > 0) out += delimiter;
     out += *as_text(element(coll, i));
+    if (out.size() > kMaxValueBytes) return value_too_large("Join", out.size());
   }
   return Value::string(std::move(out));
 }

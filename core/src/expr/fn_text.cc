@@ -2,6 +2,7 @@
 // Positions and lengths count characters (bytes for binary values, which Left, Right, Mid and
 // Len also accept: the default rules slice searchableDeviceKey this way).
 #include <algorithm>
+#include <cstdint>
 #include <unordered_map>
 
 #include "expr/function_table.h"
@@ -207,6 +208,7 @@ Result<Value> fn_replace(Args args) {
     out.append(*s, pos, hit - pos);
     out += to;
     pos = hit + from.size();
+    if (out.size() > kMaxValueBytes) return value_too_large("Replace", out.size());
   }
   out.append(*s, pos);
   return Value::string(std::move(out));
@@ -253,6 +255,7 @@ Result<Value> fn_replace_chars(Args args) {
     auto it = map.find(cp);
     if (it == map.end()) out.append(*s, start, pos - start);
     else out += it->second;
+    if (out.size() > kMaxValueBytes) return value_too_large("ReplaceChars", out.size());
   }
   return Value::string(std::move(out));
 }
@@ -317,6 +320,9 @@ Result<Value> fn_pad(Args args, bool left) {
     return runtime_error(kErrArgument, std::string(name) + " needs exactly one pad character, got \"" + *pad + "\"");
   size_t have = char_count(*s);
   if (*length <= 0 || static_cast<uint64_t>(*length) <= have) return Value::string(std::move(*s));
+  uint64_t fill_bytes = (static_cast<uint64_t>(*length) - have) * pad->size();
+  if (fill_bytes > kMaxValueBytes || s->size() + fill_bytes > kMaxValueBytes)
+    return value_too_large(name, static_cast<size_t>(std::min<uint64_t>(fill_bytes, SIZE_MAX)));
   std::string fill;
   for (size_t i = have; i < static_cast<uint64_t>(*length); ++i) fill += *pad;
   return Value::string(left ? fill + *s : *s + fill);

@@ -122,11 +122,34 @@ class Parser {
       bin->args.push_back(std::move(node));
       bin->args.push_back(std::move(*right));
       node = std::move(bin);
+      IDSYNC_RETURN_IF_ERROR(set_depth(*node, op_tok));
     }
     return node;
   }
 
+  // Sets the height of `node` from its children; too deep is a syntax error.
+  Status set_depth(Node& node, const Token& at) {
+    uint32_t d = 0;
+    for (const auto& arg : node.args) d = std::max(d, arg->depth);
+    node.depth = d + 1;
+    if (node.depth > kMaxNesting) return too_deep(at);
+    return Status::Ok();
+  }
+
+  static Status too_deep(const Token& at) {
+    return error(at, "the expression is nested too deeply (more than " + std::to_string(kMaxNesting) +
+                         " levels of parentheses, calls or operators); split it into several flows or simplify it");
+  }
+
+  // Every level of nesting passes through here, so this bounds the parser's own recursion.
   Result<NodePtr> parse_unary() {
+    if (++nesting_ > kMaxNesting) return too_deep(peek());
+    auto r = parse_unary_inner();
+    --nesting_;
+    return r;
+  }
+
+  Result<NodePtr> parse_unary_inner() {
     if (peek().type == TokenType::kOperator && peek().text == "-") {
       const Token& minus = take();
       if (peek().type == TokenType::kNumber) {  // fold -123 into a literal
@@ -139,6 +162,7 @@ class Parser {
       if (!operand.ok()) return operand;
       auto neg = make(NodeType::kNegate, minus.column);
       neg->args.push_back(std::move(*operand));
+      IDSYNC_RETURN_IF_ERROR(set_depth(*neg, minus));
       return neg;
     }
     return parse_primary();
@@ -328,6 +352,7 @@ class Parser {
       inner->column = t.column;
       return inner;
     }
+    IDSYNC_RETURN_IF_ERROR(set_depth(*node, t));
     return node;
   }
 
@@ -337,6 +362,7 @@ class Parser {
   std::vector<uint32_t> attributes_;
   std::vector<std::pair<std::string, uint32_t>> scope_;
   uint32_t slots_ = 0;
+  uint32_t nesting_ = 0;
 };
 
 }  // namespace

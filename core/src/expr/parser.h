@@ -20,6 +20,11 @@
 
 namespace idsync::expr {
 
+// Nesting limit (parentheses, calls, operator chains): the parser, the evaluator and the tree's
+// destructor all recurse over it, so deeper input is a syntax error rather than a stack
+// overflow. The default rules nest at most a dozen levels.
+inline constexpr uint32_t kMaxNesting = 200;
+
 struct ParsedProgram {
   std::unique_ptr<Node> root;
   std::vector<uint32_t> attributes;  // unique, in order of first reference

@@ -11,6 +11,12 @@ Status runtime_error(std::string_view kind, std::string_view message) {
   return Status::Error(ErrorCode::kExpressionError, std::move(text));
 }
 
+Status value_too_large(std::string_view fn, size_t bytes) {
+  return runtime_error(kErrValueTooLarge, std::string(fn) + " would build a value of " + std::to_string(bytes) +
+                                              " bytes or more; values are limited to " +
+                                              std::to_string(kMaxValueBytes) + " bytes");
+}
+
 bool is_nullish(const Value& v) {
   return v.kind == Kind::kNull || v.kind == Kind::kIgnoreThisFlow ||
          v.kind == Kind::kAuthoritativeNull || v.values.empty();

@@ -22,6 +22,13 @@ inline constexpr std::string_view kErrParameter = "sync-rule-error-parameter-not
 inline constexpr std::string_view kErrDivideByZero = "sync-rule-error-divide-by-zero-exception";
 inline constexpr std::string_view kErrOverflow = "sync-rule-error-overflow-exception";
 
+// The largest value (in bytes, summed over its values) an expression may build. PadLeft with a
+// huge length, Join of a huge list or runaway concatenation stop with kErrValueTooLarge instead
+// of exhausting memory.
+inline constexpr size_t kMaxValueBytes = size_t{16} << 20;
+inline constexpr std::string_view kErrValueTooLarge = "sync-rule-error-value-too-large-exception";
+Status value_too_large(std::string_view fn, size_t bytes);
+
 Status runtime_error(std::string_view kind, std::string_view message);
 
 inline Value make_value(Kind kind, std::string text) { return {kind, false, {std::move(text)}}; }

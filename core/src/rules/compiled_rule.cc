@@ -23,16 +23,19 @@ class SideResolver : public expr::AttributeResolver {
   std::optional<expr::AttrRef> resolve(std::string_view name) const override {
     auto id = lookup(name);
     if (!id) return std::nullopt;
+    if (*id == kDnAttr) return expr::AttrRef{kDnAttr, AttrType::kReference, false};
     const AttrInfo& info = attrs_.info(*id);
     return expr::AttrRef{*id, info.type, info.multi_valued};
   }
 
   // The id of `name` when this side knows it; interning it when the side has no schema.
   std::optional<AttrId> lookup(std::string_view name) const {
-    if (view_.schema == nullptr || view_.schema->attributes.empty()) return attrs_.intern(name);
+    // Every connector-space object has a DN; the metaverse has none.
+    if (view_.space != kMetaverseSpace && iequals(name, "dn")) return kDnAttr;
+    if (view_.schema == nullptr || view_.schema->attributes.empty()) return attrs_.intern(view_.space, name);
     const SchemaAttribute* a = view_.schema->find_attribute(name);
     if (a == nullptr) return std::nullopt;
-    return attrs_.intern(a->name, a->type, a->multi_valued);
+    return attrs_.intern(view_.space, a->name, a->type, a->multi_valued);
   }
 
   const std::string& description() const { return view_.description; }

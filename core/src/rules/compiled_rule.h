@@ -17,7 +17,8 @@
 
 namespace idsync {
 
-// The pseudo-attribute "dn" as an outbound flow destination.
+// The pseudo-attribute "dn": the object's DN, as a source on a connector-space side ([dn] in an
+// expression, a Direct flow, a scope condition) and as an outbound flow destination.
 inline constexpr AttrId kDnAttr = 0xFFFFFFFFu;
 
 struct CompiledScopeCondition {
@@ -63,6 +64,7 @@ struct CompiledRule {
 struct SchemaView {
   std::string description;             // "connector 'AD'" / "the metaverse"
   const ConnectorSchema* schema = nullptr;
+  SpaceId space = kMetaverseSpace;     // whose attribute ids
 };
 
 // Compiles `rule`. Errors name the rule, the flow or condition, and the attribute or the
@@ -73,8 +75,9 @@ Result<CompiledRule> compile_rule(const SyncRule& rule, size_t order, ConnectorI
 
 // Scoping filter: groups ORed, conditions ANDed; no groups = in scope.
 // `is_member_of` answers ISMEMBEROF (DN of a group); may be empty (then never a member).
+// `dn` is the source object's DN (empty for a metaverse object).
 bool in_scope(const CompiledRule& rule, const AttributeSet& source,
-              const std::function<bool(const std::string& group_dn)>& is_member_of = {});
+              const std::function<bool(const std::string& group_dn)>& is_member_of = {}, std::string_view dn = {});
 
 // The normalized join value of `values`' first value (lowercased unless case-sensitive).
 std::string join_key(AttrId mv_attr, std::string_view value, bool case_sensitive);
@@ -88,6 +91,7 @@ struct FlowOutcome {
 // Evaluates a flow against `source` (with rule parameters). Runtime expression errors come back
 // as kExpressionError with the documented error kind in the message.
 Result<FlowOutcome> evaluate_flow(const CompiledRule& rule, const CompiledFlow& flow,
-                                  const AttributeSet& source, const AttributeSet* imported = nullptr);
+                                  const AttributeSet& source, std::string_view dn = {},
+                                  const AttributeSet* imported = nullptr);
 
 }  // namespace idsync

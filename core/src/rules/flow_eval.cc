@@ -7,9 +7,14 @@ namespace {
 
 class SetContext : public expr::EvalContext {
  public:
-  SetContext(const CompiledRule& rule, const AttributeSet& source, const AttributeSet* imported)
-      : rule_(rule), source_(source), imported_(imported) {}
-  const ValueList* values(uint32_t id) const override { return source_.get(id); }
+  SetContext(const CompiledRule& rule, const AttributeSet& source, std::string_view dn, const AttributeSet* imported)
+      : rule_(rule), source_(source), imported_(imported) {
+    if (!dn.empty()) dn_.emplace_back(dn);
+  }
+  const ValueList* values(uint32_t id) const override {
+    if (id == kDnAttr) return dn_.empty() ? nullptr : &dn_;
+    return source_.get(id);
+  }
   const ValueList* imported_values(uint32_t id) const override {
     return imported_ != nullptr ? imported_->get(id) : source_.get(id);
   }
@@ -23,15 +28,22 @@ class SetContext : public expr::EvalContext {
   const CompiledRule& rule_;
   const AttributeSet& source_;
   const AttributeSet* imported_;
+  ValueList dn_;
 };
 
 }  // namespace
 
 Result<FlowOutcome> evaluate_flow(const CompiledRule& rule, const CompiledFlow& flow, const AttributeSet& source,
-                                  const AttributeSet* imported) {
+                                  std::string_view dn, const AttributeSet* imported) {
   FlowOutcome out;
   switch (flow.type) {
     case FlowType::kDirect: {
+      if (flow.direct_source == kDnAttr) {
+        if (dn.empty()) return out;
+        out.kind = FlowOutcome::kValues;
+        out.values = {std::string(dn)};
+        break;
+      }
       const ValueList* v = source.get(flow.direct_source);
       if (v == nullptr) return out;  // NULL: contributes nothing
       out.kind = FlowOutcome::kValues;
@@ -43,7 +55,7 @@ Result<FlowOutcome> evaluate_flow(const CompiledRule& rule, const CompiledFlow& 
       out.values = flow.constant;
       break;
     case FlowType::kExpression: {
-      SetContext context(rule, source, imported);
+      SetContext context(rule, source, dn, imported);
       auto value = flow.program->evaluate(context);
       if (!value.ok()) return value.status();
       switch (value->kind) {

@@ -59,8 +59,15 @@ bool value_matches(ScopeOperator positive, std::string_view v, const CompiledSco
 }
 
 bool condition_holds(const CompiledScopeCondition& c, const AttributeSet& source,
-                     const std::function<bool(const std::string&)>& is_member_of) {
-  const ValueList* values = source.get(c.attr);
+                     const std::function<bool(const std::string&)>& is_member_of, std::string_view dn) {
+  ValueList dn_value;
+  const ValueList* values = nullptr;
+  if (c.attr == kDnAttr) {
+    if (!dn.empty()) dn_value.emplace_back(dn);
+    values = dn_value.empty() ? nullptr : &dn_value;
+  } else {
+    values = source.get(c.attr);
+  }
   auto any = [&](ScopeOperator positive) {
     if (values == nullptr) return false;
     for (const std::string& v : *values)
@@ -89,12 +96,12 @@ bool condition_holds(const CompiledScopeCondition& c, const AttributeSet& source
 }  // namespace
 
 bool in_scope(const CompiledRule& rule, const AttributeSet& source,
-              const std::function<bool(const std::string&)>& is_member_of) {
+              const std::function<bool(const std::string&)>& is_member_of, std::string_view dn) {
   if (rule.scope.empty()) return true;
   for (const auto& group : rule.scope) {
     bool all = true;
     for (const CompiledScopeCondition& c : group) {
-      if (!condition_holds(c, source, is_member_of)) {
+      if (!condition_holds(c, source, is_member_of, dn)) {
         all = false;
         break;
       }

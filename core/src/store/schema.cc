@@ -34,7 +34,7 @@ const std::vector<Migration>& migrations() {
        {
            "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
            "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-           "CREATE TABLE attributes(id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+           "CREATE TABLE attributes(id INTEGER PRIMARY KEY, space INTEGER NOT NULL DEFAULT 0, name TEXT NOT NULL, "
            "type TEXT NOT NULL, multi INTEGER NOT NULL)",
            "CREATE TABLE connectors(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
            "json TEXT NOT NULL)",

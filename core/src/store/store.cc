@@ -100,9 +100,9 @@ constexpr std::array<const char*, kStmtCount> kStmtSql = {
     "SELECT value FROM settings WHERE key = ?1",
     "INSERT INTO settings(key, value) VALUES(?1, ?2) "
     "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    "SELECT id, name, type, multi FROM attributes ORDER BY id",
+    "SELECT id, name, type, multi, space FROM attributes ORDER BY id",
     "DELETE FROM attributes",
-    "INSERT INTO attributes(id, name, type, multi) VALUES(?1, ?2, ?3, ?4)",
+    "INSERT INTO attributes(id, name, type, multi, space) VALUES(?1, ?2, ?3, ?4, ?5)",
     "SELECT id, name, json FROM connectors ORDER BY id",
     "INSERT INTO connectors(id, name, json) VALUES(?1, ?2, ?3) "
     "ON CONFLICT(id) DO UPDATE SET name = excluded.name, json = excluded.json",
@@ -777,6 +777,7 @@ Status Store::load_attributes(AttributeTable& table) {
     }
     info.type = *parsed;
     info.multi_valued = st.int64(3) != 0;
+    info.space = static_cast<SpaceId>(st.int64(4));
     attrs.push_back(std::move(info));
   }
   if (rc != SQLITE_DONE) return d.fail("read the attribute table", rc);
@@ -797,6 +798,7 @@ Status Store::save_attributes(const AttributeTable& table) {
     st.bind(2, all[i].name);
     st.bind(3, std::string_view(attr_type_name(all[i].type)));
     st.bind(4, static_cast<int64_t>(all[i].multi_valued ? 1 : 0));
+    st.bind(5, static_cast<int64_t>(all[i].space));
     int rc = st.step();
     if (rc != SQLITE_DONE) return d.fail("write attribute '" + all[i].name + "'", rc);
     st.reset();

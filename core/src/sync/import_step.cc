@@ -44,9 +44,8 @@ class Stager : public ImportSink {
     for (const Attribute& a : in) {
       if (a.values.empty()) continue;
       const SchemaAttribute* declared = space_.def.schema.find_attribute(a.name);
-      AttrId id = declared ? state_.attrs().intern(declared->name, declared->type, declared->multi_valued)
-                           : state_.attrs().intern(a.name, AttrType::kString, a.values.size() > 1);
-      if (!declared && a.values.size() > 1) state_.attrs().intern(a.name, AttrType::kString, true);
+      AttrId id = declared ? state_.attrs().intern(space_.id, declared->name, declared->type, declared->multi_valued)
+                           : state_.attrs().intern(space_.id, a.name, AttrType::kString, a.values.size() > 1);
       AttrType type = state_.attrs().info(id).type;
       ValueList values;
       values.reserve(a.values.size());

@@ -86,7 +86,8 @@ Result<std::unique_ptr<SyncState>> SyncState::load(Store& store) {
     space->id = row.id;
     space->def = std::move(def).value();
     // Intern the connector's declared attributes so that types are known before any import.
-    for (const SchemaAttribute& a : space->def.schema.attributes) state->attrs_.intern(a.name, a.type, a.multi_valued);
+    for (const SchemaAttribute& a : space->def.schema.attributes)
+      state->attrs_.intern(space->id, a.name, a.type, a.multi_valued);
     state->config_.connectors.push_back(space->def);
     ConnectorSpace* raw = space.get();
     state->spaces_.push_back(std::move(space));
@@ -125,8 +126,8 @@ Status SyncState::load_rules(Store& store) {
     if (cs == nullptr)
       return Status::Error(ErrorCode::kInvalidArgument,
                            "rule '" + rule->name + "' names connector '" + rule->connector + "', which does not exist");
-    SchemaView cs_view{"connector '" + cs->def.name + "'", &cs->def.schema};
-    SchemaView mv_view{"the metaverse", &config_.metaverse};
+    SchemaView cs_view{"connector '" + cs->def.name + "'", &cs->def.schema, cs->id};
+    SchemaView mv_view{"the metaverse", &config_.metaverse, kMetaverseSpace};
     bool inbound = rule->direction == Direction::kInbound;
     auto compiled = compile_rule(*rule, order++, cs->id, inbound ? cs_view : mv_view, inbound ? mv_view : cs_view, attrs_);
     if (!compiled.ok()) return compiled.status();

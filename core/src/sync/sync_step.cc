@@ -105,7 +105,7 @@ class Synchronizer {
   bool is_member_of(const CsObject& o, const std::string& group_dn) {
     CsObject* group = space_.find_by_dn(group_dn);
     if (group == nullptr) return false;
-    auto member = state_.attrs().find("member");
+    auto member = state_.attrs().find(space_.id, "member");
     if (!member) return false;
     const ValueList* members = group->hologram.get(*member);
     if (members == nullptr) return false;
@@ -121,7 +121,7 @@ class Synchronizer {
       if (r.def.disabled || r.def.direction != Direction::kInbound || r.connector != o.connector) continue;
       if (!iequals(r.def.source_object_type, o.object_type)) continue;
       if (mv_type != nullptr && !iequals(r.def.target_object_type, *mv_type)) continue;
-      if (in_scope(r, o.hologram, [&](const std::string& g) { return is_member_of(o, g); })) out.push_back(&r);
+      if (in_scope(r, o.hologram, [&](const std::string& g) { return is_member_of(o, g); }, o.dn)) out.push_back(&r);
     }
     std::stable_sort(out.begin(), out.end(),
                      [](const CompiledRule* a, const CompiledRule* b) { return a->def.precedence < b->def.precedence; });
@@ -291,7 +291,7 @@ class Synchronizer {
         if (!cs->provisioned && (r->def.link_type == LinkType::kProvision || r->def.link_type == LinkType::kStickyJoin))
           held = true;
         for (const CompiledFlow& f : r->flows) {
-          auto outcome = evaluate_flow(*r, f, cs->hologram);
+          auto outcome = evaluate_flow(*r, f, cs->hologram, cs->dn);
           if (!outcome.ok()) {
             flow_error(*cs, *r, f, outcome.status());
             continue;
