@@ -22,7 +22,7 @@ std::string format_time(int64_t ms) {
 void add_run_commands(CLI::App& app, GlobalOptions& global) {
   struct RunArgs {
     std::string connector, profile;
-    bool verbose = false;
+    bool verbose = false, force_export = false;
   };
   auto run_args = std::make_shared<RunArgs>();
   auto* run = app.add_subcommand("run", "run a run profile on a connector (e.g. run contoso.com \"Full Import\")");
@@ -31,13 +31,15 @@ void add_run_commands(CLI::App& app, GlobalOptions& global) {
                   "run profile: Full Import, Delta Import, Full Synchronization, Delta Synchronization, Export")
       ->required();
   run->add_flag("-v,--verbose", run_args->verbose, "list every object error");
+  run->add_flag("--force-export", run_args->force_export, "export even though the server is in staging mode");
   run->callback([&global, run_args] {
     auto server = open_server(global.store);
     if (!server.ok()) {
       global.exit_code = report(server.status());
       return;
     }
-    auto result = (*server)->run_profile(run_args->connector, run_args->profile, progress_printer(global.progress));
+    auto result = (*server)->run_profile(run_args->connector, run_args->profile, progress_printer(global.progress),
+                                         RunOptions{run_args->force_export});
     if (!result.ok()) {
       global.exit_code = report(result.status());
       return;
@@ -72,7 +74,9 @@ void add_run_commands(CLI::App& app, GlobalOptions& global) {
       print_run(r, cycle_args->verbose);
       code = std::max(code, exit_code_for_result(r.result));
     }
-    std::cout << result->policy << " cycle: " << result->result << "\n";
+    std::cout << result->policy << " cycle: " << result->result
+              << (result->staging_mode ? " (staging mode: nothing was exported)" : "") << "\n";
+    if (result->result == "Stopped") code = std::max(code, static_cast<int>(kExitFailed));
     global.exit_code = code;
   });
 

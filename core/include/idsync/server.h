@@ -20,6 +20,7 @@
 #include "idsync/configuration.h"
 #include "idsync/connector.h"
 #include "idsync/run_result.h"
+#include "idsync/scheduler.h"
 #include "idsync/status.h"
 
 namespace idsync {
@@ -30,9 +31,14 @@ enum class StoreOpenMode { kCreateIfMissing, kMustExist };
 enum class CyclePolicy { kDelta, kInitial };
 
 struct CycleResult {
-  std::string policy;            // "Initial" / "Delta"
-  std::string result = "Success";  // "Success" or "Failed" (the ADSync result values)
+  std::string policy;              // "Initial" / "Delta"
+  std::string result = "Success";  // "Success", "Failed" (a run stopped) or "Stopped" (Stop-SyncCycle)
+  bool staging_mode = false;       // exports were suppressed
   std::vector<RunResult> runs;
+};
+
+struct RunOptions {
+  bool force_export = false;  // export even in staging mode (an explicit administrator decision)
 };
 
 struct RunHistoryQuery {
@@ -58,8 +64,9 @@ class Server {
   Status import_configuration(const Configuration& config);
   Result<Configuration> configuration();
 
+  // In staging mode an Export is refused (kStopped) unless options.force_export.
   Result<RunResult> run_profile(const std::string& connector, const std::string& run_profile,
-                                const ProgressCallback& progress = {});
+                                const ProgressCallback& progress = {}, const RunOptions& options = {});
   Result<CycleResult> run_cycle(CyclePolicy policy, const ProgressCallback& progress = {});
 
   Result<std::vector<RunResult>> run_history(const RunHistoryQuery& query);
@@ -75,6 +82,18 @@ class Server {
   // Export deletion threshold (per connector and export run); 0 disables it.
   Result<uint64_t> deletion_threshold();
   Status set_deletion_threshold(uint64_t count);
+
+  // Operations (REFERENCE.md "Operations"). These work while a run holds the store.
+  Result<SchedulerSettings> scheduler();
+  Status set_scheduler(const SchedulerSettings& settings);
+  // What runs on this store now ("Delta sync cycle (pid 42)"); nullopt when nothing does.
+  Result<std::optional<std::string>> running();
+  Result<ConnectorOverride> connector_override(const std::string& connector);
+  Status set_connector_override(const std::string& connector, const ConnectorOverride& value);
+  // Asks the running cycle or run profile (in any process) to stop at the next step boundary.
+  Status request_stop();
+  // Removes run history records that ended before `before_ms`; returns how many.
+  Result<int64_t> purge_run_history(int64_t before_ms);
 
   struct Impl;
 

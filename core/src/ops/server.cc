@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ops/object_views.h"
+#include "ops/server_impl.h"
 #include "store/store.h"
 #include "sync/steps.h"
 #include "sync/sync_state.h"
@@ -22,11 +23,6 @@ int64_t now_ms() {
 constexpr uint64_t kDefaultDeletionThreshold = 500;
 
 }  // namespace
-
-struct Server::Impl {
-  std::unique_ptr<Store> store;
-  const ConnectorRegistry* registry = nullptr;
-};
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() = default;
@@ -207,6 +203,11 @@ Status Server::set_deletion_threshold(uint64_t count) {
 
 namespace {
 
+bool stop_requested(Store& store) {
+  auto v = store.get_setting(kStopRequestedSetting);
+  return v.ok() && v->has_value() && **v == "1";
+}
+
 Result<RunResult> run_one(Store& store, RunContext& context, const std::string& connector_name,
                           const std::string& profile_name, uint64_t threshold, const ProgressCallback& progress) {
   ConnectorSpace* space = context.state().space(connector_name);
@@ -230,6 +231,15 @@ Result<RunResult> run_one(Store& store, RunContext& context, const std::string& 
   std::vector<StepType> steps = profile->steps;
   std::string name = space->def.name;
   for (StepType t : steps) {
+    if (stop_requested(store)) {
+      // A safe point: the previous step committed, this one has not started.
+      StepResult stopped;
+      stopped.step_number = number;
+      stopped.step_type = step_type_name(t);
+      stopped.result = "stopped-by-request";
+      run.steps.push_back(std::move(stopped));
+      break;
+    }
     ConnectorSpace* current = context.state().space(name);  // reloads may replace spaces
     run.steps.push_back(context.run_step(*current, t, number++, threshold, progress));
     if (run.steps.back().result.rfind("stopped-", 0) == 0) break;
@@ -258,7 +268,7 @@ Result<RunResult> run_one(Store& store, RunContext& context, const std::string& 
 }  // namespace
 
 Result<RunResult> Server::run_profile(const std::string& connector, const std::string& profile,
-                                      const ProgressCallback& progress) {
+                                      const ProgressCallback& progress, const RunOptions& options) {
   Store& store = *impl_->store;
   IDSYNC_RETURN_IF_ERROR(store.acquire_run_lock("run profile '" + profile + "' on connector '" + connector + "'"));
   struct Unlock {
@@ -267,8 +277,24 @@ Result<RunResult> Server::run_profile(const std::string& connector, const std::s
   } unlock{store};
   auto threshold = deletion_threshold();
   if (!threshold.ok()) return threshold.status();
+  auto scheduler = load_scheduler(store);
+  if (!scheduler.ok()) return scheduler.status();
   RunContext context(store, *impl_->registry);
   IDSYNC_RETURN_IF_ERROR(context.load());
+  if (scheduler->staging_mode_enabled && !options.force_export) {
+    if (ConnectorSpace* space = context.state().space(connector)) {
+      for (const RunProfile& p : space->def.run_profiles) {
+        if (!iequals(p.name, profile)) continue;
+        for (StepType t : p.steps)
+          if (t == StepType::kExport)
+            return Status::Error(ErrorCode::kStopped,
+                                 "the server is in staging mode, so run profile '" + p.name + "' on '" + space->def.name +
+                                     "' would export nothing; preview the pending exports with `idsync cs list " +
+                                     space->def.name + " --pending-export`, and export anyway with --force-export");
+      }
+    }
+  }
+  IDSYNC_RETURN_IF_ERROR(put_setting_now(store, kStopRequestedSetting, "0"));
   return run_one(store, context, connector, profile, *threshold, progress);
 }
 
@@ -282,29 +308,50 @@ Result<CycleResult> Server::run_cycle(CyclePolicy policy, const ProgressCallback
   } unlock{store};
   auto threshold = deletion_threshold();
   if (!threshold.ok()) return threshold.status();
+  auto scheduler = load_scheduler(store);
+  if (!scheduler.ok()) return scheduler.status();
+  IDSYNC_RETURN_IF_ERROR(put_setting_now(store, kStopRequestedSetting, "0"));
   RunContext context(store, *impl_->registry);
   IDSYNC_RETURN_IF_ERROR(context.load());
 
   std::vector<std::string> on_prem, cloud;
-  for (ConnectorSpace* s : context.state().spaces())
+  std::map<std::string, ConnectorOverride> overrides;
+  for (ConnectorSpace* s : context.state().spaces()) {
     (s->def.role == ConnectorRole::kCloud ? cloud : on_prem).push_back(s->def.name);
-  const char* import = policy == CyclePolicy::kInitial ? "Full Import" : "Delta Import";
-  const char* sync = policy == CyclePolicy::kInitial ? "Full Synchronization" : "Delta Synchronization";
+    auto o = load_override(store, s->def.name);
+    if (!o.ok()) return o.status();
+    overrides[s->def.name] = *o;
+  }
+  bool initial = policy == CyclePolicy::kInitial;
+  auto import = [&](const std::string& c) {
+    return initial || overrides[c].full_import_required ? "Full Import" : "Delta Import";
+  };
+  auto sync = [&](const std::string& c) {
+    return initial || overrides[c].full_sync_required ? "Full Synchronization" : "Delta Synchronization";
+  };
   // The documented order: imports from on-premises, import from the cloud, syncs from
   // on-premises, sync from the cloud, export to the cloud, export to on-premises, then a
-  // delta import of every exported-to connector to confirm the exports.
+  // delta import of every exported-to connector to confirm the exports. Staging mode runs
+  // the imports and syncs only.
   std::vector<std::pair<std::string, std::string>> plan;
-  for (const auto& c : on_prem) plan.emplace_back(c, import);
-  for (const auto& c : cloud) plan.emplace_back(c, import);
-  for (const auto& c : on_prem) plan.emplace_back(c, sync);
-  for (const auto& c : cloud) plan.emplace_back(c, sync);
-  for (const auto& c : cloud) plan.emplace_back(c, "Export");
-  for (const auto& c : on_prem) plan.emplace_back(c, "Export");
+  for (const auto& c : on_prem) plan.emplace_back(c, import(c));
+  for (const auto& c : cloud) plan.emplace_back(c, import(c));
+  for (const auto& c : on_prem) plan.emplace_back(c, sync(c));
+  for (const auto& c : cloud) plan.emplace_back(c, sync(c));
+  if (!scheduler->staging_mode_enabled) {
+    for (const auto& c : cloud) plan.emplace_back(c, "Export");
+    for (const auto& c : on_prem) plan.emplace_back(c, "Export");
+  }
 
   CycleResult cycle;
   cycle.policy = policy_name;
+  cycle.staging_mode = scheduler->staging_mode_enabled;
   std::set<std::string> exported;
   for (const auto& [connector, profile] : plan) {
+    if (stop_requested(store)) {
+      cycle.result = "Stopped";
+      return cycle;
+    }
     auto run = run_one(store, context, connector, profile, *threshold, progress);
     if (!run.ok()) return run.status();
     if (profile == std::string("Export") && run->steps.size() == 1) {
@@ -317,10 +364,30 @@ Result<CycleResult> Server::run_cycle(CyclePolicy policy, const ProgressCallback
   }
   for (const auto& [connector, profile] : plan) {
     if (profile != std::string("Export") || !exported.count(connector)) continue;
+    if (stop_requested(store)) {
+      cycle.result = "Stopped";
+      return cycle;
+    }
     auto run = run_one(store, context, connector, "Delta Import", *threshold, progress);
     if (!run.ok()) return run.status();
     if (run->result.rfind("stopped-", 0) == 0) cycle.result = "Failed";
     cycle.runs.push_back(std::move(run).value());
+  }
+  // Overrides are honoured once: clear those this cycle used, for the connectors whose runs
+  // all completed.
+  for (auto& [connector, o] : overrides) {
+    if (!o.full_import_required && !o.full_sync_required) continue;
+    bool completed = true;
+    for (const RunResult& r : cycle.runs)
+      if (iequals(r.connector, connector) && r.result.rfind("stopped-", 0) == 0) completed = false;
+    if (completed) IDSYNC_RETURN_IF_ERROR(put_setting_now(store, override_setting(connector), "{}"));
+  }
+  if (initial && cycle.result == "Success" && scheduler->next_sync_cycle_policy_type != "Delta") {
+    auto latest = load_scheduler(store);
+    if (latest.ok()) {
+      latest->next_sync_cycle_policy_type = "Delta";
+      IDSYNC_RETURN_IF_ERROR(set_scheduler(*latest));
+    }
   }
   return cycle;
 }

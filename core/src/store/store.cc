@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/file.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -663,6 +664,23 @@ Status Store::acquire_run_lock(const std::string& what) {
   }
   d.lock_fd = fd;
   return Status::Ok();
+}
+
+Result<std::optional<std::string>> Store::run_lock_holder() {
+  const std::string lock_path = path_ + ".lock";
+  int fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::optional<std::string>();  // never locked
+  char buf[4096];
+  ssize_t n = pread(fd, buf, sizeof buf, 0);
+  close(fd);
+  std::string holder = n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+  while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\r')) holder.pop_back();
+  if (holder.rfind("pid ", 0) != 0) return std::optional<std::string>();
+  size_t colon = holder.find(": ");
+  if (colon == std::string::npos) return std::optional<std::string>();
+  pid_t pid = static_cast<pid_t>(std::atol(holder.c_str() + 4));
+  if (pid <= 0 || (::kill(pid, 0) != 0 && errno == ESRCH)) return std::optional<std::string>();
+  return std::optional<std::string>(holder.substr(colon + 2) + " (" + holder.substr(0, colon) + ")");
 }
 
 void Store::release_run_lock() {

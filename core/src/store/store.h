@@ -72,6 +72,9 @@ class Store {
   // The single-run lock. `what` describes the run ("Delta cycle", "Full Import on 'AD'").
   Status acquire_run_lock(const std::string& what);
   void release_run_lock();
+  // What holds the run lock now ("Delta sync cycle (pid 42)"), without taking it; nullopt when
+  // nothing runs. A holder that died (even by SIGKILL) no longer counts.
+  Result<std::optional<std::string>> run_lock_holder();
 
   Status begin();
   Status commit();

@@ -1,0 +1,27 @@
+// Server's private state, shared by the files that implement Server (server.cc: runs and
+// queries; operations.cc: scheduler, staging, overrides, stop, purge).
+#pragma once
+
+#include <memory>
+
+#include "idsync/server.h"
+#include "store/store.h"
+
+namespace idsync {
+
+struct Server::Impl {
+  std::unique_ptr<Store> store;
+  const ConnectorRegistry* registry = nullptr;
+};
+
+// Setting keys.
+inline constexpr const char* kSchedulerSetting = "scheduler";
+inline constexpr const char* kStopRequestedSetting = "stop_requested";
+inline std::string override_setting(const std::string& connector) { return "override." + to_lower_ascii(connector); }
+
+// Writes one setting in its own transaction.
+Status put_setting_now(Store& store, const std::string& key, const std::string& value);
+Result<SchedulerSettings> load_scheduler(Store& store);
+Result<ConnectorOverride> load_override(Store& store, const std::string& connector);
+
+}  // namespace idsync
