@@ -23,6 +23,7 @@ void add_generate_command(CLI::App& app, GlobalOptions& global);
 void add_demo_command(CLI::App& app, GlobalOptions& global);
 void add_expr_command(CLI::App& app, GlobalOptions& global);
 void add_operations_commands(CLI::App& app, GlobalOptions& global);
+void add_health_commands(CLI::App& app, GlobalOptions& global);
 void add_entra_command(CLI::App& app, GlobalOptions& global);
 void add_csexport_commands(CLI::App& app, GlobalOptions& global);
 

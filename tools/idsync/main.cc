@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   idsync::cli::add_demo_command(app, global);
   idsync::cli::add_expr_command(app, global);
   idsync::cli::add_operations_commands(app, global);
+  idsync::cli::add_health_commands(app, global);
   idsync::cli::add_entra_command(app, global);
   idsync::cli::add_csexport_commands(app, global);
   try {

@@ -12,7 +12,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libtbb-dev libmimalloc-dev libsqlite3-dev libpugixml-dev libxxhash-dev
   libbenchmark-dev libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev
-  sqlite3
+  sqlite3 libssl-dev openssl clang-14 libclang-rt-14-dev
 )
 
 missing=()

@@ -86,6 +86,11 @@ class Program {
   // "sync-rule-error-function-triggered: Maximum Group member count exceeded".
   Result<Value> evaluate(const EvalContext& context) const;
 
+  // The same evaluation into a caller-owned Value whose storage is reused: a hot loop that
+  // keeps one `out` per thread allocates nothing for single-valued results of the common
+  // functions. On error `out` is left unspecified.
+  Status evaluate_into(const EvalContext& context, Value& out) const;
+
   // The ids of every attribute the expression reads (for scoping and delta sync).
   const std::vector<uint32_t>& attributes() const;
   const std::string& text() const;

@@ -95,6 +95,12 @@ class Server {
   // Removes run history records that ended before `before_ms`; returns how many.
   Result<int64_t> purge_run_history(int64_t before_ms);
 
+  // Health (the Connect Health of a Linux service): per connector the last run, its result and
+  // the pending changes; the scheduler; what runs now; the last cycle. As JSON for `idsync
+  // status`, and as Prometheus text exposition for alerting on failed or overdue cycles.
+  Result<std::string> status_json();
+  Result<std::string> metrics_text();
+
   struct Impl;
 
  private:

@@ -1,5 +1,6 @@
 #include "expr/fast_eval.h"
 
+#include <atomic>
 #include <charconv>
 #include <cstring>
 #include <memory>
@@ -339,19 +340,19 @@ class Lane {
   }
 
   FastResult call(const Node& node, FastVal& out) {
-    switch (node.fast) {
-      case FastOp::kNone: return generic(node, out);
-      case FastOp::kIsPresent:
-      case FastOp::kIsNullOrEmpty:
-      case FastOp::kIsNull: return presence(node, out);
-      default: break;
-    }
     if (node.function && node.function->special == Special::kIIF) {
       FastVal cond;
       if (eval(*node.args[0], cond) != FastResult::kOk) return FastResult::kBail;
       auto t = truth(cond);
       if (!t) return FastResult::kBail;
       return eval(*node.args[*t ? 1 : 2], out);
+    }
+    switch (node.fast) {
+      case FastOp::kNone: return generic(node, out);
+      case FastOp::kIsPresent:
+      case FastOp::kIsNullOrEmpty:
+      case FastOp::kIsNull: return presence(node, out);
+      default: break;
     }
     FastVal a[2];
     size_t n = node.args.size();
@@ -493,6 +494,13 @@ FastOp fast_op_of(const Node& node) {
 
 }  // namespace
 
+namespace {
+std::atomic<bool> g_fast_lane{true};
+}  // namespace
+
+void set_fast_lane_enabled(bool enabled) { g_fast_lane.store(enabled, std::memory_order_relaxed); }
+bool fast_lane_enabled() { return g_fast_lane.load(std::memory_order_relaxed); }
+
 void prepare_fast(Node& node) {
   for (auto& arg : node.args) prepare_fast(*arg);
   if (node.type == NodeType::kCall) node.fast = fast_op_of(node);
@@ -505,8 +513,15 @@ FastResult fast_evaluate(const Node& root, Frame& frame, Value& out) {
   Lane lane(frame);
   FastResult r = lane.eval(root, v);
   if (r == FastResult::kOk) {
-    if (v.nullish()) out = Value{v.kind, false, {}};
-    else out = Value{v.kind, false, {std::string(v.text)}};
+    // Reuses out's storage (evaluate_into keeps one Value per loop).
+    out.kind = v.kind;
+    out.multi = false;
+    if (v.nullish()) {
+      out.values.clear();
+    } else {
+      out.values.resize(1);
+      out.values[0].assign(v.text);
+    }
   }
   a.rewind(mark);
   return r;

@@ -23,4 +23,9 @@ void prepare_fast(Node& node);
 // arena is per thread and restored to its previous mark on return.
 FastResult fast_evaluate(const Node& root, Frame& frame, Value& out);
 
+// Tests and the fuzzer compare the two lanes: false makes Program::evaluate use only the
+// generic evaluator (process-wide; default true).
+void set_fast_lane_enabled(bool enabled);
+bool fast_lane_enabled();
+
 }  // namespace idsync::expr

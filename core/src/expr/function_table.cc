@@ -15,7 +15,8 @@ struct Table {
   Table() {
     for (auto family : {text_functions(), conversion_functions(), evaluation_functions(),
                         multivalued_functions(), flow_functions(), math_functions(), date_functions(),
-                        directory_functions(), guid_sid_functions(), undocumented_functions()}) {
+                        directory_functions(), guid_sid_functions(), certificate_functions(),
+                        undocumented_functions()}) {
       for (const FunctionDef& def : family) {
         exact.emplace(def.name, &def);
         folded.emplace(to_lower_utf8(def.name), &def);

@@ -52,6 +52,7 @@ std::span<const FunctionDef> math_functions();
 std::span<const FunctionDef> date_functions();
 std::span<const FunctionDef> directory_functions();
 std::span<const FunctionDef> guid_sid_functions();
+std::span<const FunctionDef> certificate_functions();   // OpenSSL libcrypto
 std::span<const FunctionDef> undocumented_functions();  // used by the default rules
 
 }  // namespace idsync::expr

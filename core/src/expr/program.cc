@@ -66,11 +66,20 @@ Program::Program(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Result<Value> Program::evaluate(const EvalContext& context) const {
   Frame frame{context, std::vector<Value>(impl_->slots)};
-  if (impl_->fast) {
+  if (impl_->fast && fast_lane_enabled()) {
     Value out;
     if (fast_evaluate(*impl_->root, frame, out) == FastResult::kOk) return out;
   }
   return evaluate_node(*impl_->root, frame);
+}
+
+Status Program::evaluate_into(const EvalContext& context, Value& out) const {
+  Frame frame{context, std::vector<Value>(impl_->slots)};
+  if (impl_->fast && fast_lane_enabled() && fast_evaluate(*impl_->root, frame, out) == FastResult::kOk) return Status::Ok();
+  auto r = evaluate_node(*impl_->root, frame);
+  if (!r.ok()) return r.status();
+  out = std::move(*r);
+  return Status::Ok();
 }
 
 const std::vector<uint32_t>& Program::attributes() const { return impl_->attributes; }

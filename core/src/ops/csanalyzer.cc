@@ -140,7 +140,7 @@ class CsObjectScanner {
           close = "]>";  // a DOCTYPE with an internal subset
         size_t end = buf_.find(close, lt + 2);
         if (end == std::string::npos) {
-          if (!fill()) return Status::Error(ErrorCode::kParseError, "the file ends inside a comment, CDATA section or declaration");
+          if (!fill()) return truncated("a comment, CDATA section or declaration");
           continue;
         }
         pos_ = end + std::strlen(close);
@@ -151,7 +151,7 @@ class CsObjectScanner {
         if (is_tag(rest, "<cs-object")) {
           size_t gt = tag_end(lt);
           if (gt == std::string::npos) {
-            if (!fill()) return Status::Error(ErrorCode::kParseError, "the file ends inside a <cs-object> tag");
+            if (!fill()) return truncated("a <cs-object> tag");
             continue;
           }
           if (buf_[gt - 1] == '/') {  // <cs-object .../>: an object with nothing in it
@@ -165,7 +165,7 @@ class CsObjectScanner {
       } else if (is_tag(rest, "</cs-object")) {
         size_t gt = buf_.find('>', lt);
         if (gt == std::string::npos) {
-          if (!fill()) return Status::Error(ErrorCode::kParseError, "the file ends inside a </cs-object> tag");
+          if (!fill()) return truncated("a </cs-object> tag");
           continue;
         }
         std::string_view fragment = std::string_view(buf_).substr(start_, gt + 1 - start_);
@@ -180,6 +180,11 @@ class CsObjectScanner {
   uint64_t consumed() const { return dropped_ + pos_; }
 
  private:
+  static Status truncated(const char* where) {
+    return Status::Error(ErrorCode::kParseError, std::string("the file ends inside ") + where +
+                                                     " (is it truncated? export it again with csexport)");
+  }
+
   static bool is_tag(std::string_view rest, std::string_view name) {
     if (!rest.starts_with(name) || rest.size() <= name.size()) return false;
     char c = rest[name.size()];
@@ -220,7 +225,7 @@ class CsObjectScanner {
 
   Result<std::optional<std::string_view>> finish() {
     if (start_ != std::string::npos)
-      return Status::Error(ErrorCode::kParseError, "the file ends inside a <cs-object> element (is it truncated?)");
+      return truncated("a <cs-object> element");
     if (!saw_root_)
       return Status::Error(ErrorCode::kParseError,
                            "no <cs-objects> element found: this is not a csexport file (write one with "

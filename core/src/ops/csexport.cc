@@ -668,6 +668,8 @@ Result<CsExportStats> csexport(const CsExportRequest& request) {
   if (filter.kind == CsExportFilterKind::kDn) {
     // An indexed lookup: by DN, else by anchor (base64 as csexport writes it, else raw).
     auto found = st.find_cs_by_dn(connector->id, filter.value);
+    if (!found.ok() && found.status().code() == ErrorCode::kInvalidArgument)
+      found = std::optional<CsObject>();  // not a DN: it may still be an anchor
     if (found.ok() && !found->has_value()) {
       if (auto raw = base64_decode(filter.value); raw && !raw->empty()) found = st.find_cs_by_anchor(connector->id, *raw);
       if (found.ok() && !found->has_value()) found = st.find_cs_by_anchor(connector->id, filter.value);

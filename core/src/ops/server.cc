@@ -346,10 +346,30 @@ Result<CycleResult> Server::run_cycle(CyclePolicy policy, const ProgressCallback
   CycleResult cycle;
   cycle.policy = policy_name;
   cycle.staging_mode = scheduler->staging_mode_enabled;
+  const int64_t cycle_start = now_ms();
+  // Records the cycle's outcome for `idsync status` and the metrics, however it ends: a cycle
+  // that returns an error before finish() is recorded as Failed.
+  struct RecordCycle {
+    Store& store;
+    std::string policy;
+    int64_t start;
+    std::string result = "Failed";
+    size_t runs = 0;
+    void finish(const CycleResult& c) {
+      result = c.result;
+      runs = c.runs.size();
+    }
+    ~RecordCycle() {
+      nlohmann::ordered_json j = {
+          {"policy", policy}, {"result", result}, {"startMs", start}, {"endMs", now_ms()}, {"runs", runs}};
+      (void)put_setting_now(store, kLastCycleSetting, j.dump());
+    }
+  } record_cycle{store, policy_name, cycle_start};
   std::set<std::string> exported;
   for (const auto& [connector, profile] : plan) {
     if (stop_requested(store)) {
       cycle.result = "Stopped";
+      record_cycle.finish(cycle);
       return cycle;
     }
     auto run = run_one(store, context, connector, profile, *threshold, progress);
@@ -366,6 +386,7 @@ Result<CycleResult> Server::run_cycle(CyclePolicy policy, const ProgressCallback
     if (profile != std::string("Export") || !exported.count(connector)) continue;
     if (stop_requested(store)) {
       cycle.result = "Stopped";
+      record_cycle.finish(cycle);
       return cycle;
     }
     auto run = run_one(store, context, connector, "Delta Import", *threshold, progress);
@@ -382,6 +403,7 @@ Result<CycleResult> Server::run_cycle(CyclePolicy policy, const ProgressCallback
       if (iequals(r.connector, connector) && r.result.rfind("stopped-", 0) == 0) completed = false;
     if (completed) IDSYNC_RETURN_IF_ERROR(put_setting_now(store, override_setting(connector), "{}"));
   }
+  record_cycle.finish(cycle);
   if (initial && cycle.result == "Success" && scheduler->next_sync_cycle_policy_type != "Delta") {
     auto latest = load_scheduler(store);
     if (latest.ok()) {

@@ -17,6 +17,7 @@ struct Server::Impl {
 // Setting keys.
 inline constexpr const char* kSchedulerSetting = "scheduler";
 inline constexpr const char* kStopRequestedSetting = "stop_requested";
+inline constexpr const char* kLastCycleSetting = "last_cycle";  // {"policy","result","startMs","endMs"}
 inline std::string override_setting(const std::string& connector) { return "override." + to_lower_ascii(connector); }
 
 // Writes one setting in its own transaction.

@@ -75,6 +75,7 @@ enum StmtId : int {
   kFindCsById,
   kFindCsByAnchor,
   kFindCsByMv,
+  kCountCs,
   kLoadMv,
   kPutMv,
   kDeleteMv,
@@ -126,6 +127,8 @@ constexpr std::array<const char*, kStmtCount> kStmtSql = {
     "SELECT " IDSYNC_CS_COLUMNS " FROM cs_objects WHERE id = ?1",
     "SELECT " IDSYNC_CS_COLUMNS " FROM cs_objects WHERE connector = ?1 AND anchor = ?2 ORDER BY id LIMIT 1",
     "SELECT " IDSYNC_CS_COLUMNS " FROM cs_objects WHERE mv = ?1 ORDER BY id",
+    "SELECT COUNT(*), COALESCE(SUM(pending_import != 0), 0), COALESCE(SUM(pending_export != 0), 0), "
+    "COALESCE(SUM(pending_export = 3), 0), COALESCE(SUM(mv = 0), 0) FROM cs_objects WHERE connector = ?1",
     "SELECT id, object_type, body FROM mv_objects ORDER BY id",
     "INSERT INTO mv_objects(id, object_type, body) VALUES(?1, ?2, ?3) "
     "ON CONFLICT(id) DO UPDATE SET object_type = excluded.object_type, body = excluded.body",
@@ -1022,6 +1025,22 @@ Result<std::vector<CsObject>> Store::find_cs_by_mv(MvId mv) {
   }
   if (rc != SQLITE_DONE) return d.fail("read the connector space objects joined to metaverse object " + std::to_string(mv), rc);
   return out;
+}
+
+Result<CsCounts> Store::count_cs(ConnectorId connector) {
+  Impl& d = *impl_;
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kCountCs, st));
+  st.bind(1, static_cast<int64_t>(connector));
+  int rc = st.step();
+  if (rc != SQLITE_ROW) return d.fail("count the connector space of connector " + std::to_string(connector), rc);
+  CsCounts c;
+  c.objects = st.int64(0);
+  c.pending_imports = st.int64(1);
+  c.pending_exports = st.int64(2);
+  c.pending_export_deletes = st.int64(3);
+  c.disconnectors = st.int64(4);
+  return c;
 }
 
 // ---- metaverse -----------------------------------------------------------------------------

@@ -53,6 +53,14 @@ struct RunRow {
   std::string json;            // the full run record with steps, counters and object errors
 };
 
+struct CsCounts {
+  int64_t objects = 0;
+  int64_t pending_imports = 0;
+  int64_t pending_exports = 0;
+  int64_t pending_export_deletes = 0;
+  int64_t disconnectors = 0;
+};
+
 struct RunQuery {
   std::string connector;       // empty = all
   std::string result;          // empty = all
@@ -111,6 +119,7 @@ class Store {
   Result<std::optional<CsObject>> find_cs_by_id(CsId id);
   Result<std::optional<CsObject>> find_cs_by_anchor(ConnectorId connector, const std::string& anchor);
   Result<std::vector<CsObject>> find_cs_by_mv(MvId mv);   // the objects joined to `mv`, by id
+  Result<CsCounts> count_cs(ConnectorId connector);
 
   // Metaverse.
   Status load_mv(const std::function<Status(MvObject&&)>& sink);
