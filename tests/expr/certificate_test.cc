@@ -94,7 +94,7 @@ class CertificateTest : public ::testing::Test {
     return c;
   }
   void SetUp() override {
-    if (!rsa_ || rsa_->der.empty() || ec_->der.empty()) GTEST_SKIP() << "the openssl command is not available";
+    ASSERT_TRUE(rsa_ && !rsa_->der.empty() && !ec_->der.empty()) << "the openssl command failed to make the test certificates (tools/setup/install-deps.sh installs it)";
     f.declare("userCertificate", AttrType::kBinary, true);
     f.declare("certText", AttrType::kString, false);
     f.set("searchableDeviceKey", {rsa_->der});
