@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is needed, builds, and runs every test with ctest.
+# The whole test suite: installs what is needed, builds, runs a brief libFuzzer pass over the
+# expression language (ASan + UBSan; fails on any crash), then every test with ctest, whose
+# summary line closes the output.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tools/setup/build.sh
+tests/fuzz/run.sh build/expr-fuzz "${IDSYNC_FUZZ_SECONDS:-25}"
 cd build
 ctest --output-on-failure --timeout 900 -j "$(nproc)" "$@"
-# A brief libFuzzer run of the expression language (ASan + UBSan); fails on any crash.
-cd ..
-tests/fuzz/run.sh build/expr-fuzz "${IDSYNC_FUZZ_SECONDS:-25}"
