@@ -134,27 +134,6 @@ size_t char_offset(std::string_view s, size_t k) {
   return pos;
 }
 
-std::string_view trim_view(std::string_view s, bool left, bool right) {
-  size_t begin = 0;
-  size_t end = s.size();
-  if (left) {
-    while (begin < end) {
-      size_t next = begin;
-      if (!is_white_space(decode_utf8(s, next))) break;
-      begin = next;
-    }
-  }
-  if (right) {
-    while (end > begin) {
-      size_t start = end - 1;
-      while (start > begin && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
-      size_t next = start;
-      if (!is_white_space(decode_utf8(s, next))) break;
-      end = start;
-    }
-  }
-  return s.substr(begin, end - begin);
-}
 
 class Lane {
  public:

@@ -136,27 +136,7 @@ Result<Value> fn_lcase(Args args) { return map_text<lower>(args, "LCase"); }
 Result<Value> fn_ucase(Args args) { return map_text<upper>(args, "UCase"); }
 Result<Value> fn_pcase(Args args) { return map_text<proper>(args, "PCase"); }
 
-std::string trim_impl(std::string_view s, bool left, bool right) {
-  size_t begin = 0;
-  size_t end = s.size();
-  if (left) {
-    while (begin < end) {
-      size_t next = begin;
-      if (!is_white_space(decode_utf8(s, next))) break;
-      begin = next;
-    }
-  }
-  if (right) {
-    while (end > begin) {
-      size_t start = end - 1;
-      while (start > begin && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
-      size_t next = start;
-      if (!is_white_space(decode_utf8(s, next))) break;
-      end = start;
-    }
-  }
-  return std::string(s.substr(begin, end - begin));
-}
+std::string trim_impl(std::string_view s, bool left, bool right) { return std::string(trim_view(s, left, right)); }
 
 std::string trim_both(std::string_view s) { return trim_impl(s, true, true); }
 std::string trim_left(std::string_view s) { return trim_impl(s, true, false); }

@@ -45,4 +45,7 @@ bool hex_decode(std::string_view text, std::string& out);
 std::string utf8_to_utf16le(std::string_view s);
 bool utf16le_to_utf8(std::string_view bytes, std::string& out);
 
+// Trim / LTrim / RTrim without copying: a view into `s`.
+std::string_view trim_view(std::string_view s, bool left, bool right);
+
 }  // namespace idsync::expr
