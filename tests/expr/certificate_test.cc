@@ -199,3 +199,30 @@ TEST_F(CertificateTest, MultiValuedCertificatesApplyPerValue) {
 
 }  // namespace
 }  // namespace idsync::expr::testing
+
+namespace idsync::expr::testing {
+namespace {
+
+// The functions reference's Where and With examples, verbatim: both test certificates are
+// valid for 30 more days, so both are "unexpired"; shifting "now" 31 days ahead expires them.
+TEST_F(CertificateTest, DocumentedWhereAndWithExamples) {
+  f.set("userCertificate", {rsa_->der, ec_->der});
+  auto r = f.run("Where($item,[userCertificate],CertNotAfter($item)>Now())");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->kind, Kind::kBinary);
+  EXPECT_EQ(r->values, (ValueList{rsa_->der, ec_->der}));
+  const char* with =
+      "With($unExpiredCerts,Where($item,[userCertificate],CertNotAfter($item)>Now()),"
+      "IIF(Count($unExpiredCerts)>0,$unExpiredCerts,NULL))";
+  const char* equivalent =
+      "IIF (Count(Where($item,[userCertificate],CertNotAfter($item)>Now()))>0, "
+      "Where($item,[userCertificate],CertNotAfter($item)>Now()),NULL)";
+  EXPECT_EQ(f.show(with), f.show(equivalent));
+  EXPECT_EQ(f.run(with)->values, (ValueList{rsa_->der, ec_->der}));
+  EXPECT_EQ(f.show("With($unExpiredCerts,Where($item,[userCertificate],CertNotAfter($item)>DateAdd(\"d\",31,Now())),"
+                   "IIF(Count($unExpiredCerts)>0,$unExpiredCerts,NULL))"),
+            "NULL");
+}
+
+}  // namespace
+}  // namespace idsync::expr::testing

@@ -1,5 +1,7 @@
 // Hostile input: nesting that would overflow the stack and values that would exhaust memory
 // stop with clear errors; the fast lane agrees with the generic evaluator.
+#include <algorithm>
+#include <cstdio>
 #include <random>
 
 #include "expr/fast_eval.h"
@@ -178,6 +180,48 @@ TEST(ExprProperties, Base64AndUtf8HexRoundTrips) {
     if (!s.empty()) {
       EXPECT_EQ(f.show("ConvertToBase64([displayName], UTF8)"), base64_encode(s));
       EXPECT_EQ(f.show("ConvertToUTF8Hex([displayName])"), hex_encode_upper(s));
+    }
+  }
+}
+
+TEST(ExprProperties, GuidDateSplitJoinAndSubstringRoundTrips) {
+  std::mt19937_64 rng(29);
+  for (int i = 0; i < 300; ++i) {
+    Fixture f;
+    // CGuid / StringFromGuid / IsGuid on random GUIDs.
+    char guid[40];
+    std::snprintf(guid, sizeof guid, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(rng()),
+                  static_cast<unsigned>(rng() & 0xffff), static_cast<unsigned>(rng() & 0xffff),
+                  static_cast<unsigned>(rng() & 0xffff), static_cast<unsigned long long>(rng() & 0xffffffffffffULL));
+    f.set("displayName", {guid});
+    ASSERT_EQ(f.show("StringFromGuid(CGuid([displayName]))"), guid);
+    ASSERT_EQ(f.show("StringFromGuid(CGuid(\"{\" & UCase([displayName]) & \"}\"))"), guid);
+    ASSERT_EQ(f.show("IsGuid([displayName])"), "True");
+    // NumFromDate(DateFromNum(n)) = n for file times in 1601..9999 (100 ns resolution is
+    // kept to the millisecond, so n is a whole number of milliseconds).
+    int64_t n = static_cast<int64_t>(rng() % 265046774399999ULL) * 10000;
+    f.set("pwdLastSet", {std::to_string(n)});
+    ASSERT_EQ(f.show("NumFromDate(DateFromNum([pwdLastSet]))"), std::to_string(n));
+    ASSERT_EQ(f.show("NumFromDate(CDate(FormatDateTime(DateFromNum([pwdLastSet]),\"yyyy-MM-ddTHH:mm:ss.fffZ\")))"),
+              std::to_string(n));
+    // Join(Split(s, ","), ",") = s, and Count is one more than the number of commas.
+    static const char* kPieces[] = {"a", "B", ",", "é", " ", "中"};
+    std::string s;
+    size_t chars = rng() % 12;
+    for (size_t k = 0; k < chars; ++k) s += kPieces[rng() % std::size(kPieces)];
+    f.set("mail", {s});
+    if (!s.empty()) {
+      ASSERT_EQ(f.show("Join(Split([mail],\",\"),\",\")"), s);
+      ASSERT_EQ(f.show("Count(Split([mail],\",\"))"), std::to_string(std::count(s.begin(), s.end(), ',') + 1));
+      // Left(s, k) & Mid(s, k + 1, big) = s for every split point inside the string.
+      for (size_t k = 1; k < chars; ++k) {
+        std::string e = "Left([mail]," + std::to_string(k) + ") & Mid([mail]," + std::to_string(k + 1) + ",999)";
+        ASSERT_EQ(f.show(e), s) << e;
+      }
+      ASSERT_EQ(f.show("Len([mail])"), std::to_string(chars));
+      ASSERT_EQ(f.show("Right([mail], Len([mail]))"), s);
+      ASSERT_EQ(f.show("LCase(UCase(LCase([mail])))"), f.show("LCase([mail])"));
+      ASSERT_EQ(f.show("Len(PadLeft([mail], Len([mail]) + 3, \"x\"))"), std::to_string(chars + 3));
     }
   }
 }

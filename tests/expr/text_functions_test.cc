@@ -72,6 +72,10 @@ TEST(TextFunctions, ReplaceAndReplaceChars) {
   EXPECT_EQ(f.show("ReplaceChars(\"Räksmörgås\",\"’:,Å:A,Ä:A,Ö:O,å:a,ä:a,ö:o\")"), "Raksmorgas");
   EXPECT_EQ(f.show("ReplaceChars(\"O’Neil\",\"’:,Å:A\")"), "ONeil");
   EXPECT_EQ(f.show("ReplaceChars(\"Straße\",\" ß : ss \")"), "Strasse");
+  EXPECT_EQ(f.show("ReplaceChars(\"Göta\",\"ö,oe\")"), "Goeta");  // the reference's "{source},{target}" form
+  EXPECT_EQ(f.show("ReplaceChars(\"x\",\"a:b,c\")"),
+            "ERROR sync-rule-error-argument-exception: ReplaceChars pattern entry 2 must be one source character, ':' and a target, e.g. \"é:e,ß:ss\"");
+  EXPECT_EQ(f.show("ReplaceChars([displayName],\"a:b\")"), "NULL");
   EXPECT_EQ(f.show("ReplaceChars(\"x\",\"ab:c\")"),
             "ERROR sync-rule-error-argument-exception: ReplaceChars pattern entry 1 must be one source character, ':' and a target, e.g. \"é:e,ß:ss\"");
 }

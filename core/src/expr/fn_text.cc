@@ -200,33 +200,34 @@ Result<Value> fn_replace_chars(Args args) {
   if (!s.ok()) return s.status();
   auto pattern = text_arg(args, 1, "ReplaceChars");
   if (!pattern.ok()) return pattern.status();
-  // Pattern: source:target pairs separated by ','; white space is ignored.
-  std::unordered_map<char32_t, std::string> map;
-  std::vector<char32_t> entry;
-  auto flush = [&](size_t number) -> Status {
-    auto colon = std::find(entry.begin(), entry.end(), U':');
-    if (entry.empty()) return Status::Ok();
-    if (colon == entry.end() || colon - entry.begin() != 1)
-      return runtime_error(kErrArgument, "ReplaceChars pattern entry " + std::to_string(number) +
-                                             " must be one source character, ':' and a target, e.g. \"é:e,ß:ss\"");
-    std::string target;
-    for (auto it = colon + 1; it != entry.end(); ++it) append_utf8(target, *it);
-    map[entry[0]] = std::move(target);
-    entry.clear();
-    return Status::Ok();
-  };
+  // Pattern: entries separated by ','; white space is ignored. An entry is "source:target"
+  // (an empty target removes the character). The reference's own format line ends with
+  // "{sourceN},{targetN}" and its example with "ö,o", so a lone one-character entry followed
+  // by an entry without ':' is a source and its target as well.
+  std::vector<std::vector<char32_t>> entries(1);
   size_t pos = 0;
-  size_t number = 1;
   while (pos < pattern->size()) {
     char32_t cp = decode_utf8(*pattern, pos);
     if (is_white_space(cp)) continue;
-    if (cp == U',') {
-      IDSYNC_RETURN_IF_ERROR(flush(number++));
-      continue;
-    }
-    entry.push_back(cp);
+    if (cp == U',') entries.emplace_back();
+    else entries.back().push_back(cp);
   }
-  IDSYNC_RETURN_IF_ERROR(flush(number));
+  auto has_colon = [](const std::vector<char32_t>& e) { return std::find(e.begin(), e.end(), U':') != e.end(); };
+  std::unordered_map<char32_t, std::string> map;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const auto& entry = entries[i];
+    if (entry.empty()) continue;
+    std::string target;
+    if (entry.size() >= 2 && entry[1] == U':') {
+      for (size_t k = 2; k < entry.size(); ++k) append_utf8(target, entry[k]);
+    } else if (entry.size() == 1 && i + 1 < entries.size() && !has_colon(entries[i + 1])) {
+      for (char32_t c : entries[++i]) append_utf8(target, c);
+    } else {
+      return runtime_error(kErrArgument, "ReplaceChars pattern entry " + std::to_string(i + 1) +
+                                             " must be one source character, ':' and a target, e.g. \"é:e,ß:ss\"");
+    }
+    map[entry[0]] = std::move(target);
+  }
   std::string out;
   pos = 0;
   while (pos < s->size()) {
