@@ -111,6 +111,14 @@ TEST(FlowFunctions, SelectWhereWith) {
   EXPECT_TRUE(r->multi);
 }
 
+TEST(FlowFunctions, ErrorKindIsTheMessagePrefix) {
+  EXPECT_EQ(error_kind("sync-rule-error-function-triggered: AccountName is required"), "sync-rule-error-function-triggered");
+  EXPECT_EQ(error_kind("sync-rule-error-type-mismatch-exception: operator '+' ..."), "sync-rule-error-type-mismatch-exception");
+  EXPECT_EQ(error_kind("column 3: expected a value"), "sync-rule-error");
+  EXPECT_EQ(error_kind("sync-rule-error-Weird kind: x"), "sync-rule-error");
+  EXPECT_EQ(error_kind(""), "sync-rule-error");
+}
+
 TEST(FlowFunctions, ErrorIsAlwaysAnError) {
   Fixture f;
   auto r = f.run("Error(\"SourceAnchor attribute has changed.\")");

@@ -107,6 +107,11 @@ class Program {
 // "column 14: expected ')' after the arguments of IIF".
 Result<Program> compile(std::string_view text, const AttributeResolver& resolver);
 
+// The documented error kind a runtime error's message starts with, e.g.
+// "sync-rule-error-function-triggered"; "sync-rule-error" when the message carries none. The
+// engine files each per-object error under this kind.
+std::string error_kind(std::string_view message);
+
 // For display (`idsync expr`): each value on its own line, booleans as True / False, numbers
 // in decimal, binary in base64; NULL / IgnoreThisFlow / AuthoritativeNull by name.
 std::string format_value(const Value& value);

@@ -103,4 +103,13 @@ Result<Program> compile(std::string_view text, const AttributeResolver& resolver
   return Program(std::move(impl));
 }
 
+std::string error_kind(std::string_view message) {
+  constexpr std::string_view kPrefix = "sync-rule-error";
+  if (message.substr(0, kPrefix.size()) != kPrefix) return std::string(kPrefix);
+  size_t end = kPrefix.size();
+  while (end < message.size() && (message[end] == '-' || (message[end] >= 'a' && message[end] <= 'z'))) ++end;
+  if (end < message.size() && message[end] != ':') return std::string(kPrefix);
+  return std::string(message.substr(0, end));
+}
+
 }  // namespace idsync::expr

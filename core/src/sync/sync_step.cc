@@ -14,6 +14,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "idsync/expression.h"
 #include "sync/steps.h"
 
 namespace idsync {
@@ -331,9 +332,7 @@ class Synchronizer {
 
   void flow_error(CsObject& cs, const CompiledRule& r, const CompiledFlow& f, const Status& s) {
     std::string message = s.message();
-    std::string type = "sync-rule-error";
-    size_t colon = message.find(':');
-    if (colon != std::string::npos && message.compare(0, 15, "sync-rule-error") == 0) type = message.substr(0, colon);
+    std::string type = expr::error_kind(message);
     std::string text = "rule '" + r.def.name + "', flow to '" + f.destination_name + "': " + message;
     cs.error = text;
     state_.mark_cs(cs);
@@ -397,7 +396,8 @@ class Synchronizer {
           std::string message = "rule '" + r->def.name + "', flow to '" + f.destination_name +
                                 "' for metaverse object " + std::to_string(mv.id) + ": " + outcome.status().message();
           ++result_.counters["sync-error"];
-          record_error(result_, existing ? existing->dn : "#" + std::to_string(mv.id), "sync-rule-error", message);
+          record_error(result_, existing ? existing->dn : "#" + std::to_string(mv.id),
+                       expr::error_kind(outcome.status().message()), message);
           return false;
         }
         if (f.destination == kDnAttr) {
