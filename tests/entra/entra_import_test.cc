@@ -69,7 +69,21 @@ bool contains_line(const std::vector<std::string>& lines, const std::string& a, 
   return false;
 }
 
-TEST(EntraImport, ImportsEveryRuleOrderedByPrecedence) {
+// Every test needs the reference export; without it each one fails here, naming the folder,
+// instead of running on an empty configuration (and crashing on an empty rule list).
+void require_reference_export() {
+  for (const char* part : {"SynchronizationRules", "Connectors", "GlobalSettings"})
+    ASSERT_TRUE(fs::is_directory(fs::path(kExport) / part))
+        << "the reference Entra Connect export is missing: expected the folder " << (fs::path(kExport) / part).string()
+        << " (the shared reference material, ../shared/reference from the repository root)";
+}
+
+class EntraImport : public ::testing::Test {
+ protected:
+  void SetUp() override { require_reference_export(); }
+};
+
+TEST_F(EntraImport, ImportsEveryRuleOrderedByPrecedence) {
   EntraImportReport report;
   Configuration c = import_or_die(report);
   ASSERT_EQ(c.rules.size(), 62u);
@@ -90,7 +104,7 @@ TEST(EntraImport, ImportsEveryRuleOrderedByPrecedence) {
   EXPECT_NE(report.text().find("62 rules, 2 connectors imported"), std::string::npos);
 }
 
-TEST(EntraImport, RuleCountsPerDirectionAndConnector) {
+TEST_F(EntraImport, RuleCountsPerDirectionAndConnector) {
   EntraImportReport report;
   Configuration c = import_or_die(report);
   std::map<std::pair<std::string, Direction>, int> counts;
@@ -109,7 +123,7 @@ TEST(EntraImport, RuleCountsPerDirectionAndConnector) {
 }
 
 // Checked against SynchronizationRule_{0b088913-b613-4d9d-9563-9988b7719ed6}.xml.
-TEST(EntraImport, UserJoinRuleMatchesItsXml) {
+TEST_F(EntraImport, UserJoinRuleMatchesItsXml) {
   EntraImportReport report;
   Configuration c = import_or_die(report);
   const SyncRule* r = find_rule(c, "In from AD - User Join");
@@ -154,7 +168,7 @@ TEST(EntraImport, UserJoinRuleMatchesItsXml) {
             "H21C07000) > 0,NULL)) || CBool(InStr(DNComponent(CRef([dn]),1),\"\\\\0ACNF:\")>0), True, NULL)");
 }
 
-TEST(EntraImport, FlowKindsMergeTypesAndExecuteOnce) {
+TEST_F(EntraImport, FlowKindsMergeTypesAndExecuteOnce) {
   EntraImportReport report;
   Configuration c = import_or_die(report);
   const SyncRule* computer = find_rule(c, "In from AD - Computer Join");
@@ -205,7 +219,7 @@ TEST(EntraImport, FlowKindsMergeTypesAndExecuteOnce) {
   EXPECT_EQ(enabled->scope[0].conditions[0], (ScopeCondition{"userAccountControl", ScopeOperator::kIsBitNotSet, "2"}));
 }
 
-TEST(EntraImport, ConnectorsMetaverseAndParameters) {
+TEST_F(EntraImport, ConnectorsMetaverseAndParameters) {
   EntraImportReport report;
   Configuration c = import_or_die(report, "/data/idsync");
   ASSERT_EQ(c.connectors.size(), 2u);
@@ -286,7 +300,7 @@ TEST(EntraImport, ConnectorsMetaverseAndParameters) {
   EXPECT_EQ(c.global_parameters.at("Microsoft.SynchronizationOption.AnchorAttribute"), "objectGUID");
 }
 
-TEST(EntraImport, ReportListsWhatIsNotCarried) {
+TEST_F(EntraImport, ReportListsWhatIsNotCarried) {
   EntraImportReport report;
   Configuration c = import_or_die(report);
   const auto& s = report.skipped;
@@ -303,7 +317,7 @@ TEST(EntraImport, ReportListsWhatIsNotCarried) {
   for (const std::string& line : s) EXPECT_NE(text.find(line), std::string::npos);
 }
 
-TEST(EntraImport, RoundTripsThroughJson) {
+TEST_F(EntraImport, RoundTripsThroughJson) {
   EntraImportReport report;
   Configuration c = import_or_die(report);
   std::string text = write_configuration(c);
@@ -317,7 +331,7 @@ TEST(EntraImport, RoundTripsThroughJson) {
   EXPECT_EQ(parsed->global_parameters, c.global_parameters);
 }
 
-TEST(EntraImport, ErrorsNameTheFileAndElement) {
+TEST_F(EntraImport, ErrorsNameTheFileAndElement) {
   EntraImportReport report;
   auto missing = import_entra_configuration("/nonexistent/export", {}, report);
   ASSERT_FALSE(missing.ok());
@@ -351,7 +365,53 @@ TEST(EntraImport, ErrorsNameTheFileAndElement) {
   EXPECT_NE(bad.status().message().find("STARTSLIKE"), std::string::npos);
 }
 
-TEST(EntraImport, OverridesChooseTheDriver) {
+// Nothing is dropped quietly: elements the importer does not read, inside a rule's scope,
+// join and flows, and files that are not XML, each get a report line naming where they were.
+TEST_F(EntraImport, UnknownElementsAndStrayFilesAreReported) {
+  TempDir tmp;
+  fs::copy(kExport, tmp.path() / "export", fs::copy_options::recursive);
+  fs::permissions(tmp.path() / "export", fs::perms::owner_write, fs::perm_options::add);
+  for (const auto& e : fs::recursive_directory_iterator(tmp.path() / "export"))
+    fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
+  fs::path rule = tmp.path() / "export/SynchronizationRules/SynchronizationRule_{0b088913-b613-4d9d-9563-9988b7719ed6}.xml";
+  std::string xml;
+  {
+    std::ifstream in(rule);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    xml = buf.str();
+  }
+  auto insert_after = [&](const std::string& marker, const std::string& text) {
+    size_t at = xml.find(marker);
+    ASSERT_NE(at, std::string::npos) << marker;
+    xml.insert(at + marker.size(), text);
+  };
+  insert_after("<dest>cloudFiltered</dest>", "<transform>Legacy</transform>");
+  insert_after("<csOperator>NOTSTARTSWITH</csOperator>", "<csNote>x</csNote>");
+  insert_after("<ilmAttribute>msExchMasterAccountSid</ilmAttribute>", "<weight>2</weight>");
+  {
+    std::ofstream out(rule, std::ios::trunc);
+    out << xml;
+  }
+  std::ofstream(tmp.path() / "export/SynchronizationRules/notes.txt") << "exported by hand\n";
+  EntraImportReport report;
+  auto c = import_entra_configuration((tmp.path() / "export").string(), {}, report);
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_EQ(c->rules.size(), 62u);
+  const auto& s = report.skipped;
+  EXPECT_TRUE(contains_line(s, "rule 'In from AD - User Join', flow to 'cloudFiltered'", "<mapping/transform> not understood"))
+      << report.text();
+  EXPECT_TRUE(contains_line(s, "rule 'In from AD - User Join' scope", "<scope/csNote> not understood")) << report.text();
+  EXPECT_TRUE(contains_line(s, "rule 'In from AD - User Join' join", "<condition/weight> not understood")) << report.text();
+  EXPECT_TRUE(contains_line(s, "SynchronizationRules/notes.txt", "not read")) << report.text();
+  // The unmodified export reports none of these.
+  EntraImportReport clean;
+  import_or_die(clean);
+  EXPECT_FALSE(contains_line(clean.skipped, "not understood")) << clean.text();
+  EXPECT_FALSE(contains_line(clean.skipped, "not an XML file")) << clean.text();
+}
+
+TEST_F(EntraImport, OverridesChooseTheDriver) {
   EntraImportOptions options;
   options.base_dir = "/srv";
   options.connectors["{b891884f-051e-4a83-95af-2544101c9083}"] = {"csv", {{"path", "/srv/cloud.csv"}}, true, "cloud"};
@@ -370,6 +430,7 @@ TEST(EntraImport, OverridesChooseTheDriver) {
 class EntraServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    require_reference_export();
     file::register_file_connectors(registry_);
     ASSERT_FALSE(tmp_.path().empty());
     EntraImportReport report;

@@ -40,6 +40,7 @@ struct Expression {
 std::vector<Expression> default_rule_expressions() {
   std::vector<Expression> out;
   std::filesystem::path dir = std::filesystem::path(IDSYNC_SHARED_DIR) / "reference/entra-connect-config-export/SynchronizationRules";
+  if (!std::filesystem::is_directory(dir)) return out;  // the caller's assertion names the folder
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() != ".xml") continue;
     std::ifstream in(entry.path(), std::ios::binary);
@@ -60,7 +61,8 @@ std::vector<Expression> default_rule_expressions() {
 
 TEST(DefaultRules, EveryExpressionCompiles) {
   auto expressions = default_rule_expressions();
-  ASSERT_GE(expressions.size(), 300u) << "expected the 62 default rules under " << IDSYNC_SHARED_DIR;
+  ASSERT_GE(expressions.size(), 300u) << "expected the 62 default rules under " << IDSYNC_SHARED_DIR
+                                  << "/reference/entra-connect-config-export/SynchronizationRules";
   MapResolver any(true);
   size_t compiled = 0;
   for (const auto& e : expressions) {

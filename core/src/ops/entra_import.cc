@@ -141,6 +141,29 @@ std::vector<fs::path> xml_files(const fs::path& dir) {
   return out;
 }
 
+// Files beside the XML ones are not read; the report says so rather than dropping them quietly.
+void report_other_files(const fs::path& dir, const std::string& shown_dir, EntraImportReport& report) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    bool xml = it->is_regular_file() && to_lower_ascii(it->path().extension().string()) == ".xml";
+    if (!xml)
+      report.skipped.push_back(shown_dir + it->path().filename().string() + ": not an XML file of the export; not read");
+  }
+}
+
+// Children of `node` that the importer does not read, reported as not carried.
+void report_unknown_children(pugi::xml_node node, std::initializer_list<std::string_view> known,
+                             const std::string& who, EntraImportReport& report) {
+  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    bool read = false;
+    for (std::string_view k : known) read = read || k == c.name();
+    if (!read)
+      report.skipped.push_back(who + ": element <" + std::string(node.name()) + "/" + c.name() +
+                               "> not understood; not carried");
+  }
+}
+
 // ---- DSML schema ----
 
 // LDAP / AD syntax OIDs as the sync engine's DSML writes them.
@@ -649,9 +672,12 @@ SyncRule parse_rule(const std::string& shown, pugi::xml_node r, const std::map<s
   }
 
   // Scope: each <conditions> is a group (ORed); its <scope> clauses are ANDed.
+  report_unknown_children(child(r, "synchronizationCriteria"), {"conditions"}, "rule '" + rule.name + "' scope", report);
   for (pugi::xml_node group : children(child(r, "synchronizationCriteria"), "conditions")) {
     ScopeGroup g;
+    report_unknown_children(group, {"scope"}, "rule '" + rule.name + "' scope", report);
     for (pugi::xml_node s : children(group, "scope")) {
+      report_unknown_children(s, {"csAttribute", "csOperator", "csValue"}, "rule '" + rule.name + "' scope", report);
       ScopeCondition c;
       c.attribute = required_text(shown, s, "csAttribute");
       pugi::xml_node op = child(s, "csOperator");
@@ -665,9 +691,12 @@ SyncRule parse_rule(const std::string& shown, pugi::xml_node r, const std::map<s
   }
 
   // Join: each <conditions> is a join group; its <condition> clauses are ANDed.
+  report_unknown_children(child(r, "relationshipCriteria"), {"conditions"}, "rule '" + rule.name + "' join", report);
   for (pugi::xml_node group : children(child(r, "relationshipCriteria"), "conditions")) {
     JoinGroup g;
+    report_unknown_children(group, {"condition"}, "rule '" + rule.name + "' join", report);
     for (pugi::xml_node c : children(group, "condition")) {
+      report_unknown_children(c, {"csAttribute", "ilmAttribute", "caseSensitive"}, "rule '" + rule.name + "' join", report);
       JoinCondition j;
       j.cs_attribute = required_text(shown, c, "csAttribute");
       j.mv_attribute = required_text(shown, c, "ilmAttribute");
@@ -678,10 +707,14 @@ SyncRule parse_rule(const std::string& shown, pugi::xml_node r, const std::map<s
   }
 
   // Attribute flows.
+  report_unknown_children(child(r, "attribute-mappings"), {"mapping"}, "rule '" + rule.name + "'", report);
   for (pugi::xml_node m : children(child(r, "attribute-mappings"), "mapping")) {
     AttributeFlow f;
     f.destination = required_text(shown, m, "dest");
+    report_unknown_children(m, {"dest", "src", "expression", "valueMergeType", "executeOnce"},
+                            "rule '" + rule.name + "', flow to '" + f.destination + "'", report);
     pugi::xml_node src = child(m, "src");
+    report_unknown_children(src, {"attr"}, "rule '" + rule.name + "', flow to '" + f.destination + "'", report);
     for (pugi::xml_node a : children(src, "attr"))
       if (!text_of(a).empty()) f.sources.push_back(text_of(a));
     pugi::xml_node expr = child(m, "expression");
@@ -879,6 +912,7 @@ Result<Configuration> import_entra_configuration(const std::string& folder, cons
     if (!fs::is_directory(connectors_dir, ec))
       return Status::Error(ErrorCode::kNotFound, display_path(connectors_dir, root.parent_path()) +
                                                      ": no Connectors folder in the export");
+    report_other_files(connectors_dir, "Connectors/", report);
     std::vector<ImportedConnector> connectors;
     std::map<std::string, std::string> names_by_guid;
     for (const fs::path& p : xml_files(connectors_dir)) {
@@ -908,6 +942,7 @@ Result<Configuration> import_entra_configuration(const std::string& folder, cons
       report.skipped.push_back("GlobalSettings/MV.xml missing: the metaverse schema is left empty (every attribute "
                                "name is accepted) and there are no global parameters");
     }
+    report_other_files(root / "GlobalSettings", "GlobalSettings/", report);
     for (const fs::path& p : xml_files(root / "GlobalSettings"))
       if (!iequals(p.filename().string(), "MV.xml"))
         report.skipped.push_back(display_path(p, root) + ": global settings file not understood; not carried");
@@ -916,6 +951,7 @@ Result<Configuration> import_entra_configuration(const std::string& folder, cons
     const fs::path rules_dir = root / "SynchronizationRules";
     if (!fs::is_directory(rules_dir, ec))
       return Status::Error(ErrorCode::kNotFound, "SynchronizationRules/: no such folder in the export");
+    report_other_files(rules_dir, "SynchronizationRules/", report);
     std::vector<std::unique_ptr<ParsedRule>> parsed;
     size_t versions = 0;
     for (const fs::path& p : xml_files(rules_dir)) {
