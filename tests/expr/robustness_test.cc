@@ -122,6 +122,12 @@ TEST_F(FastLaneEquivalence, RandomObjects) {
       "[sAMAccountName] & \"@\" & %Missing.Param%",
       "IIF(IsPresent([userPrincipalName]),[userPrincipalName], IIF(IsPresent([sAMAccountName]),([sAMAccountName]&\"@\"&%Domain.FQDN%),Error(\"AccountName is not present\")))",
       "CBool(InStr(DNComponent(CRef([dn]),1),\"\\\\0ACNF:\")>0)",
+      "DNComponent(CRef([dn]),1) & \"|\" & DNComponent(CRef([dn]),3) & \"|\" & DNComponent(CRef([dn]),9)",
+      "DNComponent(CRef([dn]),0)",
+      "DNComponent([dn],2) & DNComponent(CRef([displayName]),1) & DNComponent([dn],[memberCount])",
+      "DNComponent(CRef([objectGUID]),1)",
+      "DNComponent(CRef([dn]),\"2\")",
+      "CRef([displayName])",
       "\"CN={\" & ConvertToUTF8Hex([sAMAccountName]) & \"}\"",
       "-[memberCount] < 0",
       "[displayName] < [givenName]",
@@ -145,7 +151,9 @@ TEST_F(FastLaneEquivalence, RandomObjects) {
     if (rng() % 3) f.set("memberCount", {std::to_string(rng() % 5)});
     if (rng() % 2) f.set("accountEnabled", {rng() % 2 ? "TRUE" : "FALSE"});
     if (rng() % 2) f.set("objectGUID", {std::string("\x01\x80\xff\x00\x41", 5)});
-    f.set("dn", {rng() % 5 ? "CN=User,OU=Staff,DC=contoso,DC=com" : "CN=User\\0ACNF:1234,OU=Staff,DC=contoso,DC=com"});
+    const char* dns[] = {"CN=User,OU=Staff,DC=contoso,DC=com", "CN=User\\0ACNF:1234,OU=Staff,DC=contoso,DC=com",
+                         "cn=Doe\\, John , ou = Sales,dc=x", "CN=a,", "", "CN=trailing\\", "noequals", "CN=x\\,y"};
+    f.set("dn", {dns[rng() % std::size(dns)]});
     for (const char* e : exprs) check(f, e);
   }
 }

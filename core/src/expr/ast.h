@@ -29,7 +29,7 @@ enum class NodeType : uint8_t {
 // generic evaluator. Resolved once at compile time.
 enum class FastOp : uint8_t {
   kNone, kIsPresent, kIsNullOrEmpty, kIsNull, kLeft, kRight, kTrim, kLTrim, kRTrim, kLCase, kUCase,
-  kInStr, kCBool, kBitAnd, kBitOr, kLen,
+  kInStr, kCBool, kBitAnd, kBitOr, kLen, kCRef, kDNComponent,
 };
 
 enum class BinaryOp : uint8_t { kAdd, kSub, kMul, kDiv, kConcat, kEq, kNe, kLt, kLe, kGt, kGe, kAnd, kOr };

@@ -428,6 +428,29 @@ class Lane {
         out = number(node.fast == FastOp::kBitAnd ? (*x & *y) : (*x | *y));
         return FastResult::kOk;
       }
+      case FastOp::kCRef: {
+        if (a[0].nullish()) {
+          out = {};
+          return FastResult::kOk;
+        }
+        if (a[0].kind != Kind::kString && a[0].kind != Kind::kReference) return generic(node, out);
+        out = {Kind::kReference, a[0].text};
+        return FastResult::kOk;
+      }
+      case FastOp::kDNComponent: {
+        if (a[0].nullish()) {
+          out = {};
+          return FastResult::kOk;
+        }
+        bool text = a[0].kind == Kind::kString || a[0].kind == Kind::kReference;
+        if (!text || a[1].kind != Kind::kNumber) return generic(node, out);  // conversions and errors
+        auto n = numeric(a[1]);
+        if (!n) return generic(node, out);
+        auto v = dn_component_view(a[0].text, *n);
+        if (v) out = {Kind::kString, *v};
+        else out = {};
+        return FastResult::kOk;
+      }
       case FastOp::kLen: {
         if (a[0].nullish()) {
           out = number(0);
@@ -464,7 +487,8 @@ FastOp fast_op_of(const Node& node) {
       {"LCase", FastOp::kLCase, 1},         {"UCase", FastOp::kUCase, 1},
       {"InStr", FastOp::kInStr, 2},         {"CBool", FastOp::kCBool, 1},
       {"BitAnd", FastOp::kBitAnd, 2},       {"BitOr", FastOp::kBitOr, 2},
-      {"Len", FastOp::kLen, 1},
+      {"Len", FastOp::kLen, 1},             {"CRef", FastOp::kCRef, 1},
+      {"DNComponent", FastOp::kDNComponent, 2},
   };
   for (const auto& e : kOps)
     if (e.name == node.function->name && e.args == node.args.size()) return e.op;

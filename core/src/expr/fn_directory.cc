@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "expr/function_table.h"
+#include "expr/text_util.h"
 #include "expr/value_util.h"
 
 namespace idsync::expr {
@@ -39,6 +40,28 @@ std::string_view component_value(std::string_view rdn) {
   return eq == std::string_view::npos ? rdn : trim_spaces(rdn.substr(eq + 1));
 }
 
+}  // namespace
+
+// One pass, no list of parts: the fast lane calls this for every object.
+std::optional<std::string_view> dn_component_view(std::string_view dn, int64_t n) {
+  if (n < 1 || dn.empty()) return std::nullopt;
+  size_t start = 0;
+  int64_t index = 1;
+  for (size_t i = 0; i < dn.size(); ++i) {
+    if (dn[i] == '\\') {
+      ++i;  // the escaped character never separates
+    } else if (dn[i] == ',') {
+      if (index == n) return component_value(trim_spaces(dn.substr(start, i - start)));
+      ++index;
+      start = i + 1;
+    }
+  }
+  if (index == n) return component_value(trim_spaces(dn.substr(start)));
+  return std::nullopt;
+}
+
+namespace {
+
 Result<Value> dn_component(Args args, bool reverse) {
   std::string_view name = reverse ? "DNComponentRev" : "DNComponent";
   if (is_nullish(args[0])) return Value::null();
@@ -46,8 +69,12 @@ Result<Value> dn_component(Args args, bool reverse) {
   if (!dn.ok()) return dn.status();
   auto n = number_arg(args, 1, name);
   if (!n.ok()) return n.status();
+  if (!reverse) {
+    auto v = dn_component_view(*dn, *n);
+    return v ? Value::string(std::string(*v)) : Value::null();
+  }
   auto parts = split_dn(*dn);
-  if (reverse && args.size() > 2) {
+  if (args.size() > 2) {
     auto option = text_arg(args, 2, name);
     if (!option.ok()) return option.status();
     if (!iequals(*option, "DC"))

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,5 +48,9 @@ bool utf16le_to_utf8(std::string_view bytes, std::string& out);
 
 // Trim / LTrim / RTrim without copying: a view into `s`.
 std::string_view trim_view(std::string_view s, bool left, bool right);
+
+// DNComponent: the value of the n-th (1-based, from the left) RDN of `dn` as written (still
+// escaped), a view into `dn`; nullopt when n is outside 1..number of RDNs. (fn_directory.cc)
+std::optional<std::string_view> dn_component_view(std::string_view dn, int64_t n);
 
 }  // namespace idsync::expr
