@@ -26,5 +26,8 @@ void add_operations_commands(CLI::App& app, GlobalOptions& global);
 void add_health_commands(CLI::App& app, GlobalOptions& global);
 void add_entra_command(CLI::App& app, GlobalOptions& global);
 void add_csexport_commands(CLI::App& app, GlobalOptions& global);
+void add_preview_command(CLI::App& app, GlobalOptions& global);
+// `idsync config diff STORE_A STORE_B`, registered under `config`.
+void add_config_diff_command(CLI::App& config, GlobalOptions& global);
 
 }  // namespace idsync::cli

@@ -1,4 +1,4 @@
-// idsync config import FILE | export [FILE] ; idsync connector list
+// idsync config import FILE | export [FILE] | diff A B ; idsync connector list
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -75,6 +75,8 @@ void add_config_commands(CLI::App& app, GlobalOptions& global) {
     out << text;
     if (!out.flush()) global.exit_code = report(Status::Error(ErrorCode::kIoError, "cannot write '" + *export_file + "'"));
   });
+
+  add_config_diff_command(*config, global);
 
   auto* connector = app.add_subcommand("connector", "list the configured connectors");
   connector->require_subcommand(1);

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   idsync::cli::add_health_commands(app, global);
   idsync::cli::add_entra_command(app, global);
   idsync::cli::add_csexport_commands(app, global);
+  idsync::cli::add_preview_command(app, global);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -239,32 +239,81 @@ void add_operations_commands(CLI::App& app, GlobalOptions& global) {
     check(global, (*server)->set_connector_override(oa->connector, ConnectorOverride{oa->full_import, oa->full_sync}));
   });
 
-  // ---- deletion threshold ----
-  auto count = std::make_shared<uint64_t>(500);
+  // ---- deletion threshold (Get/Enable/Disable-ADSyncExportDeletionThreshold) ----
+  struct ThresholdArgs {
+    std::optional<uint64_t> count;
+    std::optional<uint32_t> percentage;
+    std::optional<uint64_t> min_members;
+  };
+  auto ta = std::make_shared<ThresholdArgs>();
   auto* threshold = app.add_subcommand("threshold", "the export deletion threshold");
   threshold->require_subcommand(1);
-  threshold->add_subcommand("show", "DeletionPrevention and ThresholdCount")->callback([&global] {
+  threshold->add_subcommand("show", "DeletionPrevention, ThresholdPercentage and ThresholdCount")->callback([&global] {
     auto server = open_server(global.store);
     if (!check(global, server)) return;
-    auto t = (*server)->deletion_threshold();
-    if (!check(global, t)) return;
-    std::cout << nlohmann::json{{"DeletionPrevention", *t > 0 ? "EnabledForCount" : "Disabled"}, {"ThresholdCount", *t}}.dump(2)
-              << "\n";
+    auto t = (*server)->deletion_threshold_settings();
+    if (check(global, t)) std::cout << deletion_threshold_to_json(*t) << "\n";
   });
-  auto* enable = threshold->add_subcommand("enable", "stop exports with more than COUNT deletes per connector");
-  enable->add_option("--count", *count, "deletes per connector and export run (default 500)");
-  enable->callback([&global, count] {
+  auto* enable = threshold->add_subcommand(
+      "enable", "stop exports with more than COUNT deletes (or PERCENT % of the connector space) per connector");
+  auto* count_opt = enable->add_option("--count", ta->count, "deletes per connector and export run (default 500)");
+  enable->add_option("--percentage", ta->percentage, "percent of the connector space objects (EnabledForPercentage)")
+      ->excludes(count_opt);
+  enable->callback([&global, ta] {
     auto server = open_server(global.store);
     if (!check(global, server)) return;
-    if (*count == 0) {
-      global.exit_code = report(Status::Error(ErrorCode::kInvalidArgument, "--count must be at least 1"));
-      return;
+    auto t = (*server)->deletion_threshold_settings();
+    if (!check(global, t)) return;
+    if (ta->percentage) {
+      t->prevention = DeletionPrevention::kEnabledForPercentage;
+      t->percentage = *ta->percentage;
+    } else {
+      t->prevention = DeletionPrevention::kEnabledForCount;
+      t->count = ta->count.value_or(500);
     }
-    check(global, (*server)->set_deletion_threshold(*count));
+    if (check(global, (*server)->set_deletion_threshold_settings(*t))) std::cout << deletion_threshold_to_json(*t) << "\n";
   });
   threshold->add_subcommand("disable", "no deletion threshold (not recommended)")->callback([&global] {
     auto server = open_server(global.store);
-    if (check(global, server)) check(global, (*server)->set_deletion_threshold(0));
+    if (!check(global, server)) return;
+    auto t = (*server)->deletion_threshold_settings();
+    if (!check(global, t)) return;
+    t->prevention = DeletionPrevention::kDisabled;
+    if (check(global, (*server)->set_deletion_threshold_settings(*t))) std::cout << deletion_threshold_to_json(*t) << "\n";
+  });
+
+  // ---- group member-removal limit ----
+  auto* member_limit = app.add_subcommand(
+      "member-limit", "the group member-removal limit: how many members one export run may remove from a group");
+  member_limit->require_subcommand(1);
+  member_limit->add_subcommand("show", "Enabled, ThresholdCount, ThresholdPercentage, MinimumGroupSize")->callback([&global] {
+    auto server = open_server(global.store);
+    if (!check(global, server)) return;
+    auto l = (*server)->member_removal_limit();
+    if (check(global, l)) std::cout << member_removal_limit_to_json(*l) << "\n";
+  });
+  auto* menable = member_limit->add_subcommand("enable", "enable the limit; options not given keep their value");
+  menable->add_option("--count", ta->count, "removals from one group per export run (default 500; 0 = no count limit)");
+  menable->add_option("--percentage", ta->percentage, "percent of a group's members (default 50; 0 = no percentage limit)");
+  menable->add_option("--min-members", ta->min_members, "groups this large or larger get the percentage limit (default 100)");
+  menable->callback([&global, ta] {
+    auto server = open_server(global.store);
+    if (!check(global, server)) return;
+    auto l = (*server)->member_removal_limit();
+    if (!check(global, l)) return;
+    l->enabled = true;
+    if (ta->count) l->count = *ta->count;
+    if (ta->percentage) l->percentage = *ta->percentage;
+    if (ta->min_members) l->min_members = *ta->min_members;
+    if (check(global, (*server)->set_member_removal_limit(*l))) std::cout << member_removal_limit_to_json(*l) << "\n";
+  });
+  member_limit->add_subcommand("disable", "no group member-removal limit (not recommended)")->callback([&global] {
+    auto server = open_server(global.store);
+    if (!check(global, server)) return;
+    auto l = (*server)->member_removal_limit();
+    if (!check(global, l)) return;
+    l->enabled = false;
+    if (check(global, (*server)->set_member_removal_limit(*l))) std::cout << member_removal_limit_to_json(*l) << "\n";
   });
 
   // ---- stop, purge, status ----

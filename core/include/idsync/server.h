@@ -19,6 +19,7 @@
 
 #include "idsync/configuration.h"
 #include "idsync/connector.h"
+#include "idsync/export_limits.h"
 #include "idsync/run_result.h"
 #include "idsync/scheduler.h"
 #include "idsync/status.h"
@@ -79,9 +80,16 @@ class Server {
   Result<std::string> cs_list_json(const std::string& connector, bool pending_export_only, int64_t limit);
   Result<std::string> mv_list_json(const std::string& object_type, int64_t limit);
 
-  // Export deletion threshold (per connector and export run); 0 disables it.
+  // Export deletion threshold (per connector and export run); 0 disables it. The count form
+  // of the settings below: ThresholdCount, or 0 when DeletionPrevention is Disabled; setting a
+  // count switches to EnabledForCount.
   Result<uint64_t> deletion_threshold();
   Status set_deletion_threshold(uint64_t count);
+  // The export limits in full (idsync/export_limits.h); set_* refuses out-of-range values.
+  Result<DeletionThreshold> deletion_threshold_settings();
+  Status set_deletion_threshold_settings(const DeletionThreshold& settings);
+  Result<MemberRemovalLimit> member_removal_limit();
+  Status set_member_removal_limit(const MemberRemovalLimit& settings);
 
   // Operations (REFERENCE.md "Operations"). These work while a run holds the store.
   Result<SchedulerSettings> scheduler();

@@ -24,6 +24,7 @@ struct ConnectorHealth {
   CsCounts counts;
   std::vector<RunResult> last_runs;  // newest run of each run profile
   int64_t threshold_trips = 0;       // stopped-deletion-threshold-exceeded runs in the kept history
+  int64_t member_limit_trips = 0;    // stopped-group-member-removal-limit-exceeded runs
 };
 
 struct Health {
@@ -62,7 +63,8 @@ Result<Health> collect(Server& server, Store& store) {
     if (!runs.ok()) return runs.status();
     std::set<std::string> seen;
     for (RunResult& r : *runs) {
-      if (r.result == "stopped-deletion-threshold-exceeded") ++c.threshold_trips;
+      if (r.result == kDeletionThresholdExceeded) ++c.threshold_trips;
+      if (r.result == kMemberRemovalLimitExceeded) ++c.member_limit_trips;
       if (seen.insert(r.run_profile).second) c.last_runs.push_back(std::move(r));
     }
     h.connectors.push_back(std::move(c));
@@ -150,6 +152,7 @@ Result<std::string> Server::status_json() {
                                {"pendingExports", c.counts.pending_exports},
                                {"pendingExportDeletes", c.counts.pending_export_deletes},
                                {"deletionThresholdTrips", c.threshold_trips},
+                               {"memberRemovalLimitTrips", c.member_limit_trips},
                                {"lastRuns", runs}});
   }
   return j.dump(2);
@@ -191,6 +194,10 @@ Result<std::string> Server::metrics_text() {
   e.family("idsync_deletion_threshold_trips", "gauge",
            "Export runs stopped by the deletion threshold, within the kept run history.");
   for (const auto& c : h->connectors) e.sample("idsync_deletion_threshold_trips", {{"connector", c.name}}, c.threshold_trips);
+  e.family("idsync_member_removal_limit_trips", "gauge",
+           "Export runs stopped by the group member-removal limit, within the kept run history.");
+  for (const auto& c : h->connectors)
+    e.sample("idsync_member_removal_limit_trips", {{"connector", c.name}}, c.member_limit_trips);
   e.family("idsync_last_run_success", "gauge", "1 when the newest run of this run profile succeeded.");
   for (const auto& c : h->connectors)
     for (const RunResult& r : c.last_runs)

@@ -20,8 +20,6 @@ int64_t now_ms() {
       .count();
 }
 
-constexpr uint64_t kDefaultDeletionThreshold = 500;
-
 }  // namespace
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -117,13 +115,13 @@ class RunContext {
   SyncState& state() { return *state_; }
 
   // Runs one step; commits on success; on failure reloads the last committed state.
-  StepResult run_step(ConnectorSpace& space, StepType type, int number, uint64_t threshold,
+  StepResult run_step(ConnectorSpace& space, StepType type, int number, const ExportLimits& limits,
                       const ProgressCallback& progress) {
     StepResult step;
     step.step_number = number;
     step.step_type = step_type_name(type);
     auto start = std::chrono::steady_clock::now();
-    Status s = execute(space, type, threshold, step, progress);
+    Status s = execute(space, type, limits, step, progress);
     if (s.ok()) {
       if (step.result == "success" && step.error_count > 0)
         step.result = type == StepType::kExport ? "completed-export-errors"
@@ -152,7 +150,7 @@ class RunContext {
   }
 
  private:
-  Status execute(ConnectorSpace& space, StepType type, uint64_t threshold, StepResult& step,
+  Status execute(ConnectorSpace& space, StepType type, const ExportLimits& limits, StepResult& step,
                  const ProgressCallback& progress) {
     switch (type) {
       case StepType::kFullSync: return run_sync(*state_, space, false, step, progress);
@@ -162,7 +160,7 @@ class RunContext {
     ConnectorConfig config{space.def.name, space.def.type, space.def.options, space.def.schema};
     auto connector = registry_.create(config);
     if (!connector.ok()) return connector.status();
-    if (type == StepType::kExport) return run_export(*state_, space, **connector, threshold, step, progress);
+    if (type == StepType::kExport) return run_export(*state_, space, **connector, limits, step, progress);
     auto wm = store_.get_setting("watermark." + space.def.name);
     if (!wm.ok()) return wm.status();
     watermark_ = wm->value_or("");
@@ -185,20 +183,54 @@ std::string overall_result(const std::vector<StepResult>& steps) {
 }  // namespace
 
 Result<uint64_t> Server::deletion_threshold() {
-  auto v = impl_->store->get_setting("deletion_threshold");
-  if (!v.ok()) return v.status();
-  return v->has_value() ? std::stoull(**v) : kDefaultDeletionThreshold;
+  auto t = deletion_threshold_settings();
+  if (!t.ok()) return t.status();
+  return t->prevention == DeletionPrevention::kDisabled ? 0 : t->count;
 }
 
 Status Server::set_deletion_threshold(uint64_t count) {
-  Store& store = *impl_->store;
-  IDSYNC_RETURN_IF_ERROR(store.begin());
-  Status s = store.put_setting("deletion_threshold", std::to_string(count));
-  if (!s.ok()) {
-    store.rollback();
-    return s;
+  auto t = deletion_threshold_settings();
+  if (!t.ok()) return t.status();
+  if (count == 0) {
+    t->prevention = DeletionPrevention::kDisabled;
+  } else {
+    t->prevention = DeletionPrevention::kEnabledForCount;
+    t->count = count;
   }
-  return store.commit();
+  return set_deletion_threshold_settings(*t);
+}
+
+Result<DeletionThreshold> Server::deletion_threshold_settings() {
+  auto v = impl_->store->get_setting(kDeletionThresholdSetting);
+  if (!v.ok()) return v.status();
+  return v->has_value() ? deletion_threshold_from_json(**v) : DeletionThreshold{};
+}
+
+Status Server::set_deletion_threshold_settings(const DeletionThreshold& settings) {
+  IDSYNC_RETURN_IF_ERROR(validate(settings));
+  return put_setting_now(*impl_->store, kDeletionThresholdSetting, deletion_threshold_to_json(settings));
+}
+
+Result<MemberRemovalLimit> Server::member_removal_limit() {
+  auto v = impl_->store->get_setting(kMemberRemovalLimitSetting);
+  if (!v.ok()) return v.status();
+  return v->has_value() ? member_removal_limit_from_json(**v) : MemberRemovalLimit{};
+}
+
+Status Server::set_member_removal_limit(const MemberRemovalLimit& settings) {
+  IDSYNC_RETURN_IF_ERROR(validate(settings));
+  return put_setting_now(*impl_->store, kMemberRemovalLimitSetting, member_removal_limit_to_json(settings));
+}
+
+Result<ExportLimits> load_export_limits(Server& server) {
+  ExportLimits limits;
+  auto t = server.deletion_threshold_settings();
+  if (!t.ok()) return t.status();
+  auto m = server.member_removal_limit();
+  if (!m.ok()) return m.status();
+  limits.deletion = *t;
+  limits.member_removal = *m;
+  return limits;
 }
 
 namespace {
@@ -209,7 +241,7 @@ bool stop_requested(Store& store) {
 }
 
 Result<RunResult> run_one(Store& store, RunContext& context, const std::string& connector_name,
-                          const std::string& profile_name, uint64_t threshold, const ProgressCallback& progress) {
+                          const std::string& profile_name, const ExportLimits& limits, const ProgressCallback& progress) {
   ConnectorSpace* space = context.state().space(connector_name);
   if (space == nullptr)
     return Status::Error(ErrorCode::kNotFound, "no connector named '" + connector_name +
@@ -241,7 +273,7 @@ Result<RunResult> run_one(Store& store, RunContext& context, const std::string& 
       break;
     }
     ConnectorSpace* current = context.state().space(name);  // reloads may replace spaces
-    run.steps.push_back(context.run_step(*current, t, number++, threshold, progress));
+    run.steps.push_back(context.run_step(*current, t, number++, limits, progress));
     if (run.steps.back().result.rfind("stopped-", 0) == 0) break;
   }
   run.result = overall_result(run.steps);
@@ -275,8 +307,8 @@ Result<RunResult> Server::run_profile(const std::string& connector, const std::s
     Store& s;
     ~Unlock() { s.release_run_lock(); }
   } unlock{store};
-  auto threshold = deletion_threshold();
-  if (!threshold.ok()) return threshold.status();
+  auto limits = load_export_limits(*this);
+  if (!limits.ok()) return limits.status();
   auto scheduler = load_scheduler(store);
   if (!scheduler.ok()) return scheduler.status();
   RunContext context(store, *impl_->registry);
@@ -295,7 +327,7 @@ Result<RunResult> Server::run_profile(const std::string& connector, const std::s
     }
   }
   IDSYNC_RETURN_IF_ERROR(put_setting_now(store, kStopRequestedSetting, "0"));
-  return run_one(store, context, connector, profile, *threshold, progress);
+  return run_one(store, context, connector, profile, *limits, progress);
 }
 
 Result<CycleResult> Server::run_cycle(CyclePolicy policy, const ProgressCallback& progress) {
@@ -306,8 +338,8 @@ Result<CycleResult> Server::run_cycle(CyclePolicy policy, const ProgressCallback
     Store& s;
     ~Unlock() { s.release_run_lock(); }
   } unlock{store};
-  auto threshold = deletion_threshold();
-  if (!threshold.ok()) return threshold.status();
+  auto limits = load_export_limits(*this);
+  if (!limits.ok()) return limits.status();
   auto scheduler = load_scheduler(store);
   if (!scheduler.ok()) return scheduler.status();
   IDSYNC_RETURN_IF_ERROR(put_setting_now(store, kStopRequestedSetting, "0"));
@@ -372,7 +404,7 @@ Result<CycleResult> Server::run_cycle(CyclePolicy policy, const ProgressCallback
       record_cycle.finish(cycle);
       return cycle;
     }
-    auto run = run_one(store, context, connector, profile, *threshold, progress);
+    auto run = run_one(store, context, connector, profile, *limits, progress);
     if (!run.ok()) return run.status();
     if (profile == std::string("Export") && run->steps.size() == 1) {
       const auto& counters = run->steps[0].counters;
@@ -389,7 +421,7 @@ Result<CycleResult> Server::run_cycle(CyclePolicy policy, const ProgressCallback
       record_cycle.finish(cycle);
       return cycle;
     }
-    auto run = run_one(store, context, connector, "Delta Import", *threshold, progress);
+    auto run = run_one(store, context, connector, "Delta Import", *limits, progress);
     if (!run.ok()) return run.status();
     if (run->result.rfind("stopped-", 0) == 0) cycle.result = "Failed";
     cycle.runs.push_back(std::move(run).value());

@@ -4,6 +4,7 @@
 // escrow until an import shows it (export confirmation).
 #include <algorithm>
 
+#include "sync/export_limits.h"
 #include "sync/steps.h"
 
 namespace idsync {
@@ -74,24 +75,12 @@ void escrow(CsObject& o) {
 
 }  // namespace
 
-Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector, uint64_t deletion_threshold,
+Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector, const ExportLimits& limits,
                   StepResult& result, const ProgressCallback& progress) {
   std::vector<CsObject*> work;
-  uint64_t deletes = 0;
-  for (auto& [id, o] : space.objects) {
-    if (o.pending_export.empty()) continue;
-    work.push_back(&o);
-    if (o.pending_export.kind == PendingExportKind::kDelete) ++deletes;
-  }
-  if (deletion_threshold > 0 && deletes > deletion_threshold) {
-    result.result = "stopped-deletion-threshold-exceeded";
-    result.counters["export-delete-pending"] = deletes;
-    return Status::Error(ErrorCode::kStopped,
-                         "export to '" + space.def.name + "' stopped: " + std::to_string(deletes) +
-                             " deletes are pending, more than the deletion threshold of " +
-                             std::to_string(deletion_threshold) +
-                             "; review them (idsync cs list --pending-export) and raise or disable the threshold");
-  }
+  for (auto& [id, o] : space.objects)
+    if (!o.pending_export.empty()) work.push_back(&o);
+  IDSYNC_RETURN_IF_ERROR(check_export_limits(space, work, state.attrs(), limits, result));
   std::sort(work.begin(), work.end(), [](const CsObject* a, const CsObject* b) {
     bool da = a->pending_export.kind == PendingExportKind::kDelete;
     bool db = b->pending_export.kind == PendingExportKind::kDelete;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "idsync/connector.h"
+#include "idsync/export_limits.h"
 #include "idsync/run_result.h"
 #include "sync/sync_state.h"
 
@@ -21,9 +22,9 @@ Status run_import(SyncState& state, ConnectorSpace& space, Connector& connector,
 Status run_sync(SyncState& state, ConnectorSpace& space, bool delta, StepResult& result,
                 const ProgressCallback& progress);
 
-// Exports the pending exports of `space`. `deletion_threshold` > 0 stops the export before
-// anything is sent when more deletes than that are pending (stopped-deletion-threshold-exceeded).
-Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector, uint64_t deletion_threshold,
+// Exports the pending exports of `space`. When they exceed `limits` (the deletion threshold,
+// the group member-removal limit) nothing is sent and the step stops (sync/export_limits.h).
+Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector, const ExportLimits& limits,
                   StepResult& result, const ProgressCallback& progress);
 
 }  // namespace idsync
