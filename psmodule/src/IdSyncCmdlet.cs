@@ -88,30 +88,41 @@ public abstract class IdSyncCmdlet : PSCmdlet, IDisposable
             var p = (Marshal.PtrToStringUTF8(connector) ?? "", Marshal.PtrToStringUTF8(step) ?? "", done, total);
             lock (gate) latest = p;
         };
-        var record = new ProgressRecord(1, activity, "Starting");
         _running = true;
+        var task = Task.Run(() => run(callback));
         try
         {
-            var task = Task.Run(() => run(callback));
-            while (!task.Wait(250))
+            bool finished = false;
+            while (!finished)
             {
+                finished = task.Wait(250);
                 (string Connector, string Step, ulong Done, ulong Total)? p;
                 lock (gate) { p = latest; latest = null; }
                 if (p is not { } v) continue;
-                record.StatusDescription = $"{v.Connector}: {v.Step}";
-                record.CurrentOperation = v.Total > 0 ? $"{v.Done} of {v.Total} objects" : $"{v.Done} objects";
-                record.PercentComplete = v.Total > 0 ? (int)Math.Min(100, v.Done * 100 / v.Total) : -1;
-                WriteProgress(record);
+                // A new record each time: the host may keep the ones it was given.
+                WriteProgress(new ProgressRecord(1, activity, $"{v.Connector}: {v.Step}")
+                {
+                    CurrentOperation = v.Total > 0 ? $"{v.Done} of {v.Total} objects" : $"{v.Done} objects",
+                    PercentComplete = v.Total > 0 ? (int)Math.Min(100, v.Done * 100 / v.Total) : -1,
+                });
             }
             GC.KeepAlive(callback);
             return task.GetAwaiter().GetResult();
         }
         finally
         {
+            // When the pipeline stops (Ctrl+C), StopProcessing has asked the run to stop: wait for it,
+            // since the handle must outlive the native call that uses it.
+            try { task.Wait(); } catch (AggregateException) { }
             _running = false;
-            record.RecordType = ProgressRecordType.Completed;
-            record.StatusDescription = "Done";
-            WriteProgress(record);
+            try
+            {
+                WriteProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            }
+            catch (PipelineStoppedException)
+            {
+                // Stopping: no more output.
+            }
         }
     }
 
