@@ -19,6 +19,16 @@ try {
         Assert-True ($m.ExportedFormatFiles.Count -eq 1) 'format file loaded'
     }
 
+    Test 'Get-Help shows a synopsis, parameter help and an example for every cmdlet' {
+        foreach ($name in (Get-Module IdSync).ExportedCmdlets.Keys) {
+            $h = Get-Help $name -Full
+            Assert-True ($h.Synopsis -and $h.Synopsis -notmatch '^\s*\S+ \[') "$name has no synopsis: $($h.Synopsis)"
+            Assert-True (@($h.examples.example).Count -ge 1) "$name has no example"
+            foreach ($p in @($h.parameters.parameter)) { Assert-True ("$($p.description.Text)".Length -gt 0) "$name -$($p.name) has no help" }
+        }
+        Assert-True ((Get-Help Start-ADSyncSyncCycle).Name -eq 'Start-SyncCycle') 'help through the ADSync alias'
+    }
+
     Test 'no store given is an IdSyncNoStore error' {
         $env:IDSYNC_STORE = $null
         Assert-Error 'IdSyncNoStore' { Get-SyncScheduler } -Category InvalidArgument | Out-Null

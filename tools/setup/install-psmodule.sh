@@ -17,5 +17,6 @@ fi
 version=$(basename "$src")
 $SUDO rm -rf "$modules/IdSync/$version"
 $SUDO mkdir -p "$modules/IdSync/$version"
-$SUDO cp "$src"/IdSync.psd1 "$src"/IdSync.Format.ps1xml "$src"/IdSync.PowerShell.dll "$src"/libidsync.so "$modules/IdSync/$version/"
+$SUDO cp -r "$src"/IdSync.psd1 "$src"/IdSync.Format.ps1xml "$src"/IdSync.PowerShell.dll "$src"/libidsync.so "$src"/en-US \
+  "$modules/IdSync/$version/"
 echo "install-psmodule: IdSync $version installed in $modules/IdSync/$version (Import-Module IdSync)"
