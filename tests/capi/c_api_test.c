@@ -1,6 +1,7 @@
 /* Drives every function of idsync.h from plain C, including the error paths. Prints one line per
  * check and "N passed, M failed" at the end; exits non-zero when any check fails. */
 #define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,7 @@ int main(void) {
   CHECK(strstr(idsync_errmsg(s), "nope") != NULL, "message names the connector");
   CHECK(idsync_run_profile(s, "hr", "Sideways Import", NULL, NULL, &out) == IDSYNC_ENOTFOUND, "unknown run profile");
   CHECK(idsync_run_cycle(s, IDSYNC_POLICY_INITIAL, on_progress, NULL, &out) == IDSYNC_OK, "initial cycle");
+  CHECK(progress_calls >= 6, "progress reported for every step of the cycle");
   if (out != NULL) CHECK(strstr(out, "\"result\":\"Success\"") != NULL, "cycle result Success");
   idsync_free(out);
   out = NULL;
@@ -159,6 +161,154 @@ int main(void) {
   CHECK(idsync_deletion_threshold_set(s, 42) == IDSYNC_OK, "set threshold");
   CHECK(idsync_deletion_threshold_get(s, &count) == IDSYNC_OK && count == 42, "threshold read back");
 
+  /* Objects by id (Get-ADSyncCSObject -Identifier). */
+  CHECK(idsync_cs_object(s, "cloud", "id:999999", &out) == IDSYNC_ENOTFOUND, "missing cs object by id");
+  CHECK(idsync_cs_object(s, "hr", "id:", &out) == IDSYNC_EINVAL, "empty cs object id");
+  CHECK(idsync_cs_object(s, "hr", "id:1", &out) == IDSYNC_OK && strstr(out, "\"dn\"") != NULL, "cs object by id");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_cs_object(s, "hr", "{00000000-0000-0000-0000-000000000001}", &out) == IDSYNC_OK, "cs object by GUID");
+  idsync_free(out);
+  out = NULL;
+
+  /* Connectors, status, what runs. */
+  CHECK(idsync_connector_list(s, &out) == IDSYNC_OK && strstr(out, "\"hr\"") != NULL &&
+            strstr(out, "\"runProfiles\"") != NULL,
+        "connector list with run profiles");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_connector_list(NULL, &out) == IDSYNC_EINVAL, "connector list without handle");
+  CHECK(idsync_status(s, &out) == IDSYNC_OK && strstr(out, "hr") != NULL, "status");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_running(s, &out) == IDSYNC_OK && out != NULL && out[0] == '\0', "nothing runs");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_stop(s) == IDSYNC_OK, "stop request");
+  /* A stop request is for the run in progress: a run starting later clears it and runs. */
+  CHECK(idsync_run_cycle(s, IDSYNC_POLICY_DELTA, NULL, NULL, &out) == IDSYNC_OK &&
+            strstr(out, "\"result\":\"Success\"") != NULL,
+        "a stale stop request does not stop the next cycle");
+  idsync_free(out);
+  out = NULL;
+
+  /* Scheduler. */
+  CHECK(idsync_scheduler_get(s, &out) == IDSYNC_OK && strstr(out, "\"AllowedSyncCycleInterval\"") != NULL &&
+            strstr(out, "\"SyncCycleInProgress\": false") != NULL,
+        "scheduler fields");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_scheduler_set(s, "{\"CustomizedSyncCycleInterval\": \"01:00:00\", \"SyncCycleEnabled\": false}") ==
+            IDSYNC_OK,
+        "scheduler set");
+  CHECK(idsync_scheduler_get(s, &out) == IDSYNC_OK && strstr(out, "\"CustomizedSyncCycleInterval\": \"01:00:00\"") &&
+            strstr(out, "\"SyncCycleEnabled\": false") && strstr(out, "\"MaintenanceEnabled\": true"),
+        "scheduler read back; other fields kept");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_scheduler_set(s, "[1]") == IDSYNC_EPARSE, "scheduler changes not an object");
+  CHECK(idsync_scheduler_set(s, "{\"Bogus\": 1}") == IDSYNC_EINVAL && strstr(idsync_errmsg(s), "Bogus"),
+        "unknown scheduler field named");
+  CHECK(idsync_scheduler_set(s, "{\"NextSyncCyclePolicyType\": \"Sometimes\"}") == IDSYNC_EINVAL, "bad policy type");
+  CHECK(idsync_scheduler_set(s, "{\"PurgeRunHistoryInterval\": \"soon\"}") == IDSYNC_EINVAL, "bad interval");
+  CHECK(idsync_scheduler_get(s, &out) == IDSYNC_OK && strstr(out, "\"NextSyncCyclePolicyType\": \"Delta\""),
+        "refused changes changed nothing");
+  idsync_free(out);
+  out = NULL;
+
+  /* Staging mode. */
+  int flag = -1, flag2 = -1;
+  CHECK(idsync_staging_get(s, &flag) == IDSYNC_OK && flag == 0, "staging off by default");
+  CHECK(idsync_staging_get(s, NULL) == IDSYNC_EINVAL, "staging get without out");
+  CHECK(idsync_staging_set(s, 1) == IDSYNC_OK, "staging on");
+  CHECK(idsync_staging_get(s, &flag) == IDSYNC_OK && flag == 1, "staging read back");
+  CHECK(idsync_run_profile(s, "cloud", "Export", NULL, NULL, &out) == IDSYNC_ESTOPPED &&
+            strstr(idsync_errmsg(s), "staging") != NULL,
+        "export refused in staging mode");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_run_profile_v2(s, "cloud", "Export", IDSYNC_RUN_FORCE_EXPORT, on_progress, NULL, &out) == IDSYNC_OK &&
+            strstr(out, "\"Export\"") != NULL,
+        "forced export in staging mode");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_run_profile_v2(s, "nope", "Export", 0, NULL, NULL, &out) == IDSYNC_ENOTFOUND, "v2 unknown connector");
+  CHECK(idsync_staging_set(s, 0) == IDSYNC_OK, "staging off");
+
+  /* Connector overrides. */
+  CHECK(idsync_override_get(s, "hr", &flag, &flag2) == IDSYNC_OK && flag == 0 && flag2 == 0, "no override");
+  CHECK(idsync_override_set(s, "hr", 1, 0) == IDSYNC_OK, "set override");
+  CHECK(idsync_override_get(s, "HR", &flag, &flag2) == IDSYNC_OK && flag == 1 && flag2 == 0, "override read back");
+  CHECK(idsync_override_get(s, "nope", &flag, &flag2) == IDSYNC_ENOTFOUND, "override of unknown connector");
+  CHECK(idsync_override_set(s, "nope", 1, 1) == IDSYNC_ENOTFOUND, "set override of unknown connector");
+  CHECK(idsync_override_get(s, "hr", NULL, &flag2) == IDSYNC_EINVAL, "override get without out");
+
+  /* Sync rules. */
+  char* id = NULL;
+  CHECK(idsync_rule_list(s, &out) == IDSYNC_OK && strstr(out, "\"In from HR\"") && strstr(out, "\"Out to cloud\""),
+        "rule list");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_rule_get(s, "in from hr", &out) == IDSYNC_OK && strstr(out, "\"Inbound\"") != NULL, "rule by name");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_rule_get(s, "No such rule", &out) == IDSYNC_ENOTFOUND, "missing rule");
+  const char* new_rule =
+      "{\"name\": \"Mail to cloud\", \"direction\": \"Outbound\", \"connector\": \"cloud\", \"sourceObjectType\": \"person\","
+      " \"targetObjectType\": \"person\", \"linkType\": \"Join\", \"precedence\": 30,"
+      " \"scope\": [[{\"attribute\": \"mail\", \"operator\": \"ISNOTNULL\"}]],"
+      " \"flows\": [{\"type\": \"Direct\", \"destination\": \"mail\", \"sources\": [\"mail\"]}]}";
+  CHECK(idsync_rule_put(s, new_rule, &id) == IDSYNC_OK && id != NULL && id[0] == '{' && strlen(id) == 38, "rule added");
+  CHECK(idsync_rule_get(s, id, &out) == IDSYNC_OK && strstr(out, "\"Mail to cloud\"") != NULL, "new rule by id");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_rule_put(s, "{\"name\": 1}", NULL) == IDSYNC_EPARSE && strstr(idsync_errmsg(s), "name") != NULL,
+        "malformed rule refused, naming the field");
+  CHECK(idsync_rule_put(s,
+                        "{\"name\": \"Broken\", \"direction\": \"Inbound\", \"connector\": \"hr\", \"sourceObjectType\": \"person\","
+                        " \"targetObjectType\": \"person\", \"flows\": [{\"type\": \"Expression\", \"destination\": \"mail\","
+                        " \"expression\": \"Left([uid], \"}]}",
+                        NULL) != IDSYNC_OK,
+        "rule with a broken expression refused");
+  CHECK(idsync_rule_get(s, "Broken", &out) == IDSYNC_ENOTFOUND, "refused rule not stored");
+  CHECK(idsync_rule_remove(s, "{no-such-id}") == IDSYNC_ENOTFOUND, "remove missing rule");
+  CHECK(idsync_rule_remove(s, id) == IDSYNC_OK, "rule removed");
+  CHECK(idsync_rule_get(s, id, &out) == IDSYNC_ENOTFOUND, "removed rule is gone");
+  idsync_free(id);
+  id = NULL;
+
+  /* Pending exports and csexport: a changed source gives the cloud a pending update. */
+  snprintf(path, sizeof path, "%s/source.ldif", dir);
+  write_file(path,
+             "version: 1\n\n"
+             "dn: CN=Ann Lee,OU=People,DC=example,DC=com\nobjectClass: person\nuid: ann\ncn: Ann Leigh\n"
+             "mail: ann@example.com\n\n"
+             "dn: CN=Bo Chan,OU=People,DC=example,DC=com\nobjectClass: person\nuid: bo\ncn: Bo Chan\n\n");
+  CHECK(idsync_run_profile(s, "hr", "Full Import", NULL, NULL, NULL) == IDSYNC_OK, "re-import");
+  CHECK(idsync_run_profile(s, "hr", "Delta Synchronization", NULL, NULL, NULL) == IDSYNC_OK, "re-sync");
+  CHECK(idsync_pending_exports(s, "cloud", &out) == IDSYNC_OK &&
+            strncmp(out, "ObjectType,DN,OMODT,ChangedAttrCount,AttrName,AMODT", 51) == 0 && strstr(out, "Ann Leigh") != NULL,
+        "pending exports as analyzer CSV");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_pending_exports(s, "nope", &out) == IDSYNC_ENOTFOUND, "pending exports of unknown connector");
+  snprintf(path, sizeof path, "%s/cloud.xml", dir);
+  CHECK(idsync_csexport(s, "cloud", path, "x", "", &out) == IDSYNC_OK && strstr(out, "\"written\":1") != NULL,
+        "csexport of pending exports");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_csexport(s, "cloud", path, NULL, NULL, &out) == IDSYNC_EIO, "csexport never overwrites");
+  CHECK(idsync_csexport(s, "cloud", "/tmp/never.xml", "q", NULL, &out) == IDSYNC_EINVAL, "csexport bad filter");
+  CHECK(idsync_csexport(s, "cloud", "/tmp/never.xml", NULL, "z", &out) == IDSYNC_EINVAL, "csexport bad sections");
+
+  /* Run history purge: everything ended before "far in the future". */
+  int64_t removed = -1;
+  CHECK(idsync_purge_run_history(s, 0, &removed) == IDSYNC_OK && removed == 0, "purge before 1970 removes nothing");
+  CHECK(idsync_purge_run_history(s, INT64_C(9000000000000), &removed) == IDSYNC_OK && removed >= 5, "purge all");
+  CHECK(idsync_run_history(s, NULL, NULL, 0, 100, &out) == IDSYNC_OK && strcmp(out, "[]") == 0, "history empty");
+  idsync_free(out);
+  out = NULL;
+
   /* A second handle on the same store reads while the first is open. */
   idsync_server* reader = NULL;
   CHECK(idsync_open(store, IDSYNC_OPEN_EXISTING, &reader) == IDSYNC_OK, "second handle");
@@ -170,7 +320,6 @@ int main(void) {
   char cmd[600];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
-  (void)progress_calls;
   printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

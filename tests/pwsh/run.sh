@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# ctest entry for the PowerShell test. Without pwsh on this machine the test is reported as
-# SKIPPED (exit 77) with the exact reason PowerShell could not be installed — never silently.
+# ctest entry for the PowerShell tests: runs SCRIPT in real pwsh with the module the build made
+# first on PSModulePath. pwsh is part of the setup (tools/setup/install-deps.sh), so a missing
+# pwsh is a FAILURE, never a skip.
+# Usage: run.sh PSMODULE_PATH SCRIPT [ARGS...]
 set -u
-idsync="$1"
-here="$(cd "$(dirname "$0")" && pwd)"
-if ! command -v pwsh >/dev/null 2>&1; then
-  echo "SKIPPED: pwsh is not installed on this machine."
-  err="${XDG_STATE_HOME:-$HOME/.local/state}/idsync/pwsh-install-error.txt"
-  if [ -f "$err" ]; then
-    echo "tools/setup/install-deps.sh could not install PowerShell; the package source said:"
-    sed 's/^/  /' "$err"
-  fi
-  exit 77
+if [ $# -lt 2 ]; then
+  echo "usage: run.sh PSMODULE_PATH SCRIPT [ARGS...]" >&2
+  exit 2
 fi
-exec pwsh -NoProfile -NonInteractive -File "$here/cli_cycle.ps1" -Idsync "$idsync"
+modules="$1"
+script="$2"
+shift 2
+if ! command -v pwsh >/dev/null 2>&1; then
+  echo "FAILED: pwsh is not on PATH; run tools/setup/install-deps.sh (it installs PowerShell 7.6.9)." >&2
+  exit 1
+fi
+export IDSYNC_PSMODULE_PATH="$modules"
+export PSModulePath="$modules${PSModulePath:+:$PSModulePath}"
+unset IDSYNC_STORE
+exec pwsh -NoProfile -NonInteractive -File "$script" "$@"

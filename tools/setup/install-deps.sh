@@ -25,24 +25,25 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# PowerShell 7.6 for the PowerShell module. It comes from NuGet as a .NET tool; when the package
-# source cannot provide it, say exactly why and go on: everything else works without it.
+# PowerShell 7.6 for the PowerShell module and its tests. It comes from NuGet as the .NET tool
+# "PowerShell" (7.6.9 is the version the package source serves); pwsh goes on PATH through
+# /usr/local/bin. Without it the PowerShell tests cannot run, so a failed install stops the setup.
 PWSH_DIR="${IDSYNC_PWSH_DIR:-/opt/idsync/pwsh}"
-PWSH_VERSION="${IDSYNC_PWSH_VERSION:-7.6.0}"
+PWSH_VERSION="${IDSYNC_PWSH_VERSION:-7.6.9}"
 if ! command -v pwsh >/dev/null 2>&1; then
-  if command -v dotnet >/dev/null 2>&1; then
-    $SUDO mkdir -p "$PWSH_DIR"
-    if out=$($SUDO dotnet tool install --tool-path "$PWSH_DIR" PowerShell --version "$PWSH_VERSION" 2>&1); then
-      $SUDO ln -sf "$PWSH_DIR/pwsh" /usr/local/bin/pwsh
-      echo "setup: installed PowerShell $PWSH_VERSION (pwsh on PATH)"
-    else
-      mkdir -p "${XDG_STATE_HOME:-$HOME/.local/state}/idsync"
-      printf '%s\n' "$out" > "${XDG_STATE_HOME:-$HOME/.local/state}/idsync/pwsh-install-error.txt"
-      echo "setup: WARNING: PowerShell $PWSH_VERSION could not be installed from the NuGet source:" >&2
-      printf '  %s\n' "$out" >&2
-      echo "setup: the PowerShell module and its tests need pwsh; everything else is unaffected." >&2
-    fi
-  else
-    echo "setup: WARNING: the .NET SDK (dotnet) is not installed, so PowerShell cannot be installed as a .NET tool." >&2
+  if ! command -v dotnet >/dev/null 2>&1; then
+    echo "setup: ERROR: the .NET SDK 10 (dotnet) is needed to install PowerShell and to build the module" >&2
+    exit 1
   fi
+  if [ ! -x "$PWSH_DIR/pwsh" ]; then
+    $SUDO mkdir -p "$PWSH_DIR"
+    if ! out=$($SUDO dotnet tool install --tool-path "$PWSH_DIR" PowerShell --version "$PWSH_VERSION" 2>&1); then
+      echo "setup: ERROR: PowerShell $PWSH_VERSION could not be installed from the NuGet source:" >&2
+      printf '  %s\n' "$out" >&2
+      exit 1
+    fi
+    echo "setup: installed PowerShell $PWSH_VERSION"
+  fi
+  $SUDO ln -sf "$PWSH_DIR/pwsh" /usr/local/bin/pwsh
+  echo "setup: pwsh on PATH ($(pwsh -NoProfile -Command '$PSVersionTable.PSVersion.ToString()'))"
 fi

@@ -86,7 +86,8 @@ IDSYNC_EXPORT int idsync_run_cycle(idsync_server* server, int policy, idsync_pro
 IDSYNC_EXPORT int idsync_run_history(idsync_server* server, const char* connector, const char* result, int64_t run_id,
                                      int64_t limit, char** json_out);
 
-/* Objects. `key` is a DN or "anchor:<base64>". A missing object is IDSYNC_ENOTFOUND. */
+/* Objects. `key` is a DN, "anchor:<base64>", or "id:<n>" / "{...}" (the object id, as csexport's
+ * <cs-object id=> GUID). A missing object is IDSYNC_ENOTFOUND. */
 IDSYNC_EXPORT int idsync_cs_object(idsync_server* server, const char* connector, const char* key, char** json_out);
 IDSYNC_EXPORT int idsync_cs_list(idsync_server* server, const char* connector, int pending_export_only, int64_t limit,
                                  char** json_out);
@@ -96,6 +97,73 @@ IDSYNC_EXPORT int idsync_mv_list(idsync_server* server, const char* object_type,
 /* Export deletion threshold: deletes per connector and export run; 0 = off. */
 IDSYNC_EXPORT int idsync_deletion_threshold_get(idsync_server* server, uint64_t* count_out);
 IDSYNC_EXPORT int idsync_deletion_threshold_set(idsync_server* server, uint64_t count);
+
+/* ---- Added for the PowerShell module (all thin shims over server.h, csexport.h, csanalyzer.h,
+ * configuration.h). ---- */
+
+/* Run flags for idsync_run_profile_v2. */
+enum { IDSYNC_RUN_FORCE_EXPORT = 1 /* export even in staging mode (an explicit administrator decision) */ };
+
+/* Like idsync_run_profile, with flags (IDSYNC_RUN_*). */
+IDSYNC_EXPORT int idsync_run_profile_v2(idsync_server* server, const char* connector, const char* run_profile, int flags,
+                                        idsync_progress_fn progress, void* user, char** result_out);
+
+/* Asks the running cycle or run profile (in any process) to stop at its next step boundary. */
+IDSYNC_EXPORT int idsync_stop(idsync_server* server);
+
+/* What runs on this store now ("Delta sync cycle (pid 42)"), or "" when nothing does. */
+IDSYNC_EXPORT int idsync_running(idsync_server* server, char** what_out);
+
+/* Health as JSON (`idsync status`): per connector the last run and pending changes, the
+ * scheduler, what runs now, the last cycle. */
+IDSYNC_EXPORT int idsync_status(idsync_server* server, char** json_out);
+
+/* The configured connectors: a JSON array of connector definitions (README "Configuration
+ * file": name, id, type, role, options, parameters, schema, runProfiles). */
+IDSYNC_EXPORT int idsync_connector_list(idsync_server* server, char** json_out);
+
+/* Scheduler with the Get-ADSyncScheduler field names (plus SyncCycleInProgress). Set takes a
+ * JSON object holding only the fields to change (same names and formats as get: intervals as
+ * "HH:MM:SS" or "D.HH:MM:SS", NextSyncCycleStartTimeInUTC as "YYYY-MM-DDTHH:MM:SSZ"); the
+ * others keep their values. A bad field changes nothing. */
+IDSYNC_EXPORT int idsync_scheduler_get(idsync_server* server, char** json_out);
+IDSYNC_EXPORT int idsync_scheduler_set(idsync_server* server, const char* json_changes);
+
+/* Staging mode (the scheduler's StagingModeEnabled): imports and syncs run, exports do not. */
+IDSYNC_EXPORT int idsync_staging_get(idsync_server* server, int* enabled_out);
+IDSYNC_EXPORT int idsync_staging_set(idsync_server* server, int enabled);
+
+/* Per-connector overrides honoured once by the next cycle (Set-ADSyncSchedulerConnectorOverride).
+ * An unknown connector is IDSYNC_ENOTFOUND. */
+IDSYNC_EXPORT int idsync_override_get(idsync_server* server, const char* connector, int* full_import_out,
+                                      int* full_sync_out);
+IDSYNC_EXPORT int idsync_override_set(idsync_server* server, const char* connector, int full_import_required,
+                                      int full_sync_required);
+
+/* Sync rules as JSON (README "Configuration file", syncRules[]). List gives an array in
+ * configuration order; get finds one by id ("{...}") or, failing that, by name (case-insensitive).
+ * Put adds a rule, or replaces the one with the same id; a rule without id gets a new GUID,
+ * handed back in *id_out (may be NULL). Put and remove recompile every rule and change nothing
+ * when one does not compile. They take the run lock (IDSYNC_EBUSY while a run holds the store). */
+IDSYNC_EXPORT int idsync_rule_list(idsync_server* server, char** json_out);
+IDSYNC_EXPORT int idsync_rule_get(idsync_server* server, const char* id_or_name, char** json_out);
+IDSYNC_EXPORT int idsync_rule_put(idsync_server* server, const char* rule_json, char** id_out);
+IDSYNC_EXPORT int idsync_rule_remove(idsync_server* server, const char* id);
+
+/* Removes run history records that ended before `before_ms` (unix ms); *removed_out (may be
+ * NULL) receives how many. */
+IDSYNC_EXPORT int idsync_purge_run_history(idsync_server* server, int64_t before_ms, int64_t* removed_out);
+
+/* csexport: writes connector `connector`'s space to the new file `file` (never overwritten).
+ * `filter` is the text after /f: ("x", "d=CN=Ann,...", ...) and `sections` the letters after
+ * /o: ("ebhdp"); NULL or "" means all. *stats_out (may be NULL) receives
+ * {"examined":N,"written":N}. */
+IDSYNC_EXPORT int idsync_csexport(idsync_server* server, const char* connector, const char* file, const char* filter,
+                                  const char* sections, char** stats_out);
+
+/* The export analyzer over a connector's pending exports: csexport /f:x into a private temp
+ * file, then the analyzer's CSV (header kCsAnalyzerHeader, RFC 4180) into *csv_out. */
+IDSYNC_EXPORT int idsync_pending_exports(idsync_server* server, const char* connector, char** csv_out);
 
 #ifdef __cplusplus
 }

@@ -73,7 +73,7 @@ class Server {
   Result<std::vector<RunResult>> run_history(const RunHistoryQuery& query);
 
   // Objects as JSON documents (the CLI prints them; the C API hands them out).
-  // `key` is a DN or, prefixed with "anchor:", a base64 anchor.
+  // `key` is a DN or, prefixed with "anchor:", a base64 anchor, or "id:<n>" / "{...}" (the object id).
   Result<std::optional<std::string>> cs_object_json(const std::string& connector, const std::string& key);
   Result<std::optional<std::string>> mv_object_json(uint64_t mv_id);
   // A page of connector space objects: DN, type, state, pending import / export.

@@ -11,6 +11,19 @@
 #include "idsync/file/file_connectors.h"
 #include "idsync/server.h"
 
+// For the shims added for the PowerShell module (below the original ones).
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+
+#include "idsync/csanalyzer.h"
+#include "idsync/csexport.h"
+#include "idsync/value_types.h"
+
 struct idsync_server {
   std::unique_ptr<idsync::Server> server;
   std::string error;
@@ -222,6 +235,255 @@ int idsync_deletion_threshold_get(idsync_server* h, uint64_t* count_out) {
 
 int idsync_deletion_threshold_set(idsync_server* h, uint64_t count) {
   return guarded(h, [&](idsync::Server& s) { return save(h, s.set_deletion_threshold(count)); });
+}
+
+// ---- Shims the PowerShell module needs. Each one calls server.h / csexport.h / csanalyzer.h /
+// configuration.h; the engine logic stays there.
+
+int idsync_run_profile_v2(idsync_server* h, const char* connector, const char* run_profile, int flags,
+                          idsync_progress_fn progress, void* user, char** result_out) {
+  return guarded(h, [&](idsync::Server& s) {
+    idsync::RunOptions options;
+    options.force_export = (flags & IDSYNC_RUN_FORCE_EXPORT) != 0;
+    auto run = s.run_profile(or_empty(connector), or_empty(run_profile), progress_of(progress, user), options);
+    if (!run.ok()) return save(h, run.status());
+    int rc = give(h, result_out, idsync::run_result_to_json(*run));
+    return rc == IDSYNC_OK && stopped(run->result) ? fail(h, IDSYNC_ESTOPPED, "the run ended " + run->result) : rc;
+  });
+}
+
+int idsync_stop(idsync_server* h) {
+  return guarded(h, [&](idsync::Server& s) { return save(h, s.request_stop()); });
+}
+
+int idsync_running(idsync_server* h, char** what_out) {
+  return guarded(h, [&](idsync::Server& s) {
+    auto running = s.running();
+    if (!running.ok()) return save(h, running.status());
+    return give(h, what_out, running->value_or(""));
+  });
+}
+
+int idsync_status(idsync_server* h, char** json_out) {
+  return guarded(h, [&](idsync::Server& s) {
+    auto status = s.status_json();
+    if (!status.ok()) return save(h, status.status());
+    return give(h, json_out, *status);
+  });
+}
+
+int idsync_connector_list(idsync_server* h, char** json_out) {
+  return guarded(h, [&](idsync::Server& s) {
+    auto config = s.configuration();
+    if (!config.ok()) return save(h, config.status());
+    std::string json = "[";
+    for (size_t i = 0; i < config->connectors.size(); ++i)
+      json += (i ? "," : "") + idsync::write_connector_json(config->connectors[i]);
+    return give(h, json_out, json + "]");
+  });
+}
+
+int idsync_scheduler_get(idsync_server* h, char** json_out) {
+  return guarded(h, [&](idsync::Server& s) {
+    auto settings = s.scheduler();
+    if (!settings.ok()) return save(h, settings.status());
+    auto running = s.running();
+    if (!running.ok()) return save(h, running.status());
+    return give(h, json_out, idsync::scheduler_to_json(*settings, running->has_value()));
+  });
+}
+
+int idsync_scheduler_set(idsync_server* h, const char* json_changes) {
+  return guarded(h, [&](idsync::Server& s) {
+    auto changes = nlohmann::json::parse(or_empty(json_changes), nullptr, false);
+    if (!changes.is_object())
+      return fail(h, IDSYNC_EPARSE, "the scheduler changes must be a JSON object of Get-ADSyncScheduler fields");
+    auto current = s.scheduler();
+    if (!current.ok()) return save(h, current.status());
+    // Merge the changes into the current settings' JSON and read the whole back, so one parser
+    // (scheduler_from_json) checks every field.
+    auto merged = nlohmann::json::parse(idsync::scheduler_to_json(*current, false));
+    for (auto& [key, value] : changes.items()) {
+      if (!merged.contains(key) || key == "CurrentlyEffectiveSyncCycleInterval" || key == "SyncCycleInProgress")
+        return fail(h, IDSYNC_EINVAL, "'" + key + "' is not a scheduler setting that can be changed");
+      merged[key] = value;
+    }
+    auto settings = idsync::scheduler_from_json(merged.dump());
+    if (!settings.ok()) return fail(h, IDSYNC_EINVAL, "scheduler setting refused: " + settings.status().message());
+    return save(h, s.set_scheduler(*settings));
+  });
+}
+
+int idsync_staging_get(idsync_server* h, int* enabled_out) {
+  return guarded(h, [&](idsync::Server& s) {
+    if (enabled_out == nullptr) return fail(h, IDSYNC_EINVAL, "enabled_out is NULL");
+    auto settings = s.scheduler();
+    if (!settings.ok()) return save(h, settings.status());
+    *enabled_out = settings->staging_mode_enabled ? 1 : 0;
+    return save(h, Status::Ok());
+  });
+}
+
+int idsync_staging_set(idsync_server* h, int enabled) {
+  return guarded(h, [&](idsync::Server& s) {
+    auto settings = s.scheduler();
+    if (!settings.ok()) return save(h, settings.status());
+    settings->staging_mode_enabled = enabled != 0;
+    return save(h, s.set_scheduler(*settings));
+  });
+}
+
+int idsync_override_get(idsync_server* h, const char* connector, int* full_import_out, int* full_sync_out) {
+  return guarded(h, [&](idsync::Server& s) {
+    if (full_import_out == nullptr || full_sync_out == nullptr) return fail(h, IDSYNC_EINVAL, "an out parameter is NULL");
+    auto o = s.connector_override(or_empty(connector));
+    if (!o.ok()) return save(h, o.status());
+    *full_import_out = o->full_import_required ? 1 : 0;
+    *full_sync_out = o->full_sync_required ? 1 : 0;
+    return save(h, Status::Ok());
+  });
+}
+
+int idsync_override_set(idsync_server* h, const char* connector, int full_import_required, int full_sync_required) {
+  return guarded(h, [&](idsync::Server& s) {
+    return save(h, s.set_connector_override(or_empty(connector),
+                                            idsync::ConnectorOverride{full_import_required != 0, full_sync_required != 0}));
+  });
+}
+
+}  // extern "C"
+
+namespace {
+
+// Index of the rule with this id, else of the one with this name; -1 when none.
+long find_rule(const std::vector<idsync::SyncRule>& rules, const std::string& key) {
+  for (size_t i = 0; i < rules.size(); ++i)
+    if (rules[i].id == key) return static_cast<long>(i);
+  for (size_t i = 0; i < rules.size(); ++i)
+    if (idsync::iequals(rules[i].name, key)) return static_cast<long>(i);
+  return -1;
+}
+
+// A random (version 4) GUID in the "{...}" form rule ids take.
+std::string new_rule_id() {
+  std::random_device rd;
+  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+  uint64_t a = gen(), b = gen();
+  a = (a & ~0xF000ull) | 0x4000ull;                              // version 4
+  b = (b & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;        // RFC 4122 variant
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "{%08x-%04x-%04x-%04x-%012llx}", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xFFFF), static_cast<unsigned>(a & 0xFFFF),
+                static_cast<unsigned>(b >> 48), static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFull));
+  return buf;
+}
+
+}  // namespace
+
+extern "C" {
+
+int idsync_rule_list(idsync_server* h, char** json_out) {
+  return guarded(h, [&](idsync::Server& s) {
+    auto config = s.configuration();
+    if (!config.ok()) return save(h, config.status());
+    std::string json = "[";
+    for (size_t i = 0; i < config->rules.size(); ++i) json += (i ? "," : "") + idsync::write_rule_json(config->rules[i]);
+    return give(h, json_out, json + "]");
+  });
+}
+
+int idsync_rule_get(idsync_server* h, const char* id_or_name, char** json_out) {
+  return guarded(h, [&](idsync::Server& s) {
+    auto config = s.configuration();
+    if (!config.ok()) return save(h, config.status());
+    long i = find_rule(config->rules, or_empty(id_or_name));
+    if (i < 0) return fail(h, IDSYNC_ENOTFOUND, std::string("no sync rule with id or name '") + or_empty(id_or_name) + "'");
+    return give(h, json_out, idsync::write_rule_json(config->rules[static_cast<size_t>(i)]));
+  });
+}
+
+int idsync_rule_put(idsync_server* h, const char* rule_json, char** id_out) {
+  return guarded(h, [&](idsync::Server& s) {
+    auto rule = idsync::parse_rule_json(or_empty(rule_json));
+    if (!rule.ok()) return save(h, rule.status());
+    if (rule->id.empty()) rule->id = new_rule_id();
+    auto config = s.configuration();
+    if (!config.ok()) return save(h, config.status());
+    bool replaced = false;
+    for (idsync::SyncRule& r : config->rules)
+      if (r.id == rule->id) r = *rule, replaced = true;
+    if (!replaced) config->rules.push_back(*rule);
+    int rc = save(h, s.import_configuration(*config));
+    return rc == IDSYNC_OK ? give(h, id_out, rule->id) : rc;
+  });
+}
+
+int idsync_rule_remove(idsync_server* h, const char* id) {
+  return guarded(h, [&](idsync::Server& s) {
+    auto config = s.configuration();
+    if (!config.ok()) return save(h, config.status());
+    auto& rules = config->rules;
+    auto before = rules.size();
+    std::erase_if(rules, [&](const idsync::SyncRule& r) { return r.id == or_empty(id); });
+    if (rules.size() == before) return fail(h, IDSYNC_ENOTFOUND, std::string("no sync rule with id '") + or_empty(id) + "'");
+    return save(h, s.import_configuration(*config));
+  });
+}
+
+int idsync_purge_run_history(idsync_server* h, int64_t before_ms, int64_t* removed_out) {
+  return guarded(h, [&](idsync::Server& s) {
+    auto n = s.purge_run_history(before_ms);
+    if (!n.ok()) return save(h, n.status());
+    if (removed_out != nullptr) *removed_out = *n;
+    return save(h, Status::Ok());
+  });
+}
+
+int idsync_csexport(idsync_server* h, const char* connector, const char* file, const char* filter, const char* sections,
+                    char** stats_out) {
+  return guarded(h, [&](idsync::Server& s) {
+    idsync::CsExportRequest request{s.store_path(), or_empty(connector), or_empty(file), {}, {}};
+    if (filter != nullptr && *filter != '\0') {
+      auto f = idsync::parse_csexport_filter(filter);
+      if (!f.ok()) return save(h, f.status());
+      request.filter = *f;
+    }
+    if (sections != nullptr && *sections != '\0') {
+      auto o = idsync::parse_csexport_sections(sections);
+      if (!o.ok()) return save(h, o.status());
+      request.sections = *o;
+    }
+    auto stats = idsync::csexport(request);
+    if (!stats.ok()) return save(h, stats.status());
+    return give(h, stats_out,
+                "{\"examined\":" + std::to_string(stats->examined) + ",\"written\":" + std::to_string(stats->written) + "}");
+  });
+}
+
+int idsync_pending_exports(idsync_server* h, const char* connector, char** csv_out) {
+  return guarded(h, [&](idsync::Server& s) {
+    std::error_code ec;
+    std::string dir = (std::filesystem::temp_directory_path(ec) / "idsync-pending-XXXXXX").string();
+    if (ec || ::mkdtemp(dir.data()) == nullptr)
+      return fail(h, IDSYNC_EIO, "cannot create a temporary folder for the csexport file; check TMPDIR");
+    struct Cleanup {
+      std::string d;
+      ~Cleanup() {
+        std::error_code ignored;
+        std::filesystem::remove_all(d, ignored);
+      }
+    } cleanup{dir};
+    auto filter = idsync::parse_csexport_filter("x");
+    if (!filter.ok()) return save(h, filter.status());
+    idsync::CsExportRequest request{s.store_path(), or_empty(connector), dir + "/pending.xml", *filter, {}};
+    auto stats = idsync::csexport(request);
+    if (!stats.ok()) return save(h, stats.status());
+    std::ifstream xml(request.file, std::ios::binary);
+    std::ostringstream csv;
+    auto summary = idsync::analyze_csexport(xml, csv, idsync::CsAnalyzerOptions{});
+    if (!summary.ok()) return save(h, summary.status());
+    return give(h, csv_out, csv.str());
+  });
 }
 
 }  // extern "C"

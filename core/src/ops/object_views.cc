@@ -1,6 +1,7 @@
 #include "ops/object_views.h"
 
 #include "expr/text_util.h"
+#include "idsync/csexport.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -116,6 +117,12 @@ Result<std::optional<std::string>> find_cs_object_json(Store& store, const std::
     auto anchor = base64_decode(key.substr(7));
     if (!anchor) return Status::Error(ErrorCode::kInvalidArgument, "'" + key.substr(7) + "' is not base64");
     found = store.find_cs_by_anchor((*row)->id, *anchor);
+  } else if (key.rfind("id:", 0) == 0 || key.rfind("{", 0) == 0) {
+    // The object id, as Get-ADSyncCSObject -Identifier and csexport's <cs-object id=> give it.
+    uint64_t id = parse_cs_object_guid(key.rfind("id:", 0) == 0 ? std::string_view(key).substr(3) : std::string_view(key));
+    if (id == 0) return Status::Error(ErrorCode::kInvalidArgument, "'" + key + "' is not a connector space object id");
+    found = store.find_cs_by_id(id);
+    if (found.ok() && found->has_value() && (**found).connector != (*row)->id) found = std::optional<CsObject>();
   } else {
     found = store.find_cs_by_dn((*row)->id, key);
   }

@@ -121,6 +121,9 @@ class RunContext {
     step.step_number = number;
     step.step_type = step_type_name(type);
     auto start = std::chrono::steady_clock::now();
+    // Announce the step, so a caller shows what runs even when the step ends before the first
+    // every-10,000-objects report.
+    if (progress) progress(Progress{space.def.name, step.step_type, 0, 0});
     Status s = execute(space, type, limits, step, progress);
     if (s.ok()) {
       if (step.result == "success" && step.error_count > 0)

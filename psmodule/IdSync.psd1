@@ -1,0 +1,72 @@
+# Module manifest of IdSync: the PowerShell surface of the IdSync sync engine (a binary module
+# over libidsync.so). Cmdlets and the ADSync-compatible aliases are listed explicitly.
+@{
+    RootModule           = 'IdSync.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0f6a3e-9f2c-4c1e-8a7d-2f3e4d5c6b7a'
+    Author               = 'IdSync'
+    CompanyName          = 'IdSync'
+    Copyright            = '(c) IdSync contributors'
+    Description          = 'Drive IdSync sync servers: sync cycles, run profiles, scheduler, staging mode, deletion threshold, objects, sync rules, csexport and pending exports. ADSync names are aliases.'
+    PowerShellVersion    = '7.6'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('IdSync.Format.ps1xml')
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    CmdletsToExport      = @(
+        'Start-SyncCycle'
+        'Stop-SyncCycle'
+        'Get-SyncScheduler'
+        'Set-SyncScheduler'
+        'Get-SyncSchedulerConnectorOverride'
+        'Set-SyncSchedulerConnectorOverride'
+        'Invoke-SyncRunProfile'
+        'Get-SyncRunProfileResult'
+        'Get-SyncConnector'
+        'Get-SyncCSObject'
+        'Get-SyncMVObject'
+        'Get-SyncRule'
+        'New-SyncRule'
+        'Add-SyncAttributeFlowMapping'
+        'Add-SyncScopeConditionGroup'
+        'Add-SyncJoinConditionGroup'
+        'Add-SyncRule'
+        'Remove-SyncRule'
+        'Get-SyncStagingMode'
+        'Set-SyncStagingMode'
+        'Get-SyncExportDeletionThreshold'
+        'Enable-SyncExportDeletionThreshold'
+        'Disable-SyncExportDeletionThreshold'
+        'Export-SyncConnectorSpace'
+        'Get-SyncPendingExport'
+        'Get-SyncServerConfiguration'
+        'Import-SyncServerConfiguration'
+        'Start-SyncPurgeRunHistory'
+    )
+    AliasesToExport      = @(
+        'Start-ADSyncSyncCycle'
+        'Stop-ADSyncSyncCycle'
+        'Get-ADSyncScheduler'
+        'Set-ADSyncScheduler'
+        'Get-ADSyncSchedulerConnectorOverride'
+        'Set-ADSyncSchedulerConnectorOverride'
+        'Invoke-ADSyncRunProfile'
+        'Get-ADSyncRunProfileResult'
+        'Get-ADSyncConnector'
+        'Get-ADSyncCSObject'
+        'Get-ADSyncMVObject'
+        'Get-ADSyncRule'
+        'New-ADSyncRule'
+        'Add-ADSyncAttributeFlowMapping'
+        'Add-ADSyncScopeConditionGroup'
+        'Add-ADSyncJoinConditionGroup'
+        'Add-ADSyncRule'
+        'Remove-ADSyncRule'
+        'Get-ADSyncExportDeletionThreshold'
+        'Enable-ADSyncExportDeletionThreshold'
+        'Disable-ADSyncExportDeletionThreshold'
+        'Get-ADSyncServerConfiguration'
+        'Start-ADSyncPurgeRunHistory'
+    )
+    PrivateData          = @{ PSData = @{ Tags = @('IdSync', 'ADSync', 'Identity', 'Sync') } }
+}

@@ -1,0 +1,21 @@
+using System.Management.Automation;
+
+namespace IdSync.PowerShell.Cmdlets;
+
+// Disable-SyncExportDeletionThreshold: no limit on deletes per export run (not recommended;
+// re-enable after the planned mass delete).
+[Cmdlet(VerbsLifecycle.Disable, "SyncExportDeletionThreshold", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Alias("Disable-ADSyncExportDeletionThreshold")]
+[OutputType(typeof(ExportDeletionThreshold))]
+public sealed class DisableSyncExportDeletionThresholdCommand : IdSyncCmdlet
+{
+    // Accepted for ADSync scripts; not needed here.
+    [Parameter] public PSCredential? AADCredential { get; set; }
+
+    protected override void EndProcessing()
+    {
+        if (!ShouldProcess(StorePath, "Allow exports to delete any number of objects")) return;
+        Call(() => Server.SetDeletionThreshold(0), StorePath);
+        WriteObject(Call(() => GetSyncExportDeletionThresholdCommand.Current(this), StorePath));
+    }
+}

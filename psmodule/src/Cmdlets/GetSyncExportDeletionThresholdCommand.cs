@@ -1,0 +1,21 @@
+using System.Management.Automation;
+
+namespace IdSync.PowerShell.Cmdlets;
+
+// Get-SyncExportDeletionThreshold: prevention of accidental deletes (Get-ADSyncExportDeletionThreshold).
+[Cmdlet(VerbsCommon.Get, "SyncExportDeletionThreshold")]
+[Alias("Get-ADSyncExportDeletionThreshold")]
+[OutputType(typeof(ExportDeletionThreshold))]
+public sealed class GetSyncExportDeletionThresholdCommand : IdSyncCmdlet
+{
+    // Accepted for ADSync scripts; the threshold is a setting of this store, no cloud sign-in is needed.
+    [Parameter] public PSCredential? AADCredential { get; set; }
+
+    protected override void EndProcessing() => WriteObject(Current(this));
+
+    internal static ExportDeletionThreshold Current(IdSyncCmdlet cmdlet)
+    {
+        ulong count = cmdlet.Server.DeletionThreshold();
+        return new ExportDeletionThreshold(count > 0 ? "EnabledForCount" : "Disabled", 0, count);
+    }
+}
