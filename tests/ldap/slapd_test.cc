@@ -32,7 +32,18 @@ std::string people_ldif(int users) {
 
 class SlapdTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = new Slapd(people_ldif(kUsers)); }
+  // A slapd that cannot start fails every test with the reason (never a skip).
+  static void SetUpTestSuite() {
+    try {
+      server_ = new Slapd(people_ldif(kUsers));
+    } catch (const std::exception& e) {
+      setup_error_ = e.what();
+    }
+  }
+  void SetUp() override {
+    if (server_ == nullptr) FAIL() << "slapd could not be started: " << setup_error_;
+  }
+  static inline std::string setup_error_;
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
