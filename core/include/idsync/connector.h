@@ -87,6 +87,14 @@ class Connector {
   // Reads the directory's schema. File connectors derive it from their configuration and data.
   virtual Result<ConnectorSchema> discover_schema() = 0;
 
+  // Values the directory itself defines for rule parameters (%Domain.FQDN%, %Domain.Netbios%,
+  // %Domain.LDAP%, %Forest.*% for AD, read from the rootDSE). An administrator copies them into
+  // the connector definition's "parameters" (or a tool does); explicit parameters win.
+  // Default: none.
+  virtual Result<std::map<std::string, std::string>> discover_parameters() {
+    return std::map<std::string, std::string>{};
+  }
+
   // Reads every object. `watermark` receives the position a later delta import starts from.
   virtual Status full_import(ImportSink& sink, std::string& watermark) = 0;
 

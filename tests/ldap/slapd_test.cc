@@ -1,0 +1,453 @@
+// The generic "ldap" connector against a real OpenLDAP slapd started by the test.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+
+#include "idsync/value_types.h"
+#include "ldap_servers.h"
+#include "ldap_test_util.h"
+
+namespace idsync::ldap::testing {
+namespace {
+
+// `users` inetOrgPersons under ou=people, and a group ou=groups holding all of them.
+std::string people_ldif(int users) {
+  std::string s =
+      "dn: ou=people,dc=example,dc=org\nobjectClass: organizationalUnit\nou: people\n\n"
+      "dn: ou=groups,dc=example,dc=org\nobjectClass: organizationalUnit\nou: groups\n\n"
+      "dn: ou=moved,dc=example,dc=org\nobjectClass: organizationalUnit\nou: moved\n\n";
+  for (int i = 0; i < users; ++i) {
+    std::string n = std::to_string(i);
+    s += "dn: uid=u" + n + ",ou=people,dc=example,dc=org\nobjectClass: inetOrgPerson\nuid: u" + n +
+         "\ncn: User " + n + "\nsn: Number" + n + "\nmail: u" + n + "@example.org\nmail: alias" + n +
+         "@example.org\n\n";
+  }
+  s += "dn: cn=everyone,ou=groups,dc=example,dc=org\nobjectClass: groupOfNames\ncn: everyone\n";
+  for (int i = 0; i < users; ++i) s += "member: uid=u" + std::to_string(i) + ",ou=people,dc=example,dc=org\n";
+  s += "\n";
+  return s;
+}
+
+class SlapdTest : public ::testing::Test {
+ protected:
+  // A slapd that cannot start fails every test with the reason (never a skip).
+  static void SetUpTestSuite() {
+    try {
+      server_ = new Slapd(people_ldif(kUsers));
+    } catch (const std::exception& e) {
+      setup_error_ = e.what();
+    }
+  }
+  void SetUp() override {
+    if (server_ == nullptr) FAIL() << "slapd could not be started: " << setup_error_;
+  }
+  static inline std::string setup_error_;
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  std::map<std::string, std::string> options() const {
+    return {{"uri", server_->uri()},
+            {"bind_dn", Slapd::kAdminDn},
+            {"password_file", server_->admin_password_file()},
+            {"base_dns", "dc=example,dc=org"},
+            {"page_size", "97"}};
+  }
+  std::string search(const std::string& base, const std::string& filter, const std::string& attrs) {
+    return server_->ldap_cli("ldapsearch") + " -E pr=1000/noprompt -b '" + base + "' '" + filter + "' " + attrs;
+  }
+  static constexpr int kUsers = 1200;
+  static Slapd* server_;
+};
+Slapd* SlapdTest::server_ = nullptr;
+
+TEST_F(SlapdTest, FullImportEqualsLdapsearch) {
+  auto c = make_connector("ldap", options());
+  Collector sink;
+  std::string watermark;
+  ASSERT_TRUE(c->full_import(sink, watermark).ok());
+  EXPECT_EQ(watermark.rfind("sync:", 0), 0u) << watermark;
+  auto expected = ldapsearch(search("dc=example,dc=org", "(objectClass=*)", "'*' entryUUID"));
+  ASSERT_EQ(sink.changes.size(), expected.size());
+  std::set<std::string> seen;
+  for (const LdifEntry& e : expected) {
+    const EntryChange* got = sink.find_anchor(e.values("entryUUID").at(0));
+    ASSERT_NE(got, nullptr) << e.dn;
+    EXPECT_EQ(got->kind, ChangeKind::kAdd);
+    EXPECT_TRUE(iequals(got->dn, e.dn)) << got->dn << " vs " << e.dn;
+    for (const auto& [name, values] : e.attrs) {
+      std::string want;
+      for (const std::string& v : values) want += (want.empty() ? "" : "|") + v;
+      EXPECT_EQ(values_of(*got, name), want) << e.dn << " " << name;
+    }
+    seen.insert(got->anchor);
+  }
+  EXPECT_EQ(seen.size(), expected.size());
+  const EntryChange* u5 = sink.find_dn("uid=u5,ou=people,dc=example,dc=org");
+  ASSERT_NE(u5, nullptr);
+  EXPECT_EQ(u5->object_type, "inetOrgPerson");
+  EXPECT_EQ(values_of(*u5, "structuralObjectClass"), "");  // used for the type, not imported
+  const EntryChange* group = sink.find_dn("cn=everyone,ou=groups,dc=example,dc=org");
+  ASSERT_NE(group, nullptr);
+  EXPECT_EQ(group->object_type, "groupOfNames");
+  for (const Attribute& a : group->attributes) {
+    if (iequals(a.name, "member")) {
+      EXPECT_EQ(a.values.size(), static_cast<size_t>(kUsers));
+    }
+  }
+}
+
+TEST_F(SlapdTest, ScopedImportHonoursBaseClassesAndAttributes) {
+  auto o = options();
+  o["base_dns"] = "ou=people,dc=example,dc=org|ou=groups,dc=example,dc=org";
+  o["object_classes"] = "groupOfNames";
+  o["attributes"] = "cn";
+  auto c = make_connector("ldap", o);
+  Collector sink;
+  std::string watermark;
+  ASSERT_TRUE(c->full_import(sink, watermark).ok());
+  ASSERT_EQ(sink.changes.size(), 1u);
+  EXPECT_EQ(sink.changes[0].dn, "cn=everyone,ou=groups,dc=example,dc=org");
+  EXPECT_EQ(values_of(sink.changes[0], "cn"), "everyone");
+  EXPECT_EQ(values_of(sink.changes[0], "member"), "");
+  EXPECT_FALSE(sink.changes[0].anchor.empty());
+
+  o["object_classes"] = "inetOrgPerson";
+  o["filter"] = "(uid=u1*)";
+  o.erase("attributes");
+  Collector people;
+  ASSERT_TRUE(make_connector("ldap", o)->full_import(people, watermark).ok());
+  auto expected = ldapsearch(search("ou=people,dc=example,dc=org", "(&(objectClass=inetOrgPerson)(uid=u1*))", "1.1"));
+  EXPECT_EQ(people.changes.size(), expected.size());
+  EXPECT_GT(people.changes.size(), 100u);
+}
+
+TEST_F(SlapdTest, SchemaDiscoveryReadsTypesAndClasses) {
+  auto c = make_connector("ldap", options());
+  auto schema = c->discover_schema();
+  ASSERT_TRUE(schema.ok()) << schema.status().to_string();
+  const SchemaAttribute* member = schema->find_attribute("member");
+  ASSERT_NE(member, nullptr);
+  EXPECT_EQ(member->type, AttrType::kReference);
+  EXPECT_TRUE(member->multi_valued);
+  const SchemaAttribute* photo = schema->find_attribute("jpegPhoto");
+  ASSERT_NE(photo, nullptr);
+  EXPECT_EQ(photo->type, AttrType::kBinary);
+  const SchemaAttribute* cn = schema->find_attribute("cn");  // syntax inherited from "name"
+  ASSERT_NE(cn, nullptr);
+  EXPECT_EQ(cn->type, AttrType::kString);
+  const SchemaAttribute* uidn = schema->find_attribute("uidNumber");
+  ASSERT_NE(uidn, nullptr);
+  EXPECT_EQ(uidn->type, AttrType::kInteger);
+  EXPECT_FALSE(uidn->multi_valued);
+  const SchemaObjectType* person = nullptr;
+  for (const auto& t : schema->object_types)
+    if (t.name == "inetOrgPerson") person = &t;
+  ASSERT_NE(person, nullptr);
+  for (const char* want : {"mail", "sn", "cn", "telephoneNumber", "ou"})  // own, person, orgPerson
+    EXPECT_NE(std::find(person->attributes.begin(), person->attributes.end(), want), person->attributes.end())
+        << want;
+}
+
+TEST_F(SlapdTest, DeltaSeesExactlyTheChanges) {
+  auto c = make_connector("ldap", options());
+  Collector full;
+  std::string watermark;
+  ASSERT_TRUE(c->full_import(full, watermark).ok());
+  {
+    Collector none;
+    Status s = c->delta_import(none, watermark);
+    ASSERT_TRUE(s.ok()) << s.to_string();
+    EXPECT_EQ(none.summary(), std::vector<std::string>{}) << "nothing changed yet";
+  }
+  const std::string u10_uuid = full.find_dn("uid=u10,ou=people,dc=example,dc=org")->anchor;
+  const std::string u11_uuid = full.find_dn("uid=u11,ou=people,dc=example,dc=org")->anchor;
+  write_file(server_->dir() + "/changes.ldif",
+             "dn: uid=new1,ou=people,dc=example,dc=org\nchangetype: add\nobjectClass: inetOrgPerson\n"
+             "uid: new1\ncn: New One\nsn: One\n\n"
+             "dn: uid=u20,ou=people,dc=example,dc=org\nchangetype: modify\nreplace: mail\nmail: changed@example.org\n\n"
+             "dn: uid=u21,ou=people,dc=example,dc=org\nchangetype: modrdn\nnewrdn: uid=u21renamed\ndeleteoldrdn: 1\n\n"
+             "dn: uid=u22,ou=people,dc=example,dc=org\nchangetype: modrdn\nnewrdn: uid=u22\ndeleteoldrdn: 1\n"
+             "newsuperior: ou=moved,dc=example,dc=org\n\n"
+             "dn: uid=u10,ou=people,dc=example,dc=org\nchangetype: delete\n\n"
+             "dn: uid=u11,ou=people,dc=example,dc=org\nchangetype: delete\n\n"
+             "dn: cn=everyone,ou=groups,dc=example,dc=org\nchangetype: modify\nadd: member\n"
+             "member: uid=new1,ou=people,dc=example,dc=org\n\n");
+  std::string out;
+  ASSERT_EQ(run_command(server_->ldap_cli("ldapmodify") + " -f " + server_->dir() + "/changes.ldif", &out), 0) << out;
+
+  Collector delta;
+  std::string before = watermark;
+  ASSERT_TRUE(c->delta_import(delta, watermark).ok());
+  EXPECT_NE(watermark, before);
+  // Deletes come as entryUUIDs only; every other change as the whole entry.
+  std::vector<std::string> expected = {
+      "add cn=everyone,ou=groups,dc=example,dc=org",  "add uid=new1,ou=people,dc=example,dc=org",
+      "add uid=u20,ou=people,dc=example,dc=org",      "add uid=u21renamed,ou=people,dc=example,dc=org",
+      "add uid=u22,ou=moved,dc=example,dc=org",       "delete ",
+      "delete "};
+  EXPECT_EQ(delta.summary(), expected);
+  ASSERT_NE(delta.find_anchor(u10_uuid), nullptr);
+  EXPECT_EQ(delta.find_anchor(u10_uuid)->kind, ChangeKind::kDelete);
+  ASSERT_NE(delta.find_anchor(u11_uuid), nullptr);
+  const EntryChange* renamed = delta.find_dn("uid=u21renamed,ou=people,dc=example,dc=org");
+  ASSERT_NE(renamed, nullptr);
+  EXPECT_EQ(renamed->anchor, full.find_dn("uid=u21,ou=people,dc=example,dc=org")->anchor);
+  EXPECT_EQ(values_of(*delta.find_dn("uid=u20,ou=people,dc=example,dc=org"), "mail"), "changed@example.org");
+  const EntryChange* group = delta.find_dn("cn=everyone,ou=groups,dc=example,dc=org");
+  EXPECT_NE(values_of(*group, "member").find("uid=new1,ou=people"), std::string::npos);
+
+  Collector again;
+  ASSERT_TRUE(c->delta_import(again, watermark).ok());
+  EXPECT_TRUE(again.changes.empty()) << again.summary().size();
+  // A new connector object (a new run) continues from the persisted watermark.
+  ASSERT_EQ(run_command(server_->ldap_cli("ldapmodify") + " <<'EOF'\ndn: uid=u30,ou=people,dc=example,dc=org\n"
+                                                          "changetype: modify\nreplace: sn\nsn: Later\nEOF\n",
+                        &out),
+            0)
+      << out;
+  Collector later;
+  ASSERT_TRUE(make_connector("ldap", options())->delta_import(later, watermark).ok());
+  EXPECT_EQ(later.summary(), std::vector<std::string>{"add uid=u30,ou=people,dc=example,dc=org"});
+}
+
+TEST_F(SlapdTest, ExportLandsInTheDirectory) {
+  auto o = options();
+  o["modify_chunk"] = "400";
+  auto c = make_connector("ldap", o);
+  ASSERT_TRUE(c->begin_export().ok());
+  EntryChange add;
+  add.kind = ChangeKind::kAdd;
+  add.dn = "cn=exported,ou=groups,dc=example,dc=org";
+  add.object_type = "groupOfNames";
+  add.attributes = {{"cn", {"exported"}}, {"member", {"uid=u0,ou=people,dc=example,dc=org"}},
+                    {"description", {"made by IdSync"}}};
+  ExportResult r = c->export_change(add);
+  ASSERT_TRUE(r.status.ok()) << r.status.to_string();
+  EXPECT_EQ(r.new_anchor.size(), 36u) << "the entryUUID slapd assigned";
+
+  // 1000 members added in chunks of 400, then 300 removed.
+  EntryChange members;
+  members.kind = ChangeKind::kModify;
+  members.dn = add.dn;
+  AttributeChange more{"member", ValueOp::kAdd, {}};
+  for (int i = 1; i <= 1000; ++i) more.values.push_back("uid=u" + std::to_string(i) + ",ou=people,dc=example,dc=org");
+  AttributeChange fewer{"member", ValueOp::kDelete, {}};
+  for (int i = 1; i <= 300; ++i) fewer.values.push_back("uid=u" + std::to_string(i) + ",ou=people,dc=example,dc=org");
+  members.changes = {more, fewer, {"description", ValueOp::kReplace, {"big group"}}};
+  r = c->export_change(members);
+  ASSERT_TRUE(r.status.ok()) << r.status.to_string();
+
+  EntryChange rename;
+  rename.kind = ChangeKind::kRename;
+  rename.dn = "uid=u40,ou=people,dc=example,dc=org";
+  rename.new_dn = "uid=u40b,ou=moved,dc=example,dc=org";
+  rename.changes = {{"uid", ValueOp::kReplace, {"u40b"}}, {"sn", ValueOp::kReplace, {"Moved"}}};
+  r = c->export_change(rename);
+  ASSERT_TRUE(r.status.ok()) << r.status.to_string();
+
+  EntryChange modify;
+  modify.kind = ChangeKind::kModify;
+  modify.dn = "uid=u41,ou=people,dc=example,dc=org";
+  modify.changes = {{"mail", ValueOp::kDelete, {"alias41@example.org"}},
+                    {"telephoneNumber", ValueOp::kReplace, {"+1 555 0100"}}};
+  r = c->export_change(modify);
+  ASSERT_TRUE(r.status.ok()) << r.status.to_string();
+
+  EntryChange del;
+  del.kind = ChangeKind::kDelete;
+  del.dn = "uid=u42,ou=people,dc=example,dc=org";
+  r = c->export_change(del);
+  ASSERT_TRUE(r.status.ok()) << r.status.to_string();
+  ASSERT_TRUE(c->end_export().ok());
+
+  auto group = ldapsearch(search(add.dn, "(objectClass=*)", "'*' entryUUID"));
+  ASSERT_EQ(group.size(), 1u);
+  EXPECT_EQ(group[0].values("member").size(), 701u);
+  EXPECT_EQ(group[0].values("description"), std::vector<std::string>{"big group"});
+  EXPECT_EQ(group[0].values("entryUUID").at(0), r.new_anchor.empty() ? group[0].values("entryUUID").at(0) : "");
+  auto moved = ldapsearch(search("ou=moved,dc=example,dc=org", "(uid=u40b)", "uid sn"));
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_EQ(moved[0].values("uid"), std::vector<std::string>{"u40b"});
+  EXPECT_EQ(moved[0].values("sn"), std::vector<std::string>{"Moved"});
+  auto u41 = ldapsearch(search("uid=u41,ou=people,dc=example,dc=org", "(objectClass=*)", "mail telephoneNumber"));
+  ASSERT_EQ(u41.size(), 1u);
+  EXPECT_EQ(u41[0].values("mail"), std::vector<std::string>{"u41@example.org"});
+  EXPECT_EQ(u41[0].values("telephoneNumber"), std::vector<std::string>{"+1 555 0100"});
+  EXPECT_TRUE(ldapsearch(search("ou=people,dc=example,dc=org", "(uid=u42)", "1.1")).empty());
+}
+
+TEST_F(SlapdTest, ExportErrorsArePerObjectAndNameTheObject) {
+  auto c = make_connector("ldap", options());
+  ASSERT_TRUE(c->begin_export().ok());
+  EntryChange bad_dn;
+  bad_dn.kind = ChangeKind::kAdd;
+  bad_dn.dn = "uid=x,,ou=people";
+  bad_dn.object_type = "inetOrgPerson";
+  ExportResult r = c->export_change(bad_dn);
+  EXPECT_EQ(r.status.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.status.message().find("uid=x,,ou=people"), std::string::npos) << r.status.message();
+
+  EntryChange rejected;  // inetOrgPerson needs sn: the server refuses it
+  rejected.kind = ChangeKind::kAdd;
+  rejected.dn = "uid=nosn,ou=people,dc=example,dc=org";
+  rejected.object_type = "inetOrgPerson";
+  rejected.attributes = {{"uid", {"nosn"}}, {"cn", {"No Sn"}}};
+  r = c->export_change(rejected);
+  EXPECT_EQ(r.status.code(), ErrorCode::kConnectorError);
+  EXPECT_NE(r.status.message().find("uid=nosn,ou=people,dc=example,dc=org"), std::string::npos);
+  EXPECT_NE(r.status.message().find("Object class violation"), std::string::npos) << r.status.message();
+  EXPECT_NE(r.status.message().find("sn"), std::string::npos) << "the server's message";
+
+  EntryChange bad_value;  // uidNumber is an INTEGER
+  bad_value.kind = ChangeKind::kModify;
+  bad_value.dn = "uid=u50,ou=people,dc=example,dc=org";
+  bad_value.changes = {{"objectClass", ValueOp::kAdd, {"posixAccount"}},
+                       {"uidNumber", ValueOp::kReplace, {"not-a-number"}},
+                       {"gidNumber", ValueOp::kReplace, {"1"}},
+                       {"homeDirectory", ValueOp::kReplace, {"/home/u50"}}};
+  r = c->export_change(bad_value);
+  EXPECT_FALSE(r.status.ok());
+  EXPECT_NE(r.status.message().find("uid=u50,ou=people"), std::string::npos) << r.status.message();
+
+  EntryChange no_parent;
+  no_parent.kind = ChangeKind::kAdd;
+  no_parent.dn = "uid=orphan,ou=nowhere,dc=example,dc=org";
+  no_parent.object_type = "inetOrgPerson";
+  no_parent.attributes = {{"uid", {"orphan"}}, {"cn", {"O"}}, {"sn", {"O"}}};
+  r = c->export_change(no_parent);
+  EXPECT_NE(r.status.message().find("No such object"), std::string::npos) << r.status.message();
+
+  EntryChange good;  // the export goes on after the failures
+  good.kind = ChangeKind::kAdd;
+  good.dn = "uid=fine,ou=people,dc=example,dc=org";
+  good.object_type = "inetOrgPerson";
+  good.attributes = {{"uid", {"fine"}}, {"cn", {"Fine"}}, {"sn", {"Fine"}}};
+  r = c->export_change(good);
+  EXPECT_TRUE(r.status.ok()) << r.status.to_string();
+  ASSERT_TRUE(c->end_export().ok());
+  EXPECT_EQ(ldapsearch(search("ou=people,dc=example,dc=org", "(uid=fine)", "1.1")).size(), 1u);
+  EXPECT_TRUE(ldapsearch(search("ou=people,dc=example,dc=org", "(uid=nosn)", "1.1")).empty());
+}
+
+TEST_F(SlapdTest, TlsVerifiesCertificates) {
+  auto o = options();
+  o["uri"] = server_->ldaps_uri();
+  o["ca_file"] = server_->ca_file();
+  o["base_dns"] = "ou=groups,dc=example,dc=org";
+  Collector sink;
+  std::string w;
+  Status s = make_connector("ldap", o)->full_import(sink, w);
+  ASSERT_TRUE(s.ok()) << s.to_string();
+  const size_t groups = ldapsearch(search("ou=groups,dc=example,dc=org", "(objectClass=*)", "1.1")).size();
+  EXPECT_EQ(sink.changes.size(), groups);
+
+  auto st = options();
+  st["start_tls"] = "true";
+  st["ca_file"] = server_->ca_file();
+  st["base_dns"] = "ou=groups,dc=example,dc=org";
+  Collector sink2;
+  s = make_connector("ldap", st)->full_import(sink2, w);
+  ASSERT_TRUE(s.ok()) << s.to_string();
+  EXPECT_EQ(sink2.changes.size(), groups);
+
+  // Without our CA the self-made certificate is refused...
+  auto untrusted = o;
+  untrusted.erase("ca_file");
+  Collector sink3;
+  s = make_connector("ldap", untrusted)->full_import(sink3, w);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("certificate"), std::string::npos) << s.message();
+  // ...unless the administrator says so.
+  untrusted["tls_insecure"] = "true";
+  s = make_connector("ldap", untrusted)->full_import(sink3, w);
+  EXPECT_TRUE(s.ok()) << s.to_string();
+}
+
+TEST_F(SlapdTest, BadConnectionSettingsGiveClearErrors) {
+  Collector sink;
+  std::string w;
+  auto o = options();
+  o["uri"] = "ldap://127.0.0.1:" + std::to_string(free_port());
+  o["connect_timeout_seconds"] = "2";
+  Status s = make_connector("ldap", o)->full_import(sink, w);
+  EXPECT_EQ(s.code(), ErrorCode::kIoError);
+  EXPECT_NE(s.message().find(o["uri"]), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("Can't contact LDAP server"), std::string::npos) << s.message();
+
+  write_file(server_->dir() + "/wrong.pw", "not-the-password");
+  o = options();
+  o["password_file"] = server_->dir() + "/wrong.pw";
+  s = make_connector("ldap", o)->full_import(sink, w);
+  EXPECT_EQ(s.code(), ErrorCode::kConnectorError);
+  EXPECT_NE(s.message().find("Invalid credentials"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("wrong.pw"), std::string::npos) << s.message();
+  EXPECT_EQ(s.message().find("not-the-password"), std::string::npos) << "never the password";
+
+  o = options();
+  o.erase("password_file");
+  o["password_env"] = "IDSYNC_TEST_NO_SUCH_VARIABLE";
+  s = make_connector("ldap", o)->full_import(sink, w);
+  EXPECT_NE(s.message().find("IDSYNC_TEST_NO_SUCH_VARIABLE"), std::string::npos) << s.message();
+  setenv("IDSYNC_TEST_LDAP_PW", Slapd::kAdminPassword, 1);
+  o["password_env"] = "IDSYNC_TEST_LDAP_PW";
+  o["base_dns"] = "ou=groups,dc=example,dc=org";
+  s = make_connector("ldap", o)->full_import(sink, w);
+  EXPECT_TRUE(s.ok()) << s.to_string();
+
+  // A read-only account: import works, export is refused with the object named.
+  o = options();
+  o["bind_dn"] = Slapd::kReaderDn;
+  o["password_file"] = server_->reader_password_file();
+  auto reader = make_connector("ldap", o);
+  ASSERT_TRUE(reader->begin_export().ok());
+  EntryChange mod;
+  mod.kind = ChangeKind::kModify;
+  mod.dn = "uid=u60,ou=people,dc=example,dc=org";
+  mod.changes = {{"sn", ValueOp::kReplace, {"Nope"}}};
+  ExportResult r = reader->export_change(mod);
+  EXPECT_NE(r.status.message().find("Insufficient access"), std::string::npos) << r.status.message();
+  EXPECT_NE(r.status.message().find("uid=u60,ou=people,dc=example,dc=org"), std::string::npos);
+  EXPECT_NE(r.status.message().find(Slapd::kReaderDn), std::string::npos) << "names the account";
+  ASSERT_TRUE(reader->end_export().ok());
+
+  ConnectorRegistry registry;
+  register_ldap_connectors(registry);
+  ConnectorConfig bad;
+  bad.name = "x";
+  bad.type = "ldap";
+  bad.options = {{"uri", "http://x"}};
+  EXPECT_NE(registry.create(bad).status().message().find("ldap://"), std::string::npos);
+  bad.options = {{"uri", "ldap://x"}, {"page_sise", "10"}};
+  EXPECT_NE(registry.create(bad).status().message().find("page_sise"), std::string::npos);
+}
+
+TEST_F(SlapdTest, KilledConnectionDuringImportRecovers) {
+  auto o = options();
+  o["page_size"] = "50";
+  auto c = make_connector("ldap", o);
+  Collector sink;
+  bool restarted = false;
+  sink.after_each = [&](size_t n) {
+    if (n == 333 && !restarted) {  // mid-page: the server goes away and comes back
+      restarted = true;
+      server_->stop();
+      server_->start();
+    }
+  };
+  std::string w;
+  Status s = c->full_import(sink, w);
+  ASSERT_TRUE(s.ok()) << s.to_string();
+  EXPECT_TRUE(restarted);
+  auto expected = ldapsearch(search("dc=example,dc=org", "(objectClass=*)", "entryUUID"));
+  std::set<std::string> anchors;
+  for (const EntryChange& ch : sink.changes) anchors.insert(ch.anchor);
+  EXPECT_EQ(anchors.size(), sink.changes.size()) << "no object twice";
+  EXPECT_EQ(sink.changes.size(), expected.size()) << "no object lost";
+  for (const LdifEntry& e : expected) EXPECT_EQ(anchors.count(e.values("entryUUID").at(0)), 1u) << e.dn;
+}
+
+}  // namespace
+}  // namespace idsync::ldap::testing
