@@ -47,3 +47,18 @@ if ! command -v pwsh >/dev/null 2>&1; then
   $SUDO ln -sf "$PWSH_DIR/pwsh" /usr/local/bin/pwsh
   echo "setup: pwsh on PATH ($(pwsh -NoProfile -Command '$PSVersionTable.PSVersion.ToString()'))"
 fi
+
+# The SCIM connector (libcurl) and its test server (Node + npm packages pinned by
+# tests/scim/server/package-lock.json).
+SCIM_PACKAGES=(libcurl4-openssl-dev)
+command -v npm >/dev/null 2>&1 || SCIM_PACKAGES+=(nodejs npm)
+scim_missing=()
+for p in "${SCIM_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || scim_missing+=("$p")
+done
+if [ ${#scim_missing[@]} -gt 0 ]; then
+  echo "setup: installing ${scim_missing[*]}"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${scim_missing[@]}" >/dev/null
+fi
+"$(dirname "$0")/../../tests/scim/server/install.sh" >/dev/null

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "idsync/file/file_connectors.h"
+#include "idsync/scim/scim_connector.h"
 #include "idsync/server.h"
 
 // For the shims added for the PowerShell module (below the original ones).
@@ -38,6 +39,7 @@ const idsync::ConnectorRegistry& registry() {
   static const idsync::ConnectorRegistry instance = [] {
     idsync::ConnectorRegistry r;
     idsync::file::register_file_connectors(r);
+    idsync::register_scim_connector(r);
     return r;
   }();
   return instance;
