@@ -1,18 +1,31 @@
 // Full and delta synchronization.
 //
 // Three passes, each over a deterministic (id-sorted) work list, so that the result never
-// depends on the order objects were imported in — and so that each pass can later run in
-// parallel over its list:
+// depends on the order objects were imported in:
 //   1. apply pending imports of the connector's objects, then join / project / disconnect;
 //   2. recompute every touched metaverse object from all the CS objects linked to it
 //      (inbound flows, precedence, merge types), deleting those no rule holds any more;
 //   3. outbound: provision / join / deprovision and recompute pending exports in every
 //      target connector for each metaverse object that changed (full sync: every one touched).
+//
+// Parallelism (oneTBB): the expensive part of each pass — scoping, join candidate lookup, flow
+// evaluation with precedence, desired target state, the pending-export diff — reads the state
+// and writes only into a result slot of its own work item (plus flags of CS objects linked to
+// that item's metaverse object, which no other item touches). A serial step then applies the
+// slots in id order: links, MV id allocation for projections, indexes, dirty marks, counters
+// and errors. So nothing on the per-object path takes a lock, and 1 thread and N threads give
+// the same store, the same counters and the same pending exports: every decision that depends
+// on another object (an ambiguous join, a projection's MV id, a provisioning DN conflict) is
+// made in the serial step, in id order, never by thread timing.
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "idsync/expression.h"
 #include "sync/steps.h"
@@ -62,10 +75,32 @@ std::optional<ValueList> resolve(std::vector<Contribution>& list, const ValueLis
   return std::nullopt;
 }
 
+// What a parallel work item found and the serial step must record: errors (in the order they
+// occurred), sync-error counts, CS objects to mark dirty.
+struct Deferred {
+  struct Error {
+    std::string dn, type, message;
+  };
+  std::vector<Error> errors;
+  uint64_t sync_errors = 0;
+  std::vector<const CsObject*> marks;
+};
+
+// Runs body(i) for i in [0, n) on the TBB pool. Work items are independent by construction
+// (see the file comment), so the grain only trades scheduling overhead for balance.
+template <class Body>
+void parallel_each(size_t n, const Body& body) {
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), [&](const tbb::blocked_range<size_t>& r) {
+    for (size_t i = r.begin(); i != r.end(); ++i) body(i);
+  });
+}
+
 class Synchronizer {
  public:
   Synchronizer(SyncState& state, ConnectorSpace& space, StepResult& result, const ProgressCallback& progress)
-      : state_(state), space_(space), result_(result), progress_(progress) {}
+      : state_(state), space_(space), result_(result), progress_(progress) {
+    member_attr_ = state_.attrs().find(space_.id, "member");
+  }
 
   Status run(bool delta) {
     std::vector<CsId> work;
@@ -73,26 +108,17 @@ class Synchronizer {
       if (!delta || o.pending_import != PendingImportKind::kNone || o.unresolved_refs) work.push_back(id);
     std::sort(work.begin(), work.end());
     total_ = work.size();
-    for (CsId id : work) {
-      inbound_object(id);
-      tick();
-    }
+    inbound_pass(work);
     if (!delta) {
       // Full sync re-evaluates every metaverse object this connector reaches.
       for (const auto& [id, o] : space_.objects)
         if (o.mv != 0) touched_mv_.insert(o.mv);
     }
-    std::set<MvId> changed;
-    for (MvId id : touched_mv_) {
-      // An import into an object linked to this MV object may show that the directory no
-      // longer holds what we exported (the import dropped those values from the escrow):
-      // its pending export must be computed again even when the MV object did not change.
-      if (recompute_mv(id) || !delta || reimported_mv_.count(id)) changed.insert(id);
-    }
+    std::vector<MvId> changed = recompute_pass(delta);
     // Link (provision / join / deprovision) everything first, so that references between
     // objects provisioned in this same run resolve when the exports are computed.
-    for (MvId id : changed) outbound(id, /*plan=*/false);
-    for (MvId id : changed) outbound(id, /*plan=*/true);
+    link_pass(changed);
+    plan_pass(changed);
     for (MvId id : deleted_mv_) deprovision_all(id);
     return Status::Ok();
   }
@@ -103,12 +129,16 @@ class Synchronizer {
     if (progress_ && done_ % 10000 == 0) progress_(Progress{space_.def.name, result_.step_type, done_, total_});
   }
 
+  void apply(const Deferred& d) {
+    for (const Deferred::Error& e : d.errors) record_error(result_, e.dn, e.type, e.message);
+    if (d.sync_errors != 0) result_.counters["sync-error"] += d.sync_errors;
+    for (const CsObject* o : d.marks) state_.mark_cs(*o);
+  }
+
   bool is_member_of(const CsObject& o, const std::string& group_dn) {
     CsObject* group = space_.find_by_dn(group_dn);
-    if (group == nullptr) return false;
-    auto member = state_.attrs().find(space_.id, "member");
-    if (!member) return false;
-    const ValueList* members = group->hologram.get(*member);
+    if (group == nullptr || !member_attr_) return false;
+    const ValueList* members = group->hologram.get(*member_attr_);
     if (members == nullptr) return false;
     std::string key = dn_key(o.dn);
     for (const std::string& m : *members)
@@ -129,17 +159,50 @@ class Synchronizer {
     return out;
   }
 
-  // Pass 1 for one object.
-  void inbound_object(CsId id) {
+  // ---- pass 1: inbound ----
+
+  struct InboundPlan {
+    CsObject* object = nullptr;
+    bool imported = false;
+    std::vector<const CompiledRule*> rules;
+    const CompiledRule* join_rule = nullptr;
+    bool has_join_value = false;
+    MvId join_target = 0;  // the first join group's single candidate, 0 = none
+  };
+
+  void inbound_pass(const std::vector<CsId>& work) {
+    // Serial: apply the staged imports (they change holograms that scoping of other objects
+    // reads, e.g. group membership, and the DN index).
+    std::vector<InboundPlan> plans;
+    plans.reserve(work.size());
+    for (CsId id : work) {
+      tick();
+      InboundPlan p;
+      if (apply_import(id, p)) plans.push_back(std::move(p));
+    }
+    // Parallel: scoping and join candidates, against the join index as the previous pass left
+    // it (projections made below have no attributes yet, so they cannot be joined in this pass).
+    parallel_each(plans.size(), [&](size_t i) {
+      InboundPlan& p = plans[i];
+      p.rules = inbound_rules_in_scope(*p.object);
+      if (!p.rules.empty() && p.object->mv == 0) find_join(*p.object, p);
+    });
+    // Serial, in id order: join / project / disconnect.
+    for (InboundPlan& p : plans) connect(p);
+  }
+
+  // Applies the pending import of one object; false when nothing more is to be done with it.
+  bool apply_import(CsId id, InboundPlan& p) {
     CsObject* o = space_.find(id);
-    if (o == nullptr) return;
-    const bool imported = o->pending_import != PendingImportKind::kNone;
+    if (o == nullptr) return false;
+    p.object = o;
+    p.imported = o->pending_import != PendingImportKind::kNone;
     switch (o->pending_import) {
       case PendingImportKind::kDelete: {
         ++result_.counters["deleted"];
         if (o->mv != 0) touched_mv_.insert(o->mv);
         state_.remove_cs(space_, id);
-        return;
+        return false;
       }
       case PendingImportKind::kDeleteAdd:
         if (o->mv != 0) {
@@ -166,92 +229,105 @@ class Synchronizer {
     o->unresolved_refs = false;
     if (o->state == ConnectorState::kExplicitDisconnector || o->state == ConnectorState::kFiltered) {
       ++result_.counters["disconnector-filtered"];
-      return;
+      return false;
     }
-    auto rules = inbound_rules_in_scope(*o);
-    if (rules.empty()) {
+    return true;
+  }
+
+  // Read-only: the join rule and the metaverse object its first unambiguous group matches.
+  void find_join(const CsObject& o, InboundPlan& p) {
+    for (const CompiledRule* r : p.rules)
+      if (!r->joins.empty()) {
+        p.join_rule = r;
+        break;
+      }
+    if (p.join_rule == nullptr) return;
+    for (const auto& group : p.join_rule->joins) {
+      std::optional<std::vector<MvId>> candidates;
+      for (const CompiledJoinCondition& c : group) {
+        std::vector<MvId> matches;
+        if (const ValueList* values = o.hologram.get(c.cs_attr)) {
+          p.has_join_value = true;
+          for (const std::string& v : *values)
+            if (const auto* ids = state_.join_candidates(join_key(c.mv_attr, v, c.case_sensitive)))
+              for (MvId id : *ids) {
+                const MvObject* mv = state_.mv(id);
+                if (mv != nullptr && iequals(mv->object_type, p.join_rule->def.target_object_type)) matches.push_back(id);
+              }
+        }
+        std::sort(matches.begin(), matches.end());
+        matches.erase(std::unique(matches.begin(), matches.end()), matches.end());
+        if (!candidates) {
+          candidates = std::move(matches);
+        } else {
+          std::vector<MvId> both;
+          std::set_intersection(candidates->begin(), candidates->end(), matches.begin(), matches.end(),
+                                std::back_inserter(both));
+          candidates = std::move(both);
+        }
+      }
+      if (candidates && candidates->size() == 1) {  // zero or several: next group
+        p.join_target = candidates->front();
+        return;
+      }
+    }
+  }
+
+  void connect(InboundPlan& p) {
+    CsObject& o = *p.object;
+    if (p.rules.empty()) {
       // An object an outbound Provision rule created is held by that rule, not by inbound
       // rules: a target without inbound rules (MIM style) must not lose it on import, or the
       // next sync would provision a duplicate. Outbound scope decides its deprovisioning.
-      if (o->mv != 0 && o->provisioned) {
-        touched_mv_.insert(o->mv);
-        if (imported) reimported_mv_.insert(o->mv);
+      if (o.mv != 0 && o.provisioned) {
+        touched_mv_.insert(o.mv);
+        if (p.imported) reimported_mv_.insert(o.mv);
         return;
       }
-      if (o->mv != 0 && o->state != ConnectorState::kExplicitConnector) {
-        touched_mv_.insert(o->mv);
-        state_.unlink(*o);
+      if (o.mv != 0 && o.state != ConnectorState::kExplicitConnector) {
+        touched_mv_.insert(o.mv);
+        state_.unlink(o);
         ++result_.counters["disconnected"];
-      } else if (o->mv == 0) {
+      } else if (o.mv == 0) {
         ++result_.counters["disconnector"];
       }
       return;
     }
-    if (o->mv == 0) join_or_project(*o, rules);
-    if (o->mv != 0) {
-      touched_mv_.insert(o->mv);
-      if (imported) reimported_mv_.insert(o->mv);
+    if (o.mv == 0) join_or_project(o, p);
+    if (o.mv != 0) {
+      touched_mv_.insert(o.mv);
+      if (p.imported) reimported_mv_.insert(o.mv);
       ++result_.counters["connector-flow"];
     }
   }
 
-  void join_or_project(CsObject& o, const std::vector<const CompiledRule*>& rules) {
-    const CompiledRule* join_rule = nullptr;
-    for (const CompiledRule* r : rules)
-      if (!r->joins.empty()) {
-        join_rule = r;
-        break;
-      }
-    bool has_join_value = false;
-    if (join_rule != nullptr) {
-      for (const auto& group : join_rule->joins) {
-        std::optional<std::set<MvId>> candidates;
-        for (const CompiledJoinCondition& c : group) {
-          std::set<MvId> matches;
-          if (const ValueList* values = o.hologram.get(c.cs_attr)) {
-            has_join_value = true;
-            for (const std::string& v : *values)
-              if (const auto* ids = state_.join_candidates(join_key(c.mv_attr, v, c.case_sensitive)))
-                for (MvId id : *ids) {
-                  const MvObject* mv = state_.mv(id);
-                  if (mv != nullptr && iequals(mv->object_type, join_rule->def.target_object_type)) matches.insert(id);
-                }
-          }
-          if (!candidates) {
-            candidates = std::move(matches);
-          } else {
-            std::set<MvId> both;
-            std::set_intersection(candidates->begin(), candidates->end(), matches.begin(), matches.end(),
-                                  std::inserter(both, both.end()));
-            candidates = std::move(both);
-          }
+  void join_or_project(CsObject& o, const InboundPlan& p) {
+    if (p.join_target != 0) {
+      MvId target = p.join_target;
+      for (const auto& [connector, cs] : state_.links(target)) {
+        if (connector == o.connector) {
+          ++result_.counters["join-failure"];
+          std::string message = "ambiguous join: metaverse object " + std::to_string(target) +
+                                " is already joined to another object of connector '" + space_.def.name + "' (" +
+                                space_.find(cs)->dn + "); correct the join attribute values";
+          o.error = message;
+          record_error(result_, o.dn, "ambiguous-import-flow-from-multiple-connectors", message);
+          return;
         }
-        if (!candidates || candidates->size() != 1) continue;  // zero or several: next group
-        MvId target = *candidates->begin();
-        for (const auto& [connector, cs] : state_.links(target)) {
-          if (connector == o.connector) {
-            ++result_.counters["join-failure"];
-            std::string message = "ambiguous join: metaverse object " + std::to_string(target) +
-                                  " is already joined to another object of connector '" + space_.def.name + "' (" +
-                                  space_.find(cs)->dn + "); correct the join attribute values";
-            o.error = message;
-            record_error(result_, o.dn, "ambiguous-import-flow-from-multiple-connectors", message);
-            return;
-          }
-        }
-        state_.link(o, target);
-        o.error.clear();
-        ++result_.counters["joined"];
-        return;
       }
+      state_.link(o, target);
+      o.error.clear();
+      ++result_.counters["joined"];
+      return;
     }
-    for (const CompiledRule* r : rules) {
+    for (const CompiledRule* r : p.rules) {
       if (r->def.link_type != LinkType::kProvision) continue;
-      if (join_rule != nullptr && !has_join_value && !join_rule->joins.empty()) {
+      if (p.join_rule != nullptr && !p.has_join_value) {
         // Projection needs a join value, so the object can be found again later.
         ++result_.counters["disconnector"];
         return;
       }
+      // MV ids are allocated here, in CS id order: the same ids whatever the thread count.
       MvObject& mv = state_.new_mv_object(r->def.target_object_type);
       state_.link(o, mv.id);
       ++result_.counters["projected"];
@@ -264,6 +340,7 @@ class Synchronizer {
   bool to_mv_refs(ConnectorSpace& space, ValueList& values) {
     bool all = true;
     ValueList out;
+    out.reserve(values.size());
     for (const std::string& dn : values) {
       CsObject* target = space.find_by_dn(dn);
       if (target != nullptr && target->mv != 0) {
@@ -276,13 +353,61 @@ class Synchronizer {
     return all;
   }
 
-  // Pass 2: returns true when the object's attributes changed (or it was deleted).
-  bool recompute_mv(MvId id) {
-    MvObject* mv = state_.mv(id);
-    if (mv == nullptr) return false;
-    std::map<AttrId, std::vector<Contribution>> contributions;
+  // ---- pass 2: recompute the metaverse ----
+
+  struct MvPlan {
     bool held = false;
-    std::vector<std::pair<ConnectorId, CsId>> links = state_.links(id);
+    bool changed = false;
+    AttributeSet attributes;  // the new attributes when changed
+    Deferred deferred;
+  };
+
+  std::vector<MvId> recompute_pass(bool delta) {
+    std::vector<MvId> touched(touched_mv_.begin(), touched_mv_.end());
+    std::vector<MvPlan> plans(touched.size());
+    parallel_each(touched.size(), [&](size_t i) { plans[i] = recompute_mv(touched[i]); });
+    std::vector<MvId> changed;
+    for (size_t i = 0; i < touched.size(); ++i) {
+      MvId id = touched[i];
+      MvPlan& p = plans[i];
+      apply(p.deferred);
+      bool modified = false;
+      if (MvObject* mv = state_.mv(id)) {
+        if (!p.held) {
+          deleted_mv_.insert(id);
+          ++result_.counters["mv-deleted"];
+          modified = true;
+        } else if (p.changed) {
+          MvObject updated;
+          updated.id = id;
+          updated.object_type = mv->object_type;
+          updated.attributes = std::move(p.attributes);
+          state_.index_mv_attributes(*mv, updated);
+          mv->attributes = std::move(updated.attributes);
+          state_.mark_mv(id);
+          ++result_.counters["mv-updated"];
+          modified = true;
+        }
+      }
+      // An import into an object linked to this MV object may show that the directory no
+      // longer holds what we exported (the import dropped those values from the escrow):
+      // its pending export must be computed again even when the MV object did not change.
+      if (modified || !delta || reimported_mv_.count(id)) changed.push_back(id);
+      p = MvPlan{};
+    }
+    return changed;
+  }
+
+  // Read-only but for flags of the CS objects linked to `id` (no other work item's).
+  MvPlan recompute_mv(MvId id) {
+    MvPlan plan;
+    const MvObject* mv = state_.mv(id);
+    if (mv == nullptr) {
+      plan.held = true;
+      return plan;
+    }
+    std::map<AttrId, std::vector<Contribution>> contributions;
+    const std::vector<std::pair<ConnectorId, CsId>>& links = state_.links(id);
     for (const auto& [connector_id, cs_id] : links) {
       ConnectorSpace* space = state_.space(connector_id);
       CsObject* cs = space ? space->find(cs_id) : nullptr;
@@ -290,17 +415,17 @@ class Synchronizer {
       auto rules = inbound_rules_in_scope(*cs, &mv->object_type);
       for (const CompiledRule* r : rules) {
         if (!cs->provisioned && (r->def.link_type == LinkType::kProvision || r->def.link_type == LinkType::kStickyJoin))
-          held = true;
+          plan.held = true;
         for (const CompiledFlow& f : r->flows) {
           auto outcome = evaluate_flow(*r, f, cs->hologram, cs->dn);
           if (!outcome.ok()) {
-            flow_error(*cs, *r, f, outcome.status());
+            flow_error(*cs, *r, f, outcome.status(), plan.deferred);
             continue;
           }
           if (f.destination_type == AttrType::kReference && outcome->kind == FlowOutcome::kValues) {
             if (!to_mv_refs(*space, outcome->values)) {
               cs->unresolved_refs = true;
-              state_.mark_cs(*cs);
+              plan.deferred.marks.push_back(cs);
             }
             if (outcome->values.empty()) outcome->kind = FlowOutcome::kNull;
           }
@@ -308,36 +433,26 @@ class Synchronizer {
               Contribution{r->def.precedence, r->order, cs_id, f.merge, std::move(outcome).value(), f.execute_once});
         }
       }
-      if (cs->state == ConnectorState::kExplicitConnector && !cs->provisioned) held = true;
+      if (cs->state == ConnectorState::kExplicitConnector && !cs->provisioned) plan.held = true;
     }
-    if (!held) {
-      deleted_mv_.insert(id);
-      ++result_.counters["mv-deleted"];
-      return true;
-    }
-    MvObject updated;
-    updated.id = mv->id;
-    updated.object_type = mv->object_type;
+    if (!plan.held) return plan;
     for (auto& [attr, list] : contributions) {
       auto values = resolve(list, mv->attributes.get(attr));
-      if (values && !values->empty()) updated.attributes.set(attr, std::move(*values));
+      if (values && !values->empty()) plan.attributes.set(attr, std::move(*values));
     }
-    if (updated.attributes == mv->attributes) return false;
-    state_.index_mv_attributes(*mv, updated);
-    mv->attributes = std::move(updated.attributes);
-    state_.mark_mv(id);
-    ++result_.counters["mv-updated"];
-    return true;
+    plan.changed = !(plan.attributes == mv->attributes);
+    if (!plan.changed) plan.attributes.clear();
+    return plan;
   }
 
-  void flow_error(CsObject& cs, const CompiledRule& r, const CompiledFlow& f, const Status& s) {
+  void flow_error(CsObject& cs, const CompiledRule& r, const CompiledFlow& f, const Status& s, Deferred& d) {
     std::string message = s.message();
     std::string type = expr::error_kind(message);
     std::string text = "rule '" + r.def.name + "', flow to '" + f.destination_name + "': " + message;
     cs.error = text;
-    state_.mark_cs(cs);
-    ++result_.counters["sync-error"];
-    record_error(result_, cs.dn, type, text);
+    d.marks.push_back(&cs);
+    ++d.sync_errors;
+    d.errors.push_back({cs.dn, type, text});
   }
 
   // ---- pass 3: outbound ----
@@ -354,27 +469,34 @@ class Synchronizer {
     return out;
   }
 
-  std::set<ConnectorId> outbound_targets(const std::string& mv_type) {
+  // The target connectors of outbound rules for an MV object type, sorted (computed serially
+  // before the parallel parts read it).
+  const std::vector<ConnectorId>& outbound_targets(const std::string& mv_type) {
+    std::string key = to_lower_ascii(mv_type);
+    auto it = outbound_targets_.find(key);
+    if (it != outbound_targets_.end()) return it->second;
     std::set<ConnectorId> out;
     for (const CompiledRule& r : state_.rules())
       if (!r.def.disabled && r.def.direction == Direction::kOutbound && iequals(r.def.source_object_type, mv_type))
         out.insert(r.connector);
-    return out;
+    return outbound_targets_[key] = std::vector<ConnectorId>(out.begin(), out.end());
+  }
+
+  void prepare_outbound_targets(const std::vector<MvId>& ids) {
+    for (MvId id : ids)
+      if (const MvObject* mv = state_.mv(id)) outbound_targets(mv->object_type);
+  }
+
+  const std::vector<ConnectorId>& cached_targets(const std::string& mv_type) const {
+    static const std::vector<ConnectorId> kNone;
+    auto it = outbound_targets_.find(to_lower_ascii(mv_type));
+    return it == outbound_targets_.end() ? kNone : it->second;
   }
 
   CsObject* linked_in(MvId mv, ConnectorSpace& target) {
     for (const auto& [connector, cs] : state_.links(mv))
       if (connector == target.id) return target.find(cs);
     return nullptr;
-  }
-
-  void outbound(MvId id, bool plan) {
-    MvObject* mv = state_.mv(id);
-    if (mv == nullptr) return;
-    for (ConnectorId target_id : outbound_targets(mv->object_type)) {
-      ConnectorSpace* target = state_.space(target_id);
-      if (target != nullptr) outbound_to(*mv, *target, plan);
-    }
   }
 
   struct Desired {
@@ -384,8 +506,10 @@ class Synchronizer {
     std::string object_type;
   };
 
+  // Read-only but for `existing`'s unresolved flag (existing is linked to `mv`: no other
+  // work item's); errors go to `d`.
   bool compute_desired(const MvObject& mv, ConnectorSpace& target, const std::vector<const CompiledRule*>& rules,
-                       Desired& out, CsObject* existing) {
+                       Desired& out, CsObject* existing, Deferred& d) {
     std::map<AttrId, std::vector<Contribution>> contributions;
     bool unresolved = false;
     for (const CompiledRule* r : rules) {
@@ -395,9 +519,9 @@ class Synchronizer {
         if (!outcome.ok()) {
           std::string message = "rule '" + r->def.name + "', flow to '" + f.destination_name +
                                 "' for metaverse object " + std::to_string(mv.id) + ": " + outcome.status().message();
-          ++result_.counters["sync-error"];
-          record_error(result_, existing ? existing->dn : "#" + std::to_string(mv.id),
-                       expr::error_kind(outcome.status().message()), message);
+          ++d.sync_errors;
+          d.errors.push_back({existing ? existing->dn : "#" + std::to_string(mv.id),
+                              expr::error_kind(outcome.status().message()), message});
           return false;
         }
         if (f.destination == kDnAttr) {
@@ -409,6 +533,7 @@ class Synchronizer {
         }
         if (f.destination_type == AttrType::kReference && outcome->kind == FlowOutcome::kValues) {
           ValueList dns;
+          dns.reserve(outcome->values.size());
           for (const std::string& ref : outcome->values) {
             CsObject* t = nullptr;
             if (ref.rfind(kMvRefPrefix, 0) == 0) t = linked_in(std::stoull(ref.substr(1)), target);
@@ -435,7 +560,7 @@ class Synchronizer {
     }
     if (unresolved && existing != nullptr) {
       existing->unresolved_refs = true;
-      state_.mark_cs(*existing);
+      d.marks.push_back(existing);
     }
     return true;
   }
@@ -488,69 +613,159 @@ class Synchronizer {
     return nullptr;
   }
 
-  void outbound_to(MvObject& mv, ConnectorSpace& target, bool plan) {
-    auto rules = outbound_rules(mv, target.id);
-    CsObject* existing = linked_in(mv.id, target);
-    if (plan) {
-      if (existing == nullptr || rules.empty()) return;
-      Desired desired;
-      if (compute_desired(mv, target, rules, desired, existing)) plan_export(*existing, target, desired);
-      return;
+  // One (MV object, target connector) pair of the outbound passes.
+  struct OutboundItem {
+    MvId mv = 0;
+    ConnectorSpace* target = nullptr;
+    std::vector<const CompiledRule*> rules;
+    CsObject* existing = nullptr;
+    // Link pass: the provisioning preview (DN and object type), computed in parallel.
+    const CompiledRule* provision = nullptr;
+    bool preview_ok = false;
+    Desired preview;
+    Deferred deferred;
+  };
+
+  std::vector<OutboundItem> outbound_items(const std::vector<MvId>& ids) {
+    prepare_outbound_targets(ids);
+    std::vector<OutboundItem> items;
+    for (MvId id : ids) {
+      const MvObject* mv = state_.mv(id);
+      if (mv == nullptr) continue;
+      for (ConnectorId target_id : cached_targets(mv->object_type)) {
+        ConnectorSpace* target = state_.space(target_id);
+        if (target == nullptr) continue;
+        OutboundItem item;
+        item.mv = id;
+        item.target = target;
+        items.push_back(std::move(item));
+      }
     }
-    if (rules.empty()) {
+    return items;
+  }
+
+  // Provision / join / deprovision. Scoping and the provisioning DN are computed in
+  // parallel (they read only the MV object); linking is serial, in MV id order.
+  void link_pass(const std::vector<MvId>& ids) {
+    std::vector<OutboundItem> items = outbound_items(ids);
+    parallel_each(items.size(), [&](size_t i) {
+      OutboundItem& it = items[i];
+      const MvObject& mv = *state_.mv(it.mv);
+      it.rules = outbound_rules(mv, it.target->id);
+      it.existing = linked_in(it.mv, *it.target);
+      if (it.existing != nullptr || it.rules.empty()) return;
+      for (const CompiledRule* r : it.rules)
+        if (r->def.link_type == LinkType::kProvision) {
+          it.provision = r;
+          break;
+        }
+      if (it.provision != nullptr)
+        it.preview_ok = compute_desired(mv, *it.target, it.rules, it.preview, nullptr, it.deferred);
+    });
+    for (OutboundItem& it : items) {
+      link_to(*state_.mv(it.mv), it);
+      it = OutboundItem{};
+    }
+  }
+
+  void link_to(MvObject& mv, OutboundItem& it) {
+    ConnectorSpace& target = *it.target;
+    CsObject* existing = it.existing;
+    if (it.rules.empty()) {
       if (existing != nullptr) deprovision(*existing, target);
       return;
     }
-    if (existing == nullptr) {
-      const CompiledRule* provision = nullptr;
-      for (const CompiledRule* r : rules)
-        if (r->def.link_type == LinkType::kProvision) {
-          provision = r;
-          break;
+    if (existing != nullptr) return;
+    bool any_join = std::any_of(it.rules.begin(), it.rules.end(), [](const CompiledRule* r) { return !r->joins.empty(); });
+    if (any_join) existing = outbound_join(mv, target, it.rules);
+    if (existing != nullptr) {
+      state_.link(*existing, mv.id);
+      ++result_.counters["export-joined"];
+      return;
+    }
+    if (it.provision == nullptr) return;
+    apply(it.deferred);
+    if (!it.preview_ok) return;
+    const Desired& desired = it.preview;
+    if (!desired.has_dn || desired.dn.empty()) {
+      ++result_.counters["sync-error"];
+      record_error(result_, "#" + std::to_string(mv.id), "sync-rule-error-provisioning",
+                   "rule '" + it.provision->def.name + "' provisions to connector '" + target.def.name +
+                       "' but no flow sets 'dn'; add a flow to the destination 'dn'");
+      return;
+    }
+    if (CsObject* same_dn = target.find_by_dn(desired.dn); same_dn != nullptr && same_dn->mv == 0) {
+      // Reverse join by DN: the directory already has the object.
+      state_.link(*same_dn, mv.id);
+      ++result_.counters["export-joined"];
+    } else if (same_dn != nullptr) {
+      ++result_.counters["sync-error"];
+      record_error(result_, desired.dn, "provisioning-dn-conflict",
+                   "cannot provision metaverse object " + std::to_string(mv.id) + " to '" + target.def.name +
+                       "': the DN is held by an object joined to metaverse object " + std::to_string(same_dn->mv));
+    } else {
+      CsObject& created = state_.new_cs_object(target);
+      created.dn = desired.dn;
+      created.object_type = desired.object_type;
+      created.provisioned = true;
+      target.index(created);
+      state_.link(created, mv.id);
+      ++result_.counters["provisioned"];
+    }
+  }
+
+  struct ExportPlan {
+    CsObject* object = nullptr;
+    ConnectorSpace* target = nullptr;
+    bool update = false;        // the pending export changes
+    PendingExport pending;
+    std::optional<std::string> dn;  // the never-exported object takes the desired DN
+    Deferred deferred;
+  };
+
+  // Pending exports, computed in parallel (each item writes only its own slot and its own
+  // linked CS object's flags) and applied serially in MV id order.
+  void plan_pass(const std::vector<MvId>& ids) {
+    std::vector<OutboundItem> items = outbound_items(ids);
+    std::vector<ExportPlan> plans(items.size());
+    parallel_each(items.size(), [&](size_t i) {
+      OutboundItem& it = items[i];
+      ExportPlan& plan = plans[i];
+      const MvObject& mv = *state_.mv(it.mv);
+      CsObject* existing = linked_in(it.mv, *it.target);
+      if (existing == nullptr) return;
+      auto rules = outbound_rules(mv, it.target->id);
+      if (rules.empty()) return;
+      Desired desired;
+      if (compute_desired(mv, *it.target, rules, desired, existing, plan.deferred))
+        plan_export(*existing, *it.target, desired, plan);
+    });
+    for (ExportPlan& plan : plans) {
+      apply(plan.deferred);
+      if (plan.object != nullptr) {
+        CsObject& o = *plan.object;
+        if (plan.dn) {
+          std::string old = o.dn;
+          o.dn = std::move(*plan.dn);
+          plan.target->reindex(o, o.anchor, old);
+          state_.mark_cs(o);
         }
-      bool any_join = std::any_of(rules.begin(), rules.end(), [](const CompiledRule* r) { return !r->joins.empty(); });
-      if (any_join) existing = outbound_join(mv, target, rules);
-      if (existing != nullptr) {
-        state_.link(*existing, mv.id);
-        ++result_.counters["export-joined"];
-      } else if (provision != nullptr) {
-        Desired desired;
-        if (!compute_desired(mv, target, rules, desired, nullptr)) return;
-        if (!desired.has_dn || desired.dn.empty()) {
-          ++result_.counters["sync-error"];
-          record_error(result_, "#" + std::to_string(mv.id), "sync-rule-error-provisioning",
-                       "rule '" + provision->def.name + "' provisions to connector '" + target.def.name +
-                           "' but no flow sets 'dn'; add a flow to the destination 'dn'");
-          return;
-        }
-        if (CsObject* same_dn = target.find_by_dn(desired.dn); same_dn != nullptr && same_dn->mv == 0) {
-          // Reverse join by DN: the directory already has the object.
-          existing = same_dn;
-          state_.link(*existing, mv.id);
-          ++result_.counters["export-joined"];
-        } else if (same_dn != nullptr) {
-          ++result_.counters["sync-error"];
-          record_error(result_, desired.dn, "provisioning-dn-conflict",
-                       "cannot provision metaverse object " + std::to_string(mv.id) + " to '" + target.def.name +
-                           "': the DN is held by an object joined to metaverse object " + std::to_string(same_dn->mv));
-          return;
-        } else {
-          CsObject& created = state_.new_cs_object(target);
-          created.dn = desired.dn;
-          created.object_type = desired.object_type;
-          created.provisioned = true;
-          target.index(created);
-          state_.link(created, mv.id);
-          existing = &created;
-          ++result_.counters["provisioned"];
+        if (plan.update) {
+          o.pending_export = std::move(plan.pending);
+          state_.mark_cs(o);
+          if (!o.pending_export.empty())
+            ++result_.counters[std::string("export-pending-") + pending_export_kind_name(o.pending_export.kind)];
         }
       }
+      plan = ExportPlan{};
     }
   }
 
   // The pending export = what the rules want minus what the directory is believed to hold
-  // (the hologram overlaid with exports not yet confirmed).
-  void plan_export(CsObject& o, ConnectorSpace& target, const Desired& desired) {
+  // (the hologram overlaid with exports not yet confirmed). Read-only; the result goes to `plan`.
+  void plan_export(CsObject& o, ConnectorSpace& target, const Desired& desired, ExportPlan& plan) {
+    plan.object = &o;
+    plan.target = &target;
     PendingExport pe;
     // What the directory holds as far as we know: the newest import (applied or still
     // pending), overlaid below with exports not yet confirmed.
@@ -562,11 +777,7 @@ class Synchronizer {
       pe.kind = PendingExportKind::kAdd;
       for (const auto& [attr, values] : desired.attrs)
         if (values) pe.changes.push_back(AttrChange{attr, ValueOp::kReplace, *values});
-      if (desired.has_dn && desired.dn != o.dn) {
-        std::string old = o.dn;
-        o.dn = desired.dn;
-        target.reindex(o, o.anchor, old);
-      }
+      if (desired.has_dn && desired.dn != o.dn) plan.dn = desired.dn;
     } else {
       for (const auto& [attr, values] : desired.attrs) {
         const ValueList* believed = o.unconfirmed.get(attr);
@@ -576,7 +787,7 @@ class Synchronizer {
         const ValueList& want = values ? *values : kNone;
         if (state_.attrs().info(attr).multi_valued) {
           ValueList adds, deletes;
-          std::set<std::string> have_set(have.begin(), have.end()), want_set(want.begin(), want.end());
+          std::unordered_set<std::string_view> have_set(have.begin(), have.end()), want_set(want.begin(), want.end());
           for (const std::string& v : want)
             if (!have_set.count(v)) adds.push_back(v);
           for (const std::string& v : have)
@@ -591,13 +802,11 @@ class Synchronizer {
       if (!pe.changes.empty() || !pe.new_dn.empty()) pe.kind = PendingExportKind::kUpdate;
     }
     if (pe == o.pending_export) return;
-    o.pending_export = std::move(pe);
-    state_.mark_cs(o);
-    if (!o.pending_export.empty()) ++result_.counters[std::string("export-pending-") + pending_export_kind_name(o.pending_export.kind)];
+    plan.update = true;
+    plan.pending = std::move(pe);
   }
 
   void deprovision(CsObject& o, ConnectorSpace& target) {
-    (void)target;
     if (o.provisioned) {
       if (o.pending_export.kind == PendingExportKind::kAdd && imported_state(o).empty() && o.unconfirmed.empty()) {
         // Never exported: nothing to delete in the directory.
@@ -629,10 +838,12 @@ class Synchronizer {
   ConnectorSpace& space_;
   StepResult& result_;
   const ProgressCallback& progress_;
+  std::optional<AttrId> member_attr_;
   std::set<MvId> touched_mv_;
   std::set<MvId> reimported_mv_;  // MV objects with a linked CS object whose import was applied
   std::set<MvId> deleted_mv_;
   std::map<std::tuple<ConnectorId, AttrId, bool>, ValueIndex> disconnector_index_;
+  std::unordered_map<std::string, std::vector<ConnectorId>> outbound_targets_;
   uint64_t done_ = 0, total_ = 0;
 };
 

@@ -1,0 +1,477 @@
+// The large-forest benchmark: one run drives a generated forest through the whole engine the
+// way an administrator's server does (Server::run_profile, store on disk, LDIF directories) and
+// reports every step as objects/s, as a ratio to the floor it cannot beat, and as JSON.
+//
+//   build/bench/large_forest_bench                  100,000 objects (huge group: 50,000 members)
+//   build/bench/large_forest_bench --objects 1000000  (huge group: 500,000 members)
+//   options: --dir DIR (default /tmp/idsync-large-forest), --json FILE, --threads N, --seed S
+//
+// Steps: generate the forest LDIF; Full Import (on-premises and the empty cloud); Full
+// Synchronization (on-premises, then cloud) with all threads; Export to the cloud LDIF; Delta
+// Import of the cloud (confirms the export); then the 1% add / 1% delete / 5% modify change set
+// (Delta Import, Delta Synchronization, Export); then one member removed from the huge group
+// (Delta Import + Delta Synchronization, checked to leave a one-value pending export).
+// Side by side, in the same run: the on-premises Full Synchronization again with 1 thread on a
+// copy of the store taken before it (speedup), and the floors: a raw LDIF parse of the forest
+// file, and a raw SQLite insert of the same objects as blobs (one transaction, WAL,
+// synchronous=NORMAL, rowid key only).
+#include <sqlite3.h>
+#include <sys/resource.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "demo_config.h"
+#include "idsync/file/file_connectors.h"
+#include "idsync/file/ldif.h"
+#include "idsync/forestgen/forestgen.h"
+#include "idsync/server.h"
+#include "store/store.h"
+#include "sync/steps.h"
+#include "sync/sync_state.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using idsync::Status;
+
+struct Options {
+  uint64_t objects = 100000;
+  uint64_t seed = 1;
+  unsigned threads = 0;  // 0: all cores
+  std::string dir = "/tmp/idsync-large-forest";
+  std::string json_path;
+  bool keep = false;  // leave DIR (store, LDIF files) for inspection
+};
+
+double now_s() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+double peak_rss_mb() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_maxrss) / 1024.0;  // Linux: kilobytes
+}
+
+[[noreturn]] void die(const std::string& what, const Status& s) {
+  std::cerr << "large_forest_bench: " << what << ": " << s.message() << "\n";
+  std::exit(1);
+}
+
+const idsync::ConnectorRegistry& registry() {
+  static const idsync::ConnectorRegistry instance = [] {
+    idsync::ConnectorRegistry r;
+    idsync::file::register_file_connectors(r);
+    return r;
+  }();
+  return instance;
+}
+
+struct StepFigure {
+  std::string name;
+  double seconds = 0;
+  uint64_t objects = 0;  // what the step is measured against (objects/s)
+  double floor_seconds = 0;  // 0: no floor for this step
+  double rss_mb = 0;
+};
+
+class Report {
+ public:
+  void add(StepFigure f) {
+    f.rss_mb = peak_rss_mb();
+    std::printf("  %-44s %9.3f s  %12.0f obj/s  peak RSS %7.0f MB\n", f.name.c_str(), f.seconds,
+                f.seconds > 0 ? static_cast<double>(f.objects) / f.seconds : 0.0, f.rss_mb);
+    std::fflush(stdout);
+    steps_.push_back(std::move(f));
+  }
+  StepFigure* find(const std::string& name) {
+    for (auto& s : steps_)
+      if (s.name == name) return &s;
+    return nullptr;
+  }
+  nlohmann::json json() const {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& s : steps_) {
+      nlohmann::json j = {{"step", s.name},           {"seconds", s.seconds}, {"objects", s.objects},
+                          {"objectsPerSecond", s.seconds > 0 ? s.objects / s.seconds : 0.0},
+                          {"peakRssMB", s.rss_mb}};
+      if (s.floor_seconds > 0) {
+        j["floorSeconds"] = s.floor_seconds;
+        j["ratioToFloor"] = s.seconds / s.floor_seconds;
+      }
+      out.push_back(std::move(j));
+    }
+    return out;
+  }
+  const std::vector<StepFigure>& steps() const { return steps_; }
+
+ private:
+  std::vector<StepFigure> steps_;
+};
+
+// Runs one run profile and fails the benchmark unless it succeeded: figures of a failed run
+// would be meaningless.
+idsync::RunResult run(idsync::Server& server, const std::string& connector, const std::string& profile) {
+  auto r = server.run_profile(connector, profile);
+  if (!r.ok()) die(connector + " " + profile, r.status());
+  if (r->result != "success") {
+    std::string errors;
+    for (const auto& step : r->steps)
+      for (size_t i = 0; i < step.errors.size() && i < 3; ++i) errors += "\n    " + step.errors[i].dn + ": " + step.errors[i].message;
+    std::cerr << "large_forest_bench: " << connector << " " << profile << " ended in '" << r->result << "'" << errors
+              << "\n";
+    std::exit(1);
+  }
+  return *r;
+}
+
+uint64_t counter(const idsync::RunResult& r, const std::string& name) {
+  uint64_t n = 0;
+  for (const auto& step : r.steps)
+    if (auto it = step.counters.find(name); it != step.counters.end()) n += it->second;
+  return n;
+}
+
+std::unique_ptr<idsync::Server> open_server(const std::string& path) {
+  auto server = idsync::Server::open(path, idsync::StoreOpenMode::kCreateIfMissing, registry());
+  if (!server.ok()) die("open store " + path, server.status());
+  return std::move(server).value();
+}
+
+// Floor 1: parse the LDIF file, nothing else. Returns (seconds, records) and, when `blobs` is
+// given, each record's attributes packed as one blob for floor 2.
+std::pair<double, uint64_t> parse_floor(const std::string& path, std::string* blobs, std::vector<uint32_t>* sizes) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> buffer(1 << 20);
+  in.rdbuf()->pubsetbuf(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+  idsync::file::LdifReader reader(in, path);
+  idsync::file::LdifRecord record;
+  uint64_t n = 0;
+  double t0 = now_s();
+  while (true) {
+    auto more = reader.next(record);
+    if (!more.ok()) die("parse " + path, more.status());
+    if (!*more) break;
+    ++n;
+    if (blobs != nullptr) {
+      size_t before = blobs->size();
+      for (const auto& a : record.entry.attributes) {
+        blobs->append(a.name);
+        blobs->push_back('\0');
+        for (const auto& v : a.values) {
+          uint32_t len = static_cast<uint32_t>(v.size());
+          blobs->append(reinterpret_cast<const char*>(&len), sizeof len);
+          blobs->append(v);
+        }
+      }
+      sizes->push_back(static_cast<uint32_t>(blobs->size() - before));
+    }
+  }
+  return {now_s() - t0, n};
+}
+
+// Floor 2: insert the same objects as blobs into a fresh SQLite file in one transaction.
+double sqlite_floor(const std::string& path, const std::string& blobs, const std::vector<uint32_t>& sizes) {
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) die("sqlite floor", Status::Error(idsync::ErrorCode::kIoError, path));
+  auto exec = [&](const char* sql) {
+    if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+      die("sqlite floor", Status::Error(idsync::ErrorCode::kStoreError, sqlite3_errmsg(db)));
+  };
+  exec("PRAGMA journal_mode=WAL");
+  exec("PRAGMA synchronous=NORMAL");
+  exec("CREATE TABLE objects(id INTEGER PRIMARY KEY, body BLOB NOT NULL)");
+  double t0 = now_s();
+  exec("BEGIN");
+  sqlite3_stmt* insert = nullptr;
+  sqlite3_prepare_v2(db, "INSERT INTO objects(id, body) VALUES(?, ?)", -1, &insert, nullptr);
+  size_t offset = 0;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    sqlite3_bind_int64(insert, 1, static_cast<sqlite3_int64>(i + 1));
+    sqlite3_bind_blob(insert, 2, blobs.data() + offset, static_cast<int>(sizes[i]), SQLITE_STATIC);
+    if (sqlite3_step(insert) != SQLITE_DONE) die("sqlite floor", Status::Error(idsync::ErrorCode::kStoreError, sqlite3_errmsg(db)));
+    sqlite3_reset(insert);
+    offset += sizes[i];
+  }
+  sqlite3_finalize(insert);
+  exec("COMMIT");
+  double seconds = now_s() - t0;
+  sqlite3_close(db);
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
+  return seconds;
+}
+
+void copy_store(const std::string& from, const std::string& to) {
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    fs::remove(to + suffix);
+    if (fs::exists(from + suffix)) fs::copy_file(from + suffix, to + suffix);
+  }
+}
+
+struct HugeGroup {
+  std::string dn;
+  std::string member;  // one member value, removed by the last change
+  uint64_t members = 0;
+};
+
+Options parse_args(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::cerr << "large_forest_bench: " << a << " needs a value\n";
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--objects" || a == "-n") o.objects = std::stoull(value());
+    else if (a == "--seed") o.seed = std::stoull(value());
+    else if (a == "--threads") o.threads = static_cast<unsigned>(std::stoul(value()));
+    else if (a == "--dir") o.dir = value();
+    else if (a == "--json") o.json_path = value();
+    else if (a == "--keep") o.keep = true;
+    else {
+      std::cerr << "usage: large_forest_bench [--objects N] [--dir DIR] [--json FILE] [--threads N] [--seed S] [--keep]\n";
+      std::exit(2);
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt = parse_args(argc, argv);
+  unsigned threads = opt.threads ? opt.threads : static_cast<unsigned>(tbb::info::default_concurrency());
+  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);
+
+  std::error_code ec;
+  fs::remove_all(opt.dir, ec);
+  fs::create_directories(opt.dir + "/onprem/changes");
+  fs::create_directories(opt.dir + "/cloud/changes");
+  { std::ofstream(opt.dir + "/cloud/directory.ldif") << "version: 1\n"; }
+  const std::string forest = opt.dir + "/onprem/forest.ldif";
+  const std::string store = opt.dir + "/idsync.db";
+  const std::string store_before_sync = opt.dir + "/before-sync.db";
+
+  idsync::forestgen::ForestOptions fo;
+  fo.objects = opt.objects;
+  fo.seed = opt.seed;
+  fo.huge_group_members = opt.objects / 2;  // 500,000 members at 1M, proportionally below
+  fo.threads = 2;
+  auto layout = idsync::forestgen::plan_forest(fo);
+  if (!layout.ok()) die("plan forest", layout.status());
+  if (fo.huge_group_members > layout->users) fo.huge_group_members = layout->users;
+
+  std::printf("IdSync large-forest benchmark: %llu objects (%llu users, %llu groups, %llu contacts; huge group "
+              "%llu members), %u threads, 2-core machine shared with other builds\n",
+              static_cast<unsigned long long>(opt.objects), static_cast<unsigned long long>(layout->users),
+              static_cast<unsigned long long>(layout->groups), static_cast<unsigned long long>(layout->contacts),
+              static_cast<unsigned long long>(fo.huge_group_members), threads);
+  Report report;
+
+  // Generate, remembering the huge group for the last change.
+  HugeGroup huge;
+  double t = now_s();
+  {
+    std::ofstream out(forest, std::ios::binary);
+    std::vector<char> buffer(1 << 20);
+    out.rdbuf()->pubsetbuf(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    idsync::file::LdifWriter writer(out);
+    Status s = idsync::forestgen::generate_forest(fo, [&](idsync::Entry&& e) {
+      if (huge.dn.empty() && e.object_type == "group" && e.dn.rfind("CN=All Staff,", 0) == 0) {
+        huge.dn = e.dn;
+        if (const auto* m = e.find("member"); m != nullptr && !m->values.empty()) {
+          huge.member = m->values.back();
+          huge.members = m->values.size();
+        }
+      }
+      return writer.write_entry(e);
+    });
+    if (s.ok()) s = writer.status();
+    if (!s.ok()) die("generate forest", s);
+  }
+  uint64_t ldif_bytes = fs::file_size(forest);
+  report.add({"generate forest LDIF", now_s() - t, opt.objects});
+  if (huge.dn.empty() || huge.member.empty()) die("generate forest", Status::Error(idsync::ErrorCode::kInternal, "no huge group"));
+
+  auto server = open_server(store);
+  auto config = idsync::parse_configuration(idsync::cli::demo_configuration_json(opt.dir, fo.domain));
+  if (!config.ok()) die("demo configuration", config.status());
+  if (Status s = server->import_configuration(*config); !s.ok()) die("import configuration", s);
+  if (Status s = server->set_deletion_threshold(opt.objects); !s.ok()) die("deletion threshold", s);
+  const std::string onprem = fo.domain;
+
+  // ---- Initial cycle ----
+  t = now_s();
+  run(*server, onprem, "Full Import");
+  report.add({"full import (on-premises, LDIF)", now_s() - t, opt.objects});
+  run(*server, "cloud", "Full Import");
+  server.reset();
+  copy_store(store, store_before_sync);
+  server = open_server(store);
+
+  t = now_s();
+  auto full_sync = run(*server, onprem, "Full Synchronization");
+  double full_sync_s = now_s() - t;
+  report.add({"full sync (on-premises, " + std::to_string(threads) + " threads)", full_sync_s, opt.objects});
+  t = now_s();
+  run(*server, "cloud", "Full Synchronization");
+  report.add({"full sync (cloud)", now_s() - t, opt.objects});
+  t = now_s();
+  auto exported = run(*server, "cloud", "Export");
+  uint64_t exported_n = counter(exported, "export-add") + counter(exported, "export-update");
+  report.add({"export (cloud LDIF)", now_s() - t, exported_n ? exported_n : opt.objects});
+  t = now_s();
+  run(*server, "cloud", "Delta Import");
+  report.add({"delta import (cloud, confirming)", now_s() - t, opt.objects});
+  double initial_rss_mb = peak_rss_mb();
+
+  // ---- Delta cycle: 1% add / 1% delete / 5% modify ----
+  idsync::forestgen::ChangeStats stats;
+  {
+    std::ofstream out(opt.dir + "/onprem/changes/20260101T000000Z-round-0001.ldif", std::ios::binary);
+    idsync::file::LdifWriter writer(out);
+    Status s = idsync::forestgen::generate_changes(
+        fo, {}, [&](idsync::EntryChange&& c) { return writer.write_change(c); }, &stats);
+    if (s.ok()) s = writer.status();
+    if (!s.ok()) die("generate changes", s);
+  }
+  uint64_t changes = stats.adds + stats.deletes + stats.modifies + stats.reference_cleanups;
+  std::printf("  change set: %llu adds, %llu deletes, %llu modifies, %llu reference cleanups\n",
+              static_cast<unsigned long long>(stats.adds), static_cast<unsigned long long>(stats.deletes),
+              static_cast<unsigned long long>(stats.modifies), static_cast<unsigned long long>(stats.reference_cleanups));
+  t = now_s();
+  run(*server, onprem, "Delta Import");
+  report.add({"delta import (change set)", now_s() - t, changes});
+  t = now_s();
+  run(*server, onprem, "Delta Synchronization");
+  report.add({"delta sync (change set, on-premises)", now_s() - t, changes});
+  t = now_s();
+  run(*server, "cloud", "Export");
+  report.add({"export (change set)", now_s() - t, changes});
+  t = now_s();
+  run(*server, "cloud", "Delta Import");
+  run(*server, "cloud", "Delta Synchronization");
+  report.add({"delta import + sync (cloud, confirming)", now_s() - t, changes});
+
+  // ---- One member leaves the huge group ----
+  {
+    std::ofstream out(opt.dir + "/onprem/changes/20260101T000000Z-round-0002.ldif", std::ios::binary);
+    idsync::file::LdifWriter writer(out);
+    idsync::EntryChange c;
+    c.kind = idsync::ChangeKind::kModify;
+    c.dn = huge.dn;
+    c.object_type = "group";
+    c.changes.push_back({"member", idsync::ValueOp::kDelete, {huge.member}});
+    Status s = writer.write_change(c);
+    if (s.ok()) s = writer.status();
+    if (!s.ok()) die("huge group change", s);
+  }
+  t = now_s();
+  run(*server, onprem, "Delta Import");
+  run(*server, onprem, "Delta Synchronization");
+  report.add({"huge group: one member removed (import+sync)", now_s() - t, 1});
+  // The pending export of the group in the cloud must hold exactly that one value delete.
+  std::string huge_export = "(not found)";
+  {
+    auto list = server->cs_list_json("cloud", /*pending_export_only=*/true, 1000);
+    if (!list.ok()) die("cloud pending exports", list.status());
+    auto j = nlohmann::json::parse(*list, nullptr, false);
+    if (!j.is_array() || j.size() != 1)
+      die("huge group change", Status::Error(idsync::ErrorCode::kInternal,
+                                             "expected exactly one pending export in the cloud, found " + std::to_string(j.size())));
+    auto one = server->cs_object_json("cloud", j[0].value("dn", ""));
+    if (!one.ok() || !one->has_value()) die("huge group pending export", one.ok() ? Status::Error(idsync::ErrorCode::kNotFound, "gone") : one.status());
+    auto detail = nlohmann::json::parse(**one, nullptr, false);
+    huge_export = detail.value("pendingExportChanges", nlohmann::json::array()).dump();
+  }
+  std::printf("  huge group pending export in the cloud: %s\n", huge_export.c_str());
+  server.reset();
+
+  // ---- Side by side: the same on-premises full sync with 1 thread ----
+  if (opt.keep) copy_store(store_before_sync, opt.dir + "/before-sync-kept.db");
+  // Where a full sync's time goes: loading the server into memory, the synchronization
+  // itself, writing what changed (the same work run_profile does, timed part by part).
+  {
+    const std::string phases = opt.dir + "/phases.db";
+    copy_store(store_before_sync, phases);
+    auto st = idsync::Store::open(phases, idsync::OpenMode::kMustExist);
+    if (!st.ok()) die("open " + phases, st.status());
+    t = now_s();
+    auto state = idsync::SyncState::load(**st);
+    if (!state.ok()) die("load state", state.status());
+    report.add({"  full sync phase: load the store", now_s() - t, opt.objects});
+    idsync::StepResult step;
+    t = now_s();
+    Status s = idsync::run_sync(**state, *(*state)->space(onprem), false, step, {});
+    if (!s.ok()) die("run_sync", s);
+    report.add({"  full sync phase: synchronize in memory", now_s() - t, opt.objects});
+    t = now_s();
+    s = (*state)->save(**st);
+    if (!s.ok()) die("save", s);
+    report.add({"  full sync phase: save what changed", now_s() - t, opt.objects});
+    t = now_s();
+    state->reset();
+    report.add({"  full sync phase: free the state", now_s() - t, opt.objects});
+    st->reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(phases + suffix, ec);
+  }
+  {
+    auto single = open_server(store_before_sync);
+    tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
+    t = now_s();
+    run(*single, onprem, "Full Synchronization");
+    report.add({"full sync (on-premises, 1 thread)", now_s() - t, opt.objects});
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(store_before_sync + suffix, ec);
+
+  // ---- Floors ----
+  std::string blobs;
+  std::vector<uint32_t> sizes;
+  blobs.reserve(ldif_bytes);
+  auto [parse_s, records] = parse_floor(forest, nullptr, nullptr);
+  report.add({"floor: raw LDIF parse", parse_s, records});
+  parse_floor(forest, &blobs, &sizes);
+  double insert_s = sqlite_floor(opt.dir + "/floor.db", blobs, sizes);
+  report.add({"floor: raw SQLite insert of the blobs", insert_s, sizes.size()});
+
+  if (auto* f = report.find("full import (on-premises, LDIF)")) f->floor_seconds = parse_s + insert_s;
+  // A full sync reads every object and writes every object of the store once.
+  if (auto* f = report.find("full sync (on-premises, " + std::to_string(threads) + " threads)")) f->floor_seconds = insert_s;
+  double single_s = report.find("full sync (on-premises, 1 thread)")->seconds;
+
+  std::printf("\n  forest LDIF %.0f MB; peak RSS after the Initial cycle %.0f MB (%.2fx the LDIF)\n",
+              static_cast<double>(ldif_bytes) / 1e6, initial_rss_mb, initial_rss_mb * 1048576.0 / static_cast<double>(ldif_bytes));
+  std::printf("  full sync speedup %u threads vs 1: %.2fx\n", threads, single_s / full_sync_s);
+  for (const auto& s : report.steps())
+    if (s.floor_seconds > 0) std::printf("  %-44s %.2fx its floor\n", s.name.c_str(), s.seconds / s.floor_seconds);
+
+  nlohmann::json out = {{"benchmark", "large_forest"},
+                        {"objects", opt.objects},
+                        {"threads", threads},
+                        {"hugeGroupMembers", huge.members},
+                        {"forestLdifBytes", ldif_bytes},
+                        {"initialCyclePeakRssMB", initial_rss_mb},
+                        {"fullSyncSpeedup", single_s / full_sync_s},
+                        {"hugeGroupPendingExport", huge_export},
+                        {"machine", "2-core machine, shared with other builds"},
+                        {"steps", report.json()}};
+  std::string json = out.dump(2);
+  if (!opt.json_path.empty()) std::ofstream(opt.json_path) << json << "\n";
+  std::printf("\n%s\n", json.c_str());
+  if (!opt.keep) fs::remove_all(opt.dir, ec);
+  return 0;
+}
