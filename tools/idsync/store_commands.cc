@@ -23,6 +23,26 @@ void add_store_commands(CLI::App& app, GlobalOptions& global) {
     }
     std::cout << "server store ready: " << *path << "\n";
   });
+  auto* check = store->add_subcommand(
+      "check", "SQLite's integrity check and IdSync's consistency check (links, duplicates, pending exports, ids)");
+  check->callback([&global] {
+    auto path = store_path(global.store);
+    if (!path.ok()) {
+      global.exit_code = report(path.status());
+      return;
+    }
+    auto server = Server::open(*path, StoreOpenMode::kMustExist, registry());
+    if (!server.ok()) {
+      global.exit_code = report(server.status());
+      return;
+    }
+    std::string summary;
+    if (Status s = (*server)->check_store(&summary); !s.ok()) {
+      global.exit_code = report(s);
+      return;
+    }
+    std::cout << "store ok: " << summary << "\n";
+  });
 }
 
 }  // namespace idsync::cli

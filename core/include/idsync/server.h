@@ -109,6 +109,12 @@ class Server {
   Result<std::string> status_json();
   Result<std::string> metrics_text();
 
+  // `idsync store check`: SQLite's integrity check, then IdSync's consistency check (links
+  // both ways, no duplicate object, well-formed pending exports, id sequences ahead of every
+  // id). Ok, or kStoreError listing what is wrong and what to do. `summary` (may be null)
+  // receives "N connector space objects, M metaverse objects, ..." when it passes.
+  Status check_store(std::string* summary = nullptr);
+
   struct Impl;
 
  private:
