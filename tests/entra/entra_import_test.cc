@@ -411,6 +411,40 @@ TEST_F(EntraImport, UnknownElementsAndStrayFilesAreReported) {
   EXPECT_FALSE(contains_line(clean.skipped, "not an XML file")) << clean.text();
 }
 
+TEST_F(EntraImport, ExpressionSyntaxErrorNamesFileRuleFlowAndColumn) {
+  TempDir tmp;
+  fs::copy(kExport, tmp.path() / "export", fs::copy_options::recursive);
+  fs::permissions(tmp.path() / "export", fs::perms::owner_write, fs::perm_options::add);
+  for (const auto& e : fs::recursive_directory_iterator(tmp.path() / "export"))
+    fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
+  fs::path rule = tmp.path() / "export/SynchronizationRules/SynchronizationRule_{0b088913-b613-4d9d-9563-9988b7719ed6}.xml";
+  std::string xml;
+  {
+    std::ifstream in(rule);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    xml = buf.str();
+  }
+  const std::string good = "Left([mailNickname], 14) = &quot;SystemMailbox{&quot;";
+  size_t at = xml.find(good);
+  if (at == std::string::npos) at = xml.find("Left([mailNickname], 14) = \"SystemMailbox{\"");
+  ASSERT_NE(at, std::string::npos);
+  xml.insert(at + std::string("Left([mailNickname], 14) =").size(), " =");
+  {
+    std::ofstream out(rule, std::ios::trunc);
+    out << xml;
+  }
+  EntraImportReport report;
+  auto bad = import_entra_configuration((tmp.path() / "export").string(), {}, report);
+  ASSERT_FALSE(bad.ok());
+  const std::string& m = bad.status().message();
+  EXPECT_NE(m.find("SynchronizationRule_{0b088913-b613-4d9d-9563-9988b7719ed6}.xml"), std::string::npos) << m;
+  EXPECT_NE(m.find("rule 'In from AD - User Join', flow to 'cloudFiltered'"), std::string::npos) << m;
+  EXPECT_NE(m.find("column 151: expected a value (attribute, string, number, function call or '('), found operator '='"),
+            std::string::npos)
+      << m;
+}
+
 TEST_F(EntraImport, OverridesChooseTheDriver) {
   EntraImportOptions options;
   options.base_dir = "/srv";
