@@ -83,6 +83,9 @@ TEST(EdgeCases, OutOfRangeIndexesAndCounts) {
   EXPECT_EQ(f.show("Word(\"a b\",-2,\" \")"), "");
   EXPECT_EQ(f.show("Word(\"abc\",1,\",\")"), "abc");  // no delimiter: the one word
   EXPECT_EQ(f.show("Word(\"abc\",2,\",\")"), "");
+  // "... or string does not contain any words identified by delimiters": only delimiters.
+  EXPECT_EQ(f.show("Word(\",,,\",1,\",\")"), "");
+  EXPECT_EQ(f.show("Word(\",a,,b\",2,\",\")"), "b");  // runs of delimiters separate once
   EXPECT_EQ(f.show("DNComponent(CRef(\"cn=a,dc=x\"),3)"), "NULL");
   EXPECT_EQ(f.show("DNComponentRev(CRef(\"cn=a,dc=x\"),0)"), "NULL");
   EXPECT_EQ(f.show("Split(\"a,b,c\",\",\",0)"),
