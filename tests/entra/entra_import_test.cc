@@ -69,6 +69,26 @@ bool contains_line(const std::vector<std::string>& lines, const std::string& a, 
   return false;
 }
 
+// A writable copy of the reference export under `tmp` (the reference files are read-only; the
+// copies must be writable and removable). Returns the folder.
+fs::path writable_export_copy(const TempDir& tmp) {
+  fs::path out = tmp.path() / "export";
+  fs::copy(kExport, out, fs::copy_options::recursive);
+  fs::permissions(out, fs::perms::owner_write, fs::perm_options::add);
+  for (const auto& e : fs::recursive_directory_iterator(out))
+    fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
+  return out;
+}
+
+const char* const kUserJoinRuleFile = "SynchronizationRules/SynchronizationRule_{0b088913-b613-4d9d-9563-9988b7719ed6}.xml";
+
+std::string read_all(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
 // Every test needs the reference export; without it each one fails here, naming the folder,
 // instead of running on an empty configuration (and crashing on an empty rule list).
 void require_reference_export() {
@@ -338,16 +358,8 @@ TEST_F(EntraImport, ErrorsNameTheFileAndElement) {
   EXPECT_EQ(missing.status().code(), ErrorCode::kNotFound);
 
   TempDir tmp;
-  fs::copy(kExport, tmp.path() / "export", fs::copy_options::recursive);
-  // The reference files are read-only; the copies must be writable (and removable).
-  fs::permissions(tmp.path() / "export", fs::perms::owner_write, fs::perm_options::add);
-  for (const auto& e : fs::recursive_directory_iterator(tmp.path() / "export"))
-    fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
-  fs::path rule = tmp.path() / "export/SynchronizationRules/SynchronizationRule_{0b088913-b613-4d9d-9563-9988b7719ed6}.xml";
-  std::ifstream in(rule);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::string xml = buf.str();
+  fs::path rule = writable_export_copy(tmp) / kUserJoinRuleFile;
+  std::string xml = read_all(rule);
   size_t pos = xml.find("<csOperator>NOTSTARTSWITH</csOperator>");
   ASSERT_NE(pos, std::string::npos);
   xml.replace(pos, 38, "<csOperator>STARTSLIKE</csOperator>");
@@ -369,18 +381,8 @@ TEST_F(EntraImport, ErrorsNameTheFileAndElement) {
 // join and flows, and files that are not XML, each get a report line naming where they were.
 TEST_F(EntraImport, UnknownElementsAndStrayFilesAreReported) {
   TempDir tmp;
-  fs::copy(kExport, tmp.path() / "export", fs::copy_options::recursive);
-  fs::permissions(tmp.path() / "export", fs::perms::owner_write, fs::perm_options::add);
-  for (const auto& e : fs::recursive_directory_iterator(tmp.path() / "export"))
-    fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
-  fs::path rule = tmp.path() / "export/SynchronizationRules/SynchronizationRule_{0b088913-b613-4d9d-9563-9988b7719ed6}.xml";
-  std::string xml;
-  {
-    std::ifstream in(rule);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    xml = buf.str();
-  }
+  fs::path rule = writable_export_copy(tmp) / kUserJoinRuleFile;
+  std::string xml = read_all(rule);
   auto insert_after = [&](const std::string& marker, const std::string& text) {
     size_t at = xml.find(marker);
     ASSERT_NE(at, std::string::npos) << marker;
@@ -409,6 +411,30 @@ TEST_F(EntraImport, UnknownElementsAndStrayFilesAreReported) {
   import_or_die(clean);
   EXPECT_FALSE(contains_line(clean.skipped, "not understood")) << clean.text();
   EXPECT_FALSE(contains_line(clean.skipped, "not an XML file")) << clean.text();
+}
+
+TEST_F(EntraImport, ExpressionSyntaxErrorNamesFileRuleFlowAndColumn) {
+  TempDir tmp;
+  fs::path rule = writable_export_copy(tmp) / kUserJoinRuleFile;
+  std::string xml = read_all(rule);
+  const std::string good = "Left([mailNickname], 14) = &quot;SystemMailbox{&quot;";
+  size_t at = xml.find(good);
+  if (at == std::string::npos) at = xml.find("Left([mailNickname], 14) = \"SystemMailbox{\"");
+  ASSERT_NE(at, std::string::npos);
+  xml.insert(at + std::string("Left([mailNickname], 14) =").size(), " =");
+  {
+    std::ofstream out(rule, std::ios::trunc);
+    out << xml;
+  }
+  EntraImportReport report;
+  auto bad = import_entra_configuration((tmp.path() / "export").string(), {}, report);
+  ASSERT_FALSE(bad.ok());
+  const std::string& m = bad.status().message();
+  EXPECT_NE(m.find("SynchronizationRule_{0b088913-b613-4d9d-9563-9988b7719ed6}.xml"), std::string::npos) << m;
+  EXPECT_NE(m.find("rule 'In from AD - User Join', flow to 'cloudFiltered'"), std::string::npos) << m;
+  EXPECT_NE(m.find("column 151: expected a value (attribute, string, number, function call or '('), found operator '='"),
+            std::string::npos)
+      << m;
 }
 
 TEST_F(EntraImport, OverridesChooseTheDriver) {

@@ -35,6 +35,26 @@ TEST(DateFunctions, EdgeCases) {
   EXPECT_EQ(f.show("IsDate(Now())"), "True");
 }
 
+TEST(DateFunctions, ParsedForms) {
+  Fixture f;
+  const std::pair<const char*, const char*> forms[] = {
+      {"2013-01-10T16:00:00Z", "2013-01-10T16:00:00.000Z"},
+      {"2013-01-10 16:00:00+02:00", "2013-01-10T14:00:00.000Z"},
+      {"2013-01-10T16:00:00.123-05:30", "2013-01-10T21:30:00.123Z"},
+      {"1/10/2013 4:00 PM", "2013-01-10T16:00:00.000Z"},
+      {"Jan 10 2013", "2013-01-10T00:00:00.000Z"},
+      {"January 10, 2013 4:30 PM", "2013-01-10T16:30:00.000Z"},
+      {"10 jan 2013 16:00:00Z", "2013-01-10T16:00:00.000Z"},
+      {"10 September 2013", "2013-09-10T00:00:00.000Z"},
+      {"20130110160000.0Z", "2013-01-10T16:00:00.000Z"},  // LDAP generalized time (whenCreated)
+      {"20130110160000.5+0100", "2013-01-10T15:00:00.500Z"},
+      {"2013011016Z", "2013-01-10T16:00:00.000Z"},
+  };
+  for (auto [text, expected] : forms) EXPECT_EQ(f.show(std::string("CDate(\"") + text + "\")"), expected) << text;
+  for (const char* bad : {"Jam 10 2013", "10 Ja 2013", "20131310160000.0Z", "201301101", "Jan 32 2013", "10.01.2013"})
+    EXPECT_EQ(f.show(std::string("IsDate(\"") + bad + "\")"), "False") << bad;
+}
+
 TEST(DirectoryFunctions, DNComponents) {
   Fixture f;
   f.set("dn", {"cn=Joe,ou=Atlanta,ou=GA,ou=US, dc=contoso,dc=com"});

@@ -242,5 +242,28 @@ TEST_F(DocumentedExamples, DeclarativeProvisioningPage) {
   EXPECT_EQ(f.show("IIF(InStr([proxyAddresses],\"SIP:\")=1,NULL,[proxyAddresses])"), "SMTP:john@fabrikam.com");
 }
 
+// "Understanding Declarative Provisioning": the special literals and ImportedValue.
+TEST_F(DocumentedExamples, DeclarativeProvisioningLiteralsAndImportedValue) {
+  f.declare("cloudMSExchSafeSendersHash", AttrType::kBinary, false);
+  f.set("cloudMSExchSafeSendersHash", {std::string("\x01\x02\x03", 3)});
+  const char* safe_senders = "IIF([cloudSOAExchMailbox] = True,[cloudMSExchSafeSendersHash],IgnoreThisFlow)";
+  f.set("cloudSOAExchMailbox", {"TRUE"});
+  EXPECT_EQ(f.show(safe_senders), "AQID");
+  f.set("cloudSOAExchMailbox", {"FALSE"});
+  EXPECT_EQ(f.show(safe_senders), "IgnoreThisFlow");
+  f.context.attrs.erase(f.resolver.id("cloudSOAExchMailbox"));
+  EXPECT_EQ(f.show(safe_senders), "IgnoreThisFlow");
+  EXPECT_EQ(f.show("NULL"), "NULL");
+  EXPECT_EQ(f.show("AuthoritativeNull"), "AuthoritativeNull");
+  // proxyAddresses <- RemoveDuplicates(Trim(ImportedValue("proxyAddresses"))): only the values
+  // confirmed by the last import count, not a pending new one.
+  f.set("proxyAddresses", {"SMTP:a@contoso.com", "smtp:new@contoso.com"});
+  f.context.imported[f.resolver.id("proxyAddresses")] = {" SMTP:a@contoso.com", "SMTP:a@contoso.com "};
+  EXPECT_EQ(f.show("RemoveDuplicates(Trim(ImportedValue(\"proxyAddresses\")))"), "SMTP:a@contoso.com");
+  // The attribute name is quoted; square brackets are a syntax error that says so.
+  EXPECT_EQ(f.compile_error("ImportedValue([proxyAddresses])"),
+            "column 15: expected the attribute name as a string, e.g. ImportedValue(\"member\")");
+}
+
 }  // namespace
 }  // namespace idsync::expr::testing

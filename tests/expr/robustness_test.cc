@@ -234,5 +234,31 @@ TEST(ExprProperties, GuidDateSplitJoinAndSubstringRoundTrips) {
   }
 }
 
+// The reference: IsNumeric "is used to determine if CNum() can be successful", IsDate for
+// CDate, IsString for CStr, IsGuid for CGuid. The pairs agree on every input.
+TEST(ExprProperties, PredicatesTellWhetherTheConversionSucceeds) {
+  const char* texts[] = {"42", " -7 ", "4.2", "x", "", "&HFF", "9223372036854775807", "9223372036854775808",
+                         "2013-01-10", "12/25/2007", "2013-02-30", "Jan 10 2013", "20130110160000.0Z",
+                         "00001111-aaaa-2222-bbbb-3333cccc4444", "{00001111-aaaa-2222-bbbb-3333cccc4444}",
+                         "00001111-aaaa-2222-bbbb-3333cccc444", "True", "false"};
+  const std::pair<const char*, const char*> pairs[] = {
+      {"IsNumeric", "CNum"}, {"IsDate", "CDate"}, {"IsString", "CStr"}, {"IsGuid", "CGuid"}};
+  std::vector<std::string> operands;
+  for (const char* t : texts) operands.push_back(std::string("\"") + t + "\"");
+  for (const char* other : {"42", "True", "CDate(\"2013-01-10\")", "CGuid(\"00001111-aaaa-2222-bbbb-3333cccc4444\")",
+                            "CRef(\"CN=x\")"})
+    operands.push_back(other);
+  Fixture f;
+  for (const std::string& x : operands) {
+    for (auto [predicate, conversion] : pairs) {
+      std::string p = f.show(std::string(predicate) + "(" + x + ")");
+      auto converted = f.run(std::string(conversion) + "(" + x + ")");
+      ASSERT_TRUE(p == "True" || p == "False") << predicate << "(" << x << ") = " << p;
+      EXPECT_EQ(p == "True", converted.ok()) << predicate << "(" << x << ") = " << p << " but " << conversion << " "
+                                             << (converted.ok() ? "succeeds" : converted.status().message());
+    }
+  }
+}
+
 }  // namespace
 }  // namespace idsync::expr::testing

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,7 @@ struct Node {
   std::string name;  // parameter or attribute name, for messages
   const FunctionDef* function = nullptr;
   FastOp fast = FastOp::kNone;
+  std::optional<int64_t> number_literal;  // a number literal's value, parsed once (fast lane)
   std::vector<std::unique_ptr<Node>> args;
 };
 

@@ -65,6 +65,10 @@ Arena& arena() {
 struct FastVal {
   Kind kind = Kind::kNull;
   std::string_view text;
+  // Numbers the lane computed or read from a literal carry their value, so comparisons and
+  // BitAnd do not parse the text back.
+  int64_t num = 0;
+  bool has_num = false;
   bool nullish() const {
     return kind == Kind::kNull || kind == Kind::kIgnoreThisFlow || kind == Kind::kAuthoritativeNull;
   }
@@ -86,7 +90,7 @@ FastVal number(int64_t n) {
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
   (void)ec;
-  return {Kind::kNumber, copy(std::string_view(buf, static_cast<size_t>(end - buf)))};
+  return {Kind::kNumber, copy(std::string_view(buf, static_cast<size_t>(end - buf))), n, true};
 }
 
 bool ascii(std::string_view s) {
@@ -104,6 +108,7 @@ bool as_text(const FastVal& v, std::string_view& out) {
 }
 
 std::optional<int64_t> numeric(const FastVal& v) {
+  if (v.has_num) return v.num;
   if (v.kind == Kind::kNumber || v.kind == Kind::kString) return parse_int64(v.text);
   return std::nullopt;
 }
@@ -113,7 +118,7 @@ std::optional<bool> truth(const FastVal& v) {
   if (v.nullish()) return false;
   switch (v.kind) {
     case Kind::kBoolean: return v.text == kTrue;
-    case Kind::kNumber: return v.text != "0";
+    case Kind::kNumber: return v.has_num ? v.num != 0 : v.text != "0";
     case Kind::kString:
       if (iequals(v.text, "true")) return true;
       if (iequals(v.text, "false")) return false;
@@ -141,7 +146,14 @@ class Lane {
 
   FastResult eval(const Node& node, FastVal& out) {
     switch (node.type) {
-      case NodeType::kLiteral: return from_value(node.literal, out);
+      case NodeType::kLiteral: {
+        FastResult r = from_value(node.literal, out);
+        if (node.number_literal) {
+          out.num = *node.number_literal;
+          out.has_num = true;
+        }
+        return r;
+      }
       case NodeType::kAttribute: {
         if (node.attr.multi_valued) return FastResult::kBail;
         const ValueList* values = frame_.context.values(node.attr.id);
@@ -507,6 +519,8 @@ bool fast_lane_enabled() { return g_fast_lane.load(std::memory_order_relaxed); }
 void prepare_fast(Node& node) {
   for (auto& arg : node.args) prepare_fast(*arg);
   if (node.type == NodeType::kCall) node.fast = fast_op_of(node);
+  if (node.type == NodeType::kLiteral && node.literal.kind == Kind::kNumber && node.literal.values.size() == 1)
+    node.number_literal = parse_int64(node.literal.values[0]);
 }
 
 FastResult fast_evaluate(const Node& root, Frame& frame, Value& out) {

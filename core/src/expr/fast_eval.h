@@ -1,7 +1,8 @@
 // The fast lane: evaluates the single-valued common path (attributes with one value, literals,
-// IIF, IsPresent, comparisons, &, Left/Right/Trim/LCase/UCase/InStr/CBool/BitAnd/Len) into
-// string views over the object's own values, the program's literals and a per-thread scratch
-// arena, so a typical flow expression allocates nothing until its final Value is built.
+// IIF, IsPresent, comparisons, &, Left/Right/Trim/LCase/UCase/InStr/CBool/BitAnd/Len, CRef and
+// DNComponent) into string views over the object's own values, the program's literals and a
+// per-thread scratch arena, so a typical flow expression allocates nothing until its final
+// Value is built (tests/expr/allocation_test.cc counts operator new to hold this).
 //
 // It never decides an error or a multi-valued case itself: whenever it meets one (a runtime
 // error, a multi-valued attribute, binary operands, ...) it reports kBail and the caller runs

@@ -69,7 +69,9 @@ std::string canonical(int64_t ticks) {
 }
 
 // Reads the date forms people and files write: 2013-01-10, 2013-01-10 16:00:00, ISO 8601
-// with T and Z or an offset, 12/25/2007 (month first), 4:00 PM, a trailing zone -8 or +05:30.
+// with T and Z or an offset, 12/25/2007 (month first), month names as .NET's invariant
+// DateTime.Parse reads them (Jan 10 2013, 10 January 2013, January 10, 2013), 4:00 PM, a
+// trailing zone -8 or +05:30, and the LDAP / AD generalized time 20130110160000.0Z.
 std::optional<int64_t> parse_date(std::string_view s) {
   size_t i = 0;
   auto skip_spaces = [&] { while (i < s.size() && s[i] == ' ') ++i; };
@@ -80,28 +82,88 @@ std::optional<int64_t> parse_date(std::string_view s) {
       out = out * 10 + (s[i++] - '0');
     return i > start;
   };
+  auto exactly = [&](int digits, int64_t& out) {
+    size_t start = i;
+    return number(digits, out) && int(i - start) == digits;
+  };
+  // "Jan", "January" (a three-letter abbreviation or the full English name).
+  auto month_name = [&](int64_t& out) {
+    static constexpr std::string_view kMonths[] = {"january", "february", "march",     "april",   "may",      "june",
+                                                   "july",    "august",   "september", "october", "november", "december"};
+    size_t start = i;
+    while (i < s.size() && std::isalpha(static_cast<unsigned char>(s[i]))) ++i;
+    std::string_view word = s.substr(start, i - start);
+    for (int k = 0; k < 12; ++k) {
+      std::string_view full = kMonths[k];
+      if ((word.size() == 3 || word.size() == full.size()) && word.size() <= full.size() &&
+          iequals(word, full.substr(0, word.size()))) {
+        out = k + 1;
+        return true;
+      }
+    }
+    return false;
+  };
   skip_spaces();
   int64_t a, b, c;
-  if (!number(4, a)) return std::nullopt;
   int64_t y, m, d;
-  if (i < s.size() && s[i] == '-') {
-    ++i;
-    if (!number(2, b) || i >= s.size() || s[i] != '-') return std::nullopt;
-    ++i;
-    if (!number(2, c)) return std::nullopt;
-    y = a, m = b, d = c;
-  } else if (i < s.size() && s[i] == '/') {
-    ++i;
-    if (!number(2, b) || i >= s.size() || s[i] != '/') return std::nullopt;
-    ++i;
-    if (!number(4, c)) return std::nullopt;
-    y = c, m = a, d = b;
+  int64_t hh = 0, mm = 0, ss = 0, frac = 0, zone_minutes = 0;
+  auto fraction = [&] {
+    int64_t scale = kTicksPerSecond;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+      scale /= 10;
+      frac += (s[i++] - '0') * scale;
+    }
+  };
+  bool generalized = false;
+  if (i < s.size() && std::isalpha(static_cast<unsigned char>(s[i]))) {  // Jan 10 2013, January 10, 2013
+    if (!month_name(m)) return std::nullopt;
+    skip_spaces();
+    if (!number(2, d)) return std::nullopt;
+    if (i < s.size() && s[i] == ',') ++i;
+    skip_spaces();
+    if (!exactly(4, y)) return std::nullopt;
   } else {
-    return std::nullopt;
+    size_t start = i;
+    if (!number(4, a)) return std::nullopt;
+    size_t digits = i - start;
+    if (digits == 4 && i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+      // Generalized time: YYYYMMDDHH[MM[SS]][.fff](Z|+hhmm|-hhmm)
+      y = a;
+      if (!exactly(2, m) || !exactly(2, d) || !exactly(2, hh)) return std::nullopt;
+      if (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+        if (!exactly(2, mm)) return std::nullopt;
+        if (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) && !exactly(2, ss)) return std::nullopt;
+      }
+      if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
+        ++i;
+        fraction();
+      }
+      generalized = true;
+    } else if (i < s.size() && s[i] == '-') {
+      ++i;
+      if (!number(2, b) || i >= s.size() || s[i] != '-') return std::nullopt;
+      ++i;
+      if (!number(2, c)) return std::nullopt;
+      y = a, m = b, d = c;
+    } else if (i < s.size() && s[i] == '/') {
+      ++i;
+      if (!number(2, b) || i >= s.size() || s[i] != '/') return std::nullopt;
+      ++i;
+      if (!number(4, c)) return std::nullopt;
+      y = c, m = a, d = b;
+    } else if (digits <= 2 && i < s.size() && s[i] == ' ') {  // 10 Jan 2013
+      d = a;
+      skip_spaces();
+      if (!month_name(m)) return std::nullopt;
+      if (i < s.size() && s[i] == ',') ++i;
+      skip_spaces();
+      if (!exactly(4, y)) return std::nullopt;
+    } else {
+      return std::nullopt;
+    }
   }
   if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return std::nullopt;
-  int64_t hh = 0, mm = 0, ss = 0, frac = 0, zone_minutes = 0;
-  if (i < s.size() && (s[i] == 'T' || s[i] == ' ')) {
+  if (!generalized && i < s.size() && (s[i] == 'T' || s[i] == ' ')) {
     ++i;
     skip_spaces();
     size_t save = i;
@@ -113,11 +175,7 @@ std::optional<int64_t> parse_date(std::string_view s) {
         if (!number(2, ss)) return std::nullopt;
         if (i < s.size() && s[i] == '.') {
           ++i;
-          int64_t scale = kTicksPerSecond;
-          while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
-            scale /= 10;
-            frac += (s[i++] - '0') * scale;
-          }
+          fraction();
         }
       }
       skip_spaces();

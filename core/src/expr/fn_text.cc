@@ -295,7 +295,9 @@ Result<Value> fn_pad(Args args, bool left) {
   if (!s.ok()) return s.status();
   auto length = number_arg(args, 1, name);
   if (!length.ok()) return length.status();
-  auto pad = is_nullish(args[2]) ? Result<std::string>(std::string()) : text_arg(args, 2, name);
+  if (is_nullish(args[2]))  // documented: "PadCharacter can be a space character, but it cannot be a null value"
+    return runtime_error(kErrArgument, std::string(name) + " needs a pad character; it cannot be null");
+  auto pad = text_arg(args, 2, name);
   if (!pad.ok()) return pad.status();
   if (char_count(*pad) != 1)
     return runtime_error(kErrArgument, std::string(name) + " needs exactly one pad character, got \"" + *pad + "\"");

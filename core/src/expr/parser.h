@@ -8,6 +8,8 @@
 //   1. + - * / &        (arithmetic and concatenation)
 //   2. < <= <> = > >=   (comparison)
 //   3. && ||            (logic, short-circuit)
+// tests/expr/operator_priority_test.cc finds every place in the 62 default rules where the tiers
+// meet (six expressions, all comparison inside && / ||) and pins each one's meaning.
 // Unary minus applies to the operand that follows it.
 #pragma once
 
