@@ -172,6 +172,36 @@ TEST_F(OperationsTest, DeletionThresholdStopsTheExportAtFiveHundredAndOne) {
   EXPECT_EQ(s_.directory("dir").size(), 19u);
 }
 
+// The documented order: imports from on-premises, import from the cloud, syncs in the same
+// order, export to the cloud, exports to on-premises, then a delta import confirming the
+// exports of each connector that exported something.
+TEST(CycleOrder, InitialAndDeltaFollowTheDocumentedConnectorOrder) {
+  Scenario s;
+  standard_setup(s);
+  s.add_ldif("hr2", "uid", hr_schema());  // a second on-premises directory, after "hr"
+  s.set_content("hr", users(0, 3));
+  ASSERT_TRUE(s.apply().ok());
+  auto order = [](const CycleResult& c) {
+    std::vector<std::string> out;
+    for (const RunResult& r : c.runs) out.push_back(r.connector + ": " + r.run_profile);
+    return out;
+  };
+  CycleResult initial = s.cycle(CyclePolicy::kInitial);
+  EXPECT_EQ(initial.policy, "Initial");
+  EXPECT_EQ(order(initial), (std::vector<std::string>{
+                                "hr: Full Import", "hr2: Full Import", "dir: Full Import", "hr: Full Synchronization",
+                                "hr2: Full Synchronization", "dir: Full Synchronization", "dir: Export", "hr: Export",
+                                "hr2: Export", "dir: Delta Import"}));
+  s.add_changes("hr", "dn: CN=User 1,OU=People,DC=hr\nchangetype: modify\nreplace: title\ntitle: Boss\n-\n\n");
+  CycleResult delta = s.cycle(CyclePolicy::kDelta);
+  EXPECT_EQ(order(delta), (std::vector<std::string>{
+                              "hr: Delta Import", "hr2: Delta Import", "dir: Delta Import", "hr: Delta Synchronization",
+                              "hr2: Delta Synchronization", "dir: Delta Synchronization", "dir: Export", "hr: Export",
+                              "hr2: Export", "dir: Delta Import"}));
+  CycleResult idle = s.cycle(CyclePolicy::kDelta);
+  EXPECT_EQ(idle.runs.size(), 9u) << "no export, so no confirming import";
+}
+
 TEST_F(OperationsTest, ConnectorOverrideIsHonouredOnceThenCleared) {
   s_.set_content("hr", users(0, 3));
   ASSERT_TRUE(s_.apply().ok());
