@@ -215,5 +215,86 @@ TEST_F(CliTest, DemoRunsEndToEnd) {
   EXPECT_TRUE(fs::exists(dir + "/idsync.db"));
 }
 
+TEST_F(CliTest, ThresholdAndMemberLimitCommands) {
+  ready();
+  if (HasFatalFailure()) return;
+  CliResult shown = idsync({"threshold", "show"});
+  ASSERT_EQ(shown.code, 0) << shown.err;
+  EXPECT_EQ(json::parse(shown.out),
+            json::parse(R"({"DeletionPrevention":"EnabledForCount","ThresholdPercentage":0,"ThresholdCount":500})"));
+  EXPECT_EQ(idsync({"threshold", "enable", "--percentage", "10"}).code, 0);
+  EXPECT_EQ(json::parse(idsync({"threshold", "show"}).out)["DeletionPrevention"], "EnabledForPercentage");
+  EXPECT_EQ(json::parse(idsync({"threshold", "show"}).out)["ThresholdPercentage"], 10);
+  EXPECT_EQ(idsync({"threshold", "enable", "--count", "300"}).code, 0);
+  json counted = json::parse(idsync({"threshold", "show"}).out);
+  EXPECT_EQ(counted["DeletionPrevention"], "EnabledForCount");
+  EXPECT_EQ(counted["ThresholdCount"], 300);
+  EXPECT_EQ(idsync({"threshold", "enable", "--count", "5", "--percentage", "5"}).code, 2);
+  CliResult too_much = idsync({"threshold", "enable", "--percentage", "101"});
+  EXPECT_EQ(too_much.code, 2);
+  EXPECT_NE(too_much.err.find("ThresholdPercentage"), std::string::npos) << too_much.err;
+  EXPECT_EQ(idsync({"threshold", "disable"}).code, 0);
+  EXPECT_EQ(json::parse(idsync({"threshold", "show"}).out)["DeletionPrevention"], "Disabled");
+
+  CliResult limit = idsync({"member-limit", "show"});
+  ASSERT_EQ(limit.code, 0) << limit.err;
+  EXPECT_EQ(json::parse(limit.out),
+            json::parse(R"({"Enabled":true,"ThresholdCount":500,"ThresholdPercentage":50,"MinimumGroupSize":100})"));
+  EXPECT_EQ(idsync({"member-limit", "enable", "--count", "10", "--min-members", "20"}).code, 0);
+  json changed = json::parse(idsync({"member-limit", "show"}).out);
+  EXPECT_EQ(changed["ThresholdCount"], 10);
+  EXPECT_EQ(changed["ThresholdPercentage"], 50);
+  EXPECT_EQ(changed["MinimumGroupSize"], 20);
+  EXPECT_EQ(idsync({"member-limit", "enable", "--count", "0", "--percentage", "0"}).code, 2);
+  EXPECT_EQ(idsync({"member-limit", "disable"}).code, 0);
+  EXPECT_EQ(json::parse(idsync({"member-limit", "show"}).out)["Enabled"], false);
+}
+
+TEST_F(CliTest, PreviewWritesThePage) {
+  ready();
+  if (HasFatalFailure()) return;
+  ASSERT_EQ(idsync({"run", "hr", "Full Import"}).code, 0);
+  ASSERT_EQ(idsync({"run", "hr", "Full Synchronization"}).code, 0);
+  std::string page = (s_.dir() / "preview.html").string();
+  CliResult r = idsync({"preview", "dir", "-o", page});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("preview of 3 pending exports to dir"), std::string::npos) << r.err;
+  std::string html = read_text(page);
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("CN=Ann Lee,OU=People,DC=dir"), std::string::npos);
+  CliResult to_stdout = idsync({"preview", "dir"});
+  EXPECT_EQ(to_stdout.code, 0);
+  EXPECT_EQ(to_stdout.out.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_EQ(idsync({"preview", "nosuch"}).code, 5);
+}
+
+TEST_F(CliTest, ConfigDiffExitCodeSaysWhetherTheStoresDiffer) {
+  ready();
+  if (HasFatalFailure()) return;
+  std::string other = (s_.dir() / "staging.db").string();
+  ASSERT_EQ(idsync({"--store", other, "config", "import", config_file_}, false).code, 0);
+  CliResult same = idsync({"config", "diff", store_, other});
+  EXPECT_EQ(same.code, 0) << same.out << same.err;
+  EXPECT_NE(same.out.find("The configurations are the same"), std::string::npos) << same.out;
+
+  Configuration changed = s_.config();
+  for (SyncRule& r : changed.rules)
+    if (r.name == "Out to DIR - User") r.precedence = 125;
+  std::string changed_file = (s_.dir() / "changed.json").string();
+  write_text(changed_file, write_configuration(changed));
+  ASSERT_EQ(idsync({"--store", other, "config", "import", changed_file}, false).code, 0);
+  CliResult differ = idsync({"config", "diff", store_, other});
+  EXPECT_EQ(differ.code, 1) << differ.err;
+  EXPECT_NE(differ.out.find("rule 'Out to DIR - User': 1 changed\n    precedence: 120 -> 125"), std::string::npos)
+      << differ.out;
+  CliResult as_json = idsync({"config", "diff", store_, other, "--json"});
+  EXPECT_EQ(as_json.code, 1);
+  json j = json::parse(as_json.out);
+  EXPECT_EQ(j["differ"], true);
+  ASSERT_EQ(j["items"].size(), 1u);
+  EXPECT_EQ(j["items"][0]["changes"][0]["path"], "precedence");
+  EXPECT_EQ(idsync({"config", "diff", store_, (s_.dir() / "nope.db").string()}).code, 5);
+}
+
 }  // namespace
 }  // namespace idsync::scenario

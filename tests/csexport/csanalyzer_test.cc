@@ -216,6 +216,56 @@ TEST(CsAnalyzer, MicrosoftCsexportFileGivesOneRowPerChangedAttribute) {
             "OMODT,Objects,ChangedAttributes\r\nAdd,1,4\r\nDelete,1,0\r\nUpdate,2,7\r\n");
 }
 
+// Group membership as csexport.exe writes it (a multi-valued dn-attr with per-value
+// operations), and the whole-object delta operations replace and delete-add.
+TEST(CsAnalyzer, MicrosoftGroupMembersReplaceAndDeleteAdd) {
+  const std::string xml = R"XML(<?xml version="1.0" encoding="UTF-8"?>
+<cs-objects>
+<cs-object cs-dn="CN=Big,OU=Groups,DC=f" id="{B8C3525F-1235-41EE-BD97-431BE85A0ACF}" object-type="group">
+  <unapplied-export>
+    <delta operation="update" dn="CN=Big,OU=Groups,DC=f">
+      <anchor encoding="base64">ZqXeAQI=</anchor>
+      <primary-objectclass>group</primary-objectclass>
+      <dn-attr name="member" multivalued="true" operation="update">
+        <dn-value operation="add"><dn>CN=A,DC=f</dn><anchor encoding="base64">AQ==</anchor></dn-value>
+        <dn-value operation="add"><dn>CN=B,DC=f</dn></dn-value>
+        <dn-value operation="delete"><dn>CN=C,DC=f</dn></dn-value>
+        <dn-value operation="delete"><dn>CN=D,DC=f</dn></dn-value>
+        <dn-value operation="delete"><dn>CN=E,DC=f</dn></dn-value>
+      </dn-attr>
+    </delta>
+  </unapplied-export>
+</cs-object>
+<cs-object cs-dn="CN=R,DC=f" id="{C8C3525F-1235-41EE-BD97-431BE85A0AC0}" object-type="user">
+  <unapplied-export>
+    <delta operation="replace" dn="CN=R,DC=f">
+      <primary-objectclass>user</primary-objectclass>
+      <attr name="title" type="string" multivalued="false"><value>X</value></attr>
+    </delta>
+  </unapplied-export>
+</cs-object>
+<cs-object cs-dn="CN=DA,DC=f" id="{D8C3525F-1235-41EE-BD97-431BE85A0AC1}" object-type="user">
+  <unapplied-export>
+    <delta operation="delete-add" dn="CN=DA,DC=f">
+      <primary-objectclass>user</primary-objectclass>
+      <attr name="title" type="string" multivalued="false"><value>Y</value></attr>
+    </delta>
+  </unapplied-export>
+</cs-object>
+</cs-objects>
+)XML";
+  std::string csv;
+  auto summary = analyze(xml, csv);
+  ASSERT_TRUE(summary.ok()) << summary.status().to_string();
+  EXPECT_EQ(csv, header() +
+                     "group,\"CN=Big,OU=Groups,DC=f\",Update,1,member,Update,reference,True,5,2,3,,\r\n"
+                     "user,\"CN=R,DC=f\",Replace,1,title,Replace,string,False,1,1,0,,X\r\n"
+                     "user,\"CN=DA,DC=f\",Delete-Add,1,title,Add,string,False,1,1,0,,Y\r\n");
+  EXPECT_EQ(summary->by_omodt["Update"].objects, 1u);
+  EXPECT_EQ(summary->by_omodt["Replace"].objects, 1u);
+  EXPECT_EQ(summary->by_omodt["Delete-Add"].objects, 1u);
+}
+
 TEST(CsAnalyzer, Utf16FileReadsTheSameAsUtf8) {
   std::string xml = kMicrosoftSample;
   xml.replace(xml.find("UTF-8"), 5, "UTF-16");

@@ -296,6 +296,104 @@ TEST_F(CsExportTest, CommandLineTakesMimSwitchesAndExitsThreeOnAnExistingFile) {
 }
 
 // The analyzer over our own file: exact rows for add / update / multi-valued / delete.
+// RFC 4180 rows of the analyzer's CSV (header included).
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string cell;
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        cell += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cell += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().push_back(std::move(cell));
+      cell.clear();
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      rows.back().push_back(std::move(cell));
+      cell.clear();
+      rows.emplace_back();
+      ++i;
+    } else {
+      cell += c;
+    }
+  }
+  if (rows.back().empty()) rows.pop_back();
+  return rows;
+}
+
+// An entry as comparable text: attributes sorted by name, values in order.
+std::string entry_text(const Entry& e) {
+  std::map<std::string, ValueList> attrs;
+  for (const Attribute& a : e.attributes) attrs[to_lower_ascii(a.name)] = a.values;
+  std::string out;
+  for (const auto& [name, values] : attrs)
+    for (const std::string& v : values) out += name + "=" + v + "\n";
+  return out;
+}
+
+// A staging server's pending exports, reviewed with csexport + the analyzer, are exactly what
+// goes out when it is switched to active: every object the analyzer listed, with its operation,
+// and nothing else.
+TEST_F(CsExportTest, SwitchingStagingToActiveExportsExactlyWhatTheAnalyzerShowed) {
+  SchedulerSettings settings;
+  settings.staging_mode_enabled = true;
+  ASSERT_TRUE(s_.server().set_scheduler(settings).ok());
+  CycleResult staged = s_.cycle(CyclePolicy::kDelta);
+  ASSERT_TRUE(staged.staging_mode);
+  auto before = s_.directory("dir");
+
+  export_xml("dir", {CsExportFilterKind::kPendingExports, ""});
+  std::ifstream in(last_file_, std::ios::binary);
+  std::ostringstream csv;
+  auto summary = analyze_csexport(in, csv, CsAnalyzerOptions{});
+  ASSERT_TRUE(summary.ok()) << summary.status().to_string();
+  std::map<std::string, std::string> shown;  // normalized DN → OMODT
+  auto rows = parse_csv(csv.str());
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows[0].size(), 13u);
+  for (size_t i = 1; i < rows.size(); ++i) shown[normalized(rows[i].at(1))] = rows[i].at(2);
+  ASSERT_EQ(shown.size(), 4u) << csv.str();
+
+  settings.staging_mode_enabled = false;
+  ASSERT_TRUE(s_.server().set_scheduler(settings).ok());
+  CycleResult active = s_.cycle(CyclePolicy::kDelta);
+  EXPECT_EQ(active.result, "Success");
+  auto after = s_.directory("dir");
+
+  std::map<std::string, std::string> changed;  // what the directory shows happened
+  for (const auto& [dn, e] : after) {
+    auto old = before.find(dn);
+    if (old == before.end()) {
+      changed[dn] = "Add";
+    } else if (entry_text(old->second) != entry_text(e)) {
+      changed[dn] = "Update";
+    }
+  }
+  for (const auto& [dn, e] : before)
+    if (!after.count(dn)) changed[dn] = "Delete";
+  EXPECT_EQ(changed, shown);
+  uint64_t adds = 0, updates = 0, deletes = 0;
+  for (const RunResult& r : active.runs)
+    if (r.connector == "dir" && r.run_profile == "Export") {
+      adds += counter(r.steps[0], "export-add");
+      updates += counter(r.steps[0], "export-update");
+      deletes += counter(r.steps[0], "export-delete");
+    }
+  EXPECT_EQ(adds, summary->by_omodt["Add"].objects);
+  EXPECT_EQ(updates, summary->by_omodt["Update"].objects);
+  EXPECT_EQ(deletes, summary->by_omodt["Delete"].objects);
+  EXPECT_EQ(json::parse(*s_.server().cs_list_json("dir", true, 0)).size(), 0u) << "something was left pending";
+}
+
 TEST_F(CsExportTest, AnalyzerRowsForOurPendingExports) {
   sync();
   export_xml("dir", {CsExportFilterKind::kPendingExports, ""});

@@ -172,6 +172,36 @@ TEST_F(OperationsTest, DeletionThresholdStopsTheExportAtFiveHundredAndOne) {
   EXPECT_EQ(s_.directory("dir").size(), 19u);
 }
 
+// The documented order: imports from on-premises, import from the cloud, syncs in the same
+// order, export to the cloud, exports to on-premises, then a delta import confirming the
+// exports of each connector that exported something.
+TEST(CycleOrder, InitialAndDeltaFollowTheDocumentedConnectorOrder) {
+  Scenario s;
+  standard_setup(s);
+  s.add_ldif("hr2", "uid", hr_schema());  // a second on-premises directory, after "hr"
+  s.set_content("hr", users(0, 3));
+  ASSERT_TRUE(s.apply().ok());
+  auto order = [](const CycleResult& c) {
+    std::vector<std::string> out;
+    for (const RunResult& r : c.runs) out.push_back(r.connector + ": " + r.run_profile);
+    return out;
+  };
+  CycleResult initial = s.cycle(CyclePolicy::kInitial);
+  EXPECT_EQ(initial.policy, "Initial");
+  EXPECT_EQ(order(initial), (std::vector<std::string>{
+                                "hr: Full Import", "hr2: Full Import", "dir: Full Import", "hr: Full Synchronization",
+                                "hr2: Full Synchronization", "dir: Full Synchronization", "dir: Export", "hr: Export",
+                                "hr2: Export", "dir: Delta Import"}));
+  s.add_changes("hr", "dn: CN=User 1,OU=People,DC=hr\nchangetype: modify\nreplace: title\ntitle: Boss\n-\n\n");
+  CycleResult delta = s.cycle(CyclePolicy::kDelta);
+  EXPECT_EQ(order(delta), (std::vector<std::string>{
+                              "hr: Delta Import", "hr2: Delta Import", "dir: Delta Import", "hr: Delta Synchronization",
+                              "hr2: Delta Synchronization", "dir: Delta Synchronization", "dir: Export", "hr: Export",
+                              "hr2: Export", "dir: Delta Import"}));
+  CycleResult idle = s.cycle(CyclePolicy::kDelta);
+  EXPECT_EQ(idle.runs.size(), 9u) << "no export, so no confirming import";
+}
+
 TEST_F(OperationsTest, ConnectorOverrideIsHonouredOnceThenCleared) {
   s_.set_content("hr", users(0, 3));
   ASSERT_TRUE(s_.apply().ok());
@@ -286,6 +316,66 @@ TEST_F(OperationsTest, SchedulerServiceRunsDueCyclesAndStopsOnSigterm) {
   EXPECT_EQ(after->next_sync_cycle_policy_type, "Delta");
   EXPECT_GT(after->next_sync_cycle_start_ms, 0);
   EXPECT_EQ(s_.directory("dir").size(), 3u);
+}
+
+// SIGTERM while a cycle runs: the service asks the cycle to stop at its next step boundary,
+// lets the step in progress finish and commit, and exits 0.
+TEST_F(OperationsTest, SchedulerServiceStopsARunningCycleCleanlyOnSigterm) {
+  s_.set_content("hr", users(0, 3));
+  ASSERT_TRUE(s_.apply().ok());
+  SchedulerSettings settings;
+  settings.next_sync_cycle_policy_type = "Initial";
+  ASSERT_TRUE(s_.server().set_scheduler(settings).ok());
+  // The first import reads a FIFO, so the cycle waits inside its first step until we write it.
+  std::string content = s_.content_path("hr").string();
+  std::filesystem::remove(content);
+  ASSERT_EQ(mkfifo(content.c_str(), 0600), 0);
+  std::string log = (s_.dir() / "scheduler.log").string();
+  pid_t child = fork();
+  if (child == 0) {
+    FILE* f = freopen(log.c_str(), "w", stderr);
+    (void)f;
+    execl(IDSYNC_CLI_PATH, IDSYNC_CLI_PATH, "--store", s_.store_path().c_str(), "scheduler", "run", nullptr);
+    _exit(127);
+  }
+  auto store = Store::open(s_.store_path(), OpenMode::kMustExist);
+  ASSERT_TRUE(store.ok());
+  bool running = false;
+  for (int i = 0; i < 300 && !running; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto holder = (*store)->run_lock_holder();
+    running = holder.ok() && holder->has_value();
+  }
+  ASSERT_TRUE(running) << read_text(log);
+  ASSERT_EQ(kill(child, SIGTERM), 0);
+  bool asked = false;
+  for (int i = 0; i < 300 && !asked; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto v = (*store)->get_setting("stop_requested");
+    asked = v.ok() && v->has_value() && **v == "1";
+  }
+  EXPECT_TRUE(asked) << read_text(log);
+  write_text(content, "version: 1\n\n" + users(0, 3));  // the import in progress completes
+  int status = 0;
+  for (int i = 0; i < 300; ++i) {
+    if (waitpid(child, &status, WNOHANG) == child) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(WIFEXITED(status)) << "the service did not exit on SIGTERM\n" << read_text(log);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << read_text(log);
+  std::string text = read_text(log);
+  EXPECT_NE(text.find("asking the running cycle to stop"), std::string::npos) << text;
+  EXPECT_NE(text.find("Initial cycle Stopped"), std::string::npos) << text;
+  auto runs = s_.server().run_history(RunHistoryQuery{});
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 1u) << "only the step in progress may finish";
+  EXPECT_EQ((*runs)[0].run_profile, "Full Import");
+  EXPECT_EQ((*runs)[0].result, "success");
+  EXPECT_EQ(s_.cs_list("hr").size(), 3u) << "the finished import was committed";
+  EXPECT_TRUE(s_.directory("dir").empty()) << "nothing after the stop ran";
+  auto after = s_.server().running();
+  ASSERT_TRUE(after.ok());
+  EXPECT_FALSE(after->has_value());
 }
 
 }  // namespace

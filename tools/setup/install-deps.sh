@@ -13,6 +13,7 @@ PACKAGES=(
   libtbb-dev libmimalloc-dev libsqlite3-dev libpugixml-dev libxxhash-dev
   libbenchmark-dev libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev
   sqlite3 libssl-dev openssl clang-14 libclang-rt-14-dev
+  chromium chromium-driver   # the export preview page is tested in headless Chromium
 )
 
 missing=()

@@ -33,6 +33,8 @@ struct Health {
   std::optional<std::string> running;
   std::optional<ordered_json> last_cycle;
   uint64_t deletion_threshold = 0;
+  DeletionThreshold deletion;
+  MemberRemovalLimit member_removal;
 };
 
 Result<Health> collect(Server& server, Store& store) {
@@ -46,6 +48,12 @@ Result<Health> collect(Server& server, Store& store) {
   auto threshold = server.deletion_threshold();
   if (!threshold.ok()) return threshold.status();
   h.deletion_threshold = *threshold;
+  auto deletion = server.deletion_threshold_settings();
+  if (!deletion.ok()) return deletion.status();
+  h.deletion = *deletion;
+  auto member = server.member_removal_limit();
+  if (!member.ok()) return member.status();
+  h.member_removal = *member;
   auto last = store.get_setting(kLastCycleSetting);
   if (!last.ok()) return last.status();
   if (last->has_value()) h.last_cycle = ordered_json::parse(**last, nullptr, false);
@@ -135,6 +143,8 @@ Result<std::string> Server::status_json() {
                                         now_ms() - h->scheduler.next_sync_cycle_start_ms > 10 * 60 * 1000}};
   j["lastCycle"] = h->last_cycle ? *h->last_cycle : ordered_json();
   j["deletionThreshold"] = h->deletion_threshold;
+  j["exportLimits"] = {{"deletionThreshold", ordered_json::parse(deletion_threshold_to_json(h->deletion))},
+                       {"groupMemberRemovalLimit", ordered_json::parse(member_removal_limit_to_json(h->member_removal))}};
   j["connectors"] = ordered_json::array();
   for (const ConnectorHealth& c : h->connectors) {
     ordered_json runs = ordered_json::array();

@@ -134,7 +134,7 @@ class Collector {
       if (over) {
         it.over_limit = true;
         text += " (over the group member-removal limit: the export would stop)";
-        report_.stop_reasons.push_back("group " + o.dn + ": " + text);
+        if (++groups_over_limit_ <= kMaxGroupReasons) report_.stop_reasons.push_back("group " + o.dn + ": " + text);
       }
       add_risk(Risk::kMemberRemovals, text);
     }
@@ -142,10 +142,19 @@ class Collector {
     return it;
   }
 
+  // Called once after the scan: names how many over-limit groups were not listed.
+  void finish() {
+    if (groups_over_limit_ > kMaxGroupReasons)
+      report_.stop_reasons.push_back("and " + std::to_string(groups_over_limit_ - kMaxGroupReasons) +
+                                     " more groups over the group member-removal limit");
+  }
+
  private:
   const AttributeTable& attrs_;
+  static constexpr uint64_t kMaxGroupReasons = 20;
   std::string anchor_attr_;
   PreviewReport& report_;
+  uint64_t groups_over_limit_ = 0;
 };
 
 Result<std::optional<std::string>> setting(Store& store, const char* key) { return store.get_setting(key); }
@@ -220,6 +229,7 @@ Result<PreviewReport> collect_preview(const PreviewRequest& request) {
     return Status::Ok();
   });
   if (!s.ok()) return s.with_context("preview of connector '" + row->name + "'");
+  collector.finish();
   finish(report.risky, max_risky);
   finish(report.rows, max_rows);
   if (deletion_threshold_exceeded(report.deletion, report.deletes, report.objects)) {

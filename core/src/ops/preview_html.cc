@@ -184,7 +184,7 @@ void render_preview_html(const PreviewReport& r, const std::string& nonce, std::
     out << "<p>";
     bool first = true;
     for (const auto& [risk, n] : r.risk_counts) {
-      out << (first ? "" : ", ") << n << " " << risk_name(risk);
+      out << (first ? "" : ", ") << risk_name(risk) << ": " << n;
       first = false;
     }
     if (r.risky.size() < risky) out << " (the " << r.risky.size() << " riskiest are listed)";
