@@ -49,6 +49,13 @@ public abstract class IdSyncCmdlet : PSCmdlet, IDisposable
             ThrowTerminatingError(e.ToErrorRecord(target));
             throw;  // not reached: ThrowTerminatingError always throws
         }
+        catch (EntryPointNotFoundException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(new EntryPointNotFoundException(
+                "the libidsync.so found is older than this module; reinstall the module with tools/setup/build.sh. " + e.Message, e),
+                "IdSyncLibraryMismatch", ErrorCategory.NotInstalled, null));
+            throw;
+        }
         catch (DllNotFoundException e)
         {
             ThrowTerminatingError(new ErrorRecord(new DllNotFoundException(

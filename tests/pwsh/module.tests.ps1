@@ -125,6 +125,19 @@ try {
         Assert-Equal 'hr' $byId.ConnectorName
     }
 
+    Test 'connectors pipe into Invoke-SyncRunProfile and Get-SyncSchedulerConnectorOverride' {
+        $runs = @(Get-SyncConnector @S | Invoke-SyncRunProfile @S -RunProfileName 'Delta Import')
+        Assert-Equal @('hr', 'cloud') $runs.ConnectorName
+        Assert-Equal 2 @(Get-SyncConnector @S | Get-SyncSchedulerConnectorOverride @S).Count
+    }
+
+    Test 'Import-SyncServerConfiguration takes the JSON from the pipeline, line by line' {
+        $before = Get-SyncServerConfiguration @S
+        $null = Get-SyncServerConfiguration @S -Path (Join-Path $srv.Dir 'lines.json')
+        $null = Get-Content (Join-Path $srv.Dir 'lines.json') | Import-SyncServerConfiguration @S -Confirm:$false
+        Assert-Equal $before (Get-SyncServerConfiguration @S)
+    }
+
     Test 'Invoke-SyncRunProfile: unknown connector or run profile is IdSyncNotFound' {
         $r = Assert-Error 'IdSyncNotFound' { Invoke-SyncRunProfile @S -ConnectorName nope -RunProfileName 'Full Import' } -Category ObjectNotFound
         Assert-True ($r.Exception.Message -match 'nope') $r.Exception.Message
