@@ -41,6 +41,33 @@ static void on_progress(void* user, const char* connector, const char* step, uin
   ++progress_calls;
 }
 
+/* What a second handle sees while the first one runs a cycle. */
+struct during_run {
+  idsync_server* reader;
+  int calls, saw_running, saw_in_progress, rule_put_busy, stop_ok;
+};
+
+static void probe_progress(void* user, const char* connector, const char* step, uint64_t done, uint64_t total) {
+  struct during_run* p = (struct during_run*)user;
+  char* text = NULL;
+  (void)connector;
+  (void)step;
+  (void)done;
+  (void)total;
+  if (p->calls++ > 0) return;
+  if (idsync_running(p->reader, &text) == IDSYNC_OK && strstr(text, "cycle") != NULL) p->saw_running = 1;
+  idsync_free(text);
+  text = NULL;
+  if (idsync_scheduler_get(p->reader, &text) == IDSYNC_OK && strstr(text, "\"SyncCycleInProgress\": true") != NULL)
+    p->saw_in_progress = 1;
+  idsync_free(text);
+  p->rule_put_busy = idsync_rule_put(p->reader,
+                                     "{\"name\": \"x\", \"direction\": \"Inbound\", \"connector\": \"hr\","
+                                     " \"sourceObjectType\": \"person\", \"targetObjectType\": \"person\"}",
+                                     NULL) == IDSYNC_EBUSY;
+  p->stop_ok = idsync_stop(p->reader) == IDSYNC_OK;
+}
+
 int main(void) {
   char dir[] = "/tmp/idsync-capi-XXXXXX";
   if (mkdtemp(dir) == NULL) {
@@ -308,6 +335,23 @@ int main(void) {
   CHECK(idsync_run_history(s, NULL, NULL, 0, 100, &out) == IDSYNC_OK && strcmp(out, "[]") == 0, "history empty");
   idsync_free(out);
   out = NULL;
+
+  /* While a cycle runs (seen from its progress callback), a second handle reads, sees what runs,
+   * is refused writes that need the run lock, and can ask the cycle to stop. */
+  {
+    struct during_run probe = {NULL, 0, 0, 0, 0, 0};
+    CHECK(idsync_open(store, IDSYNC_OPEN_EXISTING, &probe.reader) == IDSYNC_OK, "probe handle");
+    int rc = idsync_run_cycle(s, IDSYNC_POLICY_INITIAL, probe_progress, &probe, &out);
+    CHECK(probe.calls > 0, "progress during the probed cycle");
+    CHECK(probe.saw_running, "idsync_running names the cycle while it runs");
+    CHECK(probe.saw_in_progress, "SyncCycleInProgress is true while it runs");
+    CHECK(probe.rule_put_busy, "rule changes are refused with IDSYNC_EBUSY while it runs");
+    CHECK(probe.stop_ok, "stop request from the second handle");
+    CHECK(rc == IDSYNC_ESTOPPED && out != NULL && strstr(out, "\"result\":\"Stopped\"") != NULL, "the cycle stopped");
+    idsync_free(out);
+    out = NULL;
+    idsync_close(probe.reader);
+  }
 
   /* A second handle on the same store reads while the first is open. */
   idsync_server* reader = NULL;
