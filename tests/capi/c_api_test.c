@@ -298,6 +298,22 @@ int main(void) {
                         NULL) != IDSYNC_OK,
         "rule with a broken expression refused");
   CHECK(idsync_rule_get(s, "Broken", &out) == IDSYNC_ENOTFOUND, "refused rule not stored");
+  {
+    char replaced[1024];
+    char* same_id = NULL;
+    snprintf(replaced, sizeof replaced,
+             "{\"id\": \"%s\", \"name\": \"Mail to cloud\", \"direction\": \"Outbound\", \"connector\": \"cloud\","
+             " \"sourceObjectType\": \"person\", \"targetObjectType\": \"person\", \"precedence\": 31, \"disabled\": true}",
+             id);
+    CHECK(idsync_rule_put(s, replaced, &same_id) == IDSYNC_OK && same_id != NULL && strcmp(same_id, id) == 0,
+          "rule replaced under its id");
+    idsync_free(same_id);
+    CHECK(idsync_rule_list(s, &out) == IDSYNC_OK && strstr(out, "\"precedence\":31") != NULL &&
+              strstr(out, "\"precedence\":30") == NULL,
+          "the replaced rule is the only one with that id");
+    idsync_free(out);
+    out = NULL;
+  }
   CHECK(idsync_rule_remove(s, "{no-such-id}") == IDSYNC_ENOTFOUND, "remove missing rule");
   CHECK(idsync_rule_remove(s, id) == IDSYNC_OK, "rule removed");
   CHECK(idsync_rule_get(s, id, &out) == IDSYNC_ENOTFOUND, "removed rule is gone");
