@@ -198,6 +198,29 @@ int main(void) {
   idsync_free(out);
   out = NULL;
 
+  /* Every added function refuses a NULL handle. */
+  {
+    int a = 0, b = 0;
+    int64_t n = 0;
+    CHECK(idsync_run_profile_v2(NULL, "hr", "Full Import", 0, NULL, NULL, &out) == IDSYNC_EINVAL, "v2 without handle");
+    CHECK(idsync_stop(NULL) == IDSYNC_EINVAL, "stop without handle");
+    CHECK(idsync_running(NULL, &out) == IDSYNC_EINVAL, "running without handle");
+    CHECK(idsync_status(NULL, &out) == IDSYNC_EINVAL, "status without handle");
+    CHECK(idsync_scheduler_get(NULL, &out) == IDSYNC_EINVAL, "scheduler get without handle");
+    CHECK(idsync_scheduler_set(NULL, "{}") == IDSYNC_EINVAL, "scheduler set without handle");
+    CHECK(idsync_staging_get(NULL, &a) == IDSYNC_EINVAL, "staging get without handle");
+    CHECK(idsync_staging_set(NULL, 1) == IDSYNC_EINVAL, "staging set without handle");
+    CHECK(idsync_override_get(NULL, "hr", &a, &b) == IDSYNC_EINVAL, "override get without handle");
+    CHECK(idsync_override_set(NULL, "hr", 1, 1) == IDSYNC_EINVAL, "override set without handle");
+    CHECK(idsync_rule_list(NULL, &out) == IDSYNC_EINVAL, "rule list without handle");
+    CHECK(idsync_rule_get(NULL, "x", &out) == IDSYNC_EINVAL, "rule get without handle");
+    CHECK(idsync_rule_put(NULL, "{}", &out) == IDSYNC_EINVAL, "rule put without handle");
+    CHECK(idsync_rule_remove(NULL, "x") == IDSYNC_EINVAL, "rule remove without handle");
+    CHECK(idsync_purge_run_history(NULL, 0, &n) == IDSYNC_EINVAL, "purge without handle");
+    CHECK(idsync_csexport(NULL, "hr", "/tmp/x.xml", NULL, NULL, &out) == IDSYNC_EINVAL, "csexport without handle");
+    CHECK(idsync_pending_exports(NULL, "hr", &out) == IDSYNC_EINVAL, "pending exports without handle");
+  }
+
   /* Connectors, status, what runs. */
   CHECK(idsync_connector_list(s, &out) == IDSYNC_OK && strstr(out, "\"hr\"") != NULL &&
             strstr(out, "\"runProfiles\"") != NULL,
