@@ -49,6 +49,13 @@ public abstract class IdSyncCmdlet : PSCmdlet, IDisposable
             ThrowTerminatingError(e.ToErrorRecord(target));
             throw;  // not reached: ThrowTerminatingError always throws
         }
+        catch (EntryPointNotFoundException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(new EntryPointNotFoundException(
+                "the libidsync.so found is older than this module; reinstall the module with tools/setup/build.sh. " + e.Message, e),
+                "IdSyncLibraryMismatch", ErrorCategory.NotInstalled, null));
+            throw;
+        }
         catch (DllNotFoundException e)
         {
             ThrowTerminatingError(new ErrorRecord(new DllNotFoundException(
@@ -80,7 +87,7 @@ public abstract class IdSyncCmdlet : PSCmdlet, IDisposable
     internal (string? Json, IdSyncException? Error) RunWithProgress(string activity,
         Func<NativeMethods.ProgressCallback, (string?, IdSyncException?)> run)
     {
-        IdSyncServer server = Server;
+        _ = Server;  // opened here, on the pipeline thread, so that an open failure is reported as usual
         object gate = new();
         (string Connector, string Step, ulong Done, ulong Total)? latest = null;
         NativeMethods.ProgressCallback callback = (_, connector, step, done, total) =>
@@ -106,7 +113,6 @@ public abstract class IdSyncCmdlet : PSCmdlet, IDisposable
                     PercentComplete = v.Total > 0 ? (int)Math.Min(100, v.Done * 100 / v.Total) : -1,
                 });
             }
-            GC.KeepAlive(callback);
             return task.GetAwaiter().GetResult();
         }
         finally
@@ -114,6 +120,7 @@ public abstract class IdSyncCmdlet : PSCmdlet, IDisposable
             // When the pipeline stops (Ctrl+C), StopProcessing has asked the run to stop: wait for it,
             // since the handle must outlive the native call that uses it.
             try { task.Wait(); } catch (AggregateException) { }
+            GC.KeepAlive(callback);  // native code held the delegate's function pointer until here
             _running = false;
             try
             {

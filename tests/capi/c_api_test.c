@@ -41,6 +41,33 @@ static void on_progress(void* user, const char* connector, const char* step, uin
   ++progress_calls;
 }
 
+/* What a second handle sees while the first one runs a cycle. */
+struct during_run {
+  idsync_server* reader;
+  int calls, saw_running, saw_in_progress, rule_put_busy, stop_ok;
+};
+
+static void probe_progress(void* user, const char* connector, const char* step, uint64_t done, uint64_t total) {
+  struct during_run* p = (struct during_run*)user;
+  char* text = NULL;
+  (void)connector;
+  (void)step;
+  (void)done;
+  (void)total;
+  if (p->calls++ > 0) return;
+  if (idsync_running(p->reader, &text) == IDSYNC_OK && strstr(text, "cycle") != NULL) p->saw_running = 1;
+  idsync_free(text);
+  text = NULL;
+  if (idsync_scheduler_get(p->reader, &text) == IDSYNC_OK && strstr(text, "\"SyncCycleInProgress\": true") != NULL)
+    p->saw_in_progress = 1;
+  idsync_free(text);
+  p->rule_put_busy = idsync_rule_put(p->reader,
+                                     "{\"name\": \"x\", \"direction\": \"Inbound\", \"connector\": \"hr\","
+                                     " \"sourceObjectType\": \"person\", \"targetObjectType\": \"person\"}",
+                                     NULL) == IDSYNC_EBUSY;
+  p->stop_ok = idsync_stop(p->reader) == IDSYNC_OK;
+}
+
 int main(void) {
   char dir[] = "/tmp/idsync-capi-XXXXXX";
   if (mkdtemp(dir) == NULL) {
@@ -171,6 +198,29 @@ int main(void) {
   idsync_free(out);
   out = NULL;
 
+  /* Every added function refuses a NULL handle. */
+  {
+    int a = 0, b = 0;
+    int64_t n = 0;
+    CHECK(idsync_run_profile_v2(NULL, "hr", "Full Import", 0, NULL, NULL, &out) == IDSYNC_EINVAL, "v2 without handle");
+    CHECK(idsync_stop(NULL) == IDSYNC_EINVAL, "stop without handle");
+    CHECK(idsync_running(NULL, &out) == IDSYNC_EINVAL, "running without handle");
+    CHECK(idsync_status(NULL, &out) == IDSYNC_EINVAL, "status without handle");
+    CHECK(idsync_scheduler_get(NULL, &out) == IDSYNC_EINVAL, "scheduler get without handle");
+    CHECK(idsync_scheduler_set(NULL, "{}") == IDSYNC_EINVAL, "scheduler set without handle");
+    CHECK(idsync_staging_get(NULL, &a) == IDSYNC_EINVAL, "staging get without handle");
+    CHECK(idsync_staging_set(NULL, 1) == IDSYNC_EINVAL, "staging set without handle");
+    CHECK(idsync_override_get(NULL, "hr", &a, &b) == IDSYNC_EINVAL, "override get without handle");
+    CHECK(idsync_override_set(NULL, "hr", 1, 1) == IDSYNC_EINVAL, "override set without handle");
+    CHECK(idsync_rule_list(NULL, &out) == IDSYNC_EINVAL, "rule list without handle");
+    CHECK(idsync_rule_get(NULL, "x", &out) == IDSYNC_EINVAL, "rule get without handle");
+    CHECK(idsync_rule_put(NULL, "{}", &out) == IDSYNC_EINVAL, "rule put without handle");
+    CHECK(idsync_rule_remove(NULL, "x") == IDSYNC_EINVAL, "rule remove without handle");
+    CHECK(idsync_purge_run_history(NULL, 0, &n) == IDSYNC_EINVAL, "purge without handle");
+    CHECK(idsync_csexport(NULL, "hr", "/tmp/x.xml", NULL, NULL, &out) == IDSYNC_EINVAL, "csexport without handle");
+    CHECK(idsync_pending_exports(NULL, "hr", &out) == IDSYNC_EINVAL, "pending exports without handle");
+  }
+
   /* Connectors, status, what runs. */
   CHECK(idsync_connector_list(s, &out) == IDSYNC_OK && strstr(out, "\"hr\"") != NULL &&
             strstr(out, "\"runProfiles\"") != NULL,
@@ -271,6 +321,22 @@ int main(void) {
                         NULL) != IDSYNC_OK,
         "rule with a broken expression refused");
   CHECK(idsync_rule_get(s, "Broken", &out) == IDSYNC_ENOTFOUND, "refused rule not stored");
+  {
+    char replaced[1024];
+    char* same_id = NULL;
+    snprintf(replaced, sizeof replaced,
+             "{\"id\": \"%s\", \"name\": \"Mail to cloud\", \"direction\": \"Outbound\", \"connector\": \"cloud\","
+             " \"sourceObjectType\": \"person\", \"targetObjectType\": \"person\", \"precedence\": 31, \"disabled\": true}",
+             id);
+    CHECK(idsync_rule_put(s, replaced, &same_id) == IDSYNC_OK && same_id != NULL && strcmp(same_id, id) == 0,
+          "rule replaced under its id");
+    idsync_free(same_id);
+    CHECK(idsync_rule_list(s, &out) == IDSYNC_OK && strstr(out, "\"precedence\":31") != NULL &&
+              strstr(out, "\"precedence\":30") == NULL,
+          "the replaced rule is the only one with that id");
+    idsync_free(out);
+    out = NULL;
+  }
   CHECK(idsync_rule_remove(s, "{no-such-id}") == IDSYNC_ENOTFOUND, "remove missing rule");
   CHECK(idsync_rule_remove(s, id) == IDSYNC_OK, "rule removed");
   CHECK(idsync_rule_get(s, id, &out) == IDSYNC_ENOTFOUND, "removed rule is gone");
@@ -308,6 +374,23 @@ int main(void) {
   CHECK(idsync_run_history(s, NULL, NULL, 0, 100, &out) == IDSYNC_OK && strcmp(out, "[]") == 0, "history empty");
   idsync_free(out);
   out = NULL;
+
+  /* While a cycle runs (seen from its progress callback), a second handle reads, sees what runs,
+   * is refused writes that need the run lock, and can ask the cycle to stop. */
+  {
+    struct during_run probe = {NULL, 0, 0, 0, 0, 0};
+    CHECK(idsync_open(store, IDSYNC_OPEN_EXISTING, &probe.reader) == IDSYNC_OK, "probe handle");
+    int rc = idsync_run_cycle(s, IDSYNC_POLICY_INITIAL, probe_progress, &probe, &out);
+    CHECK(probe.calls > 0, "progress during the probed cycle");
+    CHECK(probe.saw_running, "idsync_running names the cycle while it runs");
+    CHECK(probe.saw_in_progress, "SyncCycleInProgress is true while it runs");
+    CHECK(probe.rule_put_busy, "rule changes are refused with IDSYNC_EBUSY while it runs");
+    CHECK(probe.stop_ok, "stop request from the second handle");
+    CHECK(rc == IDSYNC_ESTOPPED && out != NULL && strstr(out, "\"result\":\"Stopped\"") != NULL, "the cycle stopped");
+    idsync_free(out);
+    out = NULL;
+    idsync_close(probe.reader);
+  }
 
   /* A second handle on the same store reads while the first is open. */
   idsync_server* reader = NULL;

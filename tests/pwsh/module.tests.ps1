@@ -125,6 +125,19 @@ try {
         Assert-Equal 'hr' $byId.ConnectorName
     }
 
+    Test 'connectors pipe into Invoke-SyncRunProfile and Get-SyncSchedulerConnectorOverride' {
+        $runs = @(Get-SyncConnector @S | Invoke-SyncRunProfile @S -RunProfileName 'Delta Import')
+        Assert-Equal @('hr', 'cloud') $runs.ConnectorName
+        Assert-Equal 2 @(Get-SyncConnector @S | Get-SyncSchedulerConnectorOverride @S).Count
+    }
+
+    Test 'Import-SyncServerConfiguration takes the JSON from the pipeline, line by line' {
+        $before = Get-SyncServerConfiguration @S
+        $null = Get-SyncServerConfiguration @S -Path (Join-Path $srv.Dir 'lines.json')
+        $null = Get-Content (Join-Path $srv.Dir 'lines.json') | Import-SyncServerConfiguration @S -Confirm:$false
+        Assert-Equal $before (Get-SyncServerConfiguration @S)
+    }
+
     Test 'Invoke-SyncRunProfile: unknown connector or run profile is IdSyncNotFound' {
         $r = Assert-Error 'IdSyncNotFound' { Invoke-SyncRunProfile @S -ConnectorName nope -RunProfileName 'Full Import' } -Category ObjectNotFound
         Assert-True ($r.Exception.Message -match 'nope') $r.Exception.Message
@@ -380,7 +393,7 @@ try {
     }
 
     Test 'Stop-SyncCycle stops a cycle running in another process at its next step' {
-        $big = (1..3000 | ForEach-Object { @{ uid = "u$_"; cn = "User $_"; mail = "u$_@example.com" } })
+        $big = (1..6000 | ForEach-Object { @{ uid = "u$_"; cn = "User $_"; mail = "u$_@example.com" } })
         Set-TestSource $srv $big
         $job = Start-Job -ScriptBlock {
             param($modulePath, $store)
@@ -399,7 +412,7 @@ try {
         $job | Remove-Job -Force
         Assert-True $asked 'the cycle was seen running and asked to stop'
         Assert-Equal 'Stopped' $r.Result
-        Assert-True ($r.RunResults.Count -lt 6) "runs before the stop: $($r.RunResults.Count)"
+        Assert-True ($r.RunResults.Count -lt 7) "runs before the stop: $($r.RunResults.Count) (a full Initial cycle has 7)"
     }
 
     Test 'a second cycle while one runs is IdSyncBusy' {

@@ -46,7 +46,7 @@ if ! command -v pwsh >/dev/null 2>&1; then
     echo "setup: installed PowerShell $PWSH_VERSION"
   fi
   $SUDO ln -sf "$PWSH_DIR/pwsh" /usr/local/bin/pwsh
-  echo "setup: pwsh on PATH ($(pwsh -NoProfile -Command '$PSVersionTable.PSVersion.ToString()'))"
+  echo "setup: pwsh $("$PWSH_DIR/pwsh" -NoProfile -Command '$PSVersionTable.PSVersion.ToString()') linked as /usr/local/bin/pwsh"
 fi
 
 # The SCIM connector (libcurl) and its test server (Node + npm packages pinned by

@@ -10,6 +10,7 @@ namespace IdSync.PowerShell.Cmdlets;
 public sealed class ExportSyncConnectorSpaceCommand : IdSyncCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [ArgumentCompleter(typeof(ConnectorNameCompleter))]
     public string ConnectorName { get; set; } = "";
 

@@ -32,6 +32,6 @@ public sealed class GetSyncMVObjectCommand : IdSyncCmdlet
                 .ToErrorRecord(Identifier));
             return;
         }
-        if (TryCall(() => WriteObject(MvObject.FromJson(Json.Parse(Server.MvObject(id)))), Identifier)) return;
+        TryCall(() => WriteObject(MvObject.FromJson(Json.Parse(Server.MvObject(id)))), Identifier);
     }
 }

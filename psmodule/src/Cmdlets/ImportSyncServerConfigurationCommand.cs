@@ -16,9 +16,17 @@ public sealed class ImportSyncServerConfigurationCommand : IdSyncCmdlet
     [Parameter(Mandatory = true, ParameterSetName = "Json", ValueFromPipeline = true)] public string Json { get; set; } = "";
     [Parameter] public SwitchParameter Create { get; set; }
 
+    private readonly System.Text.StringBuilder _piped = new();
+
+    // Lines piped from Get-Content (without -Raw) arrive one by one: join them.
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == "Json") _piped.AppendLine(Json);
+    }
+
     protected override void EndProcessing()
     {
-        string json = Json;
+        string json = _piped.ToString();
         if (ParameterSetName == "Path")
         {
             string file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);

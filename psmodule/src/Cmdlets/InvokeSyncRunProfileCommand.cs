@@ -12,6 +12,7 @@ namespace IdSync.PowerShell.Cmdlets;
 public sealed class InvokeSyncRunProfileCommand : IdSyncCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [ArgumentCompleter(typeof(ConnectorNameCompleter))]
     public string? ConnectorName { get; set; }
 

@@ -10,6 +10,7 @@ namespace IdSync.PowerShell.Cmdlets;
 public sealed class SetSyncSchedulerConnectorOverrideCommand : IdSyncCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [ArgumentCompleter(typeof(ConnectorNameCompleter))]
     public string? ConnectorName { get; set; }
 
