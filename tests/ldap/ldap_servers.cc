@@ -191,9 +191,15 @@ Slapd::Slapd(const std::string& extra_ldif) {
       "uid: reader\nuserPassword: " + std::string(kReaderPassword) + "\n\n";
   write_file(dir_ + "/data.ldif", base + extra_ldif);
   std::string out;
-  if (run_command("slapadd -q -f " + dir_ + "/slapd.conf -l " + dir_ + "/data.ldif", &out) != 0)
-    throw std::runtime_error("slapadd failed: " + out);
-  start();
+  try {
+    if (run_command("slapadd -q -f " + dir_ + "/slapd.conf -l " + dir_ + "/data.ldif", &out) != 0)
+      throw std::runtime_error("slapadd failed: " + out);
+    start();
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    throw;
+  }
 }
 
 Slapd::~Slapd() {
@@ -252,7 +258,13 @@ SambaDc::SambaDc() {
   }
   write_file(dir_ + "/etc/smb.conf", edited);
   fs::create_directories(dir_ + "/cache");
-  start();
+  try {
+    start();
+  } catch (...) {  // no destructor runs for a half-built object: clean up here
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    throw;
+  }
 }
 
 SambaDc::~SambaDc() {

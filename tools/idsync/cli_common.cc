@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "idsync/file/file_connectors.h"
+#include "idsync/ldap/ldap_connector.h"
 
 namespace idsync::cli {
 
@@ -36,6 +37,7 @@ const ConnectorRegistry& registry() {
   static const ConnectorRegistry instance = [] {
     ConnectorRegistry r;
     file::register_file_connectors(r);
+    ldap::register_ldap_connectors(r);
     return r;
   }();
   return instance;

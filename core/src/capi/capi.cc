@@ -9,6 +9,7 @@
 #include <string>
 
 #include "idsync/file/file_connectors.h"
+#include "idsync/ldap/ldap_connector.h"
 #include "idsync/server.h"
 
 struct idsync_server {
@@ -25,6 +26,7 @@ const idsync::ConnectorRegistry& registry() {
   static const idsync::ConnectorRegistry instance = [] {
     idsync::ConnectorRegistry r;
     idsync::file::register_file_connectors(r);
+    idsync::ldap::register_ldap_connectors(r);
     return r;
   }();
   return instance;
