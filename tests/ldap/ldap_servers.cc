@@ -302,4 +302,38 @@ int SambaDc::samba_tool(const std::string& args, std::string* output) const {
   return run_command("samba-tool " + args + " -H " + dir_ + "/private/sam.ldb", output);
 }
 
+
+// Users, contacts, inetOrgPersons, computers and groups of every scope (nested) under kOu.
+std::string ad_test_ldif() {
+  const int kAdUsers = kAdTestUsers;
+  const std::string kOu = kAdTestOu;
+  std::string s = "dn: " + kOu + "\nobjectClass: organizationalUnit\n\n";
+  for (const char* ou : {"Users", "Groups", "Moved", "Export"})
+    s += "dn: OU=" + std::string(ou) + "," + kOu + "\nobjectClass: organizationalUnit\n\n";
+  for (int i = 0; i < kAdUsers; ++i) {
+    std::string n = std::to_string(i);
+    s += "dn: CN=User " + n + ",OU=Users," + kOu + "\nobjectClass: user\nsAMAccountName: user" + n +
+         "\ngivenName: Given" + n + "\nsn: Sur" + n + "\nmail: user" + n + "@example.test\n"
+         "userPrincipalName: user" + n + "@example.test\n\n";
+  }
+  for (int i = 0; i < 10; ++i) {
+    std::string n = std::to_string(i);
+    s += "dn: CN=Contact " + n + ",OU=Users," + kOu + "\nobjectClass: contact\nmail: contact" + n +
+         "@partner.test\n\n";
+    s += "dn: CN=Inet " + n + ",OU=Users," + kOu + "\nobjectClass: inetOrgPerson\nsAMAccountName: inet" + n + "\n\n";
+    s += "dn: CN=PC" + n + ",OU=Users," + kOu + "\nobjectClass: computer\nsAMAccountName: PC" + n + "$\n\n";
+  }
+  // groupType: global security, universal security, domain-local security, global distribution.
+  const std::pair<const char*, const char*> groups[] = {
+      {"All Users", "-2147483646"}, {"Universal", "-2147483640"}, {"Local", "-2147483644"}, {"Dist", "2"}};
+  for (const auto& [name, type] : groups) {
+    s += "dn: CN=" + std::string(name) + ",OU=Groups," + kOu + "\nobjectClass: group\ngroupType: " + type + "\n";
+    if (std::string(name) == "All Users")
+      for (int i = 0; i < kAdUsers; ++i) s += "member: CN=User " + std::to_string(i) + ",OU=Users," + kOu + "\n";
+    if (std::string(name) == "Universal") s += "member: CN=All Users,OU=Groups," + kOu + "\n";  // nested
+    s += "\n";
+  }
+  return s;
+}
+
 }  // namespace idsync::ldap::testing
