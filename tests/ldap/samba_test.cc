@@ -363,6 +363,20 @@ TEST_F(SambaTest, BadInputGivesClearErrors) {
   o["bind_dn"] = "plainuser@EXAMPLE.TEST";
   o["password_file"] = dc.dir() + "/plain.pw";
   auto plain = make_connector("ad", o);
+  // DirSync needs "Replicating Directory Changes": without it the connector falls back to
+  // uSNChanged deltas, and those work.
+  Collector plain_full;
+  std::string plain_w;
+  s = plain->full_import(plain_full, plain_w);
+  ASSERT_TRUE(s.ok()) << s.to_string();
+  EXPECT_EQ(plain_w.rfind("usn:", 0), 0u) << plain_w;
+  EXPECT_GT(plain_full.changes.size(), static_cast<size_t>(kAdUsers));
+  modify("dn: CN=User 55,OU=Users," + kOu + "\nchangetype: modify\nreplace: givenName\ngivenName: Plain\n\n");
+  Collector plain_delta;
+  s = plain->delta_import(plain_delta, plain_w);
+  ASSERT_TRUE(s.ok()) << s.to_string();
+  ASSERT_EQ(plain_delta.changes.size(), 1u);
+  EXPECT_EQ(values_of(plain_delta.changes[0], "givenName"), "Plain");
   ASSERT_TRUE(plain->begin_export().ok());
   EntryChange mod;
   mod.kind = ChangeKind::kModify;
