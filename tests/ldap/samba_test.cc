@@ -313,6 +313,14 @@ TEST_F(SambaTest, ExportLandsInTheDirectory) {
   r = c->export_change(fewer);
   ASSERT_TRUE(r.status.ok()) << r.status.to_string();
 
+  EntryChange retried;  // permissive modify: a value already there / already gone is no error
+  retried.kind = ChangeKind::kModify;
+  retried.dn = group.dn;
+  retried.changes = {{"member", ValueOp::kAdd, {"CN=User 200,OU=Users," + kOu}},
+                     {"member", ValueOp::kDelete, {"CN=User 41,OU=Users," + kOu}}};
+  r = c->export_change(retried);
+  ASSERT_TRUE(r.status.ok()) << r.status.to_string();
+
   EntryChange rename;
   rename.kind = ChangeKind::kRename;
   rename.dn = add.dn;
