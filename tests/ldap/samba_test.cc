@@ -100,6 +100,9 @@ TEST_F(SambaTest, RangeRetrievalCompletesLargeAttributes) {
   ASSERT_TRUE(s.ok()) << s.to_string();
   const EntryChange* all = sink.find_dn("CN=All Users,OU=Groups," + kOu);
   ASSERT_NE(all, nullptr);
+  auto ranged = ldapsearch(search(all->dn, "(objectClass=*)", "'member;range=0-99'"));
+  ASSERT_EQ(ranged.size(), 1u);
+  EXPECT_EQ(ranged[0].values("member;range=0-99").size(), 100u) << "the server really answers in ranges";
   auto expected = ldapsearch(search(all->dn, "(objectClass=*)", "member"));
   ASSERT_EQ(expected.size(), 1u);
   std::string want;
