@@ -274,11 +274,13 @@ SambaDc::~SambaDc() {
 }
 
 void SambaDc::start() {
+  // A DC of an earlier run may still be shutting down: give it a moment to free the port.
+  for (int i = 0; i < 150 && port_open(389); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   if (port_open(389))
     throw std::runtime_error("port 389 on 127.0.0.1 is taken already: another Samba DC or LDAP server "
                              "runs there; stop it");
   pid_ = spawn({"samba", "-i", "-M", "single", "-s", dir_ + "/etc/smb.conf"}, dir_ + "/samba.out");
-  if (!wait_for_port(389, pid_, 60)) {
+  if (!wait_for_port(389, pid_, 120)) {  // slow on a loaded machine
     terminate(pid_);
     throw std::runtime_error("samba did not start on 127.0.0.1:389; its output:\n" +
                              read_file(dir_ + "/samba.out"));
