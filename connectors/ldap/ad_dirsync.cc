@@ -11,6 +11,7 @@
 // nothing at all. So: new objects (objectClass present) are read again whole by their GUID;
 // changed ones are merged attribute by attribute; a change that shows no attribute at all is
 // read again whole too, so a removal is never missed.
+#include <charconv>
 #include <memory>
 
 #include "ldap_delta.h"
@@ -257,7 +258,12 @@ Status usn_delta(Session& session, const DeltaScope& scope, std::string& usn, co
   if (now.empty())
     return Status::Error(ErrorCode::kConnectorError,
                          "LDAP server " + session.options().uri + ": no highestCommittedUSN in the rootDSE");
-  const std::string above = std::to_string(std::stoll(usn.empty() ? "0" : usn) + 1);
+  long long last = 0;
+  auto [p, ec] = std::from_chars(usn.data(), usn.data() + usn.size(), last);
+  if (!usn.empty() && (ec != std::errc() || p != usn.data() + usn.size()))
+    return Status::Error(ErrorCode::kInvalidArgument,
+                         "the uSNChanged watermark '" + usn + "' is not a number; run a Full Import");
+  const std::string above = std::to_string(last + 1);
   struct Changed : SearchHandler {
     Session* s;
     const DeltaScope* scope;

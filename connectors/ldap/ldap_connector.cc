@@ -7,6 +7,7 @@
 #include "idsync/ldap/ldap_connector.h"
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <thread>
 #include <unordered_set>

@@ -2,6 +2,7 @@
 // 1000 entries costs a few calls instead of 1000 (the floor we measure against is ldapsearch).
 #include "ldap_search.h"
 
+#include <charconv>
 #include <memory>
 
 namespace idsync::ldap {
@@ -43,9 +44,12 @@ bool parse_range(std::string_view name, std::string& base, long& next) {
   std::string_view high = range.substr(dash + 1);
   if (high == "*") {
     next = -1;
-  } else {
-    next = std::stol(std::string(high)) + 1;
+    return true;
   }
+  long n = 0;
+  auto [p, ec] = std::from_chars(high.data(), high.data() + high.size(), n);
+  if (ec != std::errc() || p != high.data() + high.size() || n < 0) return false;  // not a range option
+  next = n + 1;
   return true;
 }
 

@@ -66,7 +66,7 @@ Status Session::error(int rc, const std::string& what, const char* server_messag
   }
   std::string msg = "LDAP server " + options_.uri + ": " + what + " failed: " +
                     ldap_err2string(rc) + " (" + std::to_string(rc) + ")";
-  if (!diag.empty()) msg += ": " + diag;
+  if (!diag.empty() && diag != "(unknown error code)") msg += ": " + diag;
   std::string hint;
   switch (rc) {
     case LDAP_SERVER_DOWN:
@@ -108,6 +108,32 @@ Status Session::error(int rc, const std::string& what, const char* server_messag
   return Status::Error(code, msg);
 }
 
+namespace {
+
+// True when a plain TCP connection to the uri's host and port succeeds (after a failed TLS
+// connect this tells a refused handshake from a server that is down).
+bool tcp_reachable(const std::string& uri) {
+  LDAPURLDesc* url = nullptr;
+  if (ldap_url_parse(uri.c_str(), &url) != LDAP_SUCCESS || url == nullptr) return false;
+  std::string plain = "ldap://" + std::string(url->lud_host ? url->lud_host : "") + ":" +
+                      std::to_string(url->lud_port);
+  ldap_free_urldesc(url);
+  LDAP* probe = nullptr;
+  if (ldap_initialize(&probe, plain.c_str()) != LDAP_SUCCESS) return false;
+  timeval t{};
+  t.tv_sec = 3;
+  ldap_set_option(probe, LDAP_OPT_NETWORK_TIMEOUT, &t);
+  bool ok = ldap_connect(probe) == LDAP_SUCCESS;
+  ldap_unbind_ext_s(probe, nullptr, nullptr);
+  return ok;
+}
+
+}  // namespace
+
+bool Session::port_open_hint(int rc) const {
+  return rc == LDAP_SERVER_DOWN && tcp_reachable(options_.uri);
+}
+
 Status Session::connect() {
   int rc = ldap_initialize(&ld_, options_.uri.c_str());
   if (rc != LDAP_SUCCESS) return error(rc, "opening '" + options_.uri + "'");
@@ -134,6 +160,16 @@ Status Session::connect() {
                    "(option tls_insecure); anyone on the path can read and change the traffic\n",
                    options_.connector_name.c_str());
   }
+  // Connect explicitly so that a TLS handshake failure reports its reason (e.g. "certificate
+  // verify failed") instead of a bare "Can't contact LDAP server" from the bind.
+  rc = ldap_connect(ld_);
+  if (rc != LDAP_SUCCESS && tls && !options_.start_tls && port_open_hint(rc)) {
+    Status s = error(rc, "TLS connection");
+    return Status::Error(s.code(), s.message() + " (the TCP port answers, so the TLS handshake failed: "
+                                                 "most often the certificate is not signed by a CA in "
+                                                 "'ca_file' or names another host)");
+  }
+  if (rc != LDAP_SUCCESS) return error(rc, "connecting");
   if (options_.start_tls) {
     rc = ldap_start_tls_s(ld_, nullptr, nullptr);
     if (rc != LDAP_SUCCESS) return error(rc, "StartTLS");

@@ -59,6 +59,7 @@ class Session {
   Session(LdapOptions options, std::string password);
   Status connect();
   void close();
+  bool port_open_hint(int rc) const;
 
   LdapOptions options_;
   std::string password_;

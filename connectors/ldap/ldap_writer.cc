@@ -70,6 +70,44 @@ std::string to_generalized_time(const std::string& v) {
   return out + "Z";
 }
 
+// Without permissive modify (OpenLDAP; Samba for linked attributes), a chunk that adds a value
+// already there (or removes one already gone) fails as a whole. Sending it again value by value lets exactly those values be skipped:
+// the goal state is reached, and every other error still counts.
+int modify_value_by_value(Session& session, const std::string& dn, const ModBatch& batch, LDAPControl** ctrls) {
+  for (const ModBatch::One& m : batch.mods) {
+    const bool per_value = (m.op == LDAP_MOD_ADD || m.op == LDAP_MOD_DELETE) && !m.values.empty();
+    std::vector<ModBatch::One> steps;
+    if (per_value) {
+      for (const std::string& v : m.values) steps.push_back({m.op, m.name, {v}});
+    } else {
+      steps.push_back(m);
+    }
+    for (const ModBatch::One& step : steps) {
+      ModBatch one;
+      one.mods.push_back(step);
+      auto op = [&] {
+        ModArray arr(one);
+        return ldap_modify_ext_s(session.ld(), dn.c_str(), arr.get(), ctrls, nullptr);
+      };
+      int rc = op();
+      if (is_connection_error(rc) && rc != LDAP_TIMEOUT && session.reconnect().ok()) rc = op();
+      if (rc != LDAP_SUCCESS && per_value) {
+        // Servers word "already there / already gone" differently (20, 16, 68, 53): ask the
+        // directory whether the goal holds instead of trusting the code.
+        berval bv{};
+        bv.bv_val = const_cast<char*>(step.values[0].data());
+        bv.bv_len = step.values[0].size();
+        int cmp = ldap_compare_ext_s(session.ld(), dn.c_str(), step.name.c_str(), &bv, nullptr, nullptr);
+        const bool present = cmp == LDAP_COMPARE_TRUE;
+        const bool absent = cmp == LDAP_COMPARE_FALSE || cmp == LDAP_NO_SUCH_ATTRIBUTE;
+        if ((step.op == LDAP_MOD_ADD && present) || (step.op == LDAP_MOD_DELETE && absent)) continue;
+      }
+      if (rc != LDAP_SUCCESS) return rc;
+    }
+  }
+  return LDAP_SUCCESS;
+}
+
 const char* kind_verb(ChangeKind k) {
   switch (k) {
     case ChangeKind::kAdd: return "add";
@@ -181,6 +219,10 @@ Status Writer::modify(const std::string& dn, const std::vector<AttributeChange>&
       return ldap_modify_ext_s(session_.ld(), dn.c_str(), arr.get(), permissive_ ? ctrls : nullptr,
                                nullptr);
     });
+    // Samba answers a linked value that exists (or is gone) with 68 (53) even under permissive modify.
+    if (rc == LDAP_TYPE_OR_VALUE_EXISTS || rc == LDAP_NO_SUCH_ATTRIBUTE || rc == LDAP_ALREADY_EXISTS ||
+        rc == LDAP_UNWILLING_TO_PERFORM)
+      rc = modify_value_by_value(session_, dn, batch, permissive_ ? ctrls : nullptr);
     if (rc != LDAP_SUCCESS) {
       std::string what = "modifying '" + dn + "'";
       if (sent > 0) what += " (after " + std::to_string(sent) + " values were written in earlier steps)";

@@ -3,8 +3,9 @@
 // Multi-valued changes are split into modify operations of at most `modify_chunk` values, so a
 // group of 100,000 members is written in small steps and never trips a server's administrative
 // limit (AD: MaxValRange / MaxReceiveBuffer). When the server supports the permissive-modify
-// control (1.2.840.113556.1.4.1413; AD, Samba and OpenLDAP do), adding a value that exists or
-// removing one that is gone is not an error, so a retried chunk is harmless.
+// control (1.2.840.113556.1.4.1413; AD and Samba do), adding a value that exists or removing one
+// that is gone is not an error; elsewhere (OpenLDAP) such a chunk is re-sent value by value and
+// exactly those values are skipped. Either way a retried export is harmless.
 // A failure names the object, the operation and carries the server's message.
 #pragma once
 

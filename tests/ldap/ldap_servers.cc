@@ -191,9 +191,15 @@ Slapd::Slapd(const std::string& extra_ldif) {
       "uid: reader\nuserPassword: " + std::string(kReaderPassword) + "\n\n";
   write_file(dir_ + "/data.ldif", base + extra_ldif);
   std::string out;
-  if (run_command("slapadd -q -f " + dir_ + "/slapd.conf -l " + dir_ + "/data.ldif", &out) != 0)
-    throw std::runtime_error("slapadd failed: " + out);
-  start();
+  try {
+    if (run_command("slapadd -q -f " + dir_ + "/slapd.conf -l " + dir_ + "/data.ldif", &out) != 0)
+      throw std::runtime_error("slapadd failed: " + out);
+    start();
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    throw;
+  }
 }
 
 Slapd::~Slapd() {
@@ -252,7 +258,13 @@ SambaDc::SambaDc() {
   }
   write_file(dir_ + "/etc/smb.conf", edited);
   fs::create_directories(dir_ + "/cache");
-  start();
+  try {
+    start();
+  } catch (...) {  // no destructor runs for a half-built object: clean up here
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    throw;
+  }
 }
 
 SambaDc::~SambaDc() {
@@ -262,11 +274,13 @@ SambaDc::~SambaDc() {
 }
 
 void SambaDc::start() {
+  // A DC of an earlier run may still be shutting down: give it a moment to free the port.
+  for (int i = 0; i < 150 && port_open(389); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   if (port_open(389))
     throw std::runtime_error("port 389 on 127.0.0.1 is taken already: another Samba DC or LDAP server "
                              "runs there; stop it");
   pid_ = spawn({"samba", "-i", "-M", "single", "-s", dir_ + "/etc/smb.conf"}, dir_ + "/samba.out");
-  if (!wait_for_port(389, pid_, 60)) {
+  if (!wait_for_port(389, pid_, 120)) {  // slow on a loaded machine
     terminate(pid_);
     throw std::runtime_error("samba did not start on 127.0.0.1:389; its output:\n" +
                              read_file(dir_ + "/samba.out"));
@@ -288,6 +302,40 @@ std::string SambaDc::ldap_cli(const std::string& tool) const {
 
 int SambaDc::samba_tool(const std::string& args, std::string* output) const {
   return run_command("samba-tool " + args + " -H " + dir_ + "/private/sam.ldb", output);
+}
+
+
+// Users, contacts, inetOrgPersons, computers and groups of every scope (nested) under kOu.
+std::string ad_test_ldif() {
+  const int kAdUsers = kAdTestUsers;
+  const std::string kOu = kAdTestOu;
+  std::string s = "dn: " + kOu + "\nobjectClass: organizationalUnit\n\n";
+  for (const char* ou : {"Users", "Groups", "Moved", "Export"})
+    s += "dn: OU=" + std::string(ou) + "," + kOu + "\nobjectClass: organizationalUnit\n\n";
+  for (int i = 0; i < kAdUsers; ++i) {
+    std::string n = std::to_string(i);
+    s += "dn: CN=User " + n + ",OU=Users," + kOu + "\nobjectClass: user\nsAMAccountName: user" + n +
+         "\ngivenName: Given" + n + "\nsn: Sur" + n + "\nmail: user" + n + "@example.test\n"
+         "userPrincipalName: user" + n + "@example.test\n\n";
+  }
+  for (int i = 0; i < 10; ++i) {
+    std::string n = std::to_string(i);
+    s += "dn: CN=Contact " + n + ",OU=Users," + kOu + "\nobjectClass: contact\nmail: contact" + n +
+         "@partner.test\n\n";
+    s += "dn: CN=Inet " + n + ",OU=Users," + kOu + "\nobjectClass: inetOrgPerson\nsAMAccountName: inet" + n + "\n\n";
+    s += "dn: CN=PC" + n + ",OU=Users," + kOu + "\nobjectClass: computer\nsAMAccountName: PC" + n + "$\n\n";
+  }
+  // groupType: global security, universal security, domain-local security, global distribution.
+  const std::pair<const char*, const char*> groups[] = {
+      {"All Users", "-2147483646"}, {"Universal", "-2147483640"}, {"Local", "-2147483644"}, {"Dist", "2"}};
+  for (const auto& [name, type] : groups) {
+    s += "dn: CN=" + std::string(name) + ",OU=Groups," + kOu + "\nobjectClass: group\ngroupType: " + type + "\n";
+    if (std::string(name) == "All Users")
+      for (int i = 0; i < kAdUsers; ++i) s += "member: CN=User " + std::to_string(i) + ",OU=Users," + kOu + "\n";
+    if (std::string(name) == "Universal") s += "member: CN=All Users,OU=Groups," + kOu + "\n";  // nested
+    s += "\n";
+  }
+  return s;
 }
 
 }  // namespace idsync::ldap::testing

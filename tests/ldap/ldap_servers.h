@@ -88,4 +88,11 @@ class SambaDc {
   pid_t pid_ = -1;
 };
 
+// The AD data set of the tests and the Samba benchmark: kAdTestUsers users, 10 each of contacts,
+// inetOrgPersons and computers, four groups of every scope (one nested, one with every user)
+// under kAdTestOu and its OUs Users, Groups, Moved, Export.
+constexpr int kAdTestUsers = 300;
+constexpr const char* kAdTestOu = "OU=IdSync,DC=example,DC=test";
+std::string ad_test_ldif();
+
 }  // namespace idsync::ldap::testing

@@ -240,6 +240,16 @@ TEST_F(SlapdTest, ExportLandsInTheDirectory) {
   r = c->export_change(members);
   ASSERT_TRUE(r.status.ok()) << r.status.to_string();
 
+  // A retried export: adding a value that is there and removing one that is gone is harmless
+  // (permissive modify), not an error.
+  EntryChange retried;
+  retried.kind = ChangeKind::kModify;
+  retried.dn = add.dn;
+  retried.changes = {{"member", ValueOp::kAdd, {"uid=u1000,ou=people,dc=example,dc=org"}},
+                     {"member", ValueOp::kDelete, {"uid=u1,ou=people,dc=example,dc=org"}}};
+  r = c->export_change(retried);
+  ASSERT_TRUE(r.status.ok()) << r.status.to_string();
+
   EntryChange rename;
   rename.kind = ChangeKind::kRename;
   rename.dn = "uid=u40,ou=people,dc=example,dc=org";
@@ -359,7 +369,7 @@ TEST_F(SlapdTest, TlsVerifiesCertificates) {
   Collector sink3;
   s = make_connector("ldap", untrusted)->full_import(sink3, w);
   EXPECT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("certificate"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("TLS handshake failed"), std::string::npos) << s.message();
   // ...unless the administrator says so.
   untrusted["tls_insecure"] = "true";
   s = make_connector("ldap", untrusted)->full_import(sink3, w);

@@ -9,6 +9,7 @@
 
 #include "idsync/file/file_connectors.h"
 #include "idsync/scim/scim_connector.h"
+#include "idsync/ldap/ldap_connector.h"
 
 namespace idsync::cli {
 
@@ -38,6 +39,7 @@ const ConnectorRegistry& registry() {
     ConnectorRegistry r;
     file::register_file_connectors(r);
     register_scim_connector(r);
+    ldap::register_ldap_connectors(r);
     return r;
   }();
   return instance;

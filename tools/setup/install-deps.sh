@@ -14,6 +14,8 @@ PACKAGES=(
   libbenchmark-dev libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev
   sqlite3 libssl-dev openssl clang-14 libclang-rt-14-dev
   chromium chromium-driver   # the export preview page is tested in headless Chromium
+  libldap-dev ldap-utils slapd
+  samba samba-ad-dc samba-ad-provision winbind python3-ldb ldb-tools samba-dsdb-modules
 )
 
 missing=()
@@ -24,6 +26,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The LDAP tests start their own slapd and Samba DC (Samba on 127.0.0.1:389): the system
+  # services these packages may have started would hold that port.
+  if command -v systemctl >/dev/null 2>&1; then
+    $SUDO systemctl disable --now slapd samba-ad-dc >/dev/null 2>&1 || true
+  fi
 fi
 
 # PowerShell 7.6 for the PowerShell module and its tests. It comes from NuGet as the .NET tool

@@ -10,6 +10,7 @@
 
 #include "idsync/file/file_connectors.h"
 #include "idsync/scim/scim_connector.h"
+#include "idsync/ldap/ldap_connector.h"
 #include "idsync/server.h"
 
 // For the shims added for the PowerShell module (below the original ones).
@@ -40,6 +41,7 @@ const idsync::ConnectorRegistry& registry() {
     idsync::ConnectorRegistry r;
     idsync::file::register_file_connectors(r);
     idsync::register_scim_connector(r);
+    idsync::ldap::register_ldap_connectors(r);
     return r;
   }();
   return instance;
