@@ -56,7 +56,8 @@ struct Job {
 class ScimConnector : public Connector {
  public:
   ScimConnector(ConnectorConfig config, HttpOptions http, std::string base_url, AttributeMap users,
-                AttributeMap groups, bool want_users, bool want_groups, size_t page_size, size_t patch_chunk, long delta_overlap_ms)
+                AttributeMap groups, bool want_users, bool want_groups, size_t page_size, size_t patch_chunk, long delta_overlap_ms,
+                size_t export_batch_size)
       : config_(std::move(config)),
         http_(std::move(http)),
         base_url_(std::move(base_url)),
@@ -64,7 +65,8 @@ class ScimConnector : public Connector {
         group_map_(std::move(groups)),
         page_size_(page_size),
         patch_chunk_(patch_chunk),
-        delta_overlap_ms_(delta_overlap_ms) {
+        delta_overlap_ms_(delta_overlap_ms),
+        export_batch_size_(export_batch_size) {
     if (want_users) kinds_.push_back(ResourceKind{"user", "Users", &user_map_});
     if (want_groups) kinds_.push_back(ResourceKind{"group", "Groups", &group_map_});
   }
@@ -130,6 +132,11 @@ class ScimConnector : public Connector {
   }
 
   Status end_export() override { return Status::Ok(); }
+
+  std::vector<ExportResult> export_changes(const std::vector<const EntryChange*>& changes) override {
+    return export_batch(changes);
+  }
+  size_t export_batch_size() const override { return export_batch_size_; }
 
   // Exports several objects at once: what lets `concurrency` requests be in flight.
   std::vector<ExportResult> export_batch(const std::vector<const EntryChange*>& changes);
@@ -589,6 +596,7 @@ class ScimConnector : public Connector {
   void run_patches(std::vector<Job*>& jobs);
   void run_deletes(std::vector<Job*>& jobs);
   void lookup_created(std::vector<Job*>& jobs);
+  void remove_twins(std::vector<Job*>& jobs);
 
   ConnectorConfig config_;
   HttpClient http_;
@@ -597,6 +605,7 @@ class ScimConnector : public Connector {
   std::vector<ResourceKind> kinds_;
   size_t page_size_, patch_chunk_;
   long delta_overlap_ms_;
+  size_t export_batch_size_;
   bool discovered_ = false, filter_supported_ = false, patch_supported_ = false, server_schema_known_ = false;
   std::set<std::string> server_attributes_;
   std::unordered_map<std::string, std::string> id_to_dn_, dn_to_id_;
@@ -735,7 +744,7 @@ void ScimConnector::run_creates(std::vector<Job*>& all) {
       reqs.push_back(HttpRequest{"POST", url(j->kind->endpoint), j->body.dump()});
     }
     std::vector<HttpResponse> answers = http_.run(reqs);
-    std::vector<Job*> lookup;
+    std::vector<Job*> lookup, resent;
     for (size_t i = 0; i < posting.size(); ++i) {
       Job& j = *posting[i];
       const HttpResponse& res = answers[i];
@@ -752,6 +761,7 @@ void ScimConnector::run_creates(std::vector<Job*>& all) {
         j.result.new_anchor = id->get<std::string>();
         remember(j.result.new_anchor, j.change->dn);
         j.done = true;
+        if (res.resent) resent.push_back(&j);
       } else if (res.status == 409) {
         j.conflict = true;
         j.conflict_message = server_detail(res);
@@ -763,6 +773,7 @@ void ScimConnector::run_creates(std::vector<Job*>& all) {
       }
     }
     lookup_created(lookup);
+    remove_twins(resent);
     posting.clear();
     for (Job* j : lookup) {
       if (j->done) continue;
@@ -837,6 +848,34 @@ void ScimConnector::lookup_created(std::vector<Job*>& jobs) {
                                 "source or the cloud directory"));
     }
   }
+}
+
+// A create that libcurl sent twice (the first connection died after the server did the work)
+// may have made two objects: keep the one whose id we were given, delete the other.
+void ScimConnector::remove_twins(std::vector<Job*>& jobs) {
+  std::vector<HttpRequest> reqs;
+  std::vector<Job*> asking;
+  for (Job* j : jobs) {
+    if (j->external_id.empty() || !filter_supported_) continue;
+    asking.push_back(j);
+    reqs.push_back(HttpRequest{"GET", url(j->kind->endpoint, "", "filter=" + url_encode("externalId eq " + quote(j->external_id)) +
+                                                                     "&attributes=id,externalId"), ""});
+  }
+  std::vector<HttpResponse> answers = http_.run(reqs);
+  std::vector<HttpRequest> deletes;
+  for (size_t i = 0; i < asking.size(); ++i) {
+    json body = json::parse(answers[i].body, nullptr, false);
+    const json* list = answers[i].ok() && body.is_object() ? find_member(body, "Resources") : nullptr;
+    if (list == nullptr || !list->is_array()) continue;
+    for (const json& r : *list) {
+      const json* id = find_member(r, "id");
+      const json* ext = find_member(r, "externalId");
+      if (id != nullptr && id->is_string() && ext != nullptr && ext->is_string() &&
+          ext->get<std::string>() == asking[i]->external_id && id->get<std::string>() != asking[i]->result.new_anchor)
+        deletes.push_back(HttpRequest{"DELETE", url(asking[i]->kind->endpoint, id->get<std::string>()), ""});
+    }
+  }
+  http_.run(deletes);  // best effort: a twin left behind shows on the next Full Import
 }
 
 void ScimConnector::run_patches(std::vector<Job*>& all) {
@@ -996,7 +1035,7 @@ Result<std::unique_ptr<Connector>> create_scim_connector(const ConnectorConfig& 
     long* into;
   };
   long concurrency = 8, page_size = 200, max_attempts = 6, retry_budget = 10000, patch_chunk = 100,
-       delta_overlap_ms = 2000;
+       delta_overlap_ms = 2000, export_batch = 256;
   NumberOption numbers[] = {
       {"connect_timeout_ms", 10000, 1, 600000, &http.connect_timeout_ms},
       {"timeout_ms", 60000, 1, 3600000, &http.timeout_ms},
@@ -1008,6 +1047,7 @@ Result<std::unique_ptr<Connector>> create_scim_connector(const ConnectorConfig& 
       {"backoff_max_ms", 30000, 0, 3600000, &http.backoff_max_ms},
       {"patch_chunk", 100, 1, 10000, &patch_chunk},
       {"delta_overlap_ms", 2000, 0, 3600000, &delta_overlap_ms},
+      {"export_batch", 256, 1, 100000, &export_batch},
   };
   for (NumberOption& n : numbers) {
     auto v = number_option(config, n.key, n.fallback, n.min, n.max);
@@ -1043,7 +1083,7 @@ Result<std::unique_ptr<Connector>> create_scim_connector(const ConnectorConfig& 
   return std::unique_ptr<Connector>(new ScimConnector(config, std::move(http), base, std::move(*user_map),
                                                       std::move(*group_map), users, groups,
                                                       static_cast<size_t>(page_size), static_cast<size_t>(patch_chunk),
-                                                      delta_overlap_ms));
+                                                      delta_overlap_ms, static_cast<size_t>(export_batch)));
 }
 
 }  // namespace idsync::scim
