@@ -167,6 +167,13 @@ TEST_F(ScimFaultTest, ConnectionsDroppedAfterTheWorkDoNotDuplicateCreates) {
   EXPECT_GT(server.stats()["injected"]["drop"].get<int>(), 5);
 }
 
+TEST_F(ScimFaultTest, WithoutBulkTooRandom500sAndDroppedConnectionsLeaveTheSameState) {
+  run_with({{"error500Rate", 0.2}, {"dropRate", 0.2}}, {{"bulk", "false"}});
+  EXPECT_GT(server.stats()["injected"]["500"].get<int>(), 5);
+  EXPECT_GT(server.stats()["injected"]["drop"].get<int>(), 5);
+  EXPECT_EQ(server.stats().value("bulk", 0), 0);
+}
+
 TEST_F(ScimFaultTest, ASpentRetryBudgetFailsObjectsWithAClearMessageAndNothingIsLost) {
   auto options = server.options();
   options["retry_budget"] = "0";

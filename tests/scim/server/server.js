@@ -176,6 +176,7 @@ function random() {
 function faultMiddleware(req, res, next) {
   stats.requests++;
   stats.byMethod[req.method] = (stats.byMethod[req.method] ?? 0) + 1;
+  if (req.path === "/Bulk") stats.bulk = (stats.bulk ?? 0) + 1;
   if (faults.burst429 > 0) {
     faults.burst429--;
     stats.injected[429]++;
