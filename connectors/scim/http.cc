@@ -169,8 +169,11 @@ std::vector<HttpResponse> HttpClient::run(const std::vector<HttpRequest>& reques
       retry = idempotent(r.method) || connect_failed;
       // A certificate problem does not heal by retrying.
       if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE ||
-          code == CURLE_SSL_CONNECT_ERROR)
+          code == CURLE_SSL_CONNECT_ERROR || code == CURLE_SSL_CERTPROBLEM) {
         retry = false;
+        res.tls_error = true;
+        res.outcome_unknown = false;
+      }
     } else {
       res.status = status;
       res.transport_error.clear();

@@ -48,6 +48,7 @@ struct HttpResponse {
   std::string body;
   std::string transport_error;  // curl's message when the exchange failed
   bool outcome_unknown = false;  // the request may have reached the server
+  bool tls_error = false;        // the server's certificate could not be verified
   int attempts = 0;
   // libcurl itself sent the request again on a fresh connection after a kept-alive one died
   // without an answer: a POST may then have been done twice.

@@ -153,6 +153,11 @@ class ScimConnector : public Connector {
 
   Status http_error(const HttpRequest& req, const HttpResponse& res, const std::string& what) const {
     std::string where = what + " (" + req.method + " " + req.url + ")";
+    if (res.tls_error)
+      return Status::Error(ErrorCode::kIoError,
+                           where + ": TLS with the SCIM server failed: " + res.transport_error +
+                               "; give the CA that signed its certificate with option ca_file (for a test "
+                               "system only: tls_verify = false with insecure = true)");
     if (res.status == 0)
       return Status::Error(ErrorCode::kIoError,
                            where + ": no answer from the SCIM server after " + std::to_string(res.attempts) +
@@ -717,6 +722,12 @@ std::vector<ExportResult> ScimConnector::export_batch(const std::vector<const En
       continue;
     }
     if (j.done) continue;
+    if (!patch_supported_) {
+      fail(j, Status::Error(ErrorCode::kUnsupported,
+                            object_name(*j.change) + ": the SCIM server's ServiceProviderConfig says it does not "
+                                                     "support PATCH, which updates need; enable PATCH on the server"));
+      continue;
+    }
     j.id = j.change->anchor;
     if (j.id.empty()) {
       fail(j, Status::Error(ErrorCode::kNotFound, object_name(*j.change) +
@@ -999,7 +1010,7 @@ void ScimConnector::run_patches(std::vector<Job*>& all) {
         next.push_back(&j);
       } else if (res.status == 404) {
         fail(j, Status::Error(ErrorCode::kNotFound,
-                              "connector '" + config_.name + "': updating " + object_name(j.change ? *j.change : EntryChange{}) +
+                              "connector '" + config_.name + "': updating " + object_name(*j.change) +
                                   ": the SCIM server no longer has id " + j.id + " (HTTP 404); run a Full Import"));
       } else {
         fail(j, http_error(reqs[i], res, "connector '" + config_.name + "': updating " + object_name(*j.change)));

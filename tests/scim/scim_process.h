@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -83,6 +84,7 @@ class ScimProcess {
     fs::path port_file = dir_ / "port";
     pid_ = fork();
     if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGTERM);  // a test that crashes takes its server with it
       setenv("SCIM_TOKEN", token_.c_str(), 1);
       setenv("SCIM_PORT_FILE", port_file.c_str(), 1);
       for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
