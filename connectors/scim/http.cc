@@ -45,6 +45,12 @@ size_t read_header(char* data, size_t size, size_t count, void* user) {
 
 bool idempotent(const std::string& method) { return method != "POST"; }
 
+// Called before each send of a request, libcurl's own resends included.
+int count_send(void* user, char*, char*, int, int) {
+  ++*static_cast<int*>(user);
+  return CURL_PREREQFUNC_OK;
+}
+
 }  // namespace
 
 struct HttpClient::Impl {
@@ -97,6 +103,7 @@ std::vector<HttpResponse> HttpClient::run(const std::vector<HttpRequest>& reques
     CURL* easy = nullptr;
     std::string body;
     long retry_after_ms = -1;
+    int sends = 0;
   };
   std::vector<HttpResponse> out(requests.size());
   // Requests waiting to start, with the earliest time they may.
@@ -130,6 +137,8 @@ std::vector<HttpResponse> HttpClient::run(const std::vector<HttpRequest>& reques
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
     if (!options_.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options_.ca_file.c_str());
+    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, count_send);
+    curl_easy_setopt(e, CURLOPT_PREREQDATA, &slot->sends);
     curl_easy_setopt(e, CURLOPT_PRIVATE, slot.get());
     if (r.method == "GET") {
       curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
@@ -160,8 +169,11 @@ std::vector<HttpResponse> HttpClient::run(const std::vector<HttpRequest>& reques
       retry = idempotent(r.method) || connect_failed;
       // A certificate problem does not heal by retrying.
       if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE ||
-          code == CURLE_SSL_CONNECT_ERROR)
+          code == CURLE_SSL_CONNECT_ERROR || code == CURLE_SSL_CERTPROBLEM) {
         retry = false;
+        res.tls_error = true;
+        res.outcome_unknown = false;
+      }
     } else {
       res.status = status;
       res.transport_error.clear();
@@ -169,11 +181,18 @@ std::vector<HttpResponse> HttpClient::run(const std::vector<HttpRequest>& reques
       retry = status == 429 || status == 503 || (status >= 500 && idempotent(r.method));
     }
     res.body = std::move(slot.body);
+    if (slot.sends > 1) res.resent = true;
     long retry_after = slot.retry_after_ms;
     if (retry && retry_after > options_.retry_after_max_ms) retry = false;
-    if (retry && res.attempts < options_.max_attempts && take_retry()) {
-      long wait = backoff_ms(res.attempts, retry_after);
-      waiting.emplace_back(slot.index, Clock::now() + std::chrono::milliseconds(wait));
+    const bool throttled = res.status == 429 || res.status == 503;
+    if (retry) {
+      long wait = backoff_ms(throttled ? std::min(res.attempts, 6) : res.attempts, retry_after);
+      bool allowed = throttled ? res.throttled_ms + wait <= options_.throttle_wait_max_ms
+                               : res.attempts < options_.max_attempts;
+      if (allowed && take_retry()) {
+        if (throttled) res.throttled_ms += wait;
+        waiting.emplace_back(slot.index, Clock::now() + std::chrono::milliseconds(wait));
+      }
     }
     curl_multi_remove_handle(impl_->multi, slot.easy);
     impl_->idle.push_back(slot.easy);

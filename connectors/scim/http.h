@@ -5,7 +5,9 @@
 // or, for requests safe to repeat (GET, PUT, PATCH, DELETE), on any 5xx or connection error.
 // A POST whose outcome is unknown (timeout, dropped connection, 500) comes back to the caller,
 // which looks the object up before it tries again: repeating it blindly could create a
-// duplicate. Every retry spends one unit of a budget shared by the whole run.
+// duplicate. Every retry spends one unit of a budget shared by the whole run. libcurl's own
+// resend after a dead kept-alive connection is reported (HttpResponse::resent) so the caller
+// can check a create for a twin.
 //
 // The credentials live in HttpOptions and are sent as a header only; they never appear in an
 // error message. Not thread-safe: one HttpClient per connector.
@@ -30,6 +32,9 @@ struct HttpOptions {
   long backoff_initial_ms = 100;
   long backoff_max_ms = 30000;
   long retry_after_max_ms = 120000;  // a longer Retry-After is an error, not a wait
+  // Throttling (429 / 503) is waited out without spending max_attempts, up to this much
+  // waiting per request (the retry budget still applies).
+  long throttle_wait_max_ms = 300000;
 };
 
 struct HttpRequest {
@@ -43,7 +48,12 @@ struct HttpResponse {
   std::string body;
   std::string transport_error;  // curl's message when the exchange failed
   bool outcome_unknown = false;  // the request may have reached the server
+  bool tls_error = false;        // the server's certificate could not be verified
   int attempts = 0;
+  // libcurl itself sent the request again on a fresh connection after a kept-alive one died
+  // without an answer: a POST may then have been done twice.
+  bool resent = false;
+  long throttled_ms = 0;
   bool ok() const { return status >= 200 && status < 300; }
 };
 

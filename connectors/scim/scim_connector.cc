@@ -56,7 +56,8 @@ struct Job {
 class ScimConnector : public Connector {
  public:
   ScimConnector(ConnectorConfig config, HttpOptions http, std::string base_url, AttributeMap users,
-                AttributeMap groups, bool want_users, bool want_groups, size_t page_size, size_t patch_chunk, long delta_overlap_ms)
+                AttributeMap groups, bool want_users, bool want_groups, size_t page_size, size_t patch_chunk, long delta_overlap_ms,
+                size_t export_batch_size)
       : config_(std::move(config)),
         http_(std::move(http)),
         base_url_(std::move(base_url)),
@@ -64,7 +65,8 @@ class ScimConnector : public Connector {
         group_map_(std::move(groups)),
         page_size_(page_size),
         patch_chunk_(patch_chunk),
-        delta_overlap_ms_(delta_overlap_ms) {
+        delta_overlap_ms_(delta_overlap_ms),
+        export_batch_size_(export_batch_size) {
     if (want_users) kinds_.push_back(ResourceKind{"user", "Users", &user_map_});
     if (want_groups) kinds_.push_back(ResourceKind{"group", "Groups", &group_map_});
   }
@@ -131,6 +133,12 @@ class ScimConnector : public Connector {
 
   Status end_export() override { return Status::Ok(); }
 
+  std::vector<ExportResult> export_changes(const std::vector<const EntryChange*>& changes) override {
+    return export_batch(changes);
+  }
+  size_t export_batch_size() const override { return export_batch_size_; }
+  void allow_bulk(bool allowed) { use_bulk_ = allowed; }
+
   // Exports several objects at once: what lets `concurrency` requests be in flight.
   std::vector<ExportResult> export_batch(const std::vector<const EntryChange*>& changes);
 
@@ -145,6 +153,11 @@ class ScimConnector : public Connector {
 
   Status http_error(const HttpRequest& req, const HttpResponse& res, const std::string& what) const {
     std::string where = what + " (" + req.method + " " + req.url + ")";
+    if (res.tls_error)
+      return Status::Error(ErrorCode::kIoError,
+                           where + ": TLS with the SCIM server failed: " + res.transport_error +
+                               "; give the CA that signed its certificate with option ca_file (for a test "
+                               "system only: tls_verify = false with insecure = true)");
     if (res.status == 0)
       return Status::Error(ErrorCode::kIoError,
                            where + ": no answer from the SCIM server after " + std::to_string(res.attempts) +
@@ -199,6 +212,12 @@ class ScimConnector : public Connector {
                                "entries); check option base_url");
     filter_supported_ = flag("filter");
     patch_supported_ = flag("patch");
+    if (const json* bulk = find_member(*spc, "bulk"); bulk != nullptr && flag("bulk") && use_bulk_) {
+      const json* ops = find_member(*bulk, "maxOperations");
+      const json* size = find_member(*bulk, "maxPayloadSize");
+      bulk_max_operations_ = ops != nullptr && ops->is_number_unsigned() ? ops->get<size_t>() : 0;
+      bulk_max_bytes_ = size != nullptr && size->is_number_unsigned() ? size->get<size_t>() : 1048576;
+    }
     // /Schemas tells which attributes exist; a server without it is taken at its word.
     HttpRequest req{"GET", base_url_ + "/Schemas", ""};
     HttpResponse res = http_.run_one(req);
@@ -585,10 +604,15 @@ class ScimConnector : public Connector {
     job.done = true;
   }
 
+  // Sends write requests: in /Bulk requests when the server supports them (and option bulk
+  // allows), else one by one; either way, concurrently. One answer per request, in order.
+  std::vector<HttpResponse> send(const std::vector<HttpRequest>& reqs);
+
   void run_creates(std::vector<Job*>& jobs);
   void run_patches(std::vector<Job*>& jobs);
   void run_deletes(std::vector<Job*>& jobs);
   void lookup_created(std::vector<Job*>& jobs);
+  void remove_twins(std::vector<Job*>& jobs);
 
   ConnectorConfig config_;
   HttpClient http_;
@@ -597,7 +621,10 @@ class ScimConnector : public Connector {
   std::vector<ResourceKind> kinds_;
   size_t page_size_, patch_chunk_;
   long delta_overlap_ms_;
+  size_t export_batch_size_;
   bool discovered_ = false, filter_supported_ = false, patch_supported_ = false, server_schema_known_ = false;
+  bool use_bulk_ = true;
+  size_t bulk_max_operations_ = 0, bulk_max_bytes_ = 0;  // 0 operations: no /Bulk
   std::set<std::string> server_attributes_;
   std::unordered_map<std::string, std::string> id_to_dn_, dn_to_id_;
 };
@@ -695,6 +722,12 @@ std::vector<ExportResult> ScimConnector::export_batch(const std::vector<const En
       continue;
     }
     if (j.done) continue;
+    if (!patch_supported_) {
+      fail(j, Status::Error(ErrorCode::kUnsupported,
+                            object_name(*j.change) + ": the SCIM server's ServiceProviderConfig says it does not "
+                                                     "support PATCH, which updates need; enable PATCH on the server"));
+      continue;
+    }
     j.id = j.change->anchor;
     if (j.id.empty()) {
       fail(j, Status::Error(ErrorCode::kNotFound, object_name(*j.change) +
@@ -734,8 +767,8 @@ void ScimConnector::run_creates(std::vector<Job*>& all) {
       ++j->posts;
       reqs.push_back(HttpRequest{"POST", url(j->kind->endpoint), j->body.dump()});
     }
-    std::vector<HttpResponse> answers = http_.run(reqs);
-    std::vector<Job*> lookup;
+    std::vector<HttpResponse> answers = send(reqs);
+    std::vector<Job*> lookup, resent;
     for (size_t i = 0; i < posting.size(); ++i) {
       Job& j = *posting[i];
       const HttpResponse& res = answers[i];
@@ -752,6 +785,7 @@ void ScimConnector::run_creates(std::vector<Job*>& all) {
         j.result.new_anchor = id->get<std::string>();
         remember(j.result.new_anchor, j.change->dn);
         j.done = true;
+        if (res.resent) resent.push_back(&j);
       } else if (res.status == 409) {
         j.conflict = true;
         j.conflict_message = server_detail(res);
@@ -763,6 +797,7 @@ void ScimConnector::run_creates(std::vector<Job*>& all) {
       }
     }
     lookup_created(lookup);
+    remove_twins(resent);
     posting.clear();
     for (Job* j : lookup) {
       if (j->done) continue;
@@ -839,6 +874,107 @@ void ScimConnector::lookup_created(std::vector<Job*>& jobs) {
   }
 }
 
+std::vector<HttpResponse> ScimConnector::send(const std::vector<HttpRequest>& reqs) {
+  if (bulk_max_operations_ < 2 || reqs.size() < 2) return http_.run(reqs);
+  // Pack the requests into BulkRequests within the server's limits.
+  struct Pack {
+    std::vector<size_t> members;
+    json operations = json::array();
+    size_t bytes = 0;
+  };
+  std::vector<Pack> packs;
+  const size_t per_pack = std::max<size_t>(
+      1, std::min(bulk_max_operations_, (reqs.size() + static_cast<size_t>(http_.options().concurrency) - 1) /
+                                            static_cast<size_t>(http_.options().concurrency)));
+  for (size_t i = 0; i < reqs.size(); ++i) {
+    json op = {{"method", reqs[i].method}, {"path", reqs[i].url.substr(base_url_.size())}};
+    if (reqs[i].method == "POST") op["bulkId"] = "op" + std::to_string(i);
+    if (!reqs[i].body.empty()) op["data"] = json::parse(reqs[i].body, nullptr, false);
+    size_t bytes = reqs[i].body.size() + 100;
+    if (packs.empty() || packs.back().members.size() >= per_pack || packs.back().bytes + bytes > bulk_max_bytes_ / 2)
+      packs.emplace_back();
+    packs.back().members.push_back(i);
+    packs.back().operations.push_back(std::move(op));
+    packs.back().bytes += bytes;
+  }
+  std::vector<HttpRequest> bulk;
+  for (Pack& p : packs) {
+    json body = {{"schemas", json::array({"urn:ietf:params:scim:api:messages:2.0:BulkRequest"})},
+                 {"Operations", std::move(p.operations)}};
+    bulk.push_back(HttpRequest{"POST", base_url_ + "/Bulk", body.dump()});
+  }
+  std::vector<HttpResponse> answers = http_.run(bulk);
+  std::vector<HttpResponse> out(reqs.size());
+  std::vector<size_t> again;  // updates and deletes of a failed BulkRequest: sent one by one
+  for (size_t k = 0; k < packs.size(); ++k) {
+    const HttpResponse& res = answers[k];
+    json body = res.ok() ? json::parse(res.body, nullptr, false) : json();
+    const json* ops = body.is_object() ? find_member(body, "Operations") : nullptr;
+    for (size_t pos = 0; pos < packs[k].members.size(); ++pos) {
+      size_t i = packs[k].members[pos];
+      const json* op = ops != nullptr && ops->is_array() && pos < ops->size() ? &(*ops)[pos] : nullptr;
+      if (op == nullptr || find_member(*op, "status") == nullptr) {
+        if (reqs[i].method != "POST") {
+          again.push_back(i);
+        } else {
+          out[i] = res;  // the create's outcome is unknown: the caller looks it up
+          out[i].outcome_unknown = true;
+          if (out[i].ok()) out[i].status = 0, out[i].transport_error = "the /Bulk answer has no result for it";
+        }
+        continue;
+      }
+      HttpResponse& r = out[i];
+      r.attempts = res.attempts;
+      r.resent = res.resent;
+      const json& st = *find_member(*op, "status");
+      r.status = st.is_string() ? std::atol(st.get<std::string>().c_str()) : (st.is_number() ? st.get<long>() : 0);
+      if (const json* response = find_member(*op, "response"); response != nullptr) r.body = response->dump();
+      if (r.ok() && reqs[i].method == "POST") {
+        // The id is the last segment of the created resource's location.
+        const json* location = find_member(*op, "location");
+        std::string loc = location != nullptr && location->is_string() ? location->get<std::string>() : "";
+        if (r.body.empty() && !loc.empty()) r.body = json{{"id", loc.substr(loc.rfind('/') + 1)}}.dump();
+      }
+      r.outcome_unknown = r.status >= 500 && reqs[i].method == "POST";
+    }
+  }
+  if (!again.empty()) {
+    std::vector<HttpRequest> single;
+    for (size_t i : again) single.push_back(reqs[i]);
+    std::vector<HttpResponse> singles = http_.run(single);
+    for (size_t n = 0; n < again.size(); ++n) out[again[n]] = std::move(singles[n]);
+  }
+  return out;
+}
+
+// A create that libcurl sent twice (the first connection died after the server did the work)
+// may have made two objects: keep the one whose id we were given, delete the other.
+void ScimConnector::remove_twins(std::vector<Job*>& jobs) {
+  std::vector<HttpRequest> reqs;
+  std::vector<Job*> asking;
+  for (Job* j : jobs) {
+    if (j->external_id.empty() || !filter_supported_) continue;
+    asking.push_back(j);
+    reqs.push_back(HttpRequest{"GET", url(j->kind->endpoint, "", "filter=" + url_encode("externalId eq " + quote(j->external_id)) +
+                                                                     "&attributes=id,externalId"), ""});
+  }
+  std::vector<HttpResponse> answers = http_.run(reqs);
+  std::vector<HttpRequest> deletes;
+  for (size_t i = 0; i < asking.size(); ++i) {
+    json body = json::parse(answers[i].body, nullptr, false);
+    const json* list = answers[i].ok() && body.is_object() ? find_member(body, "Resources") : nullptr;
+    if (list == nullptr || !list->is_array()) continue;
+    for (const json& r : *list) {
+      const json* id = find_member(r, "id");
+      const json* ext = find_member(r, "externalId");
+      if (id != nullptr && id->is_string() && ext != nullptr && ext->is_string() &&
+          ext->get<std::string>() == asking[i]->external_id && id->get<std::string>() != asking[i]->result.new_anchor)
+        deletes.push_back(HttpRequest{"DELETE", url(asking[i]->kind->endpoint, id->get<std::string>()), ""});
+    }
+  }
+  http_.run(deletes);  // best effort: a twin left behind shows on the next Full Import
+}
+
 void ScimConnector::run_patches(std::vector<Job*>& all) {
   std::vector<Job*> active;
   for (Job* j : all) {
@@ -855,7 +991,7 @@ void ScimConnector::run_patches(std::vector<Job*>& all) {
                 {"Operations", j->used_fallback ? j->fallbacks[j->next_patch] : j->patches[j->next_patch]}};
       reqs.push_back(HttpRequest{"PATCH", url(j->kind->endpoint, j->id), body.dump()});
     }
-    std::vector<HttpResponse> answers = http_.run(reqs);
+    std::vector<HttpResponse> answers = send(reqs);
     std::vector<Job*> next;
     for (size_t i = 0; i < active.size(); ++i) {
       Job& j = *active[i];
@@ -874,7 +1010,7 @@ void ScimConnector::run_patches(std::vector<Job*>& all) {
         next.push_back(&j);
       } else if (res.status == 404) {
         fail(j, Status::Error(ErrorCode::kNotFound,
-                              "connector '" + config_.name + "': updating " + object_name(j.change ? *j.change : EntryChange{}) +
+                              "connector '" + config_.name + "': updating " + object_name(*j.change) +
                                   ": the SCIM server no longer has id " + j.id + " (HTTP 404); run a Full Import"));
       } else {
         fail(j, http_error(reqs[i], res, "connector '" + config_.name + "': updating " + object_name(*j.change)));
@@ -895,7 +1031,7 @@ void ScimConnector::run_deletes(std::vector<Job*>& all) {
     sent.push_back(j);
     reqs.push_back(HttpRequest{"DELETE", url(j->kind->endpoint, j->change->anchor), ""});
   }
-  std::vector<HttpResponse> answers = http_.run(reqs);
+  std::vector<HttpResponse> answers = send(reqs);
   for (size_t i = 0; i < sent.size(); ++i) {
     // 404: already gone (a retry after a lost answer, or deleted in the cloud): the goal holds.
     if (answers[i].ok() || answers[i].status == 404) {
@@ -996,7 +1132,7 @@ Result<std::unique_ptr<Connector>> create_scim_connector(const ConnectorConfig& 
     long* into;
   };
   long concurrency = 8, page_size = 200, max_attempts = 6, retry_budget = 10000, patch_chunk = 100,
-       delta_overlap_ms = 2000;
+       delta_overlap_ms = 2000, export_batch = 256;
   NumberOption numbers[] = {
       {"connect_timeout_ms", 10000, 1, 600000, &http.connect_timeout_ms},
       {"timeout_ms", 60000, 1, 3600000, &http.timeout_ms},
@@ -1008,6 +1144,7 @@ Result<std::unique_ptr<Connector>> create_scim_connector(const ConnectorConfig& 
       {"backoff_max_ms", 30000, 0, 3600000, &http.backoff_max_ms},
       {"patch_chunk", 100, 1, 10000, &patch_chunk},
       {"delta_overlap_ms", 2000, 0, 3600000, &delta_overlap_ms},
+      {"export_batch", 256, 1, 100000, &export_batch},
   };
   for (NumberOption& n : numbers) {
     auto v = number_option(config, n.key, n.fallback, n.min, n.max);
@@ -1036,14 +1173,19 @@ Result<std::unique_ptr<Connector>> create_scim_connector(const ConnectorConfig& 
     start = end + 1;
   }
   if (!users && !groups) return fail("option 'resource_types' names no resource type (Users, Groups)");
+  std::string bulk = to_lower_ascii(config.option("bulk", "auto"));
+  if (bulk != "auto" && bulk != "false")
+    return fail("option 'bulk' must be auto (use /Bulk when the server supports it) or false, not '" + bulk + "'");
   auto user_map = AttributeMap::build("user", config.option("user_attribute_map"), config.schema);
   if (!user_map.ok()) return user_map.status().with_context("connector '" + config.name + "': option 'user_attribute_map'");
   auto group_map = AttributeMap::build("group", config.option("group_attribute_map"), config.schema);
   if (!group_map.ok()) return group_map.status().with_context("connector '" + config.name + "': option 'group_attribute_map'");
-  return std::unique_ptr<Connector>(new ScimConnector(config, std::move(http), base, std::move(*user_map),
-                                                      std::move(*group_map), users, groups,
-                                                      static_cast<size_t>(page_size), static_cast<size_t>(patch_chunk),
-                                                      delta_overlap_ms));
+  auto connector = std::make_unique<ScimConnector>(config, std::move(http), base, std::move(*user_map),
+                                                   std::move(*group_map), users, groups,
+                                                   static_cast<size_t>(page_size), static_cast<size_t>(patch_chunk),
+                                                   delta_overlap_ms, static_cast<size_t>(export_batch));
+  connector->allow_bulk(bulk == "auto");
+  return std::unique_ptr<Connector>(std::move(connector));
 }
 
 }  // namespace idsync::scim

@@ -198,6 +198,54 @@ TEST_F(ScimExportTest, RejectedObjectsCarryTheServersMessageAndTheRunGoesOn) {
   EXPECT_EQ(state["Groups"].size(), 0u);
 }
 
+std::vector<ExportResult> run_batch(Connector& c, const std::vector<EntryChange>& changes) {
+  EXPECT_TRUE(c.begin_export().ok());
+  std::vector<const EntryChange*> refs;
+  for (const EntryChange& ch : changes) refs.push_back(&ch);
+  std::vector<ExportResult> out = c.export_changes(refs);
+  EXPECT_TRUE(c.end_export().ok());
+  return out;
+}
+
+TEST_F(ScimExportTest, BatchesGoThroughBulkAndPerObjectErrorsKeepTheServersMessage) {
+  server.create("Users", user_json("taken@c.com", "someone-else"));
+  auto c = make_connector(server.options());
+  ASSERT_NE(c, nullptr);
+  EXPECT_GT(c->export_batch_size(), 1u);
+  std::vector<EntryChange> changes = {add_user("ext-dup", "taken@c.com")};
+  for (int i = 0; i < 20; ++i) changes.push_back(add_user("b" + std::to_string(i), "b" + std::to_string(i) + "@c.com"));
+  changes.push_back(add_group("grp", "G", {dn_for("b0"), dn_for("b1")}));
+  auto results = run_batch(*c, changes);
+  ASSERT_EQ(results.size(), changes.size());
+  ASSERT_FALSE(results[0].status.ok());
+  EXPECT_NE(results[0].status.message().find("userName \"taken@c.com\" is already in use"), std::string::npos)
+      << results[0].status.message();
+  for (size_t i = 1; i < results.size(); ++i) ASSERT_TRUE(results[i].status.ok()) << results[i].status.to_string();
+  json stats = server.stats();
+  EXPECT_GE(stats.value("bulk", 0), 2) << "users in one wave, the group after them";
+  EXPECT_LE(stats["byMethod"]["POST"].get<int>(), 1 + 16) << stats.dump();
+  json state = server.state();
+  EXPECT_EQ(state["Users"].size(), 21u);
+  const json* group = find_by_ext(state, "Groups", "grp");
+  ASSERT_NE(group, nullptr);
+  EXPECT_EQ(member_ids(*group).size(), 2u);
+
+  // Updates and deletes in bulk too; with bulk off, the same batch goes request by request.
+  std::vector<EntryChange> updates;
+  for (int i = 0; i < 10; ++i)
+    updates.push_back(modify("user", "b" + std::to_string(i), results[static_cast<size_t>(i) + 1].new_anchor,
+                             {{"givenName", ValueOp::kReplace, {"N" + std::to_string(i)}}}));
+  auto options = server.options();
+  options["bulk"] = "false";
+  auto single = make_connector(options);
+  int patches_before = stats["byMethod"].value("PATCH", 0);
+  auto updated = run_batch(*single, updates);
+  for (const ExportResult& r : updated) ASSERT_TRUE(r.status.ok()) << r.status.to_string();
+  EXPECT_EQ(server.stats()["byMethod"].value("PATCH", 0) - patches_before, 10);
+  state = server.state();
+  EXPECT_EQ((*find_by_ext(state, "Users", "b3"))["name"]["givenName"], "N3");
+}
+
 TEST_F(ScimExportTest, ACreateThatAlreadyHappenedIsAdoptedNotDuplicated) {
   // A crashed run created the object but never recorded the anchor; the re-run gets 409.
   std::string existing = server.create("Users", user_json("ann@c.com", "ext-ann"));

@@ -1,163 +1,26 @@
-// Test fixture: the real SCIM service provider of tests/scim/server (Node: scimmy +
-// scimmy-routers + express), started on 127.0.0.1 on a free port and stopped afterwards.
-// Its npm packages are installed with `npm ci` on first use (serialized by a lock file, as
-// ctest may start several test processes at once). A server that cannot start fails the test.
+// Test fixture: the real SCIM test server (scim_process.h) with checking helpers. A server
+// that cannot start fails the test (each test asserts server.ok()).
 #pragma once
 
-#include <curl/curl.h>
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/file.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
+#include <algorithm>
 #include <map>
-#include <nlohmann/json.hpp>
+#include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "idsync/connector.h"
 #include "idsync/scim/scim_connector.h"
+#include "scim_process.h"
 
 namespace idsync::scimtest {
 
-namespace fs = std::filesystem;
-using nlohmann::json;
-
-inline std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-// Installs the server's node_modules once (npm ci from the committed package-lock.json).
-inline bool ensure_node_modules(std::string& error) {
-  fs::path dir = IDSYNC_SCIM_SERVER_DIR;
-  fs::path marker = dir / "node_modules" / "scimmy-routers" / "package.json";
-  if (fs::exists(marker)) return true;
-  int lock = ::open((dir / ".npm-install.lock").c_str(), O_CREAT | O_RDWR, 0644);
-  if (lock >= 0) flock(lock, LOCK_EX);
-  bool ok = fs::exists(marker);
-  if (!ok) {
-    std::string cmd = "cd '" + dir.string() + "' && npm ci --no-audit --no-fund >npm-install.log 2>&1";
-    ok = std::system(cmd.c_str()) == 0 && fs::exists(marker);
-    if (!ok) error = "npm ci failed in " + dir.string() + ": " + read_file(dir / "npm-install.log");
-  }
-  if (lock >= 0) {
-    flock(lock, LOCK_UN);
-    ::close(lock);
-  }
-  return ok;
-}
-
-inline size_t curl_collect(char* data, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
-  return size * n;
-}
-
-struct RawResponse {
-  long status = 0;
-  std::string body;
-  json j() const { return json::parse(body, nullptr, false); }
-};
-
-class ScimServer {
+class ScimServer : public ScimProcess {
  public:
-  // `env` adds environment variables (e.g. SCIM_FILTER=0).
-  explicit ScimServer(std::map<std::string, std::string> env = {}) {
-    std::string tmpl = (fs::temp_directory_path() / "idsync-scim-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) {
-      error_ = "cannot create a temp dir";
-      return;
-    }
-    dir_ = tmpl;
-    token_ = "test-token-" + std::to_string(::getpid()) + "-s3cr3t";
-    {
-      std::ofstream t(dir_ / "token");
-      t << token_ << "\n";
-    }
-    if (!ensure_node_modules(error_)) return;
-    fs::path port_file = dir_ / "port";
-    pid_ = fork();
-    if (pid_ == 0) {
-      setenv("SCIM_TOKEN", token_.c_str(), 1);
-      setenv("SCIM_PORT_FILE", port_file.c_str(), 1);
-      for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-      int log = ::open((dir_ / "server.log").c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0644);
-      dup2(log, 1);
-      dup2(log, 2);
-      fs::path script = fs::path(IDSYNC_SCIM_SERVER_DIR) / "server.js";
-      execlp("node", "node", script.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (fs::exists(port_file)) {
-        port_ = std::atoi(read_file(port_file).c_str());
-        break;
-      }
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    if (port_ <= 0) error_ = "the SCIM test server did not start: " + read_file(dir_ / "server.log");
-  }
+  using ScimProcess::ScimProcess;
 
-  ~ScimServer() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      int status = 0;
-      waitpid(pid_, &status, 0);
-    }
-    std::error_code ec;
-    if (!dir_.empty()) fs::remove_all(dir_, ec);
-  }
-  ScimServer(const ScimServer&) = delete;
-  ScimServer& operator=(const ScimServer&) = delete;
-
-  bool ok() const { return port_ > 0; }
-  const std::string& error() const { return error_; }
-  const std::string& token() const { return token_; }
-  fs::path token_file() const { return dir_ / "token"; }
-  const fs::path& dir() const { return dir_; }
-  std::string root() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  std::string base_url() const { return root() + "/scim"; }
-
-  // A request straight to the server (SCIM with the token, or /admin).
-  RawResponse request(const std::string& method, const std::string& path, const std::string& body = "",
-                      bool auth = true) const {
-    RawResponse out;
-    CURL* c = curl_easy_init();
-    std::string url = root() + path;
-    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/scim+json");
-    if (auth) headers = curl_slist_append(headers, ("Authorization: Bearer " + token_).c_str());
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
-    if (!body.empty()) curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, curl_collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &out.body);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-    if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out.status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(c);
-    return out;
-  }
-
-  void faults(const json& f) const {
-    auto r = request("POST", "/admin/faults", f.dump(), false);
-    EXPECT_EQ(r.status, 200) << r.body;
-  }
-  json state() const { return request("GET", "/admin/state", "", false).j(); }
-  json stats() const { return request("GET", "/admin/stats", "", false).j(); }
+  void faults(const json& f) const { EXPECT_TRUE(ScimProcess::faults(f)) << "cannot set faults " << f.dump(); }
 
   // Creates a resource directly; returns its id ("" on failure, with a test failure).
   std::string create(const std::string& endpoint, const json& body) const {
@@ -166,18 +29,6 @@ class ScimServer {
     json j = r.j();
     return j.is_object() && j.contains("id") ? j["id"].get<std::string>() : std::string();
   }
-
-  // Options for a "scim" connector pointed at this server.
-  std::map<std::string, std::string> options() const {
-    return {{"base_url", base_url()}, {"token_file", token_file().string()}, {"backoff_initial_ms", "20"},
-            {"backoff_max_ms", "500"}, {"timeout_ms", "5000"}};
-  }
-
- private:
-  fs::path dir_;
-  std::string token_, error_;
-  pid_t pid_ = -1;
-  int port_ = 0;
 };
 
 inline json user_json(const std::string& user_name, const std::string& external_id, const std::string& given = "",

@@ -106,6 +106,11 @@ class Connector {
   // Objects are given in a stable order: adds and modifies parents-first, deletes last.
   virtual Status begin_export() = 0;
   virtual ExportResult export_change(const EntryChange& change) = 0;
+  // Several changes at once, in the order above; one result per change, in the same order.
+  // Drivers that can overlap requests (SCIM over HTTP) override both; the engine hands over
+  // at most export_batch_size() changes per call. Default: export_change one by one.
+  virtual std::vector<ExportResult> export_changes(const std::vector<const EntryChange*>& changes);
+  virtual size_t export_batch_size() const { return 1; }
   virtual Status end_export() = 0;
 };
 

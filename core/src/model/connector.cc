@@ -13,6 +13,13 @@ std::string ConnectorConfig::option(const std::string& key, const std::string& f
   return it == options.end() ? fallback : it->second;
 }
 
+std::vector<ExportResult> Connector::export_changes(const std::vector<const EntryChange*>& changes) {
+  std::vector<ExportResult> out;
+  out.reserve(changes.size());
+  for (const EntryChange* c : changes) out.push_back(export_change(*c));
+  return out;
+}
+
 void ConnectorRegistry::add(std::string type, ConnectorFactory factory) {
   factories_[std::move(type)] = std::move(factory);
 }

@@ -96,18 +96,35 @@ Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector,
   };
   std::vector<Sent> sent;
   uint64_t done = 0;
-  for (CsObject* o : work) {
-    ExportResult r = connector.export_change(to_change(*o, state.attrs()));
-    if (!r.status.ok()) {
-      o->export_error = true;
-      o->error = r.status.message();
-      state.mark_cs(*o);
-      ++result.counters["export-failure"];
-      record_error(result, o->dn, "export-error", r.status.message());
+  // Drivers that overlap requests take the changes in batches (in the same order).
+  const size_t batch = std::max<size_t>(1, connector.export_batch_size());
+  for (size_t start = 0; start < work.size(); start += batch) {
+    const size_t end = std::min(work.size(), start + batch);
+    std::vector<EntryChange> changes;
+    changes.reserve(end - start);
+    for (size_t i = start; i < end; ++i) changes.push_back(to_change(*work[i], state.attrs()));
+    std::vector<ExportResult> results;
+    if (batch == 1) {
+      results.push_back(connector.export_change(changes.front()));
     } else {
-      sent.push_back(Sent{o, std::move(r.new_anchor)});
+      std::vector<const EntryChange*> refs;
+      for (const EntryChange& c : changes) refs.push_back(&c);
+      results = connector.export_changes(refs);
     }
-    if (progress && ++done % 10000 == 0) progress(Progress{space.def.name, result.step_type, done, work.size()});
+    for (size_t i = start; i < end; ++i) {
+      CsObject* o = work[i];
+      ExportResult& r = results[i - start];
+      if (!r.status.ok()) {
+        o->export_error = true;
+        o->error = r.status.message();
+        state.mark_cs(*o);
+        ++result.counters["export-failure"];
+        record_error(result, o->dn, "export-error", r.status.message());
+      } else {
+        sent.push_back(Sent{o, std::move(r.new_anchor)});
+      }
+      if (progress && ++done % 10000 == 0) progress(Progress{space.def.name, result.step_type, done, work.size()});
+    }
   }
   // Only once the directory has made the changes durable do we mark them exported.
   IDSYNC_RETURN_IF_ERROR(connector.end_export().with_context("connector '" + space.def.name + "'"));

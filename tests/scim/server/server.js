@@ -14,7 +14,8 @@
 // Fault switches (POST /admin/faults, JSON; no auth, 127.0.0.1 only, never under /scim):
 //   {"burst429": N, "retryAfter": S}  the next N SCIM requests answer 429 with Retry-After: S
 //   {"error500Rate": p}               each SCIM request fails with 500 with probability p
-//   {"slowMs": n}                     every SCIM response is held back n ms (after the work)
+//   {"slowMs": n, "slowRate": p}      SCIM responses (a share p of them, default all) are held
+//                                     back n ms after the work is done
 //   {"dropRate": p}                   the connection is cut after the work, before the answer
 //   {"malformed": N}                  the next N GET answers are truncated JSON
 //   {"unexpectedSchema": N}           the next N GET answers are JSON of the wrong shape
@@ -72,12 +73,17 @@ function plain(instance) {
   return JSON.parse(JSON.stringify(instance));
 }
 
+// userName (lower case) → id: uniqueness in O(1), as a benchmark of 10,000 creates needs.
+const userNames = new Map();
+
 function userNameTaken(userName, exceptId) {
-  const wanted = String(userName).toLowerCase();
-  for (const [id, u] of store.Users) {
-    if (id !== exceptId && String(u.userName).toLowerCase() === wanted) return true;
-  }
-  return false;
+  const holder = userNames.get(String(userName).toLowerCase());
+  return holder !== undefined && holder !== exceptId;
+}
+
+function indexUser(id, oldUser, newUser) {
+  if (oldUser?.userName !== undefined) userNames.delete(String(oldUser.userName).toLowerCase());
+  if (newUser?.userName !== undefined) userNames.set(String(newUser.userName).toLowerCase(), id);
 }
 
 function write(type, resource, instance) {
@@ -90,6 +96,9 @@ function write(type, resource, instance) {
     throw conflict(`userName "${data.userName}" is already in use`);
   }
   if (type === "Groups" && Array.isArray(data.members)) {
+    // Membership is a set: adding a member twice (a retried PATCH) keeps one.
+    const seen = new Set();
+    data.members = data.members.filter((m) => !seen.has(m.value) && seen.add(m.value));
     for (const m of data.members) {
       if (!store.Users.has(m.value) && !store.Groups.has(m.value)) {
         throw new SCIMMY.Types.Error(400, "invalidValue", `member "${m.value}" does not exist`);
@@ -101,11 +110,13 @@ function write(type, resource, instance) {
     if (!old) throw notFound(type, resource.id);
     const updated = {...data, id: resource.id, meta: {...old.meta, lastModified: now}};
     map.set(resource.id, updated);
+    if (type === "Users") indexUser(resource.id, old, updated);
     return updated;
   }
   const id = newId();
   const created = {...data, id, meta: {resourceType: type === "Users" ? "User" : "Group", created: now, lastModified: now}};
   map.set(id, created);
+  if (type === "Users") indexUser(id, undefined, created);
   return created;
 }
 
@@ -120,7 +131,9 @@ function read(type, resource) {
 }
 
 function dispose(type, resource) {
+  const old = store[type].get(resource.id);
   if (!store[type].delete(resource.id)) throw notFound(type, resource.id);
+  if (type === "Users") indexUser(resource.id, old, undefined);
   if (type === "Users" || type === "Groups") {
     // A deleted object leaves every group it was a member of, as directories do.
     const now = stamp();
@@ -163,6 +176,7 @@ function random() {
 function faultMiddleware(req, res, next) {
   stats.requests++;
   stats.byMethod[req.method] = (stats.byMethod[req.method] ?? 0) + 1;
+  if (req.path === "/Bulk") stats.bulk = (stats.bulk ?? 0) + 1;
   if (faults.burst429 > 0) {
     faults.burst429--;
     stats.injected[429]++;
@@ -186,7 +200,7 @@ function faultMiddleware(req, res, next) {
     return res.status(200).json({status: "ok", items: [{name: "not a SCIM resource"}]});
   }
   const drop = faults.dropRate > 0 && random() < faults.dropRate;
-  const slow = faults.slowMs > 0 ? faults.slowMs : 0;
+  const slow = faults.slowMs > 0 && random() < (faults.slowRate ?? 1) ? faults.slowMs : 0;
   if (drop || slow) {
     // The work is done; only the answer is lost or late: the client cannot know the outcome.
     const end = res.end.bind(res);
@@ -242,7 +256,7 @@ function listRoute(type, schema) {
 // ---- the app --------------------------------------------------------------------------------
 
 const app = express();
-app.use("/admin", express.json());
+app.use("/admin", express.json({type: () => true}));
 app.post("/admin/faults", (req, res) => {
   faults = req.body ?? {};
   if (faults.seed !== undefined) rngState = (Number(faults.seed) >>> 0) || 1;
@@ -253,6 +267,7 @@ app.get("/admin/stats", (req, res) => res.json(stats));
 app.post("/admin/reset", (req, res) => {
   store.Users.clear();
   store.Groups.clear();
+  userNames.clear();
   res.json({});
 });
 
