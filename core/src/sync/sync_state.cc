@@ -65,6 +65,10 @@ void ConnectorSpace::reindex(const CsObject& o, const std::string& old_anchor, c
 
 Result<std::unique_ptr<SyncState>> SyncState::load(Store& store) {
   auto state = std::make_unique<SyncState>();
+  // Taken first: a change committed while loading makes the state not current.
+  auto marker = store.change_marker();
+  if (!marker.ok()) return marker.status();
+  state->marker_ = *marker;
   IDSYNC_RETURN_IF_ERROR(store.load_attributes(state->attrs_));
   state->saved_attr_count_ = state->attrs_.size();
 
@@ -159,6 +163,9 @@ Status SyncState::save(Store& store, const std::map<std::string, std::string>& s
     return body;
   }
   IDSYNC_RETURN_IF_ERROR(store.commit());
+  auto marker = store.change_marker();
+  if (!marker.ok()) return marker.status();
+  marker_ = *marker;
   saved_attr_count_ = attrs_.size();
   dirty_cs_.clear();
   removed_cs_.clear();
@@ -195,6 +202,13 @@ Status SyncState::write(Store& store, const std::map<std::string, std::string>& 
     IDSYNC_RETURN_IF_ERROR(store.put_setting("next_mv_id", std::to_string(next_mv_id_)));
     for (const auto& [k, v] : settings) IDSYNC_RETURN_IF_ERROR(store.put_setting(k, v));
     return Status::Ok();
+}
+
+bool SyncState::is_current(Store& store) const {
+  if (!dirty_cs_.empty() || !removed_cs_.empty() || !dirty_mv_.empty() || !removed_mv_.empty()) return false;
+  if (attrs_.size() != saved_attr_count_) return false;
+  auto marker = store.change_marker();
+  return marker.ok() && *marker == marker_;
 }
 
 ConnectorSpace* SyncState::space(std::string_view name) {

@@ -52,6 +52,11 @@ class SyncState {
   // The same writes inside a transaction the caller holds (no commit, no bookkeeping reset).
   Status write(Store& store, const std::map<std::string, std::string>& settings = {});
 
+  // True when nothing changed the store since this state was loaded or last saved, and the
+  // state holds no unsaved change: a server may then keep it for the next run instead of
+  // loading the whole store again (which costs O(objects)).
+  bool is_current(Store& store) const;
+
   AttributeTable& attrs() { return attrs_; }
   const Configuration& configuration() const { return config_; }
   ConnectorSpace* space(std::string_view connector_name);
@@ -86,6 +91,7 @@ class SyncState {
   void remove_from_join_index(const MvObject& o);
 
   Configuration config_;
+  Store::ChangeMarker marker_;  // the store's marker when loaded or last saved
   AttributeTable attrs_;
   size_t saved_attr_count_ = 0;
   std::vector<std::unique_ptr<ConnectorSpace>> spaces_;

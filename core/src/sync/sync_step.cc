@@ -224,7 +224,8 @@ class Synchronizer {
       }
       case PendingImportKind::kNone: break;
     }
-    state_.mark_cs(*o);
+    // Only what changes is written back: a full sync of an unchanged space writes nothing here.
+    if (p.imported || o->unresolved_refs) state_.mark_cs(*o);
     o->unresolved_refs = false;
     if (o->state == ConnectorState::kExplicitDisconnector || o->state == ConnectorState::kFiltered) {
       ++result_.counters["disconnector-filtered"];
