@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <xxhash.h>
+
 #include "idsync/dn.h"
 
 namespace idsync {
@@ -300,11 +302,15 @@ void SyncState::unlink(CsObject& cs) {
   mark_cs(cs);
 }
 
+namespace {
+uint64_t join_hash(const std::string& key) { return XXH3_64bits(key.data(), key.size()); }
+}  // namespace
+
 void SyncState::add_to_join_index(const MvObject& o) {
   for (const AttrValues& a : o.attributes.items()) {
     if (!join_attrs_.count(a.id)) continue;
     bool cs = join_attr_case_[a.id];
-    for (const std::string& v : a.values) join_index_[join_key(a.id, v, cs)].push_back(o.id);
+    for (const std::string& v : a.values) join_index_[join_hash(join_key(a.id, v, cs))].push_back(o.id);
   }
 }
 
@@ -313,7 +319,7 @@ void SyncState::remove_from_join_index(const MvObject& o) {
     if (!join_attrs_.count(a.id)) continue;
     bool cs = join_attr_case_[a.id];
     for (const std::string& v : a.values) {
-      auto it = join_index_.find(join_key(a.id, v, cs));
+      auto it = join_index_.find(join_hash(join_key(a.id, v, cs)));
       if (it == join_index_.end()) continue;
       auto& ids = it->second;
       ids.erase(std::remove(ids.begin(), ids.end(), o.id), ids.end());
@@ -327,9 +333,24 @@ void SyncState::index_mv_attributes(const MvObject& before, const MvObject& afte
   add_to_join_index(after);
 }
 
-const std::vector<MvId>* SyncState::join_candidates(const std::string& key) const {
-  auto it = join_index_.find(key);
-  return it == join_index_.end() ? nullptr : &it->second;
+void SyncState::join_candidates(AttrId mv_attr, std::string_view value, bool case_sensitive,
+                                std::vector<MvId>& out) const {
+  std::string key = join_key(mv_attr, value, case_sensitive);
+  auto it = join_index_.find(join_hash(key));
+  if (it == join_index_.end()) return;
+  auto attr_case = join_attr_case_.find(mv_attr);
+  bool indexed_case = attr_case != join_attr_case_.end() && attr_case->second;
+  for (MvId id : it->second) {
+    auto mv = mv_.find(id);
+    if (mv == mv_.end()) continue;
+    const ValueList* values = mv->second.attributes.get(mv_attr);
+    if (values == nullptr) continue;
+    for (const std::string& v : *values)
+      if (join_key(mv_attr, v, indexed_case) == key) {
+        out.push_back(id);
+        break;
+      }
+  }
 }
 
 }  // namespace idsync

@@ -80,9 +80,14 @@ class SyncState {
   void link(CsObject& cs, MvId mv);
   void unlink(CsObject& cs);
 
-  // Join index over the MV attributes that any join condition uses.
+  // Join index over the MV attributes that any join condition uses: XXH3 of the normalized
+  // join value (join_key) → MV ids. Read-only lookups are safe from many threads while no
+  // index_mv_attributes / remove_mv runs (the parallel sync phases only read it).
   void index_mv_attributes(const MvObject& before, const MvObject& after);
-  const std::vector<MvId>* join_candidates(const std::string& key) const;
+  // Appends to `out` the MV objects whose `mv_attr` holds `value` (normalized as join_key
+  // does with `case_sensitive`). A hash collision never yields a wrong candidate: each one is
+  // checked against the MV object's values. Duplicates are possible; callers dedupe.
+  void join_candidates(AttrId mv_attr, std::string_view value, bool case_sensitive, std::vector<MvId>& out) const;
   bool is_join_attribute(AttrId id) const { return join_attrs_.count(id) != 0; }
 
  private:
@@ -100,7 +105,7 @@ class SyncState {
   std::vector<CompiledRule> rules_;
   std::set<AttrId> join_attrs_;
   std::map<AttrId, bool> join_attr_case_;  // attr → case sensitive
-  std::unordered_map<std::string, std::vector<MvId>> join_index_;
+  std::unordered_map<uint64_t, std::vector<MvId>> join_index_;
   uint64_t next_cs_id_ = 1;
   uint64_t next_mv_id_ = 1;
   std::set<CsId> dirty_cs_;
