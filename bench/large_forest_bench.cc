@@ -8,7 +8,7 @@
 //
 // Steps: generate the forest LDIF; Full Import (on-premises and the empty cloud); Full
 // Synchronization (on-premises, then cloud) with all threads; Export to the cloud LDIF; Delta
-// Import of the cloud (confirms the export); then the 1% add / 1% delete / 5% modify change set
+// Import and Delta Synchronization of the cloud (confirm the export, its anchors flow back); then the 1% add / 1% delete / 5% modify change set
 // (Delta Import, Delta Synchronization, Export); then one member removed from the huge group
 // (Delta Import + Delta Synchronization, checked to leave a one-value pending export).
 // Side by side, in the same run: the on-premises Full Synchronization again with 1 thread on a
@@ -348,6 +348,9 @@ int main(int argc, char** argv) {
   t = now_s();
   run(*server, "cloud", "Delta Import");
   report.add({"delta import (cloud, confirming)", now_s() - t, opt.objects});
+  t = now_s();
+  run(*server, "cloud", "Delta Synchronization");
+  report.add({"delta sync (cloud, confirmed anchors flow back)", now_s() - t, opt.objects});
   double initial_rss_mb = peak_rss_mb();
 
   // ---- Delta cycle: 1% add / 1% delete / 5% modify ----
