@@ -8,7 +8,7 @@
 //
 // Steps: generate the forest LDIF; Full Import (on-premises and the empty cloud); Full
 // Synchronization (on-premises, then cloud) with all threads; Export to the cloud LDIF; Delta
-// Import of the cloud (confirms the export); then the 1% add / 1% delete / 5% modify change set
+// Import and Delta Synchronization of the cloud (confirm the export, its anchors flow back); then the 1% add / 1% delete / 5% modify change set
 // (Delta Import, Delta Synchronization, Export); then one member removed from the huge group
 // (Delta Import + Delta Synchronization, checked to leave a one-value pending export).
 // Side by side, in the same run: the on-premises Full Synchronization again with 1 thread on a
@@ -89,7 +89,7 @@ class Report {
  public:
   void add(StepFigure f) {
     f.rss_mb = peak_rss_mb();
-    std::printf("  %-44s %9.3f s  %12.0f obj/s  peak RSS %7.0f MB\n", f.name.c_str(), f.seconds,
+    std::printf("  %-50s %9.3f s  %12.0f obj/s  peak RSS %7.0f MB\n", f.name.c_str(), f.seconds,
                 f.seconds > 0 ? static_cast<double>(f.objects) / f.seconds : 0.0, f.rss_mb);
     std::fflush(stdout);
     steps_.push_back(std::move(f));
@@ -252,7 +252,18 @@ Options parse_args(int argc, char** argv) {
 
 }  // namespace
 
+// The child of the 1-thread comparison: one Full Synchronization with 1 thread, seconds on stdout.
+int single_thread_sync(const std::string& store, const std::string& connector) {
+  tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
+  auto server = open_server(store);
+  double t = now_s();
+  run(*server, connector, "Full Synchronization");
+  std::printf("seconds=%.6f\n", now_s() - t);
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 4 && std::string(argv[1]) == "--single-thread-sync") return single_thread_sync(argv[2], argv[3]);
   Options opt = parse_args(argc, argv);
   unsigned threads = opt.threads ? opt.threads : static_cast<unsigned>(tbb::info::default_concurrency());
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);
@@ -337,6 +348,9 @@ int main(int argc, char** argv) {
   t = now_s();
   run(*server, "cloud", "Delta Import");
   report.add({"delta import (cloud, confirming)", now_s() - t, opt.objects});
+  t = now_s();
+  run(*server, "cloud", "Delta Synchronization");
+  report.add({"delta sync (cloud, confirmed anchors flow back)", now_s() - t, opt.objects});
   double initial_rss_mb = peak_rss_mb();
 
   // ---- Delta cycle: 1% add / 1% delete / 5% modify ----
@@ -356,16 +370,28 @@ int main(int argc, char** argv) {
   t = now_s();
   run(*server, onprem, "Delta Import");
   report.add({"delta import (change set)", now_s() - t, changes});
+  if (opt.keep) {  // snapshots for profiling single steps with `idsync run`
+    server.reset();
+    copy_store(store, opt.dir + "/before-delta-sync-kept.db");
+    server = open_server(store);
+  }
   t = now_s();
   run(*server, onprem, "Delta Synchronization");
   report.add({"delta sync (change set, on-premises)", now_s() - t, changes});
   t = now_s();
   run(*server, "cloud", "Export");
   report.add({"export (change set)", now_s() - t, changes});
+  if (opt.keep) {
+    server.reset();
+    copy_store(store, opt.dir + "/before-cloud-confirm-kept.db");
+    server = open_server(store);
+  }
   t = now_s();
   run(*server, "cloud", "Delta Import");
+  report.add({"delta import (cloud, confirming the change set)", now_s() - t, changes});
+  t = now_s();
   run(*server, "cloud", "Delta Synchronization");
-  report.add({"delta import + sync (cloud, confirming)", now_s() - t, changes});
+  report.add({"delta sync (cloud, confirming)", now_s() - t, changes});
 
   // ---- One member leaves the huge group ----
   {
@@ -382,8 +408,17 @@ int main(int argc, char** argv) {
   }
   t = now_s();
   run(*server, onprem, "Delta Import");
+  double huge_import_s = now_s() - t;
+  report.add({"huge group: delta import (1 change)", huge_import_s, 1});
+  if (opt.keep) {
+    server.reset();
+    copy_store(store, opt.dir + "/before-huge-sync-kept.db");
+    server = open_server(store);
+  }
+  t = now_s();
   run(*server, onprem, "Delta Synchronization");
-  report.add({"huge group: one member removed (import+sync)", now_s() - t, 1});
+  report.add({"huge group: delta sync (1 change)", now_s() - t, 1});
+  report.add({"huge group: one member removed, end to end", huge_import_s + (now_s() - t), 1});
   // The pending export of the group in the cloud must hold exactly that one value delete.
   std::string huge_export = "(not found)";
   {
@@ -429,12 +464,16 @@ int main(int argc, char** argv) {
     st->reset();
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(phases + suffix, ec);
   }
+  // In a fresh process, so that it starts from the same cold memory as the run it is compared
+  // with (first touch of fresh pages is a large part of a first full sync).
   {
-    auto single = open_server(store_before_sync);
-    tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
-    t = now_s();
-    run(*single, onprem, "Full Synchronization");
-    report.add({"full sync (on-premises, 1 thread)", now_s() - t, opt.objects});
+    std::string command = "'" + fs::read_symlink("/proc/self/exe").string() + "' --single-thread-sync '" +
+                          store_before_sync + "' '" + onprem + "'";
+    FILE* child = popen(command.c_str(), "r");
+    double seconds = -1;
+    if (child == nullptr || std::fscanf(child, "seconds=%lf", &seconds) != 1 || pclose(child) != 0 || seconds < 0)
+      die("1-thread full sync", Status::Error(idsync::ErrorCode::kInternal, "the child process failed: " + command));
+    report.add({"full sync (on-premises, 1 thread)", seconds, opt.objects});
   }
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(store_before_sync + suffix, ec);
 
@@ -457,7 +496,7 @@ int main(int argc, char** argv) {
               static_cast<double>(ldif_bytes) / 1e6, initial_rss_mb, initial_rss_mb * 1048576.0 / static_cast<double>(ldif_bytes));
   std::printf("  full sync speedup %u threads vs 1: %.2fx\n", threads, single_s / full_sync_s);
   for (const auto& s : report.steps())
-    if (s.floor_seconds > 0) std::printf("  %-44s %.2fx its floor\n", s.name.c_str(), s.seconds / s.floor_seconds);
+    if (s.floor_seconds > 0) std::printf("  %-50s %.2fx its floor\n", s.name.c_str(), s.seconds / s.floor_seconds);
 
   nlohmann::json out = {{"benchmark", "large_forest"},
                         {"objects", opt.objects},

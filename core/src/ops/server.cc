@@ -127,10 +127,23 @@ namespace {
 
 class RunContext {
  public:
-  RunContext(Store& store, const ConnectorRegistry& registry) : store_(store), registry_(registry) {}
+  // `resident` (may be null) holds the state a previous run left; it is used when still
+  // current and receives this run's state at the end.
+  RunContext(Store& store, const ConnectorRegistry& registry, std::unique_ptr<SyncState>* resident = nullptr)
+      : store_(store), registry_(registry), resident_(resident) {}
+  ~RunContext() {
+    if (resident_ != nullptr && state_ && consistent_) *resident_ = std::move(state_);
+  }
 
   Status load() {
+    if (resident_ != nullptr && *resident_ && (*resident_)->is_current(store_)) {
+      state_ = std::move(*resident_);
+      consistent_ = true;
+      return Status::Ok();
+    }
+    if (resident_ != nullptr) resident_->reset();  // stale: free it before loading again
     auto state = SyncState::load(store_);
+    consistent_ = state.ok();
     if (!state.ok()) return state.status();
     state_ = std::move(state).value();
     return Status::Ok();
@@ -197,6 +210,8 @@ class RunContext {
 
   Store& store_;
   const ConnectorRegistry& registry_;
+  std::unique_ptr<SyncState>* resident_;
+  bool consistent_ = false;  // state_ equals the store (loaded, or saved after each step)
   std::unique_ptr<SyncState> state_;
   std::string watermark_;
 };
@@ -338,7 +353,7 @@ Result<RunResult> Server::run_profile(const std::string& connector, const std::s
   if (!limits.ok()) return limits.status();
   auto scheduler = load_scheduler(store);
   if (!scheduler.ok()) return scheduler.status();
-  RunContext context(store, *impl_->registry);
+  RunContext context(store, *impl_->registry, &impl_->resident_state);
   IDSYNC_RETURN_IF_ERROR(context.load());
   if (scheduler->staging_mode_enabled && !options.force_export) {
     if (ConnectorSpace* space = context.state().space(connector)) {
@@ -370,7 +385,7 @@ Result<CycleResult> Server::run_cycle(CyclePolicy policy, const ProgressCallback
   auto scheduler = load_scheduler(store);
   if (!scheduler.ok()) return scheduler.status();
   IDSYNC_RETURN_IF_ERROR(put_setting_now(store, kStopRequestedSetting, "0"));
-  RunContext context(store, *impl_->registry);
+  RunContext context(store, *impl_->registry, &impl_->resident_state);
   IDSYNC_RETURN_IF_ERROR(context.load());
 
   std::vector<std::string> on_prem, cloud;

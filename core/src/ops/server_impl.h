@@ -6,12 +6,16 @@
 
 #include "idsync/server.h"
 #include "store/store.h"
+#include "sync/sync_state.h"
 
 namespace idsync {
 
 struct Server::Impl {
   std::unique_ptr<Store> store;
   const ConnectorRegistry* registry = nullptr;
+  // The engine state of the last run, kept while it is current (SyncState::is_current), so
+  // that a delta run does not load the whole store again.
+  std::unique_ptr<SyncState> resident_state;
 };
 
 // Setting keys.

@@ -221,6 +221,7 @@ struct Store::Impl {
   sqlite3* db = nullptr;
   int lock_fd = -1;
   bool bulk_load = false;  // the cs_objects indexes are dropped in the open transaction
+  uint64_t writes = 0;     // writes that can change engine state; see change_marker()
   std::array<sqlite3_stmt*, kStmtCount> stmts{};
   std::string dn_norm;  // scratch for put_cs / find_cs_by_dn
 
@@ -747,9 +748,18 @@ Status Store::commit() {
 
 void Store::rollback() {
   Impl& d = *impl_;
+  ++d.writes;  // what was written in the transaction is gone: state built on it is stale
   d.bulk_load = false;  // the dropped indexes come back with the rollback
   if (sqlite3_get_autocommit(d.db) != 0) return;
   if (!d.exec(kRollback, "roll back").ok()) sqlite3_exec(d.db, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+Result<Store::ChangeMarker> Store::change_marker() {
+  Impl& d = *impl_;
+  int64_t version = 0;
+  int rc = single_int(d.db, "PRAGMA data_version", version);
+  if (rc != SQLITE_OK) return d.fail("read the data version", rc);
+  return ChangeMarker{d.writes, version};
 }
 
 // ---- settings ------------------------------------------------------------------------------
@@ -767,6 +777,7 @@ Result<std::optional<std::string>> Store::get_setting(const std::string& key) {
 
 Status Store::put_setting(const std::string& key, const std::string& value) {
   Impl& d = *impl_;
+  if (key == "metaverse" || key == "next_cs_id" || key == "next_mv_id") ++d.writes;
   Stmt st;
   IDSYNC_RETURN_IF_ERROR(d.prepare(kPutSetting, st));
   st.bind(1, key);
@@ -808,6 +819,7 @@ Status Store::load_attributes(AttributeTable& table) {
 
 Status Store::save_attributes(const AttributeTable& table) {
   Impl& d = *impl_;
+  ++d.writes;
   Savepoint sp(d);
   IDSYNC_RETURN_IF_ERROR(sp.begin("write the attribute table"));
   IDSYNC_RETURN_IF_ERROR(d.exec(kClearAttributes, "write the attribute table"));
@@ -844,6 +856,7 @@ Result<std::vector<ConnectorRow>> Store::load_connectors() {
 
 Status Store::put_connector(const ConnectorRow& row) {
   Impl& d = *impl_;
+  ++d.writes;
   Stmt st;
   IDSYNC_RETURN_IF_ERROR(d.prepare(kPutConnector, st));
   st.bind(1, static_cast<int64_t>(row.id));
@@ -861,6 +874,7 @@ Status Store::put_connector(const ConnectorRow& row) {
 
 Status Store::delete_connector(ConnectorId id) {
   Impl& d = *impl_;
+  ++d.writes;
   std::string what = "delete connector " + std::to_string(id);
   Savepoint sp(d);
   IDSYNC_RETURN_IF_ERROR(sp.begin(what));
@@ -894,6 +908,7 @@ Result<std::vector<RuleRow>> Store::load_rules() {
 
 Status Store::replace_rules(const std::vector<RuleRow>& rules) {
   Impl& d = *impl_;
+  ++d.writes;
   Savepoint sp(d);
   IDSYNC_RETURN_IF_ERROR(sp.begin("write the sync rules"));
   IDSYNC_RETURN_IF_ERROR(d.exec(kClearRules, "write the sync rules"));
@@ -932,6 +947,7 @@ Status Store::load_cs(ConnectorId connector, const std::function<Status(CsObject
 
 Status Store::put_cs(const CsObject& o) {
   Impl& d = *impl_;
+  ++d.writes;
   if (o.id == 0) {
     return Status::Error(ErrorCode::kInvalidArgument,
                          d.prefix() + "cannot write connector space object '" + o.dn + "': it has no id");
@@ -958,6 +974,7 @@ Status Store::put_cs(const CsObject& o) {
 
 Status Store::delete_cs(CsId id) {
   Impl& d = *impl_;
+  ++d.writes;
   Stmt st;
   IDSYNC_RETURN_IF_ERROR(d.prepare(kDeleteCs, st));
   st.bind(1, as_sql(id));
@@ -1061,6 +1078,7 @@ Status Store::load_mv(const std::function<Status(MvObject&&)>& sink) {
 
 Status Store::put_mv(const MvObject& o) {
   Impl& d = *impl_;
+  ++d.writes;
   if (o.id == 0) {
     return Status::Error(ErrorCode::kInvalidArgument, d.prefix() + "cannot write a metaverse object without an id");
   }
@@ -1077,6 +1095,7 @@ Status Store::put_mv(const MvObject& o) {
 
 Status Store::delete_mv(MvId id) {
   Impl& d = *impl_;
+  ++d.writes;
   Stmt st;
   IDSYNC_RETURN_IF_ERROR(d.prepare(kDeleteMv, st));
   st.bind(1, as_sql(id));

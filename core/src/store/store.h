@@ -88,6 +88,18 @@ class Store {
   Status commit();
   void rollback();
 
+  // Identifies the state of the engine's data (connector spaces, metaverse, rules, connectors,
+  // attributes and the settings the engine holds in memory). It changes with every write of
+  // those through this Store, every rollback, and every commit by another connection (SQLite's
+  // data_version), so a caller keeping that data in memory knows it is still current when
+  // the marker it took after its own last commit is unchanged.
+  struct ChangeMarker {
+    uint64_t writes = 0;
+    int64_t data_version = 0;
+    bool operator==(const ChangeMarker&) const = default;
+  };
+  Result<ChangeMarker> change_marker();
+
   // Added: bulk-load mode for the current transaction. Drops the connector-space secondary
   // indexes (DN, anchor, MV link, pending import / export) so put_cs only appends rows;
   // commit() rebuilds them in one sorted pass (rollback() restores them untouched). While it

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <xxhash.h>
+
 #include "idsync/dn.h"
 
 namespace idsync {
@@ -65,6 +67,10 @@ void ConnectorSpace::reindex(const CsObject& o, const std::string& old_anchor, c
 
 Result<std::unique_ptr<SyncState>> SyncState::load(Store& store) {
   auto state = std::make_unique<SyncState>();
+  // Taken first: a change committed while loading makes the state not current.
+  auto marker = store.change_marker();
+  if (!marker.ok()) return marker.status();
+  state->marker_ = *marker;
   IDSYNC_RETURN_IF_ERROR(store.load_attributes(state->attrs_));
   state->saved_attr_count_ = state->attrs_.size();
 
@@ -159,6 +165,9 @@ Status SyncState::save(Store& store, const std::map<std::string, std::string>& s
     return body;
   }
   IDSYNC_RETURN_IF_ERROR(store.commit());
+  auto marker = store.change_marker();
+  if (!marker.ok()) return marker.status();
+  marker_ = *marker;
   saved_attr_count_ = attrs_.size();
   dirty_cs_.clear();
   removed_cs_.clear();
@@ -195,6 +204,13 @@ Status SyncState::write(Store& store, const std::map<std::string, std::string>& 
     IDSYNC_RETURN_IF_ERROR(store.put_setting("next_mv_id", std::to_string(next_mv_id_)));
     for (const auto& [k, v] : settings) IDSYNC_RETURN_IF_ERROR(store.put_setting(k, v));
     return Status::Ok();
+}
+
+bool SyncState::is_current(Store& store) const {
+  if (!dirty_cs_.empty() || !removed_cs_.empty() || !dirty_mv_.empty() || !removed_mv_.empty()) return false;
+  if (attrs_.size() != saved_attr_count_) return false;
+  auto marker = store.change_marker();
+  return marker.ok() && *marker == marker_;
 }
 
 ConnectorSpace* SyncState::space(std::string_view name) {
@@ -286,11 +302,15 @@ void SyncState::unlink(CsObject& cs) {
   mark_cs(cs);
 }
 
+namespace {
+uint64_t join_hash(const std::string& key) { return XXH3_64bits(key.data(), key.size()); }
+}  // namespace
+
 void SyncState::add_to_join_index(const MvObject& o) {
   for (const AttrValues& a : o.attributes.items()) {
     if (!join_attrs_.count(a.id)) continue;
     bool cs = join_attr_case_[a.id];
-    for (const std::string& v : a.values) join_index_[join_key(a.id, v, cs)].push_back(o.id);
+    for (const std::string& v : a.values) join_index_[join_hash(join_key(a.id, v, cs))].push_back(o.id);
   }
 }
 
@@ -299,7 +319,7 @@ void SyncState::remove_from_join_index(const MvObject& o) {
     if (!join_attrs_.count(a.id)) continue;
     bool cs = join_attr_case_[a.id];
     for (const std::string& v : a.values) {
-      auto it = join_index_.find(join_key(a.id, v, cs));
+      auto it = join_index_.find(join_hash(join_key(a.id, v, cs)));
       if (it == join_index_.end()) continue;
       auto& ids = it->second;
       ids.erase(std::remove(ids.begin(), ids.end(), o.id), ids.end());
@@ -313,9 +333,24 @@ void SyncState::index_mv_attributes(const MvObject& before, const MvObject& afte
   add_to_join_index(after);
 }
 
-const std::vector<MvId>* SyncState::join_candidates(const std::string& key) const {
-  auto it = join_index_.find(key);
-  return it == join_index_.end() ? nullptr : &it->second;
+void SyncState::join_candidates(AttrId mv_attr, std::string_view value, bool case_sensitive,
+                                std::vector<MvId>& out) const {
+  std::string key = join_key(mv_attr, value, case_sensitive);
+  auto it = join_index_.find(join_hash(key));
+  if (it == join_index_.end()) return;
+  auto attr_case = join_attr_case_.find(mv_attr);
+  bool indexed_case = attr_case != join_attr_case_.end() && attr_case->second;
+  for (MvId id : it->second) {
+    auto mv = mv_.find(id);
+    if (mv == mv_.end()) continue;
+    const ValueList* values = mv->second.attributes.get(mv_attr);
+    if (values == nullptr) continue;
+    for (const std::string& v : *values)
+      if (join_key(mv_attr, v, indexed_case) == key) {
+        out.push_back(id);
+        break;
+      }
+  }
 }
 
 }  // namespace idsync

@@ -52,6 +52,11 @@ class SyncState {
   // The same writes inside a transaction the caller holds (no commit, no bookkeeping reset).
   Status write(Store& store, const std::map<std::string, std::string>& settings = {});
 
+  // True when nothing changed the store since this state was loaded or last saved, and the
+  // state holds no unsaved change: a server may then keep it for the next run instead of
+  // loading the whole store again (which costs O(objects)).
+  bool is_current(Store& store) const;
+
   AttributeTable& attrs() { return attrs_; }
   const Configuration& configuration() const { return config_; }
   ConnectorSpace* space(std::string_view connector_name);
@@ -75,9 +80,14 @@ class SyncState {
   void link(CsObject& cs, MvId mv);
   void unlink(CsObject& cs);
 
-  // Join index over the MV attributes that any join condition uses.
+  // Join index over the MV attributes that any join condition uses: XXH3 of the normalized
+  // join value (join_key) → MV ids. Read-only lookups are safe from many threads while no
+  // index_mv_attributes / remove_mv runs (the parallel sync phases only read it).
   void index_mv_attributes(const MvObject& before, const MvObject& after);
-  const std::vector<MvId>* join_candidates(const std::string& key) const;
+  // Appends to `out` the MV objects whose `mv_attr` holds `value` (normalized as join_key
+  // does with `case_sensitive`). A hash collision never yields a wrong candidate: each one is
+  // checked against the MV object's values. Duplicates are possible; callers dedupe.
+  void join_candidates(AttrId mv_attr, std::string_view value, bool case_sensitive, std::vector<MvId>& out) const;
   bool is_join_attribute(AttrId id) const { return join_attrs_.count(id) != 0; }
 
  private:
@@ -86,6 +96,7 @@ class SyncState {
   void remove_from_join_index(const MvObject& o);
 
   Configuration config_;
+  Store::ChangeMarker marker_;  // the store's marker when loaded or last saved
   AttributeTable attrs_;
   size_t saved_attr_count_ = 0;
   std::vector<std::unique_ptr<ConnectorSpace>> spaces_;
@@ -94,7 +105,7 @@ class SyncState {
   std::vector<CompiledRule> rules_;
   std::set<AttrId> join_attrs_;
   std::map<AttrId, bool> join_attr_case_;  // attr → case sensitive
-  std::unordered_map<std::string, std::vector<MvId>> join_index_;
+  std::unordered_map<uint64_t, std::vector<MvId>> join_index_;
   uint64_t next_cs_id_ = 1;
   uint64_t next_mv_id_ = 1;
   std::set<CsId> dirty_cs_;

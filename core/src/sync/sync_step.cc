@@ -225,7 +225,8 @@ class Synchronizer {
       }
       case PendingImportKind::kNone: break;
     }
-    state_.mark_cs(*o);
+    // Only what changes is written back: a full sync of an unchanged space writes nothing here.
+    if (p.imported || o->unresolved_refs) state_.mark_cs(*o);
     o->unresolved_refs = false;
     if (o->state == ConnectorState::kExplicitDisconnector || o->state == ConnectorState::kFiltered) {
       ++result_.counters["disconnector-filtered"];
@@ -248,12 +249,12 @@ class Synchronizer {
         std::vector<MvId> matches;
         if (const ValueList* values = o.hologram.get(c.cs_attr)) {
           p.has_join_value = true;
-          for (const std::string& v : *values)
-            if (const auto* ids = state_.join_candidates(join_key(c.mv_attr, v, c.case_sensitive)))
-              for (MvId id : *ids) {
-                const MvObject* mv = state_.mv(id);
-                if (mv != nullptr && iequals(mv->object_type, p.join_rule->def.target_object_type)) matches.push_back(id);
-              }
+          std::vector<MvId> ids;
+          for (const std::string& v : *values) state_.join_candidates(c.mv_attr, v, c.case_sensitive, ids);
+          for (MvId id : ids) {
+            const MvObject* mv = state_.mv(id);
+            if (mv != nullptr && iequals(mv->object_type, p.join_rule->def.target_object_type)) matches.push_back(id);
+          }
         }
         std::sort(matches.begin(), matches.end());
         matches.erase(std::unique(matches.begin(), matches.end()), matches.end());
