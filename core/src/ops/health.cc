@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "ops/object_views.h"
 #include "ops/server_impl.h"
 
 namespace idsync {
@@ -152,7 +153,7 @@ Result<std::string> Server::status_json() {
                                {"deletionThresholdTrips", c.threshold_trips},
                                {"lastRuns", runs}});
   }
-  return j.dump(2);
+  return j.dump(2, ' ', false, kInvalidUtf8);
 }
 
 Result<std::string> Server::metrics_text() {
