@@ -197,14 +197,7 @@ TEST_F(ChaosTest, SigkillAtRandomPointsLosesNothingAndRepeatsNoExport) {
   std::string want = snapshot_store(ref.store(), &e1), got = snapshot_store(chaos.store(), &e2);
   EXPECT_EQ(e1, "");
   EXPECT_EQ(e2, "");
-  if (want != got) {
-    std::istringstream a(want), b(got);
-    std::string la, lb;
-    int line = 0;
-    while (std::getline(a, la) && std::getline(b, lb) && la == lb) ++line;
-    ADD_FAILURE() << "the store differs from the reference at line " << line << ":\nreference: " << la << "\nchaos:     "
-                  << lb;
-  }
+  if (want != got) ADD_FAILURE() << "the store differs from the reference at " << first_difference(want, got);
   EXPECT_EQ(watermark(chaos.store(), "contoso.com"), watermark(ref.store(), "contoso.com"));
   auto cloud_files = change_files(chaos.cloud_changes());
   ASSERT_FALSE(cloud_files.empty());
