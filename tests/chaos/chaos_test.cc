@@ -1,6 +1,8 @@
 // Crash safety: the story "Initial cycle, then three Delta cycles over generated change sets"
 // runs once without interruption (the reference) and once with the idsync process SIGKILLed at
-// seeded random moments inside import, synchronization and export steps, each kill followed by
+// seeded random moments inside import, synchronization and export steps (placed by watching the
+// run history: after the records of the steps before, a random part of the step's reference
+// duration) and right after an export's change file appears, each kill followed by
 // a restart of the same cycle. After every kill the store must pass SQLite's integrity check and
 // `idsync store check`; at the end the cloud directory must have received exactly the same
 // change records (no lost change, no duplicate add, no export repeated) and the store must hold
@@ -34,6 +36,42 @@ const std::vector<Phase> kStory = {{"Initial", 0}, {"Delta", 1}, {"Delta", 2}, {
 struct StepTiming {
   std::string what;  // "Export cloud"
   int64_t begin_ms, end_ms;
+};
+
+// Watches the run history of a running cycle through its own read-only connection: true once
+// `rows` run records exist and `delay` has passed since they appeared.
+class HistoryWatcher {
+ public:
+  explicit HistoryWatcher(const std::string& store) {
+    if (sqlite3_open_v2(store.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK)
+      sqlite3_prepare_v2(db_, "SELECT COUNT(*) FROM runs", -1, &count_, nullptr);
+  }
+  ~HistoryWatcher() {
+    sqlite3_finalize(count_);
+    sqlite3_close(db_);
+  }
+  HistoryWatcher(const HistoryWatcher&) = delete;
+  HistoryWatcher& operator=(const HistoryWatcher&) = delete;
+
+  bool reached(size_t rows, std::chrono::microseconds delay) {
+    auto now = std::chrono::steady_clock::now();
+    if (!seen_) {
+      if (count_ == nullptr) return true;
+      size_t n = 0;
+      if (sqlite3_step(count_) == SQLITE_ROW) n = static_cast<size_t>(sqlite3_column_int64(count_, 0));
+      sqlite3_reset(count_);
+      if (n < rows) return false;
+      seen_ = true;
+      since_ = now;
+    }
+    return now - since_ >= delay;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* count_ = nullptr;
+  bool seen_ = false;
+  std::chrono::steady_clock::time_point since_;
 };
 
 class ChaosTest : public ::testing::Test {
@@ -109,6 +147,9 @@ TEST_F(ChaosTest, SigkillAtRandomPointsLosesNothingAndRepeatsNoExport) {
   std::map<std::string, int> kills_by_kind, kills_by_step;
   uint64_t kills = 0, attempts = 0, finished_before_kill = 0, kills_after_export_file = 0;
   const uint64_t per_phase = (trials + kStory.size() - 1) / kStory.size();
+  static const char* const kKinds[] = {"import", "sync", "export"};
+  size_t next_kind = 0;
+  uint64_t kills_on_target = 0, kills_off_target = 0;
   for (size_t pi = 0; pi < kStory.size(); ++pi) {
     const Phase& p = kStory[pi];
     if (p.change_round > 0) {
@@ -118,7 +159,7 @@ TEST_F(ChaosTest, SigkillAtRandomPointsLosesNothingAndRepeatsNoExport) {
     for (int attempt = 0;; ++attempt) {
       ASSERT_LT(attempt, 400) << "phase " << pi << " never completed";
       ++attempts;
-      int64_t kill_at = -1;
+      size_t aim = 0;
       std::function<bool()> kill_when;
       if (attempt == 0) {
         // The narrowest window: the export's change file is in place (renamed into the
@@ -126,28 +167,40 @@ TEST_F(ChaosTest, SigkillAtRandomPointsLosesNothingAndRepeatsNoExport) {
         size_t files = change_files(chaos.cloud_changes()).size();
         kill_when = [&chaos, files] { return change_files(chaos.cloud_changes()).size() > files; };
       } else if (phase_kills < per_phase) {
-        // A step chosen uniformly, a moment inside it; the restarted cycle redoes the steps
-        // before it, so later steps are reached too.
+        // Aim at import, sync and export steps in turn: wait until the cycle has finished the
+        // steps before a step of that kind (their run records appear in the history), then a
+        // random part of that step's reference duration, then kill.
         const auto& steps = timings[pi];
-        const StepTiming& st = steps[std::uniform_int_distribution<size_t>(0, steps.size() - 1)(rng)];
+        const std::string kind = kKinds[next_kind++ % 3];
+        std::vector<size_t> candidates;
+        for (size_t i = 0; i < steps.size(); ++i)
+          if (step_kind(steps[i].what) == kind) candidates.push_back(i);
+        if (candidates.empty())
+          for (size_t i = 0; i < steps.size(); ++i) candidates.push_back(i);
+        aim = candidates[std::uniform_int_distribution<size_t>(0, candidates.size() - 1)(rng)];
         double frac = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-        kill_at = st.begin_ms + static_cast<int64_t>(frac * static_cast<double>(st.end_ms - st.begin_ms));
+        auto delay = std::chrono::microseconds(
+            static_cast<int64_t>(frac * 1000.0 * static_cast<double>(steps[aim].end_ms - steps[aim].begin_ms)));
+        size_t target_rows = run_history(chaos.store()).size() + aim;
+        auto watcher = std::make_shared<HistoryWatcher>(chaos.store());
+        kill_when = [watcher, target_rows, delay] { return watcher->reached(target_rows, delay); };
       }
       size_t before = run_history(chaos.store()).size();
-      CliRun r = run_cli(chaos.dir(), chaos.store(), {"cycle", "--policy", p.policy}, kill_at, kill_when);
+      CliRun r = run_cli(chaos.dir(), chaos.store(), {"cycle", "--policy", p.policy}, -1, kill_when);
       if (!r.killed) {
         ASSERT_EQ(r.exit_code, 0) << "phase " << pi << " attempt " << attempt << ": " << r.out << r.err;
-        if (kill_at >= 0 || kill_when) ++finished_before_kill;
-        if (kill_at < 0 || phase_kills >= per_phase) break;
+        if (kill_when) ++finished_before_kill;
+        if (!kill_when || phase_kills >= per_phase) break;
         continue;
       }
       ++kills;
       ++phase_kills;
-      if (kill_when) ++kills_after_export_file;
+      if (attempt == 0) ++kills_after_export_file;
       // The step it died in: the first one whose run record it did not get to write.
       size_t done = run_history(chaos.store()).size() - before;
       const auto& steps = timings[pi];
       std::string where = done < steps.size() ? steps[done].what : "after the last step";
+      if (attempt > 0) ++(done == aim ? kills_on_target : kills_off_target);
       ++kills_by_step[where];
       ++kills_by_kind[done < steps.size() ? step_kind(steps[done].what) : "end"];
       expect_store_checks(chaos, "after kill " + std::to_string(kills) + " in " + p.policy + " cycle, " + where);
@@ -159,6 +212,8 @@ TEST_F(ChaosTest, SigkillAtRandomPointsLosesNothingAndRepeatsNoExport) {
               static_cast<unsigned long long>(kills), static_cast<unsigned long long>(attempts),
               static_cast<unsigned long long>(finished_before_kill), static_cast<unsigned long long>(seed),
               static_cast<unsigned long long>(objects));
+  std::printf("chaos: %llu landed in the step aimed at, %llu in a later one\n",
+              static_cast<unsigned long long>(kills_on_target), static_cast<unsigned long long>(kills_off_target));
   std::printf("chaos: %llu of them right after an export's change file appeared\n",
               static_cast<unsigned long long>(kills_after_export_file));
   for (const auto& [k, n] : kills_by_kind) std::printf("chaos:   %-8s %d\n", k.c_str(), n);
@@ -197,14 +252,7 @@ TEST_F(ChaosTest, SigkillAtRandomPointsLosesNothingAndRepeatsNoExport) {
   std::string want = snapshot_store(ref.store(), &e1), got = snapshot_store(chaos.store(), &e2);
   EXPECT_EQ(e1, "");
   EXPECT_EQ(e2, "");
-  if (want != got) {
-    std::istringstream a(want), b(got);
-    std::string la, lb;
-    int line = 0;
-    while (std::getline(a, la) && std::getline(b, lb) && la == lb) ++line;
-    ADD_FAILURE() << "the store differs from the reference at line " << line << ":\nreference: " << la << "\nchaos:     "
-                  << lb;
-  }
+  if (want != got) ADD_FAILURE() << "the store differs from the reference at " << first_difference(want, got);
   EXPECT_EQ(watermark(chaos.store(), "contoso.com"), watermark(ref.store(), "contoso.com"));
   auto cloud_files = change_files(chaos.cloud_changes());
   ASSERT_FALSE(cloud_files.empty());

@@ -224,20 +224,48 @@ inline std::string hex_or_text(const std::string& v) {
   return out;
 }
 
-inline void dump_set(std::ostringstream& out, const char* label, const AttributeSet& set, const AttributeTable& attrs) {
+// MV reference values are "#<mv id>"; `mv_names` (when given) turns the id into the
+// referenced object's sourceAnchor, which two stores built from the same directories share.
+inline void dump_set(std::ostringstream& out, const char* label, const AttributeSet& set, const AttributeTable& attrs,
+                     const std::map<MvId, std::string>* mv_names = nullptr) {
   std::vector<std::string> lines;
   for (const AttrValues& a : set.items()) {
-    const std::string& name = attrs.info(a.id).name;
-    std::string line = std::string("  ") + label + " " + name + ":";
-    if (is_assigned_anchor(name)) {
+    const AttrInfo& info = attrs.info(a.id);
+    std::string line = std::string("  ") + label + " " + info.name + ":";
+    if (is_assigned_anchor(info.name)) {
       line += " <assigned>";
     } else {
-      for (const std::string& v : a.values) line += " [" + hex_or_text(v) + "]";
+      std::vector<std::string> values;
+      for (const std::string& v : a.values) {
+        std::string shown = hex_or_text(v);
+        if (mv_names != nullptr && info.type == AttrType::kReference && v.size() > 1 && v[0] == '#') {
+          auto it = mv_names->find(std::strtoull(v.c_str() + 1, nullptr, 10));
+          if (it != mv_names->end()) shown = "->" + it->second;
+        }
+        values.push_back(shown);
+      }
+      if (mv_names != nullptr) std::sort(values.begin(), values.end());
+      for (const std::string& v : values) line += " [" + v + "]";
     }
     lines.push_back(line);
   }
   std::sort(lines.begin(), lines.end());
   for (const std::string& l : lines) out << l << "\n";
+}
+
+// The first line where two snapshots differ, for failure messages.
+inline std::string first_difference(const std::string& want, const std::string& got) {
+  std::istringstream a(want), b(got);
+  std::string la, lb;
+  int line = 1;
+  for (;; ++line) {
+    bool ha = static_cast<bool>(std::getline(a, la)), hb = static_cast<bool>(std::getline(b, lb));
+    if (!ha && !hb) return "no difference";
+    if (!ha) la = "<end>";
+    if (!hb) lb = "<end>";
+    if (la != lb || !ha || !hb) break;
+  }
+  return "line " + std::to_string(line) + ":\nwant: " + la + "\ngot:  " + lb;
 }
 
 // The store as text that two runs of the same story must agree on: every CS object by DN (its
@@ -256,18 +284,22 @@ inline std::string snapshot_store(const std::string& path, std::string* error) {
   std::map<MvId, std::string> mv_key;
   std::map<std::string, std::string> mv_text;
   auto anchor_id = attrs.find("sourceAnchor");
+  std::vector<MvObject> mvs;
   Status s = store.load_mv([&](MvObject&& o) {
     std::string key = "mv#" + std::to_string(o.id);
     if (anchor_id)
       if (const ValueList* v = o.attributes.get(*anchor_id); v != nullptr && !v->empty()) key = (*v)[0];
     mv_key[o.id] = key;
-    std::ostringstream t;
-    t << "mv " << key << " type=" << o.object_type << "\n";
-    dump_set(t, "attr", o.attributes, attrs);
-    mv_text[key] += t.str();
+    mvs.push_back(std::move(o));
     return Status::Ok();
   });
   if (!s.ok()) *error = s.to_string();
+  for (const MvObject& o : mvs) {
+    std::ostringstream t;
+    t << "mv " << mv_key[o.id] << " type=" << o.object_type << "\n";
+    dump_set(t, "attr", o.attributes, attrs, &mv_key);
+    mv_text[mv_key[o.id]] += t.str();
+  }
   std::ostringstream out;
   for (const auto& [k, t] : mv_text) out << t;
   auto connectors = store.load_connectors();

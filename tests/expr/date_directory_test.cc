@@ -67,6 +67,8 @@ TEST(DirectoryFunctions, DNComponents) {
   EXPECT_EQ(f.show("CBool(InStr(DNComponent(CRef([dn]),1),\"\\\\0ACNF:\")>0)"), "True");
   EXPECT_EQ(f.show("EscapeDNComponent(\"cn=Doe, John <Sales>\")"), "cn=Doe\\, John \\<Sales\\>");
   EXPECT_EQ(f.show("EscapeDNComponent(\"CN=#1 \")"), "CN=\\#1\\ ");
+  // Regression: an '=' inside the value was left raw, giving a DN IdSync's own parser rejects.
+  EXPECT_EQ(f.show("EscapeDNComponent(\"CN=a = b\")"), "CN=a \\= b");
 }
 
 TEST(UndocumentedFunctions, UsedByDefaultRules) {

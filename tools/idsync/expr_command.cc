@@ -117,7 +117,8 @@ void add_expr_command(CLI::App& app, GlobalOptions& global) {
                                                                 : nlohmann::json(expr::format_value(one)));
       }
       j["values"] = values;
-      std::cout << j.dump() << "\n";
+      // Invalid UTF-8 in a result shows as U+FFFD; dump() would throw and abort the CLI.
+      std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
       return;
     }
     switch (value->kind) {

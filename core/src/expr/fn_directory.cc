@@ -103,7 +103,8 @@ Result<Value> fn_escape_dn_component(Args args) {
   std::string_view value = std::string_view(*s).substr(begin);
   for (size_t i = 0; i < value.size(); ++i) {
     char c = value[i];
-    bool special = c == ',' || c == '+' || c == '"' || c == '\\' || c == '<' || c == '>' || c == ';' ||
+    // '=' too: RFC 4514 allows it raw, but IdSync's DN parser (model/dn.cc) requires "\=".
+    bool special = c == ',' || c == '+' || c == '"' || c == '\\' || c == '<' || c == '>' || c == ';' || c == '=' ||
                    (i == 0 && (c == '#' || c == ' ')) || (i + 1 == value.size() && c == ' ');
     if (c == '\r' || c == '\n' || c == '\0') {
       static constexpr char kHex[] = "0123456789ABCDEF";

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "ops/object_views.h"
 #include "ops/server_impl.h"
 
 namespace idsync {
@@ -165,7 +166,7 @@ Result<std::string> Server::status_json() {
                                {"memberRemovalLimitTrips", c.member_limit_trips},
                                {"lastRuns", runs}});
   }
-  return j.dump(2);
+  return j.dump(2, ' ', false, kInvalidUtf8);
 }
 
 Result<std::string> Server::metrics_text() {

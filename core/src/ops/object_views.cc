@@ -128,7 +128,7 @@ Result<std::optional<std::string>> find_cs_object_json(Store& store, const std::
   }
   if (!found.ok()) return found.status();
   if (!found->has_value()) return std::optional<std::string>();
-  return std::optional<std::string>(cs_json(names, **found, true).dump(2));
+  return std::optional<std::string>(cs_json(names, **found, true).dump(2, ' ', false, kInvalidUtf8));
 }
 
 Result<std::optional<std::string>> find_mv_object_json(Store& store, uint64_t id) {
@@ -145,7 +145,7 @@ Result<std::optional<std::string>> find_mv_object_json(Store& store, uint64_t id
   for (const CsObject& o : *linked)
     links.push_back({{"connector", names.name_of(o.connector)}, {"dn", o.dn}, {"csObjectId", o.id}});
   j["connectors"] = links;
-  return std::optional<std::string>(j.dump(2));
+  return std::optional<std::string>(j.dump(2, ' ', false, kInvalidUtf8));
 }
 
 Result<std::string> list_cs_json(Store& store, const std::string& connector, bool pending_export_only, int64_t limit) {
@@ -161,7 +161,7 @@ Result<std::string> list_cs_json(Store& store, const std::string& connector, boo
     return Status::Ok();
   });
   if (!s.ok() && !is_stop(s)) return s;
-  return out.dump(2);
+  return out.dump(2, ' ', false, kInvalidUtf8);
 }
 
 Result<std::string> list_mv_json(Store& store, const std::string& object_type, int64_t limit) {
@@ -175,7 +175,7 @@ Result<std::string> list_mv_json(Store& store, const std::string& object_type, i
     return Status::Ok();
   });
   if (!s.ok() && !is_stop(s)) return s;
-  return out.dump(2);
+  return out.dump(2, ' ', false, kInvalidUtf8);
 }
 
 }  // namespace idsync

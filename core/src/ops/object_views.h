@@ -2,6 +2,7 @@
 // names instead of ids, binary values in base64, pending changes spelled out.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -9,6 +10,11 @@
 #include "store/store.h"
 
 namespace idsync {
+
+// JSON text cannot carry invalid UTF-8, but directory values and DNs can: every JSON the
+// server hands out shows such bytes as U+FFFD instead of throwing (which crashed `idsync cs
+// show` and the run history writer). Binary attributes are base64 and unaffected.
+inline constexpr auto kInvalidUtf8 = nlohmann::ordered_json::error_handler_t::replace;
 
 std::string base64_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view text);

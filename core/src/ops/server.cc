@@ -532,7 +532,7 @@ std::string run_result_to_json(const RunResult& run) {
       step["errors"].push_back({{"dn", e.dn}, {"errorType", e.error_type}, {"message", e.message}});
     j["steps"].push_back(step);
   }
-  return j.dump();
+  return j.dump(-1, ' ', false, kInvalidUtf8);
 }
 
 Result<RunResult> run_result_from_json(const std::string& text) {
