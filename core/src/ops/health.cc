@@ -138,7 +138,9 @@ Result<std::string> Server::status_json() {
   j["stagingMode"] = h->scheduler.staging_mode_enabled;
   j["syncCycleEnabled"] = h->scheduler.sync_cycle_enabled && !h->scheduler.scheduler_suspended;
   j["nextSyncCycle"] = {{"policy", h->scheduler.next_sync_cycle_policy_type},
-                        {"startUtc", utc(h->scheduler.next_sync_cycle_start_ms)},
+                        // 0 means "due now": show when that is rather than the epoch.
+                        {"startUtc", utc(h->scheduler.next_sync_cycle_start_ms > 0 ? h->scheduler.next_sync_cycle_start_ms
+                                                                                    : now_ms())},
                         {"overdue", h->scheduler.sync_cycle_enabled && !h->scheduler.scheduler_suspended &&
                                         h->scheduler.next_sync_cycle_start_ms > 0 &&
                                         now_ms() - h->scheduler.next_sync_cycle_start_ms > 10 * 60 * 1000}};
