@@ -215,6 +215,22 @@ TEST_F(CliTest, DemoRunsEndToEnd) {
   EXPECT_TRUE(fs::exists(dir + "/idsync.db"));
 }
 
+TEST_F(CliTest, HistoryByRunNumber) {
+  ready();
+  if (HasFatalFailure()) return;
+  ASSERT_EQ(idsync({"run", "hr", "Full Import"}).code, 0);
+  ASSERT_EQ(idsync({"run", "hr", "Full Synchronization"}).code, 0);
+  CliResult second = idsync({"history", "--connector", "hr", "--run-number", "2"});
+  ASSERT_EQ(second.code, 0) << second.err;
+  EXPECT_NE(second.out.find("#2"), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find("Full Synchronization"), std::string::npos) << second.out;
+  EXPECT_EQ(second.out.find("Full Import"), std::string::npos) << second.out;
+  EXPECT_EQ(idsync({"history", "--run-number", "2"}).code, 2) << "a run number needs its connector";
+  CliResult none = idsync({"history", "--connector", "hr", "--run-number", "9"});
+  EXPECT_EQ(none.code, 5);
+  EXPECT_NE(none.err.find("no run number 9"), std::string::npos) << none.err;
+}
+
 TEST_F(CliTest, ThresholdAndMemberLimitCommands) {
   ready();
   if (HasFatalFailure()) return;

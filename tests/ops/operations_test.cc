@@ -202,6 +202,32 @@ TEST(CycleOrder, InitialAndDeltaFollowTheDocumentedConnectorOrder) {
   EXPECT_EQ(idle.runs.size(), 9u) << "no export, so no confirming import";
 }
 
+// Run history by connector, run number (per connector, as RunNumber) and result.
+TEST_F(OperationsTest, RunHistoryByConnectorRunNumberAndResult) {
+  s_.set_content("hr", users(0, 3));
+  ASSERT_TRUE(s_.apply().ok());
+  s_.cycle(CyclePolicy::kInitial);
+  s_.cycle(CyclePolicy::kDelta);
+  auto hr = s_.server().run_history(RunHistoryQuery{"hr", "", 0, 0});
+  ASSERT_TRUE(hr.ok());
+  ASSERT_EQ(hr->size(), 6u);  // import, sync, export in each cycle
+  RunHistoryQuery q{"hr", "", 0, 100, 2};
+  auto second = s_.server().run_history(q);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->size(), 1u);
+  EXPECT_EQ((*second)[0].connector, "hr");
+  EXPECT_EQ((*second)[0].run_number, 2);
+  EXPECT_EQ((*second)[0].run_profile, "Full Synchronization");
+  q.run_number = 99;
+  EXPECT_TRUE(s_.server().run_history(q)->empty());
+  q.connector.clear();
+  q.run_number = 2;
+  EXPECT_EQ(s_.server().run_history(q).status().code(), ErrorCode::kInvalidArgument);
+  auto failed = s_.server().run_history(RunHistoryQuery{"", "stopped-deletion-threshold-exceeded", 0, 0});
+  ASSERT_TRUE(failed.ok());
+  EXPECT_TRUE(failed->empty());
+}
+
 TEST_F(OperationsTest, ConnectorOverrideIsHonouredOnceThenCleared) {
   s_.set_content("hr", users(0, 3));
   ASSERT_TRUE(s_.apply().ok());

@@ -21,7 +21,7 @@ Result<std::string> read_file(const std::string& path) {
 }  // namespace
 
 void add_config_commands(CLI::App& app, GlobalOptions& global) {
-  auto* config = app.add_subcommand("config", "import or export the server configuration (JSON)");
+  auto* config = app.add_subcommand("config", "import, export (JSON) or compare (diff) server configurations");
   config->require_subcommand(1);
 
   auto* import = config->add_subcommand("import", "replace the configuration with the one in FILE");

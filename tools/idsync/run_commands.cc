@@ -82,7 +82,7 @@ void add_run_commands(CLI::App& app, GlobalOptions& global) {
 
   struct HistoryArgs {
     std::string connector, result;
-    int64_t run_id = 0, limit = 20;
+    int64_t run_id = 0, limit = 20, run_number = 0;
     bool json = false;
   };
   auto history_args = std::make_shared<HistoryArgs>();
@@ -90,6 +90,8 @@ void add_run_commands(CLI::App& app, GlobalOptions& global) {
   history->add_option("--connector", history_args->connector, "only this connector");
   history->add_option("--result", history_args->result, "only runs with this result (e.g. completed-sync-errors)");
   history->add_option("--run-id", history_args->run_id, "one run, with its object errors");
+  history->add_option("--run-number", history_args->run_number, "with --connector: that connector's run of this number")
+      ->needs("--connector");
   history->add_option("--limit", history_args->limit, "how many runs (default 20)");
   history->add_flag("--json", history_args->json, "print the run records as JSON");
   history->callback([&global, history_args] {
@@ -99,7 +101,8 @@ void add_run_commands(CLI::App& app, GlobalOptions& global) {
       return;
     }
     auto runs = (*server)->run_history(
-        RunHistoryQuery{history_args->connector, history_args->result, history_args->run_id, history_args->limit});
+        RunHistoryQuery{history_args->connector, history_args->result, history_args->run_id, history_args->limit,
+                        history_args->run_number});
     if (!runs.ok()) {
       global.exit_code = report(runs.status());
       return;
@@ -112,10 +115,14 @@ void add_run_commands(CLI::App& app, GlobalOptions& global) {
     }
     for (const RunResult& r : *runs) {
       std::cout << "run " << r.run_id << "  #" << r.run_number << "  " << format_time(r.start_ms) << "  ";
-      print_run(r, history_args->run_id != 0);
+      print_run(r, history_args->run_id != 0 || history_args->run_number != 0);
     }
     if (history_args->run_id != 0 && runs->empty())
       global.exit_code = report(Status::Error(ErrorCode::kNotFound, "no run with id " + std::to_string(history_args->run_id)));
+    if (history_args->run_number != 0 && runs->empty())
+      global.exit_code = report(Status::Error(ErrorCode::kNotFound, "connector '" + history_args->connector +
+                                                                        "' has no run number " +
+                                                                        std::to_string(history_args->run_number)));
   });
 }
 

@@ -47,6 +47,7 @@ struct RunHistoryQuery {
   std::string result;
   int64_t run_id = 0;
   int64_t limit = 100;
+  int64_t run_number = 0;  // with `connector`: that connector's run of this number (RunNumber)
 };
 
 class Server {

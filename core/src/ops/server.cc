@@ -489,10 +489,16 @@ Result<CycleResult> Server::run_cycle(CyclePolicy policy, const ProgressCallback
 }
 
 Result<std::vector<RunResult>> Server::run_history(const RunHistoryQuery& query) {
-  auto rows = impl_->store->query_runs(RunQuery{query.connector, query.result, query.run_id, query.limit});
+  if (query.run_number != 0 && query.connector.empty())
+    return Status::Error(ErrorCode::kInvalidArgument, "a run number is counted per connector: give the connector too");
+  // Run numbers are per connector; the store has no index on them, so a run-number query reads
+  // that connector's kept history (7 days by default) and picks the run.
+  auto rows = impl_->store->query_runs(
+      RunQuery{query.connector, query.result, query.run_id, query.run_number != 0 ? 0 : query.limit});
   if (!rows.ok()) return rows.status();
   std::vector<RunResult> out;
   for (const RunRow& row : *rows) {
+    if (query.run_number != 0 && row.run_number != query.run_number) continue;
     auto run = run_result_from_json(row.json);
     if (!run.ok()) return run.status();
     run->run_id = row.run_id;
