@@ -45,8 +45,8 @@ $cs = Get-ADSyncCSObject -ConnectorName 'hr' -DistinguishedName 'CN=Ann Lee,OU=P
 $mv = Get-ADSyncMVObject -Identifier $cs.ConnectedMVObjectId
 Write-Output "MV: $($mv.Attributes['displayName']) mailNickname=$($mv.Attributes['mailNickname'])"
 
-Remove-ADSyncRule -SynchronizationRule $rule -Confirm:$false
-Disable-ADSyncExportDeletionThreshold -Confirm:$false | Out-Null
+Remove-ADSyncRule -SynchronizationRule $rule
+Disable-ADSyncExportDeletionThreshold | Out-Null
 Start-ADSyncPurgeRunHistory -PurgeRunHistoryInterval '7.00:00:00' | Out-Null
 Set-ADSyncScheduler -SyncCycleEnabled $true
 Write-Output 'done'

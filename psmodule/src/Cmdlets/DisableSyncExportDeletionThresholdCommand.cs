@@ -4,7 +4,7 @@ namespace IdSync.PowerShell.Cmdlets;
 
 // Disable-SyncExportDeletionThreshold: no limit on deletes per export run (not recommended;
 // re-enable after the planned mass delete).
-[Cmdlet(VerbsLifecycle.Disable, "SyncExportDeletionThreshold", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsLifecycle.Disable, "SyncExportDeletionThreshold", SupportsShouldProcess = true)]
 [Alias("Disable-ADSyncExportDeletionThreshold")]
 [OutputType(typeof(ExportDeletionThreshold))]
 public sealed class DisableSyncExportDeletionThresholdCommand : IdSyncCmdlet

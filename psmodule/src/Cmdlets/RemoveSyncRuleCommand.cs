@@ -3,8 +3,8 @@ using System.Management.Automation;
 namespace IdSync.PowerShell.Cmdlets;
 
 // Remove-SyncRule: removes a stored rule, given as -SynchronizationRule (pipeline) or -Identifier.
-[Cmdlet(VerbsCommon.Remove, "SyncRule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
-    DefaultParameterSetName = "Rule")]
+// ConfirmImpact stays Medium so that existing ADSync scripts run non-interactively; -Confirm asks.
+[Cmdlet(VerbsCommon.Remove, "SyncRule", SupportsShouldProcess = true, DefaultParameterSetName = "Rule")]
 [Alias("Remove-ADSyncRule")]
 public sealed class RemoveSyncRuleCommand : IdSyncCmdlet
 {
