@@ -144,7 +144,7 @@ void make_certificates(const std::string& dir) {
 
 }  // namespace
 
-Slapd::Slapd(const std::string& extra_ldif) {
+Slapd::Slapd(const std::string& extra_ldif, int sessionlog) {
   dir_ = make_temp_dir("idsync-slapd-");
   port_ = free_port();
   tls_port_ = free_port();
@@ -182,7 +182,7 @@ Slapd::Slapd(const std::string& extra_ldif) {
       "access to * by users read by anonymous auth\n"
       "overlay syncprov\n"
       "syncprov-checkpoint 100 10\n"
-      "syncprov-sessionlog 100000\n";
+      "syncprov-sessionlog " + std::to_string(sessionlog) + "\n";
   write_file(dir_ + "/slapd.conf", conf);
   std::string base =
       "dn: dc=example,dc=org\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\n"
