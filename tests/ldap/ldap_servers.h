@@ -53,6 +53,8 @@ class Slapd {
   std::string ldap_cli(const std::string& tool) const;
 
  private:
+  void init(const std::string& extra_ldif, int sessionlog);
+
   std::string dir_;
   int port_ = 0;
   int tls_port_ = 0;
