@@ -122,6 +122,14 @@ TEST_F(SlapdTest, ScopedImportHonoursBaseClassesAndAttributes) {
   auto expected = ldapsearch(search("ou=people,dc=example,dc=org", "(&(objectClass=inetOrgPerson)(uid=u1*))", "1.1"));
   EXPECT_EQ(people.changes.size(), expected.size());
   EXPECT_GT(people.changes.size(), 100u);
+
+  // Values are escaped (RFC 4515): an object class written to break out of its filter matches
+  // nothing instead of everything.
+  o.erase("filter");
+  o["object_classes"] = "x)(objectClass=*";
+  Collector injected;
+  ASSERT_TRUE(make_connector("ldap", o)->full_import(injected, watermark).ok());
+  EXPECT_TRUE(injected.changes.empty()) << injected.changes.size();
 }
 
 TEST_F(SlapdTest, SchemaDiscoveryReadsTypesAndClasses) {
