@@ -92,7 +92,11 @@ Result<bool> read_whole(Session& session, const DeltaScope& scope, const std::st
   spec.base = guid_dn(guid);
   spec.scope = LDAP_SCOPE_BASE;
   spec.filter = scope.filter;
-  spec.attrs = scope.attrs;
+  for (const std::string& a : scope.attrs) {  // the whole object as a full import reads it
+    bool notice_only = false;
+    for (const std::string& n : scope.notice_only) notice_only = notice_only || iequals(a, n);
+    if (!notice_only) spec.attrs.push_back(a);
+  }
   Status s = run_search(session, spec, h);
   if (!s.ok() && s.message().find("(32)") != std::string::npos) return false;  // no such object
   if (!s.ok()) return s;
@@ -137,7 +141,9 @@ class DirSyncHandler : public SearchHandler {
       if (iequals(name, scope_.anchor_attr) && !values.empty()) guid = values[0];
       if (iequals(name, "isDeleted") && !values.empty() && iequals(values[0], "TRUE")) deleted = true;
       if (iequals(name, "objectClass")) is_new = true;
-      if (iequals(name, "parentGUID") || iequals(name, "instanceType") ||
+      bool notice_only = false;
+      for (const std::string& n : scope_.notice_only) notice_only = notice_only || iequals(name, n);
+      if (notice_only || iequals(name, "parentGUID") || iequals(name, "instanceType") ||
           iequals(name, scope_.anchor_attr))
         continue;  // DirSync bookkeeping, or unchanged by definition
       size_t semi = name.find(';');

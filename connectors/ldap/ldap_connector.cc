@@ -215,6 +215,18 @@ class DirectoryConnector final : public Connector {
     if (kind == "dirsync") {
       // DirSync runs on the naming context; the OU scope is applied to each change.
       DeltaScope scope = delta_scope(session_->root().default_naming_context);
+      if (!o_.attributes.empty()) {
+        // With an attribute list DirSync reports an object only when a listed attribute
+        // changed; a rename changes "name", a move "parentGUID": ask for them to notice both.
+        for (const char* a : {"name", "parentGUID"}) {
+          bool listed = false;
+          for (const std::string& x : o_.attributes) listed = listed || iequals(x, a);
+          if (!listed) {
+            scope.attrs.push_back(a);
+            scope.notice_only.push_back(a);
+          }
+        }
+      }
       Status s = dirsync_delta(*session_, scope, positions[0], emit);
       if (s.ok()) {
         watermark = "dirsync:" + base64(positions[0]);

@@ -29,6 +29,9 @@ struct DeltaScope {
   std::string filter;
   std::vector<std::string> attrs;
   std::string anchor_attr;
+  // DirSync: attributes requested only to notice renames and moves (name, parentGUID when an
+  // attribute list is configured); they are not merged into the hologram.
+  std::vector<std::string> notice_only;
   // True when `dn` lies inside the configured partitions / OUs.
   std::function<bool(std::string_view dn)> in_scope;
 };

@@ -144,8 +144,19 @@ void make_certificates(const std::string& dir) {
 
 }  // namespace
 
-Slapd::Slapd(const std::string& extra_ldif) {
+Slapd::Slapd(const std::string& extra_ldif, int sessionlog) {
   dir_ = make_temp_dir("idsync-slapd-");
+  try {
+    init(extra_ldif, sessionlog);
+  } catch (...) {  // no destructor runs for a half-built object: clean up here
+    stop();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    throw;
+  }
+}
+
+void Slapd::init(const std::string& extra_ldif, int sessionlog) {
   port_ = free_port();
   tls_port_ = free_port();
   make_certificates(dir_);
@@ -182,7 +193,7 @@ Slapd::Slapd(const std::string& extra_ldif) {
       "access to * by users read by anonymous auth\n"
       "overlay syncprov\n"
       "syncprov-checkpoint 100 10\n"
-      "syncprov-sessionlog 100000\n";
+      "syncprov-sessionlog " + std::to_string(sessionlog) + "\n";
   write_file(dir_ + "/slapd.conf", conf);
   std::string base =
       "dn: dc=example,dc=org\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\n"
@@ -191,15 +202,9 @@ Slapd::Slapd(const std::string& extra_ldif) {
       "uid: reader\nuserPassword: " + std::string(kReaderPassword) + "\n\n";
   write_file(dir_ + "/data.ldif", base + extra_ldif);
   std::string out;
-  try {
-    if (run_command("slapadd -q -f " + dir_ + "/slapd.conf -l " + dir_ + "/data.ldif", &out) != 0)
-      throw std::runtime_error("slapadd failed: " + out);
-    start();
-  } catch (...) {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-    throw;
-  }
+  if (run_command("slapadd -q -f " + dir_ + "/slapd.conf -l " + dir_ + "/data.ldif", &out) != 0)
+    throw std::runtime_error("slapadd failed: " + out);
+  start();
 }
 
 Slapd::~Slapd() {

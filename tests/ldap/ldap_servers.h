@@ -35,7 +35,7 @@ class Slapd {
 
   // Creates the config and database, bulk-loads `ldif` (after the base entries) with slapadd,
   // and starts slapd. Throws std::runtime_error (with slapd's log) when anything fails.
-  explicit Slapd(const std::string& extra_ldif = "");
+  explicit Slapd(const std::string& extra_ldif = "", int sessionlog = 100000);
   ~Slapd();
   Slapd(const Slapd&) = delete;
   Slapd& operator=(const Slapd&) = delete;
@@ -53,6 +53,8 @@ class Slapd {
   std::string ldap_cli(const std::string& tool) const;
 
  private:
+  void init(const std::string& extra_ldif, int sessionlog);
+
   std::string dir_;
   int port_ = 0;
   int tls_port_ = 0;

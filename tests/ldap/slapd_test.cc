@@ -122,6 +122,14 @@ TEST_F(SlapdTest, ScopedImportHonoursBaseClassesAndAttributes) {
   auto expected = ldapsearch(search("ou=people,dc=example,dc=org", "(&(objectClass=inetOrgPerson)(uid=u1*))", "1.1"));
   EXPECT_EQ(people.changes.size(), expected.size());
   EXPECT_GT(people.changes.size(), 100u);
+
+  // Values are escaped (RFC 4515): an object class written to break out of its filter matches
+  // nothing instead of everything.
+  o.erase("filter");
+  o["object_classes"] = "x)(objectClass=*";
+  Collector injected;
+  ASSERT_TRUE(make_connector("ldap", o)->full_import(injected, watermark).ok());
+  EXPECT_TRUE(injected.changes.empty()) << injected.changes.size();
 }
 
 TEST_F(SlapdTest, SchemaDiscoveryReadsTypesAndClasses) {
@@ -457,6 +465,35 @@ TEST_F(SlapdTest, KilledConnectionDuringImportRecovers) {
   EXPECT_EQ(anchors.size(), sink.changes.size()) << "no object twice";
   EXPECT_EQ(sink.changes.size(), expected.size()) << "no object lost";
   for (const LdifEntry& e : expected) EXPECT_EQ(anchors.count(e.values("entryUUID").at(0)), 1u) << e.dn;
+}
+
+TEST(SlapdSessionLogTest, DeletionsBeyondTheSessionLogAskForAFullImport) {
+  // A session log of 2 operations cannot list 5 deletions: the server switches to a present
+  // phase, and the connector must say so rather than miss the deletions.
+  Slapd small(people_ldif(20), 2);
+  std::map<std::string, std::string> o = {{"uri", small.uri()},
+                                          {"bind_dn", Slapd::kAdminDn},
+                                          {"password_file", small.admin_password_file()},
+                                          {"base_dns", "ou=people,dc=example,dc=org"}};
+  auto c = make_connector("ldap", o);
+  Collector full;
+  std::string watermark;
+  ASSERT_TRUE(c->full_import(full, watermark).ok());
+  std::string ldif;
+  for (int i = 0; i < 5; ++i) ldif += "dn: uid=u" + std::to_string(i) + ",ou=people,dc=example,dc=org\nchangetype: delete\n\n";
+  write_file(small.dir() + "/del.ldif", ldif);
+  std::string out;
+  ASSERT_EQ(run_command(small.ldap_cli("ldapmodify") + " -f " + small.dir() + "/del.ldif", &out), 0) << out;
+  Collector delta;
+  const std::string before = watermark;
+  Status s = c->delta_import(delta, watermark);
+  EXPECT_EQ(s.code(), ErrorCode::kUnsupported) << s.to_string();
+  EXPECT_NE(s.message().find("run a Full Import"), std::string::npos) << s.message();
+  EXPECT_EQ(watermark, before) << "a failed delta keeps its position";
+  // The Full Import it asks for sees the deletions (the engine stages what is gone as deletes).
+  Collector again;
+  ASSERT_TRUE(c->full_import(again, watermark).ok());
+  EXPECT_EQ(again.changes.size(), full.changes.size() - 5);
 }
 
 }  // namespace
