@@ -100,7 +100,7 @@ Result<std::unique_ptr<Connector>> create_scim_connector(const ConnectorConfig& 
     long* into;
   };
   long concurrency = 8, page_size = 200, max_attempts = 6, retry_budget = 10000, patch_chunk = 100,
-       delta_overlap_ms = 2000, export_batch = 256;
+       delta_overlap_ms = 2000, export_batch = 1000;
   NumberOption numbers[] = {
       {"connect_timeout_ms", 10000, 1, 600000, &http.connect_timeout_ms},
       {"timeout_ms", 60000, 1, 3600000, &http.timeout_ms},
@@ -112,7 +112,7 @@ Result<std::unique_ptr<Connector>> create_scim_connector(const ConnectorConfig& 
       {"backoff_max_ms", 30000, 0, 3600000, &http.backoff_max_ms},
       {"patch_chunk", 100, 1, 10000, &patch_chunk},
       {"delta_overlap_ms", 2000, 0, 3600000, &delta_overlap_ms},
-      {"export_batch", 256, 1, 100000, &export_batch},
+      {"export_batch", 1000, 1, 100000, &export_batch},
   };
   for (NumberOption& n : numbers) {
     auto v = number_option(config, n.key, n.fallback, n.min, n.max);

@@ -19,7 +19,7 @@ struct ScimSettings {
   bool users = true, groups = true;  // resource types
   size_t page_size = 200;
   size_t patch_chunk = 100;
-  size_t export_batch = 256;
+  size_t export_batch = 1000;  // fewer batch ends, where the pipeline drains
   long delta_overlap_ms = 2000;
   bool bulk = true;  // use /Bulk when the server supports it
 };
