@@ -39,6 +39,7 @@ struct Job {
   const ResourceKind* kind = nullptr;
   ExportResult result;
   bool done = false;
+  bool has_references = false;  // member / manager values to resolve
   // create
   json body;
   std::string external_id, unique_name;  // for the lookup of a create with unknown outcome
@@ -647,6 +648,7 @@ std::vector<ExportResult> ScimConnector::export_batch(const std::vector<const En
       const MappedAttribute* m = j.kind->map->find(name);
       if (m == nullptr || m->type != AttrType::kReference) return;
       for (const std::string& v : values) refs.push_back(v);
+      if (!values.empty()) j.has_references = true;
     };
     for (const Attribute& a : changes[i]->attributes) collect(a.name, a.values);
     for (const AttributeChange& a : changes[i]->changes) collect(a.name, a.values);
@@ -655,9 +657,9 @@ std::vector<ExportResult> ScimConnector::export_batch(const std::vector<const En
   for (const std::string& r : refs)
     if (!created_here.count(to_lower_ascii(r))) lookups.push_back(r);
   Status resolved = resolve_dns(lookups);
-  if (!resolved.ok()) {
+  if (!resolved.ok()) {  // only the objects that refer to others cannot go on
     for (Job& j : jobs)
-      if (!j.done) fail(j, resolved);
+      if (!j.done && j.has_references) fail(j, resolved);
   }
 
   // Creates, in waves: an object waits for the objects it refers to that this batch creates.
