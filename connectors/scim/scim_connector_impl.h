@@ -36,7 +36,7 @@ struct Job {
   // create
   json body;
   std::string external_id, unique_name;  // for the lookup of a create with unknown outcome
-  bool looking_up = false, conflict = false;
+  bool conflict = false;
   std::string conflict_message;
   int posts = 0;
   std::vector<std::pair<std::string, std::vector<json>>> deferred;  // references created later

@@ -370,7 +370,6 @@ void ScimConnector::run_creates(std::vector<Job*>& all) {
         const json* id = body.ok() ? find_member(*body, "id") : nullptr;
         if (id == nullptr || !id->is_string()) {
           // Created, but we cannot tell its id: find it like a lost answer.
-          j.looking_up = true;
           lookup.push_back(&j);
           continue;
         }
