@@ -1,1197 +1,323 @@
-// The "scim" connector. Import pages through /Users and /Groups; export sends POST / PATCH /
-// DELETE, many objects at a time over kept-alive connections (http.h). Why the care around
-// creates: a POST whose answer was lost may have created the object, so before trying again
-// (and on 409) the object is looked up by externalId / userName and adopted when it is ours.
+// The "scim" connector: discovery, requests and answers, and import. Import pages through
+// /Users and /Groups, `concurrency` pages at a time after the first; groups are held until all
+// are read, so members that are groups on later pages still resolve to DNs.
 #include <algorithm>
-#include <chrono>
-#include <cstdlib>
-#include <fstream>
-#include <map>
-#include <nlohmann/json.hpp>
 #include <set>
-#include <thread>
-#include <unordered_map>
 
-#include "http.h"
 #include "idsync/scim/scim_connector.h"
 #include "idsync/value_types.h"
-#include "mapping.h"
+#include "scim_connector_impl.h"
 #include "scim_util.h"
 
 namespace idsync::scim {
 
-using nlohmann::json;
+ConnectorCapabilities ScimConnector::capabilities() const {
+  ConnectorCapabilities c;
+  c.full_import = true;
+  c.delta_import = true;
+  c.export_changes = true;
+  c.rename = false;
+  c.assigns_anchor = true;
+  return c;
+}
 
-namespace {
-
-constexpr const char* kPatchSchema = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-
-struct ResourceKind {
-  std::string object_type;  // "user" / "group"
-  std::string endpoint;     // "Users" / "Groups"
-  const AttributeMap* map = nullptr;
-};
-
-// One object's export, carried through the rounds of requests it needs.
-struct Job {
-  const EntryChange* change = nullptr;
-  const ResourceKind* kind = nullptr;
-  ExportResult result;
-  bool done = false;
-  // create
-  json body;
-  std::string external_id, unique_name;  // for the lookup of a create with unknown outcome
-  bool looking_up = false, conflict = false;
-  std::string conflict_message;
-  int posts = 0;
-  std::vector<std::pair<std::string, std::vector<json>>> deferred;  // references created later
-  // patch
-  std::string id;
-  std::vector<std::vector<json>> patches;      // PatchOp operation lists, sent in order
-  std::vector<std::vector<json>> fallbacks;    // same index: alternative when noTarget
-  size_t next_patch = 0;
-  bool used_fallback = false;
-};
-
-class ScimConnector : public Connector {
- public:
-  ScimConnector(ConnectorConfig config, HttpOptions http, std::string base_url, AttributeMap users,
-                AttributeMap groups, bool want_users, bool want_groups, size_t page_size, size_t patch_chunk, long delta_overlap_ms,
-                size_t export_batch_size)
-      : config_(std::move(config)),
-        http_(std::move(http)),
-        base_url_(std::move(base_url)),
-        user_map_(std::move(users)),
-        group_map_(std::move(groups)),
-        page_size_(page_size),
-        patch_chunk_(patch_chunk),
-        delta_overlap_ms_(delta_overlap_ms),
-        export_batch_size_(export_batch_size) {
-    if (want_users) kinds_.push_back(ResourceKind{"user", "Users", &user_map_});
-    if (want_groups) kinds_.push_back(ResourceKind{"group", "Groups", &group_map_});
-  }
-
-  ConnectorCapabilities capabilities() const override {
-    ConnectorCapabilities c;
-    c.full_import = true;
-    c.delta_import = true;
-    c.export_changes = true;
-    c.rename = false;
-    c.assigns_anchor = true;
-    return c;
-  }
-
-  Result<ConnectorSchema> discover_schema() override {
-    IDSYNC_RETURN_IF_ERROR(discover());
-    ConnectorSchema schema;
-    std::set<std::string> seen;
-    for (const ResourceKind& k : kinds_) {
-      SchemaObjectType type{k.object_type, {}};
-      for (const MappedAttribute& m : k.map->attributes()) {
-        if (server_schema_known_ && !server_has_attribute(m.path)) {
-          return Status::Error(ErrorCode::kConnectorError,
-                               "connector '" + config_.name + "': the server's /Schemas has no attribute '" +
-                                   m.path.text + "' (mapped from '" + m.name + "' for " + k.endpoint +
-                                   "); fix option " + k.object_type + "_attribute_map or the server's schema");
-        }
-        type.attributes.push_back(m.name);
-        if (seen.insert(to_lower_ascii(m.name)).second)
-          schema.attributes.push_back(SchemaAttribute{m.name, m.type, m.multi_valued});
-      }
-      schema.object_types.push_back(std::move(type));
-    }
-    return schema;
-  }
-
-  Status full_import(ImportSink& sink, std::string& watermark) override {
-    IDSYNC_RETURN_IF_ERROR(discover());
-    std::string newest;
-    IDSYNC_RETURN_IF_ERROR(import_all("", sink, newest));
-    watermark = newest;
-    return Status::Ok();
-  }
-
-  Status delta_import(ImportSink& sink, std::string& watermark) override {
-    IDSYNC_RETURN_IF_ERROR(discover());
-    std::string filter;
-    // Without filter support (or a watermark) every object is read again: changes come out
-    // right, but only a Full Import notices deletions.
-    if (filter_supported_ && !watermark.empty())
-      filter = "meta.lastModified gt \"" + shift_timestamp(watermark, -delta_overlap_ms_) + "\"";
-    std::string newest = watermark;
-    IDSYNC_RETURN_IF_ERROR(import_all(filter, sink, newest));
-    watermark = newest;
-    return Status::Ok();
-  }
-
-  Status begin_export() override { return discover(); }
-
-  ExportResult export_change(const EntryChange& change) override {
-    std::vector<const EntryChange*> one{&change};
-    return std::move(export_batch(one).front());
-  }
-
-  Status end_export() override { return Status::Ok(); }
-
-  std::vector<ExportResult> export_changes(const std::vector<const EntryChange*>& changes) override {
-    return export_batch(changes);
-  }
-  size_t export_batch_size() const override { return export_batch_size_; }
-  void allow_bulk(bool allowed) { use_bulk_ = allowed; }
-
-  // Exports several objects at once: what lets `concurrency` requests be in flight.
-  std::vector<ExportResult> export_batch(const std::vector<const EntryChange*>& changes);
-
- private:
-  // ---- requests and answers ------------------------------------------------------------------
-  std::string url(const std::string& endpoint, const std::string& id = "", const std::string& query = "") const {
-    std::string u = base_url_ + "/" + endpoint;
-    if (!id.empty()) u += "/" + url_encode(id);
-    if (!query.empty()) u += "?" + query;
-    return u;
-  }
-
-  Status http_error(const HttpRequest& req, const HttpResponse& res, const std::string& what) const {
-    std::string where = what + " (" + req.method + " " + req.url + ")";
-    if (res.tls_error)
-      return Status::Error(ErrorCode::kIoError,
-                           where + ": TLS with the SCIM server failed: " + res.transport_error +
-                               "; give the CA that signed its certificate with option ca_file (for a test "
-                               "system only: tls_verify = false with insecure = true)");
-    if (res.status == 0)
-      return Status::Error(ErrorCode::kIoError,
-                           where + ": no answer from the SCIM server after " + std::to_string(res.attempts) +
-                               " attempt(s): " + res.transport_error +
-                               "; check option base_url and that the server is reachable");
-    if (res.status == 401)
-      return Status::Error(ErrorCode::kConnectorError,
-                           where + ": the server rejected the credentials (HTTP 401); check the token in option " +
-                               std::string(config_.options.count("token_env") ? "token_env" : "token_file") +
-                               " (the secret itself is never shown)");
-    if (res.status == 403)
-      return Status::Error(ErrorCode::kConnectorError,
-                           where + ": forbidden (HTTP 403): " + server_detail(res) +
-                               "; the account behind the token lacks the permission");
-    std::string msg = where + ": HTTP " + std::to_string(res.status) + ": " + server_detail(res);
-    if (res.status == 429 || res.status >= 500)
-      msg += " (after " + std::to_string(res.attempts) + " attempt(s); raise max_attempts / retry_budget or retry later)";
-    return Status::Error(ErrorCode::kConnectorError, msg);
-  }
-
-  Result<json> parse_body(const HttpRequest& req, const HttpResponse& res, const std::string& what) const {
-    json j = json::parse(res.body, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-      return Status::Error(ErrorCode::kParseError,
-                           what + " (" + req.method + " " + req.url + "): the answer is not a JSON object (" +
-                               std::to_string(res.body.size()) + " bytes: '" + excerpt(res.body) +
-                               "'); check option base_url: it must be the SCIM endpoint, not a web page or proxy");
-    return j;
-  }
-
-  Result<json> get_json(const std::string& u, const std::string& what) {
-    HttpRequest req{"GET", u, ""};
-    HttpResponse res = http_.run_one(req);
-    if (!res.ok()) return http_error(req, res, what);
-    return parse_body(req, res, what);
-  }
-
-  // ---- discovery -----------------------------------------------------------------------------
-  Status discover() {
-    if (discovered_) return Status::Ok();
-    auto spc = get_json(base_url_ + "/ServiceProviderConfig", "reading the ServiceProviderConfig");
-    if (!spc.ok()) return spc.status().with_context("connector '" + config_.name + "'");
-    auto flag = [&](const char* name) {
-      const json* f = find_member(*spc, name);
-      const json* s = f == nullptr ? nullptr : find_member(*f, "supported");
-      return s != nullptr && s->is_boolean() && s->get<bool>();
-    };
-    if (find_member(*spc, "patch") == nullptr && find_member(*spc, "filter") == nullptr)
-      return Status::Error(ErrorCode::kConnectorError,
-                           "connector '" + config_.name + "': " + base_url_ +
-                               "/ServiceProviderConfig is not a SCIM ServiceProviderConfig (no patch / filter "
-                               "entries); check option base_url");
-    filter_supported_ = flag("filter");
-    patch_supported_ = flag("patch");
-    if (const json* bulk = find_member(*spc, "bulk"); bulk != nullptr && flag("bulk") && use_bulk_) {
-      const json* ops = find_member(*bulk, "maxOperations");
-      const json* size = find_member(*bulk, "maxPayloadSize");
-      bulk_max_operations_ = ops != nullptr && ops->is_number_unsigned() ? ops->get<size_t>() : 0;
-      bulk_max_bytes_ = size != nullptr && size->is_number_unsigned() ? size->get<size_t>() : 1048576;
-    }
-    // /Schemas tells which attributes exist; a server without it is taken at its word.
-    HttpRequest req{"GET", base_url_ + "/Schemas", ""};
-    HttpResponse res = http_.run_one(req);
-    if (res.ok()) {
-      json j = json::parse(res.body, nullptr, false);
-      const json* list = j.is_object() ? find_member(j, "Resources") : nullptr;
-      if (list != nullptr && list->is_array()) {
-        for (const json& s : *list) {
-          const json* id = find_member(s, "id");
-          const json* attrs = find_member(s, "attributes");
-          if (id == nullptr || !id->is_string() || attrs == nullptr || !attrs->is_array()) continue;
-          for (const json& a : *attrs) {
-            const json* n = find_member(a, "name");
-            if (n != nullptr && n->is_string())
-              server_attributes_.insert(to_lower_ascii(id->get<std::string>() + ":" + n->get<std::string>()));
-          }
-        }
-        server_schema_known_ = !server_attributes_.empty();
-      }
-    }
-    discovered_ = true;
-    return Status::Ok();
-  }
-
-  bool server_has_attribute(const ScimPath& p) const {
-    static const std::set<std::string> kCommon = {"id", "externalid", "meta"};
-    if (p.urn.empty() && kCommon.count(to_lower_ascii(p.attribute))) return true;
-    std::string lower = to_lower_ascii(p.attribute);
-    if (!p.urn.empty()) return server_attributes_.count(to_lower_ascii(p.urn) + ":" + lower) != 0;
-    for (const char* urn : {kUserSchema, kGroupSchema})
-      if (server_attributes_.count(to_lower_ascii(urn) + ":" + lower)) return true;
-    return false;
-  }
-
-  // ---- import --------------------------------------------------------------------------------
-  // Every resource of `kind` matching `filter`, in pages: the first page tells the total, the
-  // rest are fetched `concurrency` pages at a time.
-  Status list(const ResourceKind& kind, const std::string& filter,
-              const std::function<Status(json&&)>& each) {
-    std::string query = filter.empty() ? "" : "filter=" + url_encode(filter) + "&";
-    auto page_url = [&](size_t start) {
-      return url(kind.endpoint, "", query + "startIndex=" + std::to_string(start) + "&count=" + std::to_string(page_size_));
-    };
-    auto take = [&](const HttpRequest& req, const HttpResponse& res, size_t& total, size_t& got) -> Status {
-      std::string what = "connector '" + config_.name + "': reading " + kind.endpoint;
-      if (!res.ok()) return http_error(req, res, what);
-      auto j = parse_body(req, res, what);
-      if (!j.ok()) return j.status();
-      const json* resources = find_member(*j, "Resources");
-      const json* t = find_member(*j, "totalResults");
-      if (t == nullptr || !t->is_number_integer() || (resources != nullptr && !resources->is_array()))
+Result<ConnectorSchema> ScimConnector::discover_schema() {
+  IDSYNC_RETURN_IF_ERROR(discover());
+  ConnectorSchema schema;
+  std::set<std::string> seen;
+  for (const ResourceKind& k : kinds_) {
+    SchemaObjectType type{k.object_type, {}};
+    for (const MappedAttribute& m : k.map->attributes()) {
+      if (server_schema_known_ && !server_has_attribute(m.path)) {
         return Status::Error(ErrorCode::kConnectorError,
-                             what + " (GET " + req.url + "): the answer is not a SCIM ListResponse (no totalResults / "
-                                    "Resources: '" + excerpt(res.body) + "'); check option base_url");
-      total = t->get<size_t>();
-      got = resources == nullptr ? 0 : resources->size();
-      if (resources != nullptr)
-        for (json& r : *const_cast<json*>(resources)) {
-          if (!r.is_object() || find_member(r, "id") == nullptr || !find_member(r, "id")->is_string())
-            return Status::Error(ErrorCode::kConnectorError,
-                                 what + " (GET " + req.url + "): a resource without a string \"id\": '" +
-                                     excerpt(r.dump()) + "'; the server does not speak SCIM 2.0 here");
-          IDSYNC_RETURN_IF_ERROR(each(std::move(r)));
-        }
-      return Status::Ok();
-    };
-    HttpRequest first{"GET", page_url(1), ""};
-    size_t total = 0, got = 0;
-    IDSYNC_RETURN_IF_ERROR(take(first, http_.run_one(first), total, got));
-    if (got == 0 || got >= total) return Status::Ok();
-    const size_t step = got;  // the server may cap count below page_size
-    const size_t window = static_cast<size_t>(std::max(1, http_.options().concurrency));
-    for (size_t start = 1 + step; start <= total;) {
-      std::vector<HttpRequest> reqs;
-      for (size_t k = 0; k < window && start <= total; ++k, start += step) reqs.push_back(HttpRequest{"GET", page_url(start), ""});
-      std::vector<HttpResponse> answers = http_.run(reqs);
-      for (size_t k = 0; k < reqs.size(); ++k) {
-        size_t t = 0, g = 0;
-        IDSYNC_RETURN_IF_ERROR(take(reqs[k], answers[k], t, g));
+                             "connector '" + config_.name + "': the server's /Schemas has no attribute '" +
+                                 m.path.text + "' (mapped from '" + m.name + "' for " + k.endpoint +
+                                 "); fix option " + k.object_type + "_attribute_map or the server's schema");
       }
+      type.attributes.push_back(m.name);
+      if (seen.insert(to_lower_ascii(m.name)).second)
+        schema.attributes.push_back(SchemaAttribute{m.name, m.type, m.multi_valued});
     }
-    return Status::Ok();
+    schema.object_types.push_back(std::move(type));
   }
-
-  std::string dn_of(const json& r) const {
-    const json* ext = find_member(r, "externalId");
-    if (ext != nullptr && ext->is_string() && !ext->get<std::string>().empty())
-      return "CN={" + hex_upper(ext->get<std::string>()) + "}";
-    return "CN=" + find_member(r, "id")->get<std::string>();
-  }
-
-  void remember(const std::string& id, const std::string& dn) {
-    id_to_dn_[id] = dn;
-    dn_to_id_[to_lower_ascii(dn)] = id;
-  }
-
-  Status import_all(const std::string& filter, ImportSink& sink, std::string& newest) {
-    auto note_time = [&](const json& r) {
-      const json* meta = find_member(r, "meta");
-      const json* lm = meta == nullptr ? nullptr : find_member(*meta, "lastModified");
-      if (lm != nullptr && lm->is_string() && lm->get<std::string>() > newest) newest = lm->get<std::string>();
-    };
-    uint64_t read = 0;
-    for (const ResourceKind& kind : kinds_) {
-      // Groups are held until all are read: a member may be a group listed on a later page.
-      std::vector<json> held;
-      IDSYNC_RETURN_IF_ERROR(list(kind, filter, [&](json&& r) -> Status {
-        note_time(r);
-        remember(r["id"].get<std::string>(), dn_of(r));
-        if (kind.object_type == "group") {
-          held.push_back(std::move(r));
-          return Status::Ok();
-        }
-        ++read;
-        return sink.on_change(to_change(kind, r));
-      }));
-      if (!held.empty()) {
-        IDSYNC_RETURN_IF_ERROR(resolve_member_ids(held));
-        for (const json& g : held) {
-          ++read;
-          IDSYNC_RETURN_IF_ERROR(sink.on_change(to_change(kind, g)));
-        }
-      }
-      sink.on_progress(read);
-    }
-    return Status::Ok();
-  }
-
-  // Looks up the DNs of member / manager ids this import has not seen (a delta import reads
-  // only what changed).
-  Status resolve_member_ids(const std::vector<json>& resources) {
-    std::vector<std::string> unknown;
-    std::set<std::string> asked;
-    for (const json& r : resources)
-      for (const ResourceKind& k : kinds_)
-        for (const MappedAttribute& m : k.map->attributes()) {
-          if (m.type != AttrType::kReference) continue;
-          for (const std::string& id : read_values(r, m.path))
-            if (!id_to_dn_.count(id) && asked.insert(id).second) unknown.push_back(id);
-        }
-    for (const char* endpoint : {"Users", "Groups"}) {
-      if (unknown.empty()) break;
-      std::vector<HttpRequest> reqs;
-      for (const std::string& id : unknown) reqs.push_back(HttpRequest{"GET", url(endpoint, id, "attributes=externalId"), ""});
-      std::vector<HttpResponse> answers = http_.run(reqs);
-      std::vector<std::string> still;
-      for (size_t i = 0; i < reqs.size(); ++i) {
-        if (answers[i].status == 404) {
-          still.push_back(unknown[i]);
-          continue;
-        }
-        std::string what = "connector '" + config_.name + "': looking up member " + unknown[i];
-        if (!answers[i].ok()) return http_error(reqs[i], answers[i], what);
-        auto j = parse_body(reqs[i], answers[i], what);
-        if (!j.ok()) return j.status();
-        if (find_member(*j, "id") == nullptr) (*j)["id"] = unknown[i];
-        remember(unknown[i], dn_of(*j));
-      }
-      unknown = std::move(still);
-    }
-    return Status::Ok();  // ids found nowhere are dangling references: left out
-  }
-
-  EntryChange to_change(const ResourceKind& kind, const json& r) const {
-    EntryChange c;
-    c.kind = ChangeKind::kAdd;
-    c.object_type = kind.object_type;
-    c.anchor = find_member(r, "id")->get<std::string>();
-    c.dn = dn_of(r);
-    for (const MappedAttribute& m : kind.map->attributes()) {
-      ValueList values = read_values(r, m.path);
-      if (m.type == AttrType::kReference) {
-        ValueList dns;
-        for (const std::string& id : values)
-          if (auto it = id_to_dn_.find(id); it != id_to_dn_.end()) dns.push_back(it->second);
-        values = std::move(dns);
-      }
-      if (!values.empty()) c.attributes.push_back(Attribute{m.name, std::move(values)});
-    }
-    return c;
-  }
-
-  // ---- export helpers ------------------------------------------------------------------------
-  const ResourceKind* kind_of(const std::string& object_type) const {
-    for (const ResourceKind& k : kinds_)
-      if (iequals(k.object_type, object_type)) return &k;
-    return nullptr;
-  }
-
-  std::string object_name(const EntryChange& c) const { return "object '" + c.dn + "'"; }
-
-  // Resolves reference DNs to SCIM ids: from this connector's memory, from the DN itself
-  // ("CN=<id>"), or by looking the externalId up.
-  Status resolve_dns(const std::vector<std::string>& dns) {
-    struct Ask {
-      std::string dn, external_id;
-    };
-    std::vector<Ask> asks;
-    std::set<std::string> asked;
-    for (const std::string& dn : dns) {
-      std::string key = to_lower_ascii(dn);
-      if (dn_to_id_.count(key) || !asked.insert(key).second) continue;
-      std::string ext;
-      if (external_id_from_dn(dn, ext)) {
-        asks.push_back(Ask{dn, ext});
-      } else if (dn.size() > 3 && iequals(dn.substr(0, 3), "CN=")) {
-        remember(dn.substr(3), dn);
-      }
-    }
-    for (const char* endpoint : {"Users", "Groups"}) {
-      if (asks.empty()) break;
-      if (!filter_supported_)
-        return Status::Error(ErrorCode::kUnsupported,
-                             "connector '" + config_.name + "': cannot find '" + asks.front().dn +
-                                 "' in the SCIM server: it does not support filters; run a Full Import first so "
-                                 "the connector knows the ids");
-      std::vector<HttpRequest> reqs;
-      for (const Ask& a : asks)
-        reqs.push_back(HttpRequest{"GET", url(endpoint, "", "filter=" + url_encode("externalId eq " + quote(a.external_id)) +
-                                                                 "&attributes=id,externalId"), ""});
-      std::vector<HttpResponse> answers = http_.run(reqs);
-      std::vector<Ask> still;
-      for (size_t i = 0; i < reqs.size(); ++i) {
-        std::string what = "connector '" + config_.name + "': looking up '" + asks[i].dn + "'";
-        if (!answers[i].ok()) return http_error(reqs[i], answers[i], what);
-        auto j = parse_body(reqs[i], answers[i], what);
-        if (!j.ok()) return j.status();
-        const json* list = find_member(*j, "Resources");
-        if (list != nullptr && list->is_array() && !list->empty() && find_member(list->front(), "id") != nullptr &&
-            find_member(list->front(), "id")->is_string()) {
-          remember(find_member(list->front(), "id")->get<std::string>(), asks[i].dn);
-        } else {
-          still.push_back(asks[i]);
-        }
-      }
-      asks = std::move(still);
-    }
-    return Status::Ok();
-  }
-
-  // JSON values for one attribute's values; references become ids. Unresolved references go
-  // to `missing`.
-  std::vector<json> json_values(const MappedAttribute& m, const ValueList& values, ValueList* missing) const {
-    std::vector<json> out;
-    for (const std::string& v : values) {
-      if (m.type == AttrType::kReference) {
-        auto it = dn_to_id_.find(to_lower_ascii(v));
-        if (it == dn_to_id_.end()) {
-          if (missing) missing->push_back(v);
-          continue;
-        }
-        out.emplace_back(it->second);
-      } else {
-        out.push_back(to_json_value(m.type, v));
-      }
-    }
-    return out;
-  }
-
-  Status unmapped(const EntryChange& c, const ResourceKind& k, const std::string& attribute) const {
-    return Status::Error(ErrorCode::kInvalidArgument,
-                         object_name(c) + ": attribute '" + attribute + "' has no SCIM mapping for " + k.endpoint +
-                             "; add it to option " + k.object_type +
-                             "_attribute_map (e.g. " + attribute + "=urn:...:" + attribute +
-                             ") or remove its outbound flow");
-  }
-
-  Status build_create(Job& job) {
-    const EntryChange& c = *job.change;
-    const ResourceKind& k = *job.kind;
-    json body = json::object();
-    body["schemas"] = json::array({k.object_type == "group" ? kGroupSchema : kUserSchema});
-    bool enterprise = false;
-    for (const Attribute& a : c.attributes) {
-      const MappedAttribute* m = k.map->find(a.name);
-      if (m == nullptr) return unmapped(c, k, a.name);
-      ValueList missing;
-      std::vector<json> values = json_values(*m, a.values, &missing);
-      if (!missing.empty()) job.deferred.emplace_back(m->name, std::vector<json>(missing.begin(), missing.end()));
-      if (values.empty()) continue;
-      if (m->path.urn == kEnterpriseUrn) enterprise = true;
-      write_values(body, m->path, values);
-    }
-    if (enterprise) body["schemas"].push_back(kEnterpriseUrn);
-    if (const json* ext = find_member(body, "externalId"); ext && ext->is_string()) job.external_id = ext->get<std::string>();
-    const char* unique = k.object_type == "group" ? "displayName" : "userName";
-    if (const json* u = find_member(body, unique); u && u->is_string()) job.unique_name = u->get<std::string>();
-    job.body = std::move(body);
-    return Status::Ok();
-  }
-
-  // The PatchOp operations for one attribute change, appended to `ops` (and `alts`, the
-  // replacement when the server has no element to replace in).
-  Status patch_ops(const EntryChange& c, const ResourceKind& k, const AttributeChange& ch, std::vector<json>& ops,
-                   std::vector<json>& alts) {
-    const MappedAttribute* m = k.map->find(ch.name);
-    if (m == nullptr) return unmapped(c, k, ch.name);
-    const ScimPath& p = m->path;
-    ValueList missing;
-    std::vector<json> values = json_values(*m, ch.values, &missing);
-    if (!missing.empty())
-      return Status::Error(ErrorCode::kConnectorError,
-                           object_name(c) + ": attribute '" + ch.name + "' refers to '" + missing.front() +
-                               "', which is not in the SCIM server yet; it is exported again after that object");
-    auto op = [](const char* name, const std::string& path) { return json{{"op", name}, {"path", path}}; };
-    auto element = [&](const json& v) {
-      json e = json::object();
-      if (!p.type_filter.empty()) e["type"] = p.type_filter;
-      if (p.sub.empty()) return v;
-      e[p.sub] = v;
-      return e;
-    };
-    const bool removal = values.empty() && (ch.op == ValueOp::kReplace || ch.op == ValueOp::kDelete);
-    if (!p.multi_valued || (!m->multi_valued && !p.type_filter.empty())) {
-      // One value: replace it, or remove it.
-      if (removal || ch.op == ValueOp::kDelete) {
-        ops.push_back(op("remove", p.text));
-        alts.push_back(nullptr);
-      } else {
-        json o = op("replace", p.text);
-        o["value"] = values.front();
-        ops.push_back(std::move(o));
-        if (p.multi_valued) {
-          json a = op("add", p.attribute_path());
-          a["value"] = json::array({element(values.front())});
-          alts.push_back(std::move(a));
-        } else {
-          alts.push_back(nullptr);
-        }
-      }
-      return Status::Ok();
-    }
-    // Several values (emails of a type, group members): value-level changes.
-    std::string selector_base = p.attribute_path() + "[";
-    if (!p.type_filter.empty()) selector_base += "type eq " + quote(p.type_filter) + " and ";
-    std::string value_field = p.sub.empty() ? "value" : p.sub;
-    auto remove_value = [&](const json& v) {
-      return op("remove", selector_base + value_field + " eq " + (v.is_string() ? quote(v.get<std::string>()) : v.dump()) + "]");
-    };
-    if (ch.op == ValueOp::kReplace || removal) {
-      if (p.type_filter.empty()) {
-        ops.push_back(op("remove", p.attribute_path()));
-      } else {
-        ops.push_back(op("remove", p.attribute_path() + "[type eq " + quote(p.type_filter) + "]"));
-      }
-      alts.push_back(nullptr);
-    }
-    if (ch.op == ValueOp::kDelete) {
-      for (const json& v : values) {
-        ops.push_back(remove_value(v));
-        alts.push_back(nullptr);
-      }
-      return Status::Ok();
-    }
-    for (size_t i = 0; i < values.size(); i += patch_chunk_) {
-      json o = op("add", p.attribute_path());
-      json arr = json::array();
-      for (size_t j = i; j < std::min(values.size(), i + patch_chunk_); ++j) arr.push_back(element(values[j]));
-      o["value"] = std::move(arr);
-      ops.push_back(std::move(o));
-      alts.push_back(nullptr);
-    }
-    return Status::Ok();
-  }
-
-  // Splits operations into PatchOp requests of at most patch_chunk values each.
-  void chunk_patches(Job& job, std::vector<json> ops, std::vector<json> alts) {
-    size_t weight = 0;
-    for (size_t i = 0; i < ops.size(); ++i) {
-      size_t w = ops[i].contains("value") && ops[i]["value"].is_array() ? ops[i]["value"].size() : 1;
-      if (job.patches.empty() || weight + w > patch_chunk_) {
-        job.patches.emplace_back();
-        job.fallbacks.emplace_back();
-        weight = 0;
-      }
-      job.patches.back().push_back(ops[i]);
-      job.fallbacks.back().push_back(alts[i].is_null() ? ops[i] : alts[i]);
-      weight += w;
-    }
-  }
-
-  void fail(Job& job, Status s) {
-    job.result.status = std::move(s);
-    job.done = true;
-  }
-
-  // Sends write requests: in /Bulk requests when the server supports them (and option bulk
-  // allows), else one by one; either way, concurrently. One answer per request, in order.
-  std::vector<HttpResponse> send(const std::vector<HttpRequest>& reqs);
-
-  void run_creates(std::vector<Job*>& jobs);
-  void run_patches(std::vector<Job*>& jobs);
-  void run_deletes(std::vector<Job*>& jobs);
-  void lookup_created(std::vector<Job*>& jobs);
-  void remove_twins(std::vector<Job*>& jobs);
-
-  ConnectorConfig config_;
-  HttpClient http_;
-  std::string base_url_;
-  AttributeMap user_map_, group_map_;
-  std::vector<ResourceKind> kinds_;
-  size_t page_size_, patch_chunk_;
-  long delta_overlap_ms_;
-  size_t export_batch_size_;
-  bool discovered_ = false, filter_supported_ = false, patch_supported_ = false, server_schema_known_ = false;
-  bool use_bulk_ = true;
-  size_t bulk_max_operations_ = 0, bulk_max_bytes_ = 0;  // 0 operations: no /Bulk
-  std::set<std::string> server_attributes_;
-  std::unordered_map<std::string, std::string> id_to_dn_, dn_to_id_;
-};
-
-std::vector<ExportResult> ScimConnector::export_batch(const std::vector<const EntryChange*>& changes) {
-  std::vector<Job> jobs(changes.size());
-  std::vector<std::string> refs;
-  std::set<std::string> created_here;
-  for (size_t i = 0; i < changes.size(); ++i) {
-    Job& j = jobs[i];
-    j.change = changes[i];
-    j.kind = kind_of(changes[i]->object_type);
-    if (j.kind == nullptr) {
-      fail(j, Status::Error(ErrorCode::kInvalidArgument,
-                            object_name(*j.change) + ": object type '" + j.change->object_type +
-                                "' is not exported by this connector (user / group, see option resource_types)"));
-      continue;
-    }
-    if (changes[i]->kind == ChangeKind::kAdd) created_here.insert(to_lower_ascii(changes[i]->dn));
-    auto collect = [&](const std::string& name, const ValueList& values) {
-      const MappedAttribute* m = j.kind->map->find(name);
-      if (m == nullptr || m->type != AttrType::kReference) return;
-      for (const std::string& v : values) refs.push_back(v);
-    };
-    for (const Attribute& a : changes[i]->attributes) collect(a.name, a.values);
-    for (const AttributeChange& a : changes[i]->changes) collect(a.name, a.values);
-  }
-  std::vector<std::string> lookups;
-  for (const std::string& r : refs)
-    if (!created_here.count(to_lower_ascii(r))) lookups.push_back(r);
-  Status resolved = resolve_dns(lookups);
-  if (!resolved.ok()) {
-    for (Job& j : jobs)
-      if (!j.done) fail(j, resolved);
-  }
-
-  // Creates, in waves: an object waits for the objects it refers to that this batch creates.
-  std::vector<Job*> pending;
-  for (Job& j : jobs)
-    if (!j.done && j.change->kind == ChangeKind::kAdd) pending.push_back(&j);
-  while (!pending.empty()) {
-    std::vector<Job*> wave, later;
-    for (Job* j : pending) {
-      bool ready = true;
-      for (const Attribute& a : j->change->attributes) {
-        const MappedAttribute* m = j->kind->map->find(a.name);
-        if (m == nullptr || m->type != AttrType::kReference) continue;
-        for (const std::string& v : a.values)
-          if (created_here.count(to_lower_ascii(v)) && !dn_to_id_.count(to_lower_ascii(v))) ready = false;
-      }
-      (ready ? wave : later).push_back(j);
-    }
-    if (wave.empty()) {  // a cycle: create them all, the missing references follow as PATCH
-      wave = std::move(later);
-      later.clear();
-    }
-    for (Job* j : wave) {
-      Status s = build_create(*j);
-      if (!s.ok()) fail(*j, s);
-    }
-    run_creates(wave);
-    for (Job* j : wave)
-      if (!j->done || !j->result.status.ok()) created_here.erase(to_lower_ascii(j->change->dn));
-    pending = std::move(later);
-  }
-
-  // Updates (and the references a create could not carry yet), then deletes.
-  std::vector<Job*> patches, deletes;
-  for (Job& j : jobs) {
-    if (j.change->kind == ChangeKind::kDelete) {
-      if (!j.done) deletes.push_back(&j);
-      continue;
-    }
-    if (j.change->kind == ChangeKind::kAdd) {
-      if (!j.result.status.ok() || j.deferred.empty()) continue;
-      std::vector<AttributeChange> follow;
-      for (auto& [name, dns] : j.deferred) {
-        AttributeChange ch{name, ValueOp::kAdd, {}};
-        for (const json& d : dns) ch.values.push_back(d.get<std::string>());
-        follow.push_back(std::move(ch));
-      }
-      std::vector<json> ops, alts;
-      for (const AttributeChange& ch : follow) {
-        Status s = patch_ops(*j.change, *j.kind, ch, ops, alts);
-        if (!s.ok()) {
-          fail(j, s);
-          break;
-        }
-      }
-      if (!j.result.status.ok()) continue;
-      j.id = j.result.new_anchor;
-      j.done = false;
-      chunk_patches(j, std::move(ops), std::move(alts));
-      patches.push_back(&j);
-      continue;
-    }
-    if (j.done) continue;
-    if (!patch_supported_) {
-      fail(j, Status::Error(ErrorCode::kUnsupported,
-                            object_name(*j.change) + ": the SCIM server's ServiceProviderConfig says it does not "
-                                                     "support PATCH, which updates need; enable PATCH on the server"));
-      continue;
-    }
-    j.id = j.change->anchor;
-    if (j.id.empty()) {
-      fail(j, Status::Error(ErrorCode::kNotFound, object_name(*j.change) +
-                                                      " has no SCIM id (anchor); run a Full Import to join it"));
-      continue;
-    }
-    std::vector<json> ops, alts;
-    for (const AttributeChange& ch : j.change->changes) {
-      Status s = patch_ops(*j.change, *j.kind, ch, ops, alts);
-      if (!s.ok()) {
-        fail(j, s);
-        break;
-      }
-    }
-    if (j.done) continue;
-    chunk_patches(j, std::move(ops), std::move(alts));
-    patches.push_back(&j);
-  }
-  run_patches(patches);
-  run_deletes(deletes);
-
-  std::vector<ExportResult> out;
-  out.reserve(jobs.size());
-  for (Job& j : jobs) out.push_back(std::move(j.result));
-  return out;
+  return schema;
 }
 
-void ScimConnector::run_creates(std::vector<Job*>& all) {
-  std::vector<Job*> posting;
-  for (Job* j : all)
-    if (!j->done) posting.push_back(j);
-  int round = 0;
-  while (!posting.empty()) {
-    if (round++ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(http_.backoff_ms(round, 0)));
-    std::vector<HttpRequest> reqs;
-    for (Job* j : posting) {
-      ++j->posts;
-      reqs.push_back(HttpRequest{"POST", url(j->kind->endpoint), j->body.dump()});
-    }
-    std::vector<HttpResponse> answers = send(reqs);
-    std::vector<Job*> lookup, resent;
-    for (size_t i = 0; i < posting.size(); ++i) {
-      Job& j = *posting[i];
-      const HttpResponse& res = answers[i];
-      std::string what = "connector '" + config_.name + "': creating " + object_name(*j.change);
-      if (res.ok()) {
-        auto body = parse_body(reqs[i], res, what);
-        const json* id = body.ok() ? find_member(*body, "id") : nullptr;
-        if (id == nullptr || !id->is_string()) {
-          // Created, but we cannot tell its id: find it like a lost answer.
-          j.looking_up = true;
-          lookup.push_back(&j);
-          continue;
-        }
-        j.result.new_anchor = id->get<std::string>();
-        remember(j.result.new_anchor, j.change->dn);
-        j.done = true;
-        if (res.resent) resent.push_back(&j);
-      } else if (res.status == 409) {
-        j.conflict = true;
-        j.conflict_message = server_detail(res);
-        lookup.push_back(&j);
-      } else if (res.outcome_unknown) {
-        lookup.push_back(&j);
-      } else {
-        fail(j, http_error(reqs[i], res, what));
-      }
-    }
-    lookup_created(lookup);
-    remove_twins(resent);
-    posting.clear();
-    for (Job* j : lookup) {
-      if (j->done) continue;
-      // Not there: the create did not happen and may be sent again.
-      if (j->posts < http_.options().max_attempts && http_.take_retry()) {
-        posting.push_back(j);
-      } else {
-        fail(*j, Status::Error(ErrorCode::kConnectorError,
-                               "connector '" + config_.name + "': creating " + object_name(*j->change) +
-                                   " failed after " + std::to_string(j->posts) +
-                                   " attempt(s) with no clear answer from the server; it is exported again next run"));
-      }
-    }
-  }
+Status ScimConnector::full_import(ImportSink& sink, std::string& watermark) {
+  IDSYNC_RETURN_IF_ERROR(discover());
+  std::string newest;
+  IDSYNC_RETURN_IF_ERROR(import_all("", sink, newest));
+  watermark = newest;
+  return Status::Ok();
 }
 
-// After a 409 or a lost answer: is the object there, created by us (same externalId)?
-void ScimConnector::lookup_created(std::vector<Job*>& jobs) {
-  std::vector<Job*> asking;
-  std::vector<HttpRequest> reqs;
-  for (Job* j : jobs) {
-    std::string filter;
-    if (!j->external_id.empty()) {
-      filter = "externalId eq " + quote(j->external_id);
-    } else if (!j->unique_name.empty()) {
-      filter = (j->kind->object_type == "group" ? "displayName eq " : "userName eq ") + quote(j->unique_name);
-    }
-    if (filter.empty() || !filter_supported_) {
-      fail(*j, Status::Error(ErrorCode::kConnectorError,
-                             "connector '" + config_.name + "': creating " + object_name(*j->change) +
-                                 (j->conflict ? " was refused (HTTP 409: " + j->conflict_message + ")"
-                                              : " got no clear answer") +
-                                 " and the object cannot be looked up (no externalId / " +
-                                 (j->kind->object_type == "group" ? "displayName" : "userName") +
-                                 ", or no filter support); check the server before the next export"));
-      continue;
-    }
-    asking.push_back(j);
-    reqs.push_back(HttpRequest{"GET", url(j->kind->endpoint, "", "filter=" + url_encode(filter)), ""});
-  }
-  std::vector<HttpResponse> answers = http_.run(reqs);
-  for (size_t i = 0; i < asking.size(); ++i) {
-    Job& j = *asking[i];
-    std::string what = "connector '" + config_.name + "': looking up " + object_name(*j.change) + " after its create";
-    if (!answers[i].ok()) {
-      fail(j, http_error(reqs[i], answers[i], what));
-      continue;
-    }
-    auto body = parse_body(reqs[i], answers[i], what);
-    if (!body.ok()) {
-      fail(j, body.status());
-      continue;
-    }
-    const json* list = find_member(*body, "Resources");
-    const json* found = nullptr;
-    if (list != nullptr && list->is_array()) {
-      for (const json& r : *list) {
-        const json* ext = find_member(r, "externalId");
-        std::string theirs = ext != nullptr && ext->is_string() ? ext->get<std::string>() : "";
-        if (theirs == j.external_id) found = &r;
-      }
-    }
-    if (found != nullptr && find_member(*found, "id") != nullptr && find_member(*found, "id")->is_string()) {
-      j.result.new_anchor = find_member(*found, "id")->get<std::string>();
-      remember(j.result.new_anchor, j.change->dn);
-      j.done = true;
-    } else if (j.conflict) {
-      fail(j, Status::Error(ErrorCode::kConnectorError,
-                            "connector '" + config_.name + "': creating " + object_name(*j.change) +
-                                " was refused (HTTP 409: " + j.conflict_message +
-                                "); another object already holds that value: resolve the duplicate in the "
-                                "source or the cloud directory"));
-    }
-  }
+Status ScimConnector::delta_import(ImportSink& sink, std::string& watermark) {
+  IDSYNC_RETURN_IF_ERROR(discover());
+  std::string filter;
+  // Without filter support (or a watermark) every object is read again: changes come out
+  // right, but only a Full Import notices deletions.
+  if (filter_supported_ && !watermark.empty())
+    filter = "meta.lastModified gt \"" + shift_timestamp(watermark, -delta_overlap_ms_) + "\"";
+  std::string newest = watermark;
+  IDSYNC_RETURN_IF_ERROR(import_all(filter, sink, newest));
+  watermark = newest;
+  return Status::Ok();
 }
 
-std::vector<HttpResponse> ScimConnector::send(const std::vector<HttpRequest>& reqs) {
-  if (bulk_max_operations_ < 2 || reqs.size() < 2) return http_.run(reqs);
-  // Pack the requests into BulkRequests within the server's limits.
-  struct Pack {
-    std::vector<size_t> members;
-    json operations = json::array();
-    size_t bytes = 0;
+// ---- requests and answers ------------------------------------------------------------------
+std::string ScimConnector::url(const std::string& endpoint, const std::string& id, const std::string& query) const {
+  std::string u = base_url_ + "/" + endpoint;
+  if (!id.empty()) u += "/" + url_encode(id);
+  if (!query.empty()) u += "?" + query;
+  return u;
+}
+
+Status ScimConnector::http_error(const HttpRequest& req, const HttpResponse& res, const std::string& what) const {
+  std::string where = what + " (" + req.method + " " + req.url + ")";
+  if (res.tls_error)
+    return Status::Error(ErrorCode::kIoError,
+                         where + ": TLS with the SCIM server failed: " + res.transport_error +
+                             "; give the CA that signed its certificate with option ca_file (for a test "
+                             "system only: tls_verify = false with insecure = true)");
+  if (res.status == 0)
+    return Status::Error(ErrorCode::kIoError,
+                         where + ": no answer from the SCIM server after " + std::to_string(res.attempts) +
+                             " attempt(s): " + res.transport_error +
+                             "; check option base_url and that the server is reachable");
+  if (res.status == 401)
+    return Status::Error(ErrorCode::kConnectorError,
+                         where + ": the server rejected the credentials (HTTP 401); check the token in option " +
+                             std::string(config_.options.count("token_env") ? "token_env" : "token_file") +
+                             " (the secret itself is never shown)");
+  if (res.status == 403)
+    return Status::Error(ErrorCode::kConnectorError,
+                         where + ": forbidden (HTTP 403): " + server_detail(res) +
+                             "; the account behind the token lacks the permission");
+  std::string msg = where + ": HTTP " + std::to_string(res.status) + ": " + server_detail(res);
+  if (res.status == 429 || res.status >= 500)
+    msg += " (after " + std::to_string(res.attempts) + " attempt(s); raise max_attempts / retry_budget or retry later)";
+  return Status::Error(ErrorCode::kConnectorError, msg);
+}
+
+Result<json> ScimConnector::parse_body(const HttpRequest& req, const HttpResponse& res, const std::string& what) const {
+  json j = json::parse(res.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    return Status::Error(ErrorCode::kParseError,
+                         what + " (" + req.method + " " + req.url + "): the answer is not a JSON object (" +
+                             std::to_string(res.body.size()) + " bytes: '" + excerpt(res.body) +
+                             "'); check option base_url: it must be the SCIM endpoint, not a web page or proxy");
+  return j;
+}
+
+Result<json> ScimConnector::get_json(const std::string& u, const std::string& what) {
+  HttpRequest req{"GET", u, ""};
+  HttpResponse res = http_.run_one(req);
+  if (!res.ok()) return http_error(req, res, what);
+  return parse_body(req, res, what);
+}
+
+// ---- discovery -----------------------------------------------------------------------------
+Status ScimConnector::discover() {
+  if (discovered_) return Status::Ok();
+  auto spc = get_json(base_url_ + "/ServiceProviderConfig", "reading the ServiceProviderConfig");
+  if (!spc.ok()) return spc.status().with_context("connector '" + config_.name + "'");
+  auto flag = [&](const char* name) {
+    const json* f = find_member(*spc, name);
+    const json* s = f == nullptr ? nullptr : find_member(*f, "supported");
+    return s != nullptr && s->is_boolean() && s->get<bool>();
   };
-  std::vector<Pack> packs;
-  const size_t per_pack = std::max<size_t>(
-      1, std::min(bulk_max_operations_, (reqs.size() + static_cast<size_t>(http_.options().concurrency) - 1) /
-                                            static_cast<size_t>(http_.options().concurrency)));
-  for (size_t i = 0; i < reqs.size(); ++i) {
-    json op = {{"method", reqs[i].method}, {"path", reqs[i].url.substr(base_url_.size())}};
-    if (reqs[i].method == "POST") op["bulkId"] = "op" + std::to_string(i);
-    if (!reqs[i].body.empty()) op["data"] = json::parse(reqs[i].body, nullptr, false);
-    size_t bytes = reqs[i].body.size() + 100;
-    if (packs.empty() || packs.back().members.size() >= per_pack || packs.back().bytes + bytes > bulk_max_bytes_ / 2)
-      packs.emplace_back();
-    packs.back().members.push_back(i);
-    packs.back().operations.push_back(std::move(op));
-    packs.back().bytes += bytes;
+  if (find_member(*spc, "patch") == nullptr && find_member(*spc, "filter") == nullptr)
+    return Status::Error(ErrorCode::kConnectorError,
+                         "connector '" + config_.name + "': " + base_url_ +
+                             "/ServiceProviderConfig is not a SCIM ServiceProviderConfig (no patch / filter "
+                             "entries); check option base_url");
+  filter_supported_ = flag("filter");
+  patch_supported_ = flag("patch");
+  if (const json* bulk = find_member(*spc, "bulk"); bulk != nullptr && flag("bulk") && use_bulk_) {
+    const json* ops = find_member(*bulk, "maxOperations");
+    const json* size = find_member(*bulk, "maxPayloadSize");
+    bulk_max_operations_ = ops != nullptr && ops->is_number_unsigned() ? ops->get<size_t>() : 0;
+    bulk_max_bytes_ = size != nullptr && size->is_number_unsigned() ? size->get<size_t>() : 1048576;
   }
-  std::vector<HttpRequest> bulk;
-  for (Pack& p : packs) {
-    json body = {{"schemas", json::array({"urn:ietf:params:scim:api:messages:2.0:BulkRequest"})},
-                 {"Operations", std::move(p.operations)}};
-    bulk.push_back(HttpRequest{"POST", base_url_ + "/Bulk", body.dump()});
-  }
-  std::vector<HttpResponse> answers = http_.run(bulk);
-  std::vector<HttpResponse> out(reqs.size());
-  std::vector<size_t> again;  // updates and deletes of a failed BulkRequest: sent one by one
-  for (size_t k = 0; k < packs.size(); ++k) {
-    const HttpResponse& res = answers[k];
-    json body = res.ok() ? json::parse(res.body, nullptr, false) : json();
-    const json* ops = body.is_object() ? find_member(body, "Operations") : nullptr;
-    for (size_t pos = 0; pos < packs[k].members.size(); ++pos) {
-      size_t i = packs[k].members[pos];
-      const json* op = ops != nullptr && ops->is_array() && pos < ops->size() ? &(*ops)[pos] : nullptr;
-      if (op == nullptr || find_member(*op, "status") == nullptr) {
-        if (reqs[i].method != "POST") {
-          again.push_back(i);
-        } else {
-          out[i] = res;  // the create's outcome is unknown: the caller looks it up
-          out[i].outcome_unknown = true;
-          if (out[i].ok()) out[i].status = 0, out[i].transport_error = "the /Bulk answer has no result for it";
+  // /Schemas tells which attributes exist; a server without it is taken at its word.
+  HttpRequest req{"GET", base_url_ + "/Schemas", ""};
+  HttpResponse res = http_.run_one(req);
+  if (res.ok()) {
+    json j = json::parse(res.body, nullptr, false);
+    const json* list = j.is_object() ? find_member(j, "Resources") : nullptr;
+    if (list != nullptr && list->is_array()) {
+      for (const json& s : *list) {
+        const json* id = find_member(s, "id");
+        const json* attrs = find_member(s, "attributes");
+        if (id == nullptr || !id->is_string() || attrs == nullptr || !attrs->is_array()) continue;
+        for (const json& a : *attrs) {
+          const json* n = find_member(a, "name");
+          if (n != nullptr && n->is_string())
+            server_attributes_.insert(to_lower_ascii(id->get<std::string>() + ":" + n->get<std::string>()));
         }
+      }
+      server_schema_known_ = !server_attributes_.empty();
+    }
+  }
+  discovered_ = true;
+  return Status::Ok();
+}
+
+bool ScimConnector::server_has_attribute(const ScimPath& p) const {
+  static const std::set<std::string> kCommon = {"id", "externalid", "meta"};
+  if (p.urn.empty() && kCommon.count(to_lower_ascii(p.attribute))) return true;
+  std::string lower = to_lower_ascii(p.attribute);
+  if (!p.urn.empty()) return server_attributes_.count(to_lower_ascii(p.urn) + ":" + lower) != 0;
+  for (const char* urn : {kUserSchema, kGroupSchema})
+    if (server_attributes_.count(to_lower_ascii(urn) + ":" + lower)) return true;
+  return false;
+}
+
+Status ScimConnector::list(const ResourceKind& kind, const std::string& filter,
+    const std::function<Status(json&&)>& each) {
+  std::string query = filter.empty() ? "" : "filter=" + url_encode(filter) + "&";
+  auto page_url = [&](size_t start) {
+    return url(kind.endpoint, "", query + "startIndex=" + std::to_string(start) + "&count=" + std::to_string(page_size_));
+  };
+  auto take = [&](const HttpRequest& req, const HttpResponse& res, size_t& total, size_t& got) -> Status {
+    std::string what = "connector '" + config_.name + "': reading " + kind.endpoint;
+    if (!res.ok()) return http_error(req, res, what);
+    auto j = parse_body(req, res, what);
+    if (!j.ok()) return j.status();
+    const json* resources = find_member(*j, "Resources");
+    const json* t = find_member(*j, "totalResults");
+    if (t == nullptr || !t->is_number_integer() || (resources != nullptr && !resources->is_array()))
+      return Status::Error(ErrorCode::kConnectorError,
+                           what + " (GET " + req.url + "): the answer is not a SCIM ListResponse (no totalResults / "
+                                  "Resources: '" + excerpt(res.body) + "'); check option base_url");
+    total = t->get<size_t>();
+    got = resources == nullptr ? 0 : resources->size();
+    if (resources != nullptr)
+      for (json& r : *const_cast<json*>(resources)) {
+        if (!r.is_object() || find_member(r, "id") == nullptr || !find_member(r, "id")->is_string())
+          return Status::Error(ErrorCode::kConnectorError,
+                               what + " (GET " + req.url + "): a resource without a string \"id\": '" +
+                                   excerpt(r.dump()) + "'; the server does not speak SCIM 2.0 here");
+        IDSYNC_RETURN_IF_ERROR(each(std::move(r)));
+      }
+    return Status::Ok();
+  };
+  HttpRequest first{"GET", page_url(1), ""};
+  size_t total = 0, got = 0;
+  IDSYNC_RETURN_IF_ERROR(take(first, http_.run_one(first), total, got));
+  if (got == 0 || got >= total) return Status::Ok();
+  const size_t step = got;  // the server may cap count below page_size
+  const size_t window = static_cast<size_t>(std::max(1, http_.options().concurrency));
+  for (size_t start = 1 + step; start <= total;) {
+    std::vector<HttpRequest> reqs;
+    for (size_t k = 0; k < window && start <= total; ++k, start += step) reqs.push_back(HttpRequest{"GET", page_url(start), ""});
+    std::vector<HttpResponse> answers = http_.run(reqs);
+    for (size_t k = 0; k < reqs.size(); ++k) {
+      size_t t = 0, g = 0;
+      IDSYNC_RETURN_IF_ERROR(take(reqs[k], answers[k], t, g));
+    }
+  }
+  return Status::Ok();
+}
+
+std::string ScimConnector::dn_of(const json& r) const {
+  const json* ext = find_member(r, "externalId");
+  if (ext != nullptr && ext->is_string() && !ext->get<std::string>().empty())
+    return "CN={" + hex_upper(ext->get<std::string>()) + "}";
+  return "CN=" + find_member(r, "id")->get<std::string>();
+}
+
+void ScimConnector::remember(const std::string& id, const std::string& dn) {
+  id_to_dn_[id] = dn;
+  dn_to_id_[to_lower_ascii(dn)] = id;
+}
+
+Status ScimConnector::import_all(const std::string& filter, ImportSink& sink, std::string& newest) {
+  auto note_time = [&](const json& r) {
+    const json* meta = find_member(r, "meta");
+    const json* lm = meta == nullptr ? nullptr : find_member(*meta, "lastModified");
+    if (lm != nullptr && lm->is_string() && lm->get<std::string>() > newest) newest = lm->get<std::string>();
+  };
+  uint64_t read = 0;
+  for (const ResourceKind& kind : kinds_) {
+    // Groups are held until all are read: a member may be a group listed on a later page.
+    std::vector<json> held;
+    IDSYNC_RETURN_IF_ERROR(list(kind, filter, [&](json&& r) -> Status {
+      note_time(r);
+      remember(r["id"].get<std::string>(), dn_of(r));
+      if (kind.object_type == "group") {
+        held.push_back(std::move(r));
+        return Status::Ok();
+      }
+      ++read;
+      return sink.on_change(to_change(kind, r));
+    }));
+    if (!held.empty()) {
+      IDSYNC_RETURN_IF_ERROR(resolve_member_ids(held));
+      for (const json& g : held) {
+        ++read;
+        IDSYNC_RETURN_IF_ERROR(sink.on_change(to_change(kind, g)));
+      }
+    }
+    sink.on_progress(read);
+  }
+  return Status::Ok();
+}
+
+Status ScimConnector::resolve_member_ids(const std::vector<json>& resources) {
+  std::vector<std::string> unknown;
+  std::set<std::string> asked;
+  for (const json& r : resources)
+    for (const ResourceKind& k : kinds_)
+      for (const MappedAttribute& m : k.map->attributes()) {
+        if (m.type != AttrType::kReference) continue;
+        for (const std::string& id : read_values(r, m.path))
+          if (!id_to_dn_.count(id) && asked.insert(id).second) unknown.push_back(id);
+      }
+  for (const char* endpoint : {"Users", "Groups"}) {
+    if (unknown.empty()) break;
+    std::vector<HttpRequest> reqs;
+    for (const std::string& id : unknown) reqs.push_back(HttpRequest{"GET", url(endpoint, id, "attributes=externalId"), ""});
+    std::vector<HttpResponse> answers = http_.run(reqs);
+    std::vector<std::string> still;
+    for (size_t i = 0; i < reqs.size(); ++i) {
+      if (answers[i].status == 404) {
+        still.push_back(unknown[i]);
         continue;
       }
-      HttpResponse& r = out[i];
-      r.attempts = res.attempts;
-      r.resent = res.resent;
-      const json& st = *find_member(*op, "status");
-      r.status = st.is_string() ? std::atol(st.get<std::string>().c_str()) : (st.is_number() ? st.get<long>() : 0);
-      if (const json* response = find_member(*op, "response"); response != nullptr) r.body = response->dump();
-      if (r.ok() && reqs[i].method == "POST") {
-        // The id is the last segment of the created resource's location.
-        const json* location = find_member(*op, "location");
-        std::string loc = location != nullptr && location->is_string() ? location->get<std::string>() : "";
-        if (r.body.empty() && !loc.empty()) r.body = json{{"id", loc.substr(loc.rfind('/') + 1)}}.dump();
-      }
-      r.outcome_unknown = r.status >= 500 && reqs[i].method == "POST";
+      std::string what = "connector '" + config_.name + "': looking up member " + unknown[i];
+      if (!answers[i].ok()) return http_error(reqs[i], answers[i], what);
+      auto j = parse_body(reqs[i], answers[i], what);
+      if (!j.ok()) return j.status();
+      if (find_member(*j, "id") == nullptr) (*j)["id"] = unknown[i];
+      remember(unknown[i], dn_of(*j));
     }
+    unknown = std::move(still);
   }
-  if (!again.empty()) {
-    std::vector<HttpRequest> single;
-    for (size_t i : again) single.push_back(reqs[i]);
-    std::vector<HttpResponse> singles = http_.run(single);
-    for (size_t n = 0; n < again.size(); ++n) out[again[n]] = std::move(singles[n]);
-  }
-  return out;
+  return Status::Ok();  // ids found nowhere are dangling references: left out
 }
 
-// A create that libcurl sent twice (the first connection died after the server did the work)
-// may have made two objects: keep the one whose id we were given, delete the other.
-void ScimConnector::remove_twins(std::vector<Job*>& jobs) {
-  std::vector<HttpRequest> reqs;
-  std::vector<Job*> asking;
-  for (Job* j : jobs) {
-    if (j->external_id.empty() || !filter_supported_) continue;
-    asking.push_back(j);
-    reqs.push_back(HttpRequest{"GET", url(j->kind->endpoint, "", "filter=" + url_encode("externalId eq " + quote(j->external_id)) +
-                                                                     "&attributes=id,externalId"), ""});
-  }
-  std::vector<HttpResponse> answers = http_.run(reqs);
-  std::vector<HttpRequest> deletes;
-  for (size_t i = 0; i < asking.size(); ++i) {
-    json body = json::parse(answers[i].body, nullptr, false);
-    const json* list = answers[i].ok() && body.is_object() ? find_member(body, "Resources") : nullptr;
-    if (list == nullptr || !list->is_array()) continue;
-    for (const json& r : *list) {
-      const json* id = find_member(r, "id");
-      const json* ext = find_member(r, "externalId");
-      if (id != nullptr && id->is_string() && ext != nullptr && ext->is_string() &&
-          ext->get<std::string>() == asking[i]->external_id && id->get<std::string>() != asking[i]->result.new_anchor)
-        deletes.push_back(HttpRequest{"DELETE", url(asking[i]->kind->endpoint, id->get<std::string>()), ""});
+EntryChange ScimConnector::to_change(const ResourceKind& kind, const json& r) const {
+  EntryChange c;
+  c.kind = ChangeKind::kAdd;
+  c.object_type = kind.object_type;
+  c.anchor = find_member(r, "id")->get<std::string>();
+  c.dn = dn_of(r);
+  for (const MappedAttribute& m : kind.map->attributes()) {
+    ValueList values = read_values(r, m.path);
+    if (m.type == AttrType::kReference) {
+      ValueList dns;
+      for (const std::string& id : values)
+        if (auto it = id_to_dn_.find(id); it != id_to_dn_.end()) dns.push_back(it->second);
+      values = std::move(dns);
     }
+    if (!values.empty()) c.attributes.push_back(Attribute{m.name, std::move(values)});
   }
-  http_.run(deletes);  // best effort: a twin left behind shows on the next Full Import
+  return c;
 }
 
-void ScimConnector::run_patches(std::vector<Job*>& all) {
-  std::vector<Job*> active;
-  for (Job* j : all) {
-    if (j->patches.empty()) {
-      j->done = true;
-    } else {
-      active.push_back(j);
-    }
-  }
-  while (!active.empty()) {
-    std::vector<HttpRequest> reqs;
-    for (Job* j : active) {
-      json body{{"schemas", json::array({kPatchSchema})},
-                {"Operations", j->used_fallback ? j->fallbacks[j->next_patch] : j->patches[j->next_patch]}};
-      reqs.push_back(HttpRequest{"PATCH", url(j->kind->endpoint, j->id), body.dump()});
-    }
-    std::vector<HttpResponse> answers = send(reqs);
-    std::vector<Job*> next;
-    for (size_t i = 0; i < active.size(); ++i) {
-      Job& j = *active[i];
-      const HttpResponse& res = answers[i];
-      if (res.ok()) {
-        j.used_fallback = false;
-        if (++j.next_patch < j.patches.size()) {
-          next.push_back(&j);
-        } else {
-          j.done = true;
-        }
-      } else if (res.status == 400 && !j.used_fallback && res.body.find("noTarget") != std::string::npos &&
-                 j.fallbacks[j.next_patch] != j.patches[j.next_patch]) {
-        // The typed element does not exist yet: add it instead of replacing in it.
-        j.used_fallback = true;
-        next.push_back(&j);
-      } else if (res.status == 404) {
-        fail(j, Status::Error(ErrorCode::kNotFound,
-                              "connector '" + config_.name + "': updating " + object_name(*j.change) +
-                                  ": the SCIM server no longer has id " + j.id + " (HTTP 404); run a Full Import"));
-      } else {
-        fail(j, http_error(reqs[i], res, "connector '" + config_.name + "': updating " + object_name(*j.change)));
-      }
-    }
-    active = std::move(next);
-  }
-}
-
-void ScimConnector::run_deletes(std::vector<Job*>& all) {
-  std::vector<HttpRequest> reqs;
-  std::vector<Job*> sent;
-  for (Job* j : all) {
-    if (j->change->anchor.empty()) {
-      fail(*j, Status::Error(ErrorCode::kNotFound, object_name(*j->change) + " has no SCIM id (anchor) to delete"));
-      continue;
-    }
-    sent.push_back(j);
-    reqs.push_back(HttpRequest{"DELETE", url(j->kind->endpoint, j->change->anchor), ""});
-  }
-  std::vector<HttpResponse> answers = send(reqs);
-  for (size_t i = 0; i < sent.size(); ++i) {
-    // 404: already gone (a retry after a lost answer, or deleted in the cloud): the goal holds.
-    if (answers[i].ok() || answers[i].status == 404) {
-      sent[i]->done = true;
-      id_to_dn_.erase(sent[i]->change->anchor);
-      dn_to_id_.erase(to_lower_ascii(sent[i]->change->dn));
-    } else {
-      fail(*sent[i], http_error(reqs[i], answers[i],
-                                "connector '" + config_.name + "': deleting " + object_name(*sent[i]->change)));
-    }
-  }
-}
-
-// ---- configuration ---------------------------------------------------------------------------
-
-Result<long> number_option(const ConnectorConfig& c, const std::string& key, long fallback, long min, long max) {
-  std::string text = c.option(key);
-  if (text.empty()) return fallback;
-  char* end = nullptr;
-  long v = std::strtol(text.c_str(), &end, 10);
-  if (end == text.c_str() || *end != '\0' || v < min || v > max)
-    return Status::Error(ErrorCode::kInvalidArgument, "connector '" + c.name + "': option '" + key + "' must be a number from " +
-                                                          std::to_string(min) + " to " + std::to_string(max) + ", not '" + text + "'");
-  return v;
-}
-
-Result<bool> bool_option(const ConnectorConfig& c, const std::string& key, bool fallback) {
-  std::string text = to_lower_ascii(c.option(key));
-  if (text.empty()) return fallback;
-  if (text == "true" || text == "yes" || text == "1") return true;
-  if (text == "false" || text == "no" || text == "0") return false;
-  return Status::Error(ErrorCode::kInvalidArgument,
-                       "connector '" + c.name + "': option '" + key + "' must be true or false, not '" + c.option(key) + "'");
-}
-
-Result<std::string> read_secret(const ConnectorConfig& c, const std::string& file_key, const std::string& env_key) {
-  std::string file = c.option(file_key), env = c.option(env_key);
-  std::string secret;
-  if (!file.empty()) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-      return Status::Error(ErrorCode::kNotFound, "connector '" + c.name + "': option '" + file_key + "': cannot read '" +
-                                                     file + "'; create it with the secret on one line (mode 600)");
-    secret.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  } else if (!env.empty()) {
-    const char* v = std::getenv(env.c_str());
-    if (v == nullptr || *v == '\0')
-      return Status::Error(ErrorCode::kNotFound, "connector '" + c.name + "': option '" + env_key +
-                                                     "': the environment variable '" + env + "' is not set");
-    secret = v;
-  } else {
-    return std::string();
-  }
-  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
-  if (secret.empty())
-    return Status::Error(ErrorCode::kInvalidArgument, "connector '" + c.name + "': the secret named by option '" +
-                                                          (file.empty() ? env_key : file_key) + "' is empty");
-  return secret;
-}
-
-}  // namespace
-
-Result<std::unique_ptr<Connector>> create_scim_connector(const ConnectorConfig& config) {
-  auto fail = [&](const std::string& what) {
-    return Status::Error(ErrorCode::kInvalidArgument, "connector '" + config.name + "': " + what);
-  };
-  std::string base = config.option("base_url");
-  if (base.empty()) return fail("option 'base_url' is required (e.g. https://scim.example.com/scim/v2)");
-  if (base.rfind("https://", 0) != 0 && base.rfind("http://", 0) != 0)
-    return fail("option 'base_url' must start with https:// (or http:// for a local test server), not '" + base + "'");
-  while (!base.empty() && base.back() == '/') base.pop_back();
-
-  HttpOptions http;
-  auto token = read_secret(config, "token_file", "token_env");
-  if (!token.ok()) return token.status();
-  if (!token->empty()) {
-    http.authorization = "Bearer " + *token;
-  } else if (!config.option("username").empty()) {
-    auto password = read_secret(config, "password_file", "password_env");
-    if (!password.ok()) return password.status();
-    http.authorization = "Basic " + base64(config.option("username") + ":" + *password);
-  } else {
-    return fail("no credentials: set option 'token_file' or 'token_env' (bearer token), or 'username' with "
-                "'password_file' / 'password_env'");
-  }
-  auto verify = bool_option(config, "tls_verify", true);
-  auto insecure = bool_option(config, "insecure", false);
-  if (!verify.ok()) return verify.status();
-  if (!insecure.ok()) return insecure.status();
-  if (!*verify && !*insecure)
-    return fail("option 'tls_verify' is false but 'insecure' is not true: turning certificate checks off must be "
-                "explicit (insecure = true), or give the server's CA with option 'ca_file'");
-  http.verify_tls = !*insecure;
-  http.ca_file = config.option("ca_file");
-  struct NumberOption {
-    const char* key;
-    long fallback, min, max;
-    long* into;
-  };
-  long concurrency = 8, page_size = 200, max_attempts = 6, retry_budget = 10000, patch_chunk = 100,
-       delta_overlap_ms = 2000, export_batch = 256;
-  NumberOption numbers[] = {
-      {"connect_timeout_ms", 10000, 1, 600000, &http.connect_timeout_ms},
-      {"timeout_ms", 60000, 1, 3600000, &http.timeout_ms},
-      {"concurrency", 8, 1, 256, &concurrency},
-      {"page_size", 200, 1, 10000, &page_size},
-      {"max_attempts", 6, 1, 100, &max_attempts},
-      {"retry_budget", 10000, 0, 100000000, &retry_budget},
-      {"backoff_initial_ms", 100, 0, 600000, &http.backoff_initial_ms},
-      {"backoff_max_ms", 30000, 0, 3600000, &http.backoff_max_ms},
-      {"patch_chunk", 100, 1, 10000, &patch_chunk},
-      {"delta_overlap_ms", 2000, 0, 3600000, &delta_overlap_ms},
-      {"export_batch", 256, 1, 100000, &export_batch},
-  };
-  for (NumberOption& n : numbers) {
-    auto v = number_option(config, n.key, n.fallback, n.min, n.max);
-    if (!v.ok()) return v.status();
-    *n.into = *v;
-  }
-  http.concurrency = static_cast<int>(concurrency);
-  http.max_attempts = static_cast<int>(max_attempts);
-  http.retry_budget = static_cast<uint64_t>(retry_budget);
-
-  bool users = false, groups = false;
-  std::string types = config.option("resource_types", "Users,Groups");
-  size_t start = 0;
-  while (start <= types.size()) {
-    size_t end = types.find(',', start);
-    if (end == std::string::npos) end = types.size();
-    std::string t = types.substr(start, end - start);
-    t.erase(std::remove(t.begin(), t.end(), ' '), t.end());
-    if (iequals(t, "Users")) {
-      users = true;
-    } else if (iequals(t, "Groups")) {
-      groups = true;
-    } else if (!t.empty()) {
-      return fail("option 'resource_types': unknown resource type '" + t + "' (Users, Groups)");
-    }
-    start = end + 1;
-  }
-  if (!users && !groups) return fail("option 'resource_types' names no resource type (Users, Groups)");
-  std::string bulk = to_lower_ascii(config.option("bulk", "auto"));
-  if (bulk != "auto" && bulk != "false")
-    return fail("option 'bulk' must be auto (use /Bulk when the server supports it) or false, not '" + bulk + "'");
-  auto user_map = AttributeMap::build("user", config.option("user_attribute_map"), config.schema);
-  if (!user_map.ok()) return user_map.status().with_context("connector '" + config.name + "': option 'user_attribute_map'");
-  auto group_map = AttributeMap::build("group", config.option("group_attribute_map"), config.schema);
-  if (!group_map.ok()) return group_map.status().with_context("connector '" + config.name + "': option 'group_attribute_map'");
-  auto connector = std::make_unique<ScimConnector>(config, std::move(http), base, std::move(*user_map),
-                                                   std::move(*group_map), users, groups,
-                                                   static_cast<size_t>(page_size), static_cast<size_t>(patch_chunk),
-                                                   delta_overlap_ms, static_cast<size_t>(export_batch));
-  connector->allow_bulk(bulk == "auto");
-  return std::unique_ptr<Connector>(std::move(connector));
+std::unique_ptr<Connector> make_scim_connector(ScimSettings settings) {
+  return std::make_unique<ScimConnector>(std::move(settings));
 }
 
 }  // namespace idsync::scim
-
-namespace idsync {
-
-void register_scim_connector(ConnectorRegistry& registry) { registry.add("scim", scim::create_scim_connector); }
-
-}  // namespace idsync

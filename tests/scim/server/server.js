@@ -10,6 +10,7 @@
 //   SCIM_PORT_FILE  file the chosen port is written to once the server listens
 //   SCIM_FILTER     "0" advertises filter as unsupported (delta import then falls back to full)
 //   SCIM_BULK       "0" advertises bulk as unsupported
+//   SCIM_TLS_CERT / SCIM_TLS_KEY   PEM files: serve HTTPS instead of HTTP
 //
 // Fault switches (POST /admin/faults, JSON; no auth, 127.0.0.1 only, never under /scim):
 //   {"burst429": N, "retryAfter": S}  the next N SCIM requests answer 429 with Retry-After: S
@@ -23,6 +24,7 @@
 // POST /admin/faults {} switches everything off. GET /admin/state dumps the store; GET
 // /admin/stats counts requests and injected faults; POST /admin/reset empties the store.
 import http from "node:http";
+import https from "node:https";
 import fs from "node:fs";
 import express from "express";
 import SCIMMY from "scimmy";
@@ -292,7 +294,11 @@ app.use("/scim", new SCIMMYRouters({
   },
 }));
 
-const server = http.createServer({keepAliveTimeout: 60000}, app);
+const tls = process.env.SCIM_TLS_CERT && process.env.SCIM_TLS_KEY
+  ? {cert: fs.readFileSync(process.env.SCIM_TLS_CERT), key: fs.readFileSync(process.env.SCIM_TLS_KEY)}
+  : null;
+const server = tls ? https.createServer({...tls, keepAliveTimeout: 60000}, app)
+                   : http.createServer({keepAliveTimeout: 60000}, app);
 server.keepAliveTimeout = 60000;
 server.headersTimeout = 65000;
 server.listen(Number(process.env.SCIM_PORT ?? 0), "127.0.0.1", () => {
@@ -301,6 +307,6 @@ server.listen(Number(process.env.SCIM_PORT ?? 0), "127.0.0.1", () => {
     fs.writeFileSync(`${process.env.SCIM_PORT_FILE}.tmp`, String(port));
     fs.renameSync(`${process.env.SCIM_PORT_FILE}.tmp`, process.env.SCIM_PORT_FILE);
   }
-  console.log(`SCIM test server listening on http://127.0.0.1:${port}/scim`);
+  console.log(`SCIM test server listening on ${tls ? "https" : "http"}://127.0.0.1:${port}/scim`);
 });
 for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => process.exit(0));

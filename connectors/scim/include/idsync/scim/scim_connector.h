@@ -15,7 +15,7 @@
 //   page_size           list page size for imports (default 200)
 //   max_attempts        tries per request, default 6; retry_budget  retries per run, default 10000
 //   backoff_initial_ms  default 100; backoff_max_ms  default 30000
-//   export_batch        changes the engine hands over at once (default 256), spread over
+//   export_batch        changes the engine hands over at once (default 1000), spread over
 //                       `concurrency` connections
 //   patch_chunk         values (e.g. group members) per PATCH request, default 100
 //   bulk                "auto" (default): writes go in /Bulk requests when the server's
