@@ -501,13 +501,14 @@ namespace {
 // The merged settings JSON, or an error naming the refused field. `current` is the engine's
 // JSON of the settings now; `changes` what the caller gave.
 idsync::Result<nlohmann::json> merge_limit_changes(const std::string& current, const char* changes, const char* what) {
+  auto merged = nlohmann::json::parse(current);
+  const std::string fields = merged.dump();  // one line, for the messages
   auto given = nlohmann::json::parse(or_empty(changes), nullptr, false);
   if (!given.is_object())
-    return Status::Error(ErrorCode::kParseError, std::string("the ") + what + " must be a JSON object of its fields: " + current);
-  auto merged = nlohmann::json::parse(current);
+    return Status::Error(ErrorCode::kParseError, std::string("the ") + what + " must be a JSON object of its fields: " + fields);
   for (auto& [key, value] : given.items()) {
     if (!merged.contains(key))
-      return Status::Error(ErrorCode::kInvalidArgument, "'" + key + "' is not a field of the " + what + " (its fields: " + current + ")");
+      return Status::Error(ErrorCode::kInvalidArgument, "'" + key + "' is not a field of the " + what + " (its fields: " + fields + ")");
     merged[key] = value;
   }
   return merged;
