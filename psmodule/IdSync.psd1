@@ -7,7 +7,7 @@
     Author               = 'IdSync'
     CompanyName          = 'IdSync'
     Copyright            = '(c) IdSync contributors'
-    Description          = 'Drive IdSync sync servers: sync cycles, run profiles, scheduler, staging mode, deletion threshold, objects, sync rules, csexport and pending exports. ADSync names are aliases.'
+    Description          = 'Drive IdSync sync servers: sync cycles, run profiles, scheduler, staging mode, deletion threshold, group member-removal limit, objects, sync rules, csexport and pending exports. ADSync names are aliases.'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('IdSync.Format.ps1xml')
@@ -37,6 +37,9 @@
         'Get-SyncExportDeletionThreshold'
         'Enable-SyncExportDeletionThreshold'
         'Disable-SyncExportDeletionThreshold'
+        'Get-SyncGroupMemberRemovalLimit'
+        'Enable-SyncGroupMemberRemovalLimit'
+        'Disable-SyncGroupMemberRemovalLimit'
         'Export-SyncConnectorSpace'
         'Get-SyncPendingExport'
         'Get-SyncServerConfiguration'

@@ -140,18 +140,44 @@
         }
         'Get-SyncExportDeletionThreshold' = @{
             Synopsis = 'Shows the prevention of accidental deletes.'
-            Description = 'DeletionPrevention (EnabledForCount or Disabled), ThresholdCount (deletes per connector and export run) and ThresholdPercentage (always 0: IdSync counts, it has no percentage threshold).'
+            Description = 'DeletionPrevention: Disabled, EnabledForCount (an export run that would delete more than ThresholdCount objects in one connector stops) or EnabledForPercentage (more than ThresholdPercentage percent of the connector space objects). The value not in force is kept for a later Enable. The same setting as `idsync threshold show`.'
             Examples = @(@{ Code = 'Get-ADSyncExportDeletionThreshold'; Remarks = '' })
         }
         'Enable-SyncExportDeletionThreshold' = @{
             Synopsis = 'Stops any export run that would delete more objects than the threshold in one connector.'
-            Description = 'An export over the threshold stops as a whole with stopped-deletion-threshold-exceeded; nothing is deleted. Review with Get-SyncPendingExport, then disable the threshold for one run if the deletes are intended.'
-            Parameters = @{ DeletionThreshold = 'Deletes per connector and export run (default 500).' }
-            Examples = @(@{ Code = 'Enable-ADSyncExportDeletionThreshold -DeletionThreshold 500'; Remarks = '' })
+            Description = 'An export over the threshold stops as a whole with stopped-deletion-threshold-exceeded; nothing is deleted. The threshold is a count (-DeletionThreshold, EnabledForCount) or a percentage of the connector space objects (-ThresholdPercentage, EnabledForPercentage). Review with Get-SyncPendingExport, then disable the threshold for one run if the deletes are intended.'
+            Parameters = @{
+                DeletionThreshold = 'Deletes per connector and export run (default 500): EnabledForCount.'
+                ThresholdPercentage = 'Percent (1..100) of a connector space''s objects an export run may delete: EnabledForPercentage. IdSync''s addition to the ADSync parameters.'
+            }
+            Examples = @(
+                @{ Code = 'Enable-ADSyncExportDeletionThreshold -DeletionThreshold 500'; Remarks = '' }
+                @{ Code = 'Enable-SyncExportDeletionThreshold -ThresholdPercentage 10'; Remarks = 'Stops an export that would delete more than a tenth of a connector space.' }
+            )
         }
         'Disable-SyncExportDeletionThreshold' = @{
             Synopsis = 'Allows exports to delete any number of objects (not recommended).'
             Examples = @(@{ Code = 'Disable-SyncExportDeletionThreshold -Confirm:$false; Start-SyncCycle; Enable-SyncExportDeletionThreshold'; Remarks = 'Lets a planned mass delete through, then protects again.' })
+        }
+        'Get-SyncGroupMemberRemovalLimit' = @{
+            Synopsis = 'Shows the group member-removal limit: how many members one export run may remove from one group.'
+            Description = 'Enabled, ThresholdCount (removals from one group per export run; 0 = no count limit), ThresholdPercentage (percent of a group''s members; 0 = no percentage limit) and MinimumGroupSize (the percentage applies to groups this large or larger). An export over the limit stops with stopped-group-member-removal-limit-exceeded and names every offending group. IdSync''s own safety limit (Entra Connect has none); the same setting as `idsync member-limit show`.'
+            Examples = @(@{ Code = 'Get-SyncGroupMemberRemovalLimit'; Remarks = 'On by default: 500 removals, or half of a group of 100 or more members.' })
+        }
+        'Enable-SyncGroupMemberRemovalLimit' = @{
+            Synopsis = 'Stops any export run that would remove more members from one group than the limit.'
+            Description = 'Parameters not given keep their value. The export stops as a whole, nothing is sent, and the offending groups are the run''s errors; review with Get-SyncPendingExport. A limit with neither a count nor a percentage is refused (use Disable-SyncGroupMemberRemovalLimit).'
+            Parameters = @{
+                ThresholdCount = 'Removals from one group per export run (default 500); 0 = no count limit.'
+                ThresholdPercentage = 'Percent (0..100) of a group''s members one export run may remove (default 50); 0 = no percentage limit.'
+                MinimumGroupSize = 'The percentage applies to groups with at least this many members (default 100).'
+            }
+            Examples = @(@{ Code = 'Enable-SyncGroupMemberRemovalLimit -ThresholdCount 200 -ThresholdPercentage 20 -MinimumGroupSize 50'; Remarks = '' })
+        }
+        'Disable-SyncGroupMemberRemovalLimit' = @{
+            Synopsis = 'Allows exports to remove any number of members from a group (not recommended).'
+            Description = 'The limit''s values are kept; Enable-SyncGroupMemberRemovalLimit turns it back on with them.'
+            Examples = @(@{ Code = 'Disable-SyncGroupMemberRemovalLimit -Confirm:$false; Start-SyncCycle; Enable-SyncGroupMemberRemovalLimit'; Remarks = 'Lets a planned group cleanup through, then protects again.' })
         }
         'Export-SyncConnectorSpace' = @{
             Synopsis = 'csexport: writes a connector space to a new file in MIM''s Connector Space Export XML format.'

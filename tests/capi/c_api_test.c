@@ -188,6 +188,99 @@ int main(void) {
   CHECK(idsync_deletion_threshold_set(s, 42) == IDSYNC_OK, "set threshold");
   CHECK(idsync_deletion_threshold_get(s, &count) == IDSYNC_OK && count == 42, "threshold read back");
 
+  /* Deletion threshold in full: JSON with the Get-ADSyncExportDeletionThreshold fields. */
+  CHECK(idsync_deletion_threshold_settings_get(s, &out) == IDSYNC_OK && strstr(out, "\"EnabledForCount\"") != NULL &&
+            strstr(out, "\"ThresholdCount\": 42") != NULL && strstr(out, "\"ThresholdPercentage\": 0") != NULL,
+        "threshold settings show the count set above");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_deletion_threshold_settings_get(s, NULL) == IDSYNC_EINVAL, "threshold settings without out");
+  CHECK(idsync_deletion_threshold_settings_set(
+            s, "{\"DeletionPrevention\": \"EnabledForPercentage\", \"ThresholdPercentage\": 10}") == IDSYNC_OK,
+        "threshold by percentage");
+  CHECK(idsync_deletion_threshold_settings_get(s, &out) == IDSYNC_OK && strstr(out, "\"EnabledForPercentage\"") != NULL &&
+            strstr(out, "\"ThresholdPercentage\": 10") != NULL && strstr(out, "\"ThresholdCount\": 42") != NULL,
+        "percentage read back, the count kept");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_deletion_threshold_get(s, &count) == IDSYNC_OK && count == 42, "the count form still reads ThresholdCount");
+  /* Refused changes change nothing. */
+  CHECK(idsync_deletion_threshold_settings_set(s, "{\"ThresholdCount\": ") == IDSYNC_EPARSE, "threshold: not JSON");
+  CHECK(idsync_deletion_threshold_settings_set(s, NULL) == IDSYNC_EPARSE, "threshold: NULL changes");
+  CHECK(idsync_deletion_threshold_settings_set(s, "500") == IDSYNC_EPARSE, "threshold: not an object");
+  CHECK(idsync_deletion_threshold_settings_set(s, "{\"ThresholdCount\": \"many\"}") == IDSYNC_EPARSE &&
+            strstr(idsync_errmsg(s), "deletion threshold") != NULL,
+        "threshold: wrong type");
+  CHECK(idsync_deletion_threshold_settings_set(s, "{\"ThresholdPercentage\": 101}") == IDSYNC_EINVAL &&
+            strstr(idsync_errmsg(s), "ThresholdPercentage") != NULL,
+        "threshold: percentage above 100");
+  CHECK(idsync_deletion_threshold_settings_set(s, "{\"ThresholdPercentage\": 4294967306}") == IDSYNC_EINVAL,
+        "threshold: a percentage that would wrap to 10");
+  CHECK(idsync_deletion_threshold_settings_set(s, "{\"ThresholdCount\": -1}") == IDSYNC_EINVAL &&
+            strstr(idsync_errmsg(s), "ThresholdCount") != NULL,
+        "threshold: negative count");
+  CHECK(idsync_deletion_threshold_settings_set(s, "{\"DeletionPrevention\": \"EnabledForCount\", \"ThresholdCount\": 0}") ==
+            IDSYNC_EINVAL,
+        "threshold: enabled count of 0");
+  CHECK(idsync_deletion_threshold_settings_set(s, "{\"DeletionPrevention\": \"Sometimes\"}") == IDSYNC_EINVAL &&
+            strstr(idsync_errmsg(s), "Sometimes") != NULL,
+        "threshold: unknown DeletionPrevention");
+  CHECK(idsync_deletion_threshold_settings_set(s, "{\"ThresholdCont\": 5}") == IDSYNC_EINVAL &&
+            strstr(idsync_errmsg(s), "ThresholdCont") != NULL,
+        "threshold: unknown field");
+  CHECK(idsync_deletion_threshold_settings_get(s, &out) == IDSYNC_OK && strstr(out, "\"EnabledForPercentage\"") != NULL &&
+            strstr(out, "\"ThresholdPercentage\": 10") != NULL && strstr(out, "\"ThresholdCount\": 42") != NULL,
+        "refused threshold changes changed nothing");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_deletion_threshold_settings_set(s, "{\"DeletionPrevention\": \"disabled\"}") == IDSYNC_OK &&
+            idsync_deletion_threshold_get(s, &count) == IDSYNC_OK && count == 0,
+        "threshold disabled (case-insensitive name)");
+  CHECK(idsync_deletion_threshold_settings_set(s, "{\"DeletionPrevention\": \"EnabledForCount\"}") == IDSYNC_OK &&
+            idsync_deletion_threshold_get(s, &count) == IDSYNC_OK && count == 42,
+        "threshold back to the count");
+
+  /* Group member-removal limit. */
+  CHECK(idsync_member_removal_limit_get(s, &out) == IDSYNC_OK && strstr(out, "\"Enabled\": true") != NULL &&
+            strstr(out, "\"ThresholdCount\": 500") != NULL && strstr(out, "\"ThresholdPercentage\": 50") != NULL &&
+            strstr(out, "\"MinimumGroupSize\": 100") != NULL,
+        "member limit defaults");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_member_removal_limit_get(s, NULL) == IDSYNC_EINVAL, "member limit without out");
+  CHECK(idsync_member_removal_limit_set(s, "{\"ThresholdCount\": 20, \"MinimumGroupSize\": 10}") == IDSYNC_OK,
+        "member limit set");
+  CHECK(idsync_member_removal_limit_get(s, &out) == IDSYNC_OK && strstr(out, "\"ThresholdCount\": 20") != NULL &&
+            strstr(out, "\"MinimumGroupSize\": 10") != NULL && strstr(out, "\"ThresholdPercentage\": 50") != NULL,
+        "member limit read back, the percentage kept");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_member_removal_limit_set(s, "{\"Enabled\": ") == IDSYNC_EPARSE, "member limit: not JSON");
+  CHECK(idsync_member_removal_limit_set(s, "{\"Enabled\": \"yes\"}") == IDSYNC_EPARSE, "member limit: wrong type");
+  CHECK(idsync_member_removal_limit_set(s, "{\"ThresholdPercentage\": 150}") == IDSYNC_EINVAL &&
+            strstr(idsync_errmsg(s), "ThresholdPercentage") != NULL,
+        "member limit: percentage above 100");
+  CHECK(idsync_member_removal_limit_set(s, "{\"MinimumGroupSize\": -3}") == IDSYNC_EINVAL, "member limit: negative size");
+  CHECK(idsync_member_removal_limit_set(s, "{\"ThresholdCount\": 0, \"ThresholdPercentage\": 0}") == IDSYNC_EINVAL,
+        "member limit: enabled with no limit at all");
+  CHECK(idsync_member_removal_limit_set(s, "{\"Members\": 5}") == IDSYNC_EINVAL && strstr(idsync_errmsg(s), "Members") != NULL,
+        "member limit: unknown field");
+  CHECK(idsync_member_removal_limit_get(s, &out) == IDSYNC_OK && strstr(out, "\"Enabled\": true") != NULL &&
+            strstr(out, "\"ThresholdCount\": 20") != NULL && strstr(out, "\"ThresholdPercentage\": 50") != NULL &&
+            strstr(out, "\"MinimumGroupSize\": 10") != NULL,
+        "refused member limit changes changed nothing");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_member_removal_limit_set(s, "{\"Enabled\": false}") == IDSYNC_OK, "member limit disabled");
+  CHECK(idsync_member_removal_limit_get(s, &out) == IDSYNC_OK && strstr(out, "\"Enabled\": false") != NULL &&
+            strstr(out, "\"ThresholdCount\": 20") != NULL,
+        "member limit disabled keeps its values");
+  idsync_free(out);
+  out = NULL;
+  CHECK(idsync_member_removal_limit_set(s, "{\"Enabled\": true, \"ThresholdCount\": 500, \"MinimumGroupSize\": 100}") ==
+            IDSYNC_OK,
+        "member limit back to the defaults");
+
   /* Objects by id (Get-ADSyncCSObject -Identifier). */
   CHECK(idsync_cs_object(s, "cloud", "id:999999", &out) == IDSYNC_ENOTFOUND, "missing cs object by id");
   CHECK(idsync_cs_object(s, "hr", "id:", &out) == IDSYNC_EINVAL, "empty cs object id");
@@ -212,6 +305,10 @@ int main(void) {
     CHECK(idsync_staging_set(NULL, 1) == IDSYNC_EINVAL, "staging set without handle");
     CHECK(idsync_override_get(NULL, "hr", &a, &b) == IDSYNC_EINVAL, "override get without handle");
     CHECK(idsync_override_set(NULL, "hr", 1, 1) == IDSYNC_EINVAL, "override set without handle");
+    CHECK(idsync_deletion_threshold_settings_get(NULL, &out) == IDSYNC_EINVAL, "threshold settings get without handle");
+    CHECK(idsync_deletion_threshold_settings_set(NULL, "{}") == IDSYNC_EINVAL, "threshold settings set without handle");
+    CHECK(idsync_member_removal_limit_get(NULL, &out) == IDSYNC_EINVAL, "member limit get without handle");
+    CHECK(idsync_member_removal_limit_set(NULL, "{}") == IDSYNC_EINVAL, "member limit set without handle");
     CHECK(idsync_rule_list(NULL, &out) == IDSYNC_EINVAL, "rule list without handle");
     CHECK(idsync_rule_get(NULL, "x", &out) == IDSYNC_EINVAL, "rule get without handle");
     CHECK(idsync_rule_put(NULL, "{}", &out) == IDSYNC_EINVAL, "rule put without handle");

@@ -10,7 +10,7 @@ $S = @{ Store = $srv.Store }
 try {
     Test 'the manifest exports every cmdlet and ADSync alias it lists' {
         $m = Get-Module IdSync
-        Assert-Equal 28 $m.ExportedCmdlets.Count
+        Assert-Equal 31 $m.ExportedCmdlets.Count
         Assert-Equal 23 $m.ExportedAliases.Count
         foreach ($a in $m.ExportedAliases.Values) {
             $expected = $a.Name -replace '-ADSync', '-Sync' -replace 'SyncSyncCycle', 'SyncCycle'
@@ -293,7 +293,8 @@ try {
         Disable-SyncExportDeletionThreshold @S -WhatIf
         Assert-Equal 500 (Get-SyncExportDeletionThreshold @S).ThresholdCount
         Assert-Equal 'Disabled' (Disable-SyncExportDeletionThreshold @S -Confirm:$false).DeletionPrevention
-        Assert-Equal 0 (Get-SyncExportDeletionThreshold @S).ThresholdCount
+        Assert-Equal 'Disabled' (Get-SyncExportDeletionThreshold @S).DeletionPrevention
+        Assert-Equal 500 (Get-SyncExportDeletionThreshold @S).ThresholdCount  # kept for a later Enable
         Assert-Equal 1 (Enable-SyncExportDeletionThreshold @S -DeletionThreshold 1).ThresholdCount
     }
 

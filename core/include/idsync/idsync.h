@@ -165,6 +165,19 @@ IDSYNC_EXPORT int idsync_csexport(idsync_server* server, const char* connector, 
  * file, then the analyzer's CSV (header kCsAnalyzerHeader, RFC 4180) into *csv_out. */
 IDSYNC_EXPORT int idsync_pending_exports(idsync_server* server, const char* connector, char** csv_out);
 
+/* Export limits in full (README "Preventing accidental deletes"), as JSON with the fields of
+ * `idsync threshold show` (DeletionPrevention "Disabled" | "EnabledForCount" |
+ * "EnabledForPercentage", ThresholdPercentage 1..100, ThresholdCount) and of
+ * `idsync member-limit show` (Enabled, ThresholdCount, ThresholdPercentage 0..100,
+ * MinimumGroupSize). Set takes a JSON object holding only the fields to change; the others keep
+ * their values. Not JSON or a wrong type is IDSYNC_EPARSE; an unknown field, an unknown
+ * DeletionPrevention or an out-of-range value (negative, a percentage above 100, an enabled
+ * count of 0) is IDSYNC_EINVAL. A refused change changes nothing. */
+IDSYNC_EXPORT int idsync_deletion_threshold_settings_get(idsync_server* server, char** json_out);
+IDSYNC_EXPORT int idsync_deletion_threshold_settings_set(idsync_server* server, const char* json_changes);
+IDSYNC_EXPORT int idsync_member_removal_limit_get(idsync_server* server, char** json_out);
+IDSYNC_EXPORT int idsync_member_removal_limit_set(idsync_server* server, const char* json_changes);
+
 #ifdef __cplusplus
 }
 #endif

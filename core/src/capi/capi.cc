@@ -24,6 +24,7 @@
 
 #include "idsync/csanalyzer.h"
 #include "idsync/csexport.h"
+#include "idsync/export_limits.h"
 #include "idsync/value_types.h"
 
 struct idsync_server {
@@ -487,6 +488,102 @@ int idsync_pending_exports(idsync_server* h, const char* connector, char** csv_o
     auto summary = idsync::analyze_csexport(xml, csv, idsync::CsAnalyzerOptions{});
     if (!summary.ok()) return save(h, summary.status());
     return give(h, csv_out, csv.str());
+  });
+}
+
+// ---- Export limits in full (idsync/export_limits.h). Set merges the given fields into the
+// current settings and reads the whole back with the engine's parser, like idsync_scheduler_set.
+
+}  // extern "C"
+
+namespace {
+
+// The merged settings JSON, or an error naming the refused field. `current` is the engine's
+// JSON of the settings now; `changes` what the caller gave.
+idsync::Result<nlohmann::json> merge_limit_changes(const std::string& current, const char* changes, const char* what) {
+  auto merged = nlohmann::json::parse(current);
+  const std::string fields = merged.dump();  // one line, for the messages
+  auto given = nlohmann::json::parse(or_empty(changes), nullptr, false);
+  if (!given.is_object())
+    return Status::Error(ErrorCode::kParseError, std::string("the ") + what + " must be a JSON object of its fields: " + fields);
+  for (auto& [key, value] : given.items()) {
+    if (!merged.contains(key))
+      return Status::Error(ErrorCode::kInvalidArgument, "'" + key + "' is not a field of the " + what + " (its fields: " + fields + ")");
+    merged[key] = value;
+  }
+  return merged;
+}
+
+// The engine's parser reads numbers into unsigned fields; a negative, fractional or too large
+// value would come back changed. Refuse it instead of storing something else than was asked.
+Status check_read_back(const nlohmann::json& merged, const std::string& parsed_json, const char* what) {
+  auto parsed = nlohmann::json::parse(parsed_json);
+  for (auto& [key, value] : merged.items()) {
+    const auto& back = parsed[key];
+    bool same = value.is_number()   ? value.is_number_unsigned() && back.is_number_unsigned() &&
+                                        value.get<uint64_t>() == back.get<uint64_t>()
+                : value.is_string() ? back.is_string() && idsync::iequals(value.get<std::string>(), back.get<std::string>())
+                                    : value == back;
+    if (!same)
+      return Status::Error(ErrorCode::kInvalidArgument, std::string("the ") + what + " field '" + key + "' cannot be " +
+                                                            value.dump() + " (it takes a whole number in range)");
+  }
+  return Status::Ok();
+}
+
+// A parser failure on caller input is malformed input, not a damaged store.
+int refuse_parsed(idsync_server* h, const Status& s, const char* what) {
+  if (s.code() != ErrorCode::kStoreError) return fail(h, code_of(s.code()), std::string(what) + " refused: " + s.message());
+  return fail(h, IDSYNC_EPARSE, std::string(what) + " refused, a field has the wrong type: " + s.message());
+}
+
+}  // namespace
+
+extern "C" {
+
+int idsync_deletion_threshold_settings_get(idsync_server* h, char** json_out) {
+  return guarded(h, [&](idsync::Server& s) {
+    if (json_out == nullptr) return fail(h, IDSYNC_EINVAL, "json_out is NULL");
+    auto t = s.deletion_threshold_settings();
+    if (!t.ok()) return save(h, t.status());
+    return give(h, json_out, idsync::deletion_threshold_to_json(*t));
+  });
+}
+
+int idsync_deletion_threshold_settings_set(idsync_server* h, const char* json_changes) {
+  return guarded(h, [&](idsync::Server& s) {
+    const char* what = "deletion threshold";
+    auto current = s.deletion_threshold_settings();
+    if (!current.ok()) return save(h, current.status());
+    auto merged = merge_limit_changes(idsync::deletion_threshold_to_json(*current), json_changes, what);
+    if (!merged.ok()) return save(h, merged.status());
+    auto t = idsync::deletion_threshold_from_json(merged->dump());
+    if (!t.ok()) return refuse_parsed(h, t.status(), what);
+    if (Status back = check_read_back(*merged, idsync::deletion_threshold_to_json(*t), what); !back.ok()) return save(h, back);
+    return save(h, s.set_deletion_threshold_settings(*t));
+  });
+}
+
+int idsync_member_removal_limit_get(idsync_server* h, char** json_out) {
+  return guarded(h, [&](idsync::Server& s) {
+    if (json_out == nullptr) return fail(h, IDSYNC_EINVAL, "json_out is NULL");
+    auto l = s.member_removal_limit();
+    if (!l.ok()) return save(h, l.status());
+    return give(h, json_out, idsync::member_removal_limit_to_json(*l));
+  });
+}
+
+int idsync_member_removal_limit_set(idsync_server* h, const char* json_changes) {
+  return guarded(h, [&](idsync::Server& s) {
+    const char* what = "group member-removal limit";
+    auto current = s.member_removal_limit();
+    if (!current.ok()) return save(h, current.status());
+    auto merged = merge_limit_changes(idsync::member_removal_limit_to_json(*current), json_changes, what);
+    if (!merged.ok()) return save(h, merged.status());
+    auto l = idsync::member_removal_limit_from_json(merged->dump());
+    if (!l.ok()) return refuse_parsed(h, l.status(), what);
+    if (Status back = check_read_back(*merged, idsync::member_removal_limit_to_json(*l), what); !back.ok()) return save(h, back);
+    return save(h, s.set_member_removal_limit(*l));
   });
 }
 

@@ -1,9 +1,10 @@
 using System.Management.Automation;
+using System.Text.Json.Nodes;
 
 namespace IdSync.PowerShell.Cmdlets;
 
 // Disable-SyncExportDeletionThreshold: no limit on deletes per export run (not recommended;
-// re-enable after the planned mass delete).
+// re-enable after the planned mass delete). ThresholdCount and ThresholdPercentage are kept.
 [Cmdlet(VerbsLifecycle.Disable, "SyncExportDeletionThreshold", SupportsShouldProcess = true)]
 [Alias("Disable-ADSyncExportDeletionThreshold")]
 [OutputType(typeof(ExportDeletionThreshold))]
@@ -15,7 +16,8 @@ public sealed class DisableSyncExportDeletionThresholdCommand : IdSyncCmdlet
     protected override void EndProcessing()
     {
         if (!ShouldProcess(StorePath, "Allow exports to delete any number of objects")) return;
-        Call(() => Server.SetDeletionThreshold(0), StorePath);
+        string changes = new JsonObject { ["DeletionPrevention"] = "Disabled" }.ToJsonString();
+        Call(() => Server.SetDeletionThresholdSettings(changes), StorePath);
         WriteObject(Call(() => GetSyncExportDeletionThresholdCommand.Current(this), StorePath));
     }
 }

@@ -11,11 +11,8 @@ public sealed class GetSyncExportDeletionThresholdCommand : IdSyncCmdlet
     // Accepted for ADSync scripts; the threshold is a setting of this store, no cloud sign-in is needed.
     [Parameter] public PSCredential? AADCredential { get; set; }
 
-    protected override void EndProcessing() => WriteObject(Current(this));
+    protected override void EndProcessing() => WriteObject(Call(() => Current(this), StorePath));
 
-    internal static ExportDeletionThreshold Current(IdSyncCmdlet cmdlet)
-    {
-        ulong count = cmdlet.Server.DeletionThreshold();
-        return new ExportDeletionThreshold(count > 0 ? "EnabledForCount" : "Disabled", 0, count);
-    }
+    internal static ExportDeletionThreshold Current(IdSyncCmdlet cmdlet) =>
+        ExportDeletionThreshold.FromJson(Json.Parse(cmdlet.Server.DeletionThresholdSettings()));
 }

@@ -44,9 +44,6 @@ public sealed record SchedulerConnectorOverride(string ConnectorIdentifier, stri
 // Get-SyncStagingMode.
 public sealed record SyncStagingMode(bool StagingModeEnabled);
 
-// Get-SyncExportDeletionThreshold: the fields of Get-ADSyncExportDeletionThreshold. IdSync
-// counts deletes per connector and export run; it has no percentage threshold (always 0).
-public sealed record ExportDeletionThreshold(string DeletionPrevention, uint ThresholdPercentage, ulong ThresholdCount);
 
 // Start-SyncPurgeRunHistory.
 public sealed record PurgeRunHistoryResult(long RemovedCount, DateTime PurgedBeforeUtc);

@@ -98,6 +98,12 @@ internal sealed class IdSyncServer : IDisposable
         return count;
     }
     public void SetDeletionThreshold(ulong count) => Check(NativeMethods.idsync_deletion_threshold_set(_handle, count));
+    // The export limits in full as JSON (idsync.h); set takes only the fields to change.
+    public string DeletionThresholdSettings() => Take(NativeMethods.idsync_deletion_threshold_settings_get(_handle, out IntPtr p), p);
+    public void SetDeletionThresholdSettings(string changes) =>
+        Check(NativeMethods.idsync_deletion_threshold_settings_set(_handle, changes));
+    public string MemberRemovalLimit() => Take(NativeMethods.idsync_member_removal_limit_get(_handle, out IntPtr p), p);
+    public void SetMemberRemovalLimit(string changes) => Check(NativeMethods.idsync_member_removal_limit_set(_handle, changes));
 
     public string Connectors() => Take(NativeMethods.idsync_connector_list(_handle, out IntPtr p), p);
     public string Scheduler() => Take(NativeMethods.idsync_scheduler_get(_handle, out IntPtr p), p);

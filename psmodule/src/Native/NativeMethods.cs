@@ -82,6 +82,12 @@ internal static class NativeMethods
 
     [DllImport(Library)] internal static extern int idsync_deletion_threshold_get(ServerHandle s, out ulong count);
     [DllImport(Library)] internal static extern int idsync_deletion_threshold_set(ServerHandle s, ulong count);
+    [DllImport(Library)] internal static extern int idsync_deletion_threshold_settings_get(ServerHandle s, out IntPtr json);
+    [DllImport(Library)]
+    internal static extern int idsync_deletion_threshold_settings_set(ServerHandle s, [MarshalAs(UnmanagedType.LPUTF8Str)] string changes);
+    [DllImport(Library)] internal static extern int idsync_member_removal_limit_get(ServerHandle s, out IntPtr json);
+    [DllImport(Library)]
+    internal static extern int idsync_member_removal_limit_set(ServerHandle s, [MarshalAs(UnmanagedType.LPUTF8Str)] string changes);
 
     [DllImport(Library)] internal static extern int idsync_connector_list(ServerHandle s, out IntPtr json);
     [DllImport(Library)] internal static extern int idsync_scheduler_get(ServerHandle s, out IntPtr json);
