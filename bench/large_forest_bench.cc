@@ -51,6 +51,7 @@ struct Options {
   std::string dir = "/tmp/idsync-large-forest";
   std::string json_path;
   bool keep = false;  // leave DIR (store, LDIF files) for inspection
+  bool phases = true;  // split a full sync into load / synchronize / save (one more full sync)
 };
 
 double now_s() {
@@ -242,8 +243,9 @@ Options parse_args(int argc, char** argv) {
     else if (a == "--dir") o.dir = value();
     else if (a == "--json") o.json_path = value();
     else if (a == "--keep") o.keep = true;
+    else if (a == "--no-phases") o.phases = false;
     else {
-      std::cerr << "usage: large_forest_bench [--objects N] [--dir DIR] [--json FILE] [--threads N] [--seed S] [--keep]\n";
+      std::cerr << "usage: large_forest_bench [--objects N] [--dir DIR] [--json FILE] [--threads N] [--seed S] [--keep] [--no-phases]\n";
       std::exit(2);
     }
   }
@@ -440,7 +442,7 @@ int main(int argc, char** argv) {
   if (opt.keep) copy_store(store_before_sync, opt.dir + "/before-sync-kept.db");
   // Where a full sync's time goes: loading the server into memory, the synchronization
   // itself, writing what changed (the same work run_profile does, timed part by part).
-  {
+  if (opt.phases) {
     const std::string phases = opt.dir + "/phases.db";
     copy_store(store_before_sync, phases);
     auto st = idsync::Store::open(phases, idsync::OpenMode::kMustExist);

@@ -234,8 +234,15 @@ class Stager : public ImportSink {
           if (a == nullptr) {
             e.set(c.name, std::move(c.values));
           } else {
-            for (std::string& v : c.values)
-              if (std::find(a->values.begin(), a->values.end(), v) == a->values.end()) a->values.push_back(std::move(v));
+            // A few values: a scan each; many: one hash set (adding to a huge group stays linear).
+            if (c.values.size() <= 4) {
+              for (std::string& v : c.values)
+                if (std::find(a->values.begin(), a->values.end(), v) == a->values.end()) a->values.push_back(std::move(v));
+            } else {
+              std::unordered_set<std::string> present(a->values.begin(), a->values.end());
+              for (std::string& v : c.values)
+                if (present.insert(v).second) a->values.push_back(std::move(v));
+            }
           }
           break;
         case ValueOp::kDelete:
@@ -243,7 +250,11 @@ class Stager : public ImportSink {
           if (c.values.empty()) {
             e.set(c.name, {});
           } else {
-            for (const std::string& v : c.values) a->values.erase(std::remove(a->values.begin(), a->values.end(), v), a->values.end());
+            // One pass over the values whatever the number of deletes.
+            std::unordered_set<std::string_view> gone(c.values.begin(), c.values.end());
+            a->values.erase(std::remove_if(a->values.begin(), a->values.end(),
+                                           [&](const std::string& v) { return gone.count(v) != 0; }),
+                            a->values.end());
             if (a->values.empty()) e.set(c.name, {});
           }
           break;
