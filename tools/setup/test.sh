@@ -1,10 +1,24 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is needed, builds, runs a brief libFuzzer pass (about 60 s)
 # over the expression language, the LDIF, csexport XML and configuration JSON readers (ASan +
-# UBSan; fails on any crash), then every test with ctest, whose summary line closes the output.
+# UBSan; fails on any crash), the sanitizer builds (tools/setup/sanitize.sh), then every test
+# with ctest, whose summary line closes the output.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tools/setup/build.sh
 tests/fuzz/run.sh build/fuzz "${IDSYNC_FUZZ_SECONDS:-60}"
+# ASan + UBSan over the whole suite (build-asan) and TSan over the engine tests (build-tsan);
+# IDSYNC_SANITIZERS=0 leaves them out of a quick local run. A sanitizer failure still lets the
+# normal suite run, and fails the command at the end.
+sanitizers=0
+if [ "${IDSYNC_SANITIZERS:-1}" != 0 ]; then
+  tools/setup/sanitize.sh || sanitizers=$?
+fi
 cd build
-ctest --output-on-failure --timeout 900 -j "$(nproc)" "$@"
+status=0
+ctest --output-on-failure --timeout 900 -j "$(nproc)" "$@" || status=$?
+if [ "$sanitizers" != 0 ]; then
+  echo "test: FAILED - the sanitizer run (tools/setup/sanitize.sh) found problems; see its output above" >&2
+  [ "$status" != 0 ] || status=$sanitizers
+fi
+exit "$status"
