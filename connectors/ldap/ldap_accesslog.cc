@@ -1,0 +1,197 @@
+// Delta import from OpenLDAP's accesslog overlay (slapo-accesslog), the alternative to RFC 4533
+// for servers that log their writes into a separate database (suffix cn=accesslog).
+//
+// The position is the reqStart of the newest log record taken into account. reqStart is the
+// RDN of every log record, so it is unique: the record equal to the position was handled
+// before and is skipped, every later one is new. A delta reads the successful write records
+// from the position on, in reqStart order, and turns them into changes:
+//  - add / modify: the entry is read again by DN and handed over whole (kAdd; the engine
+//    matches it by entryUUID). One read per entry and delta: it reflects every later change.
+//  - modrdn: the entry is read at its new DN (whole, so renames and moves are seen); moved out
+//    of the configured base DNs it is a delete.
+//  - delete: kDelete by DN, with the entryUUID when the overlay logs it (logoldattr entryUUID).
+// An entry gone by the time it is read was deleted or renamed later; that later record says so.
+// If the record of the position no longer exists, logpurge removed it and possibly records
+// after it: the delta asks for a Full Import rather than miss changes.
+#include <algorithm>
+#include <memory>
+#include <unordered_set>
+
+#include "idsync/dn.h"
+#include "ldap_delta.h"
+#include "ldap_filter.h"
+#include "ldap_search.h"
+
+namespace idsync::ldap {
+
+namespace {
+
+struct MessageFree {
+  void operator()(LDAPMessage* m) const { ldap_msgfree(m); }
+};
+
+struct LogRecord {
+  std::string start;  // reqStart
+  std::string type;   // reqType
+  std::string dn;     // reqDN
+  std::string new_rdn;
+  std::string new_superior;
+  std::string old_uuid;  // entryUUID from reqOld, when logged
+};
+
+std::string first(const std::vector<std::string>& v) { return v.empty() ? std::string() : v[0]; }
+
+struct RecordReader : SearchHandler {
+  Session* session;
+  std::vector<LogRecord>* out;
+  Status entry(LDAPMessage* m) override {
+    LogRecord r;
+    r.start = first(entry_values(session->ld(), m, "reqStart"));
+    r.type = to_lower_ascii(first(entry_values(session->ld(), m, "reqType")));
+    r.dn = first(entry_values(session->ld(), m, "reqDN"));
+    r.new_rdn = first(entry_values(session->ld(), m, "reqNewRDN"));
+    r.new_superior = first(entry_values(session->ld(), m, "reqNewSuperior"));
+    // reqOld values read "attribute: value".
+    for (const std::string& v : entry_values(session->ld(), m, "reqOld"))
+      if (v.size() > 11 && iequals(std::string_view(v).substr(0, 11), "entryUUID: ")) r.old_uuid = v.substr(11);
+    out->push_back(std::move(r));
+    return Status::Ok();
+  }
+};
+
+Status log_missing(Session& session, const std::string& log_base, const Status& s) {
+  return Status::Error(ErrorCode::kConnectorError,
+                       s.message() + "; delta=accesslog needs the accesslog overlay writing into a "
+                                     "database with suffix '" + log_base +
+                                     "' that the bind account may read (option accesslog_base)")
+      .with_context("LDAP server " + session.options().uri);
+}
+
+// Reads the log records under `log_base` matching `filter`, sorted by reqStart.
+Result<std::vector<LogRecord>> read_records(Session& session, const std::string& log_base, const std::string& filter) {
+  std::vector<LogRecord> records;
+  RecordReader reader;
+  reader.session = &session;
+  reader.out = &records;
+  SearchSpec spec;
+  spec.base = log_base;
+  spec.scope = LDAP_SCOPE_ONELEVEL;
+  spec.filter = filter;
+  spec.attrs = {"reqStart", "reqType", "reqDN", "reqNewRDN", "reqNewSuperior", "reqOld"};
+  Status s = paged_search(session, spec, session.options().page_size, reader);
+  if (!s.ok()) {
+    if (s.message().find("(32)") != std::string::npos) return log_missing(session, log_base, s);
+    return s;
+  }
+  // Fixed-width GeneralizedTime with fractions ("20261201091500.000123Z"): text order is time order.
+  std::sort(records.begin(), records.end(), [](const LogRecord& a, const LogRecord& b) { return a.start < b.start; });
+  return records;
+}
+
+// Reads `dn` with the import filter and attributes; false when it is gone or not in scope.
+Result<bool> read_current(Session& session, const DeltaScope& scope, const std::string& dn, Entry& out) {
+  std::vector<char*> names;
+  for (const std::string& a : scope.attrs) names.push_back(const_cast<char*>(a.c_str()));
+  names.push_back(nullptr);
+  LDAPMessage* raw = nullptr;
+  int rc = ldap_search_ext_s(session.ld(), dn.c_str(), LDAP_SCOPE_BASE, scope.filter.c_str(), names.data(), 0,
+                             nullptr, nullptr, session.op_timeout(), 1, &raw);
+  std::unique_ptr<LDAPMessage, MessageFree> res(raw);
+  if (rc == LDAP_NO_SUCH_OBJECT) return false;
+  if (rc != LDAP_SUCCESS) return session.error(rc, "reading '" + dn + "' for a delta import (accesslog)");
+  LDAPMessage* e = ldap_first_entry(session.ld(), res.get());
+  if (e == nullptr) return false;
+  IDSYNC_RETURN_IF_ERROR(decode_entry(session, e, scope.anchor_attr, out));
+  return true;
+}
+
+std::string new_dn_of(const LogRecord& r) {
+  std::string parent = r.new_superior.empty() ? std::string(parent_dn(r.dn)) : r.new_superior;
+  return parent.empty() ? r.new_rdn : r.new_rdn + "," + parent;
+}
+
+std::string dn_key_of(const std::string& dn) {
+  auto n = normalize_dn(dn);
+  return n.ok() ? *n : to_lower_ascii(dn);
+}
+
+}  // namespace
+
+Result<std::string> accesslog_current_position(Session& session, const std::string& log_base) {
+  auto records = read_records(session, log_base, "(objectClass=auditWriteObject)");
+  if (!records.ok()) return records.status();
+  return records->empty() ? std::string() : records->back().start;
+}
+
+Status accesslog_delta(Session& session, const DeltaScope& scope, const std::string& log_base,
+                       std::string& position, const EmitFn& emit) {
+  if (!position.empty()) {
+    // The record of the position still exists unless the log was purged past it.
+    LDAPMessage* raw = nullptr;
+    const std::string dn = "reqStart=" + escape_dn_value(position) + "," + log_base;
+    char* no_attrs[] = {const_cast<char*>("1.1"), nullptr};
+    int rc = ldap_search_ext_s(session.ld(), dn.c_str(), LDAP_SCOPE_BASE, "(objectClass=*)", no_attrs, 0, nullptr,
+                               nullptr, session.op_timeout(), 1, &raw);
+    std::unique_ptr<LDAPMessage, MessageFree> res(raw);
+    if (rc == LDAP_NO_SUCH_OBJECT)
+      return Status::Error(ErrorCode::kUnsupported,
+                           "LDAP server " + session.options().uri + ": the delta watermark (accesslog record '" +
+                               position + "') is older than the accesslog under '" + log_base +
+                               "' reaches (logpurge removed it), so changes since then may be gone; run a Full "
+                               "Import (and consider a longer logpurge age)");
+    if (rc != LDAP_SUCCESS) return log_missing(session, log_base, session.error(rc, "reading '" + dn + "'"));
+  }
+  std::string filter = "(&(objectClass=auditWriteObject)(reqResult=0)";
+  if (!position.empty()) filter += "(reqStart>=" + escape_filter_value(position) + ")";
+  filter += ")";
+  auto records = read_records(session, log_base, filter);
+  if (!records.ok()) return records.status();
+  std::unordered_set<std::string> read_whole;  // DNs already handed over whole in this delta
+  std::string next = position;
+  Entry entry;
+  auto emit_current = [&](const std::string& dn) -> Result<bool> {
+    if (!read_whole.insert(dn_key_of(dn)).second) return true;
+    auto found = read_current(session, scope, dn, entry);
+    if (!found.ok() || !*found) return found;
+    EntryChange c;
+    c.kind = ChangeKind::kAdd;
+    c.dn = std::move(entry.dn);
+    c.anchor = std::move(entry.anchor);
+    c.object_type = std::move(entry.object_type);
+    c.attributes = std::move(entry.attributes);
+    IDSYNC_RETURN_IF_ERROR(emit(std::move(c)));
+    return true;
+  };
+  auto emit_delete = [&](const LogRecord& r) {
+    read_whole.erase(dn_key_of(r.dn));
+    EntryChange c;
+    c.kind = ChangeKind::kDelete;
+    c.dn = r.dn;
+    c.anchor = r.old_uuid;
+    return emit(std::move(c));
+  };
+  for (const LogRecord& r : *records) {
+    next = r.start;
+    if (r.start == position) continue;  // the boundary record: handled by the previous delta
+    if (r.type == "add" || r.type == "modify") {
+      if (!scope.in_scope(r.dn)) continue;
+      auto s = emit_current(r.dn);
+      if (!s.ok()) return s.status();
+    } else if (r.type == "modrdn") {
+      const std::string to = new_dn_of(r);
+      read_whole.erase(dn_key_of(r.dn));
+      if (scope.in_scope(to)) {
+        auto s = emit_current(to);
+        if (!s.ok()) return s.status();
+      } else if (scope.in_scope(r.dn)) {
+        IDSYNC_RETURN_IF_ERROR(emit_delete(r));  // moved out of the configured base DNs
+      }
+    } else if (r.type == "delete") {
+      if (scope.in_scope(r.dn)) IDSYNC_RETURN_IF_ERROR(emit_delete(r));
+    }
+  }
+  position = std::move(next);
+  return Status::Ok();
+}
+
+}  // namespace idsync::ldap
