@@ -101,9 +101,9 @@ class DirectoryConnector final : public Connector {
   }
 
   Result<std::map<std::string, std::string>> discover_parameters() override {
-    IDSYNC_RETURN_IF_ERROR(ensure_session());
     std::map<std::string, std::string> p;
-    if (o_.flavour != Flavour::kActiveDirectory) return p;
+    if (o_.flavour != Flavour::kActiveDirectory) return p;  // no connection needed for nothing
+    IDSYNC_RETURN_IF_ERROR(ensure_session());
     const RootDse& root = session_->root();
     const std::string domain = root.default_naming_context;
     const std::string forest =
