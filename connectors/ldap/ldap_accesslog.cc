@@ -59,12 +59,11 @@ struct RecordReader : SearchHandler {
   }
 };
 
-Status log_missing(Session& session, const std::string& log_base, const Status& s) {
+Status log_missing(const std::string& log_base, const Status& s) {
   return Status::Error(ErrorCode::kConnectorError,
                        s.message() + "; delta=accesslog needs the accesslog overlay writing into a "
                                      "database with suffix '" + log_base +
-                                     "' that the bind account may read (option accesslog_base)")
-      .with_context("LDAP server " + session.options().uri);
+                                     "' that the bind account may read (option accesslog_base)");
 }
 
 // Reads the log records under `log_base` matching `filter`, sorted by reqStart.
@@ -80,7 +79,7 @@ Result<std::vector<LogRecord>> read_records(Session& session, const std::string&
   spec.attrs = {"reqStart", "reqType", "reqDN", "reqNewRDN", "reqNewSuperior", "reqOld"};
   Status s = paged_search(session, spec, session.options().page_size, reader);
   if (!s.ok()) {
-    if (s.message().find("(32)") != std::string::npos) return log_missing(session, log_base, s);
+    if (s.message().find("(32)") != std::string::npos) return log_missing(log_base, s);
     return s;
   }
   // Fixed-width GeneralizedTime with fractions ("20261201091500.000123Z"): text order is time order.
@@ -139,7 +138,7 @@ Status accesslog_delta(Session& session, const DeltaScope& scope, const std::str
                                position + "') is older than the accesslog under '" + log_base +
                                "' reaches (logpurge removed it), so changes since then may be gone; run a Full "
                                "Import (and consider a longer logpurge age)");
-    if (rc != LDAP_SUCCESS) return log_missing(session, log_base, session.error(rc, "reading '" + dn + "'"));
+    if (rc != LDAP_SUCCESS) return session.error(rc, "reading the accesslog record '" + dn + "'");
   }
   std::string filter = "(&(objectClass=auditWriteObject)(reqResult=0)";
   if (!position.empty()) filter += "(reqStart>=" + escape_filter_value(position) + ")";

@@ -531,6 +531,22 @@ TEST_F(SlapdTest, BadConnectionSettingsGiveClearErrors) {
   EXPECT_NE(registry.create(bad).status().message().find("ldap://"), std::string::npos);
   bad.options = {{"uri", "ldap://x"}, {"page_sise", "10"}};
   EXPECT_NE(registry.create(bad).status().message().find("page_sise"), std::string::npos);
+  bad.options = {{"uri", "ldap://x"}, {"accesslog_base", "cn=accesslog"}};  // without delta=accesslog
+  EXPECT_NE(registry.create(bad).status().message().find("accesslog_base"), std::string::npos);
+  bad.type = "ad";
+  bad.options = {{"uri", "ldap://x"}, {"delta", "accesslog"}};
+  EXPECT_NE(registry.create(bad).status().message().find("must be auto, dirsync or usn"), std::string::npos);
+
+  // delta=accesslog without a readable log database says what to configure.
+  auto no_log = options();
+  no_log["delta"] = "accesslog";
+  no_log["accesslog_base"] = "cn=nolog";
+  Collector log_sink;
+  std::string log_watermark;
+  Status log_status = make_connector("ldap", no_log)->full_import(log_sink, log_watermark);
+  EXPECT_FALSE(log_status.ok());
+  EXPECT_NE(log_status.message().find("accesslog_base"), std::string::npos) << log_status.message();
+  EXPECT_NE(log_status.message().find("cn=nolog"), std::string::npos) << log_status.message();
 }
 
 TEST_F(SlapdTest, KilledConnectionDuringImportRecovers) {
