@@ -3,6 +3,7 @@
 // %Domain.*% / %Forest.*% parameters the connector discovers reach the rules.
 #include <gtest/gtest.h>
 
+#include "idsync/config_diff.h"
 #include "ldap_servers.h"
 #include "ldap_test_util.h"
 #include "sync/scenario.h"
@@ -193,6 +194,10 @@ TEST(AdEngineTest, DiscoveredDomainParametersReachTheRules) {
   expect_parameters("example.test", "EXAMPLE", "discovered by the import");
   EXPECT_EQ(stored_parameters(), (std::map<std::string, std::string>{}))
       << "the configuration shows only what the administrator set";
+  auto diffed = read_store_configuration(s.store_path());  // what `idsync config diff` compares
+  ASSERT_TRUE(diffed.ok()) << diffed.status().to_string();
+  ASSERT_NE(diffed->find_connector("example.test"), nullptr);
+  EXPECT_TRUE(diffed->find_connector("example.test")->parameters.empty());
 
   // An explicit value wins; the discovered ones stay for a sync without a connection.
   ad.parameters = {{"Domain.Netbios", "CONTOSO"}};
