@@ -1,10 +1,13 @@
 // Delta import from OpenLDAP's accesslog overlay (slapo-accesslog), the alternative to RFC 4533
 // for servers that log their writes into a separate database (suffix cn=accesslog).
 //
-// The position is the reqStart of the newest log record taken into account. reqStart is the
-// RDN of every log record, so it is unique: the record equal to the position was handled
-// before and is skipped, every later one is new. A delta reads the successful write records
-// from the position on, in reqStart order, and turns them into changes:
+// The position is the reqStart of the newest log record taken into account, plus the reqStarts
+// of the records within kLateWindowSeconds before it. reqStart is the RDN of every log record,
+// so it is unique. A write is logged when it ends but carries the time it started, so a slow
+// write can appear after a quicker one that started later: a delta therefore reads from
+// kLateWindowSeconds before the newest record on and skips the records it handled already (the
+// one equal to the position among them). The successful write records are taken in reqStart
+// order and turned into changes:
 //  - add / modify: the entry is read again by DN and handed over whole (kAdd; the engine
 //    matches it by entryUUID). One read per entry and delta: it reflects every later change.
 //  - modrdn: the entry is read at its new DN (whole, so renames and moves are seen); moved out
@@ -14,7 +17,9 @@
 // If the record of the position no longer exists, logpurge removed it and possibly records
 // after it: the delta asks for a Full Import rather than miss changes.
 #include <algorithm>
+#include <ctime>
 #include <memory>
+#include <set>
 #include <unordered_set>
 
 #include "idsync/dn.h"
@@ -114,16 +119,80 @@ std::string dn_key_of(const std::string& dn) {
   return n.ok() ? *n : to_lower_ascii(dn);
 }
 
+// How long a write may take from its start to its log record without being missed.
+constexpr int kLateWindowSeconds = 10;
+
+// `start` minus kLateWindowSeconds, same format ("YYYYmmddHHMMSS<fraction>Z"); `start` itself
+// when it does not parse.
+std::string window_start(const std::string& start) {
+  if (start.size() < 15) return start;
+  for (size_t i = 0; i < 14; ++i)
+    if (start[i] < '0' || start[i] > '9') return start;
+  auto num = [&](size_t at, size_t len) { return std::stoi(start.substr(at, len)); };
+  std::tm tm{};
+  tm.tm_year = num(0, 4) - 1900;
+  tm.tm_mon = num(4, 2) - 1;
+  tm.tm_mday = num(6, 2);
+  tm.tm_hour = num(8, 2);
+  tm.tm_min = num(10, 2);
+  tm.tm_sec = num(12, 2);
+  std::time_t t = timegm(&tm) - kLateWindowSeconds;
+  std::tm back{};
+  gmtime_r(&t, &back);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y%m%d%H%M%S", &back);
+  return std::string(buf) + start.substr(14);
+}
+
+// Position text: the newest reqStart, then the handled reqStarts of its window, one a line.
+struct Position {
+  std::string newest;
+  std::set<std::string> handled;
+};
+
+Position parse_position(const std::string& text) {
+  Position p;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string item = text.substr(start, end - start);
+    if (start == 0) {
+      p.newest = item;
+    } else if (!item.empty()) {
+      p.handled.insert(std::move(item));
+    }
+    start = end + 1;
+  }
+  return p;
+}
+
+// The position after `records` (sorted), keeping the window's reqStarts.
+std::string format_position(const std::string& newest, const std::vector<LogRecord>& records,
+                            const std::set<std::string>& earlier) {
+  const std::string from = window_start(newest);
+  std::string out = newest;
+  std::set<std::string> handled;
+  for (const std::string& h : earlier)
+    if (h >= from) handled.insert(h);
+  for (const LogRecord& r : records)
+    if (r.start >= from) handled.insert(r.start);
+  for (const std::string& h : handled) out += "\n" + h;
+  return out;
+}
+
 }  // namespace
 
 Result<std::string> accesslog_current_position(Session& session, const std::string& log_base) {
   auto records = read_records(session, log_base, "(objectClass=auditWriteObject)");
   if (!records.ok()) return records.status();
-  return records->empty() ? std::string() : records->back().start;
+  return records->empty() ? std::string() : format_position(records->back().start, *records, {});
 }
 
 Status accesslog_delta(Session& session, const DeltaScope& scope, const std::string& log_base,
-                       std::string& position, const EmitFn& emit) {
+                       std::string& position_text, const EmitFn& emit) {
+  const Position at = parse_position(position_text);
+  const std::string& position = at.newest;
   if (!position.empty()) {
     // The record of the position still exists unless the log was purged past it.
     LDAPMessage* raw = nullptr;
@@ -141,7 +210,7 @@ Status accesslog_delta(Session& session, const DeltaScope& scope, const std::str
     if (rc != LDAP_SUCCESS) return session.error(rc, "reading the accesslog record '" + dn + "'");
   }
   std::string filter = "(&(objectClass=auditWriteObject)(reqResult=0)";
-  if (!position.empty()) filter += "(reqStart>=" + escape_filter_value(position) + ")";
+  if (!position.empty()) filter += "(reqStart>=" + escape_filter_value(window_start(position)) + ")";
   filter += ")";
   auto records = read_records(session, log_base, filter);
   if (!records.ok()) return records.status();
@@ -170,8 +239,8 @@ Status accesslog_delta(Session& session, const DeltaScope& scope, const std::str
     return emit(std::move(c));
   };
   for (const LogRecord& r : *records) {
-    next = r.start;
-    if (r.start == position) continue;  // the boundary record: handled by the previous delta
+    next = std::max(next, r.start);
+    if (at.handled.count(r.start) || r.start == position) continue;  // handled by an earlier delta
     if (r.type == "add" || r.type == "modify") {
       if (!scope.in_scope(r.dn)) continue;
       auto s = emit_current(r.dn);
@@ -189,7 +258,7 @@ Status accesslog_delta(Session& session, const DeltaScope& scope, const std::str
       if (scope.in_scope(r.dn)) IDSYNC_RETURN_IF_ERROR(emit_delete(r));
     }
   }
-  position = std::move(next);
+  position_text = format_position(next, *records, at.handled);
   return Status::Ok();
 }
 

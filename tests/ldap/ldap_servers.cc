@@ -184,6 +184,7 @@ void Slapd::init(const std::string& extra_ldif, int sessionlog, const std::strin
       "database mdb\n"
       "suffix cn=accesslog\n"
       "rootdn cn=accesslog\n"
+      "rootpw " + kAdminPassword + "\n"
       "directory " + dir_ + "/accesslog\n"
       "maxsize 1073741824\n"
       "dbnosync\n"
