@@ -167,9 +167,11 @@ class RunContext {
     step.step_number = number;
     step.step_type = step_type_name(type);
     auto start = std::chrono::steady_clock::now();
+    prepared_.reset();
     ConnectorSpace* discovered = &target;
     if (type == StepType::kFullImport || type == StepType::kDeltaImport) discovered = discover_parameters(target, step);
     if (discovered == nullptr) {
+      prepared_.reset();
       step.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       return step;
     }
@@ -217,7 +219,8 @@ class RunContext {
     ConnectorConfig config{space.def.name, space.def.type, space.def.options, space.def.schema};
     auto connector = registry_.create(config);
     if (!connector.ok()) return &space;  // the import step reports it
-    auto found = (*connector)->discover_parameters();
+    prepared_ = std::move(connector).value();  // the import uses this instance: one per step
+    auto found = prepared_->discover_parameters();
     if (!found.ok()) {
       record_error(step, "", "parameter-discovery",
                    "connector '" + name + "': discovering its parameters (%Domain.*%, %Forest.*%) failed: " +
@@ -253,7 +256,9 @@ class RunContext {
       default: break;
     }
     ConnectorConfig config{space.def.name, space.def.type, space.def.options, space.def.schema};
-    auto connector = registry_.create(config);
+    std::unique_ptr<Connector> prepared = std::move(prepared_);
+    Result<std::unique_ptr<Connector>> connector =
+        prepared ? Result<std::unique_ptr<Connector>>(std::move(prepared)) : registry_.create(config);
     if (!connector.ok()) return connector.status();
     if (type == StepType::kExport) return run_export(*state_, space, **connector, limits, step, progress);
     auto wm = store_.get_setting("watermark." + space.def.name);
@@ -269,6 +274,7 @@ class RunContext {
   bool consistent_ = false;  // state_ equals the store (loaded, or saved after each step)
   std::unique_ptr<SyncState> state_;
   std::string watermark_;
+  std::unique_ptr<Connector> prepared_;  // created for the parameter discovery of this import step
 };
 
 std::string overall_result(const std::vector<StepResult>& steps) {
