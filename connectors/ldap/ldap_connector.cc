@@ -101,9 +101,9 @@ class DirectoryConnector final : public Connector {
   }
 
   Result<std::map<std::string, std::string>> discover_parameters() override {
-    IDSYNC_RETURN_IF_ERROR(ensure_session());
     std::map<std::string, std::string> p;
-    if (o_.flavour != Flavour::kActiveDirectory) return p;
+    if (o_.flavour != Flavour::kActiveDirectory) return p;  // no connection needed for nothing
+    IDSYNC_RETURN_IF_ERROR(ensure_session());
     const RootDse& root = session_->root();
     const std::string domain = root.default_naming_context;
     const std::string forest =
@@ -200,7 +200,7 @@ class DirectoryConnector final : public Connector {
     std::string kind;
     IDSYNC_RETURN_IF_ERROR(parse_watermark(watermark, kind, positions));
     auto bs = bases();
-    if (positions.size() != bs.size())
+    if (kind != "accesslog" && positions.size() != bs.size())
       return Status::Error(ErrorCode::kInvalidArgument,
                            "connector '" + o_.connector_name + "': the watermark covers " +
                                std::to_string(positions.size()) + " partitions but " +
@@ -212,6 +212,13 @@ class DirectoryConnector final : public Connector {
       if (++count % kProgressEvery == 0) sink.on_progress(count);
       return Status::Ok();
     };
+    if (kind == "accesslog") {
+      // One log for every partition; each change is checked against the base DNs.
+      Status s = accesslog_delta(*session_, delta_scope(""), o_.accesslog_base, positions[0], emit);
+      if (s.ok()) watermark = "accesslog:" + base64(positions[0]);
+      sink.on_progress(count);
+      return s.ok() ? s : s.with_context("connector '" + o_.connector_name + "'");
+    }
     if (kind == "dirsync") {
       // DirSync runs on the naming context; the OU scope is applied to each change.
       DeltaScope scope = delta_scope(session_->root().default_naming_context);
@@ -362,6 +369,11 @@ class DirectoryConnector final : public Connector {
   // for DirSync (which covers the naming context).
   Result<std::string> current_position() {
     std::vector<std::string> positions;
+    if (o_.delta == DeltaMode::kAccesslog) {
+      auto p = accesslog_current_position(*session_, o_.accesslog_base);
+      if (!p.ok()) return p.status().with_context("connector '" + o_.connector_name + "'");
+      return "accesslog:" + base64(*p);
+    }
     if (o_.flavour == Flavour::kGeneric) {
       for (const std::string& base : bases()) {
         auto c = sync_current_cookie(*session_, base);
@@ -398,8 +410,13 @@ class DirectoryConnector final : public Connector {
   Status parse_watermark(const std::string& w, std::string& kind, std::vector<std::string>& positions) const {
     size_t colon = w.find(':');
     kind = colon == std::string::npos ? "" : w.substr(0, colon);
-    bool ok = kind == "sync" || kind == "dirsync" || kind == "usn";
-    if (ok && (o_.flavour == Flavour::kGeneric) != (kind == "sync")) ok = false;
+    bool ok = kind == "sync" || kind == "accesslog" || kind == "dirsync" || kind == "usn";
+    if (ok && (o_.flavour == Flavour::kGeneric) != (kind == "sync" || kind == "accesslog")) ok = false;
+    if (ok && o_.flavour == Flavour::kGeneric && (o_.delta == DeltaMode::kAccesslog) != (kind == "accesslog"))
+      return Status::Error(ErrorCode::kInvalidArgument,
+                           "connector '" + o_.connector_name + "': the delta watermark is from delta=" + kind +
+                               " but the connector now uses delta=" +
+                               (o_.delta == DeltaMode::kAccesslog ? "accesslog" : "sync") + "; run a Full Import");
     if (ok) {
       std::string rest = w.substr(colon + 1);
       size_t start = 0;

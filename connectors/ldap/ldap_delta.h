@@ -5,6 +5,9 @@
 //  - RFC 4533 refreshOnly (OpenLDAP syncprov): changed entries arrive whole (kAdd; the engine
 //    matches them by entryUUID, so modifies, renames and moves all stage correctly), deleted
 //    ones as entryUUIDs in a syncIdSet (kDelete by anchor).
+//  - accesslog (OpenLDAP slapo-accesslog, ldap_accesslog.cc): the write records after a reqStart
+//    position; added, modified, renamed and moved entries are read again whole (kAdd),
+//    deletions are kDelete by DN (with the entryUUID when the overlay logs it).
 //  - DirSync (AD, 1.2.840.113556.1.4.841): new objects arrive whole (kAdd), changed ones with
 //    only the changed attributes (kRename to their current DN, so renames and moves are seen,
 //    with replace / value-level add and delete changes), deletions as tombstones (kDelete by
@@ -39,6 +42,12 @@ struct DeltaScope {
 // RFC 4533: the cookie for "now" (a refresh that matches nothing), and a refresh from `cookie`.
 Result<std::string> sync_current_cookie(Session& session, const std::string& base);
 Status sync_delta(Session& session, const DeltaScope& scope, std::string& cookie, const EmitFn& emit);
+
+// accesslog: the reqStart of the newest record under `log_base` ("" for an empty log), and the
+// changes after `position` within `scope` (a purged position asks for a Full Import).
+Result<std::string> accesslog_current_position(Session& session, const std::string& log_base);
+Status accesslog_delta(Session& session, const DeltaScope& scope, const std::string& log_base,
+                       std::string& position, const EmitFn& emit);
 
 // DirSync: the cookie for "now", and the changes after `cookie`. kUnsupported-like failures
 // (insufficient rights, control not supported) come back as kConnectorError with

@@ -59,7 +59,7 @@ Result<LdapOptions> parse_options(const ConnectorConfig& config, Flavour flavour
   static const char* const kKnown[] = {
       "uri", "start_tls", "ca_file", "tls_insecure", "bind_dn", "password_file", "password_env",
       "base_dns", "object_classes", "attributes", "filter", "page_size", "timeout_seconds",
-      "connect_timeout_seconds", "modify_chunk", "reconnect_attempts", "anchor", "delta"};
+      "connect_timeout_seconds", "modify_chunk", "reconnect_attempts", "anchor", "delta", "accesslog_base"};
   for (const auto& [key, value] : config.options) {
     bool known = false;
     for (const char* k : kKnown) known = known || key == k;
@@ -126,6 +126,8 @@ Result<LdapOptions> parse_options(const ConnectorConfig& config, Flavour flavour
   std::string delta = to_lower_ascii(config.option("delta", ad ? "auto" : "sync"));
   if (!ad && delta == "sync") {
     o.delta = DeltaMode::kSync;
+  } else if (!ad && delta == "accesslog") {
+    o.delta = DeltaMode::kAccesslog;
   } else if (ad && delta == "auto") {
     o.delta = DeltaMode::kAuto;
   } else if (ad && delta == "dirsync") {
@@ -134,7 +136,15 @@ Result<LdapOptions> parse_options(const ConnectorConfig& config, Flavour flavour
     o.delta = DeltaMode::kUsn;
   } else {
     return bad_option("delta", ad ? "must be auto, dirsync or usn, not '" + delta + "'"
-                                  : "must be sync (RFC 4533), not '" + delta + "'");
+                                  : "must be sync (RFC 4533) or accesslog, not '" + delta + "'");
+  }
+  const std::string log_base = trim(config.option("accesslog_base"));
+  if (!log_base.empty()) {
+    if (ad || o.delta != DeltaMode::kAccesslog)
+      return bad_option("accesslog_base", "is only used with connector type 'ldap' and delta=accesslog");
+    auto parsed = parse_dn(log_base);
+    if (!parsed.ok()) return bad_option("accesslog_base", "holds " + parsed.status().message());
+    o.accesslog_base = log_base;
   }
   return o;
 }

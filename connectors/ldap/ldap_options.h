@@ -9,7 +9,7 @@
 namespace idsync::ldap {
 
 enum class Flavour { kGeneric, kActiveDirectory };
-enum class DeltaMode { kSync, kAuto, kDirSync, kUsn };
+enum class DeltaMode { kSync, kAccesslog, kAuto, kDirSync, kUsn };
 
 struct LdapOptions {
   Flavour flavour = Flavour::kGeneric;
@@ -32,6 +32,7 @@ struct LdapOptions {
   int reconnect_attempts = 3;
   std::string anchor;
   DeltaMode delta = DeltaMode::kSync;
+  std::string accesslog_base = "cn=accesslog";  // delta=accesslog: the log database's suffix
   // Attributes the configured schema declares binary / datetime (value conversion).
   ConnectorSchema schema;
 };

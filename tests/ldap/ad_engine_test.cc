@@ -1,7 +1,9 @@
 // The "ad" connector driven by the engine: a DirSync delta merges only the changed attributes
-// into the connector space hologram, and renames / moves / member changes stage correctly.
+// into the connector space hologram, and renames / moves / member changes stage correctly; the
+// %Domain.*% / %Forest.*% parameters the connector discovers reach the rules.
 #include <gtest/gtest.h>
 
+#include "idsync/config_diff.h"
 #include "ldap_servers.h"
 #include "ldap_test_util.h"
 #include "sync/scenario.h"
@@ -12,6 +14,7 @@ namespace {
 using scenario::attr;
 using scenario::counter;
 using scenario::direct;
+using scenario::expression;
 using scenario::join_on;
 using scenario::rule;
 
@@ -106,6 +109,113 @@ TEST(AdEngineTest, DirSyncDeltaMergesChangedAttributesIntoHolograms) {
   EXPECT_EQ(two["hologram"]["sAMAccountName"], nlohmann::json::array({"eng2"}));
   nlohmann::json group = cs("CN=Eng Group," + ou);
   EXPECT_EQ(group["hologram"]["member"].size(), 2u) << group["hologram"].dump();
+}
+
+// The engine asks the "ad" connector for its parameters at every import and keeps them with the
+// connector: rules see %Domain.FQDN% etc. without configuring them, an explicit value wins, and
+// a sync without an import (no connection) still sees the discovered values.
+TEST(AdEngineTest, DiscoveredDomainParametersReachTheRules) {
+  SambaDc* dc = nullptr;
+  try {
+    dc = &SambaDc::shared();
+  } catch (const std::exception& e) {
+    FAIL() << "the Samba AD DC could not be started: " << e.what();
+  }
+  const std::string ou = "OU=Params,DC=example,DC=test";
+  std::string ldif = "dn: " + ou + "\nobjectClass: organizationalUnit\n\n";
+  for (int i = 0; i < 2; ++i)
+    ldif += "dn: CN=Param " + std::to_string(i) + "," + ou + "\nobjectClass: user\nsAMAccountName: param" +
+            std::to_string(i) + "\n\n";
+  write_file(dc->dir() + "/params.ldif", ldif);
+  std::string out;
+  ASSERT_EQ(run_command(dc->ldap_cli("ldapadd") + " -f " + dc->dir() + "/params.ldif", &out), 0) << out;
+
+  scenario::TempDir tmp;
+  ConnectorRegistry registry;
+  register_ldap_connectors(registry);
+  auto opened = Server::open((tmp.path() / "idsync.db").string(), StoreOpenMode::kCreateIfMissing, registry);
+  ASSERT_TRUE(opened.ok()) << opened.status().to_string();
+  Server& s = **opened;
+  Configuration config;
+  config.metaverse.attributes = {attr("accountName"), attr("domainFqdn"), attr("domainNetbios"), attr("forestLdap")};
+  config.metaverse.object_types = {SchemaObjectType{"person", {}}};
+  ConnectorDefinition ad;
+  ad.name = "example.test";
+  ad.id = "{00000000-0000-0000-0000-0000000000ae}";
+  ad.type = "ad";
+  ad.options = {{"uri", dc->uri()},
+                {"bind_dn", SambaDc::kAdmin},
+                {"password_file", dc->password_file()},
+                {"base_dns", ou},
+                {"object_classes", "user"},
+                {"attributes", "objectGUID,sAMAccountName"}};
+  ad.schema.attributes = {attr("objectGUID", AttrType::kBinary), attr("sAMAccountName")};
+  SyncRule in_user = rule("In from AD - User", Direction::kInbound, "example.test", "user", "person", LinkType::kProvision, 100);
+  in_user.id = "{rule-1}";
+  in_user.joins = {join_on("sAMAccountName", "accountName")};
+  in_user.flows = {direct("sAMAccountName", "accountName"), expression("domainFqdn", "%Domain.FQDN%"),
+                   expression("domainNetbios", "%Domain.Netbios%"), expression("forestLdap", "%Forest.LDAP%")};
+  config.rules = {in_user};
+  config.connectors = {ad};
+  ASSERT_TRUE(s.import_configuration(config).ok());
+
+  auto run = [&](const std::string& profile) {
+    auto r = s.run_profile("example.test", profile);
+    EXPECT_TRUE(r.ok()) << profile << ": " << r.status().to_string();
+    RunResult res = r.ok() ? *r : RunResult{};
+    EXPECT_EQ(res.result, "success") << profile;
+    for (const StepResult& step : res.steps)
+      for (const ObjectError& e : step.errors) ADD_FAILURE() << profile << ": " << e.dn << ": " << e.message;
+    return res;
+  };
+  auto people = [&] {
+    auto j = s.mv_list_json("person", 0);
+    EXPECT_TRUE(j.ok()) << j.status().to_string();
+    return j.ok() ? nlohmann::json::parse(*j) : nlohmann::json::array();
+  };
+  auto expect_parameters = [&](const std::string& fqdn, const std::string& netbios, const std::string& what) {
+    auto mv = people();
+    ASSERT_EQ(mv.size(), 2u) << what;
+    for (const auto& o : mv) {
+      EXPECT_EQ(scenario::mv_value(o, "domainFqdn"), fqdn) << what << ": " << o.dump();
+      EXPECT_EQ(scenario::mv_value(o, "domainNetbios"), netbios) << what << ": " << o.dump();
+      EXPECT_EQ(scenario::mv_value(o, "forestLdap"), "DC=example,DC=test") << what << ": " << o.dump();
+    }
+  };
+  auto stored_parameters = [&] {
+    auto c = s.configuration();
+    EXPECT_TRUE(c.ok()) << c.status().to_string();
+    const ConnectorDefinition* d = c.ok() ? c->find_connector("example.test") : nullptr;
+    return d != nullptr ? d->parameters : std::map<std::string, std::string>{{"missing", "connector"}};
+  };
+
+  run("Full Import");
+  run("Full Synchronization");
+  expect_parameters("example.test", "EXAMPLE", "discovered by the import");
+  EXPECT_EQ(stored_parameters(), (std::map<std::string, std::string>{}))
+      << "the configuration shows only what the administrator set";
+  auto diffed = read_store_configuration(s.store_path());  // what `idsync config diff` compares
+  ASSERT_TRUE(diffed.ok()) << diffed.status().to_string();
+  ASSERT_NE(diffed->find_connector("example.test"), nullptr);
+  EXPECT_TRUE(diffed->find_connector("example.test")->parameters.empty());
+
+  // An explicit value wins; the discovered ones stay for a sync without a connection.
+  ad.parameters = {{"Domain.Netbios", "CONTOSO"}};
+  config.connectors = {ad};
+  ASSERT_TRUE(s.import_configuration(config).ok());
+  EXPECT_EQ(stored_parameters(), (std::map<std::string, std::string>{{"Domain.Netbios", "CONTOSO"}}));
+  run("Full Synchronization");
+  expect_parameters("example.test", "CONTOSO", "explicit Netbios after a configuration import");
+  run("Full Import");
+  run("Full Synchronization");
+  expect_parameters("example.test", "CONTOSO", "explicit Netbios after the next import");
+
+  // Without the explicit value, the discovered one applies again.
+  ad.parameters.clear();
+  config.connectors = {ad};
+  ASSERT_TRUE(s.import_configuration(config).ok());
+  run("Full Synchronization");
+  expect_parameters("example.test", "EXAMPLE", "explicit value removed");
 }
 
 }  // namespace

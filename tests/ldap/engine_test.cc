@@ -1,6 +1,6 @@
 // The "ldap" connector driven by the engine (a real Server over a real store): provisioning from
 // one part of a slapd directory into another, export confirmation by the following import, and
-// a delta cycle after changes made with ldapmodify.
+// a delta cycle after changes made with ldapmodify; with RFC 4533 and with accesslog deltas.
 #include <gtest/gtest.h>
 
 #include "ldap_servers.h"
@@ -37,7 +37,7 @@ std::vector<SchemaAttribute> schema() {
 }
 
 ConnectorDefinition ldap_connector(const Slapd& server, const std::string& name, const std::string& ou,
-                                   const std::string& id) {
+                                   const std::string& id, const std::string& delta) {
   ConnectorDefinition c;
   c.name = name;
   c.id = id;
@@ -47,12 +47,13 @@ ConnectorDefinition ldap_connector(const Slapd& server, const std::string& name,
                {"password_file", server.admin_password_file()},
                {"base_dns", "ou=" + ou + ",dc=example,dc=org"},
                {"object_classes", "inetOrgPerson,groupOfNames"},
-               {"page_size", "20"}};
+               {"page_size", "20"},
+               {"delta", delta}};
   c.schema.attributes = schema();
   return c;
 }
 
-TEST(LdapEngineTest, ProvisionExportConfirmAndDeltaCycle) {
+void provision_export_confirm_and_delta_cycle(const std::string& delta) {
   Slapd server(source_ldif());
   scenario::TempDir tmp;
   ConnectorRegistry registry;
@@ -65,8 +66,8 @@ TEST(LdapEngineTest, ProvisionExportConfirmAndDeltaCycle) {
   config.metaverse.attributes = {attr("uid"), attr("cn"), attr("sn"), attr("mail"),
                                  attr("member", AttrType::kReference, true)};
   config.metaverse.object_types = {SchemaObjectType{"person", {}}, SchemaObjectType{"group", {}}};
-  config.connectors = {ldap_connector(server, "hr", "hr", "{00000000-0000-0000-0000-000000000001}"),
-                       ldap_connector(server, "target", "target", "{00000000-0000-0000-0000-000000000002}")};
+  config.connectors = {ldap_connector(server, "hr", "hr", "{00000000-0000-0000-0000-000000000001}", delta),
+                       ldap_connector(server, "target", "target", "{00000000-0000-0000-0000-000000000002}", delta)};
   SyncRule in_user = rule("In from HR - User", Direction::kInbound, "hr", "inetOrgPerson", "person", LinkType::kProvision, 100);
   in_user.joins = {join_on("uid", "uid")};
   in_user.flows = {direct("uid", "uid"), direct("cn", "cn"), direct("sn", "sn"), direct("mail", "mail")};
@@ -140,6 +141,12 @@ TEST(LdapEngineTest, ProvisionExportConfirmAndDeltaCycle) {
   EXPECT_EQ(search("(uid=p3)", "mail").at(0).values("mail"), std::vector<std::string>{"new3@example.org"});
   EXPECT_TRUE(search("(uid=p4)", "1.1").empty());
   EXPECT_EQ(search("(cn=staff)", "member").at(0).values("member").size(), 49u);
+}
+
+TEST(LdapEngineTest, ProvisionExportConfirmAndDeltaCycle) { provision_export_confirm_and_delta_cycle("sync"); }
+
+TEST(LdapEngineTest, ProvisionExportConfirmAndAccesslogDeltaCycle) {
+  provision_export_confirm_and_delta_cycle("accesslog");
 }
 
 }  // namespace

@@ -144,10 +144,10 @@ void make_certificates(const std::string& dir) {
 
 }  // namespace
 
-Slapd::Slapd(const std::string& extra_ldif, int sessionlog) {
+Slapd::Slapd(const std::string& extra_ldif, int sessionlog, const std::string& accesslog_purge) {
   dir_ = make_temp_dir("idsync-slapd-");
   try {
-    init(extra_ldif, sessionlog);
+    init(extra_ldif, sessionlog, accesslog_purge);
   } catch (...) {  // no destructor runs for a half-built object: clean up here
     stop();
     std::error_code ec;
@@ -156,11 +156,12 @@ Slapd::Slapd(const std::string& extra_ldif, int sessionlog) {
   }
 }
 
-void Slapd::init(const std::string& extra_ldif, int sessionlog) {
+void Slapd::init(const std::string& extra_ldif, int sessionlog, const std::string& accesslog_purge) {
   port_ = free_port();
   tls_port_ = free_port();
   make_certificates(dir_);
   fs::create_directories(dir_ + "/db");
+  fs::create_directories(dir_ + "/accesslog");
   write_file(admin_password_file(), std::string(kAdminPassword) + "\n");  // newline: trimmed
   write_file(dir_ + "/admin.cli.pw", kAdminPassword);  // ldapsearch -y takes the file verbatim
   write_file(reader_password_file(), kReaderPassword);
@@ -174,10 +175,22 @@ void Slapd::init(const std::string& extra_ldif, int sessionlog) {
       "modulepath /usr/lib/ldap\n"
       "moduleload back_mdb\n"
       "moduleload syncprov\n"
+      "moduleload accesslog\n"
       "TLSCACertificateFile " + dir_ + "/ca.pem\n"
       "TLSCertificateFile " + dir_ + "/server.pem\n"
       "TLSCertificateKeyFile " + dir_ + "/server.key\n"
       "sizelimit 500\n"
+      // The accesslog database (delta=accesslog reads it); the admin reads it without limits.
+      "database mdb\n"
+      "suffix cn=accesslog\n"
+      "rootdn cn=accesslog\n"
+      "rootpw " + kAdminPassword + "\n"
+      "directory " + dir_ + "/accesslog\n"
+      "maxsize 1073741824\n"
+      "dbnosync\n"
+      "index reqStart,objectClass eq\n"
+      "limits dn.exact=\"" + kAdminDn + "\" size=unlimited time=unlimited\n"
+      "access to * by dn.exact=\"" + kAdminDn + "\" read by * none\n"
       "database mdb\n"
       "suffix \"" + kSuffix + "\"\n"
       "rootdn \"" + kAdminDn + "\"\n"
@@ -193,7 +206,14 @@ void Slapd::init(const std::string& extra_ldif, int sessionlog) {
       "access to * by users read by anonymous auth\n"
       "overlay syncprov\n"
       "syncprov-checkpoint 100 10\n"
-      "syncprov-sessionlog " + std::to_string(sessionlog) + "\n";
+      "syncprov-sessionlog " + std::to_string(sessionlog) + "\n"
+      "overlay accesslog\n"
+      "logdb cn=accesslog\n"
+      "logops writes\n"
+      "logsuccess TRUE\n"
+      "logold (objectClass=*)\n"
+      "logoldattr entryUUID\n" +
+      (accesslog_purge.empty() ? std::string() : "logpurge " + accesslog_purge + "\n");
   write_file(dir_ + "/slapd.conf", conf);
   std::string base =
       "dn: dc=example,dc=org\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\n"
@@ -202,7 +222,7 @@ void Slapd::init(const std::string& extra_ldif, int sessionlog) {
       "uid: reader\nuserPassword: " + std::string(kReaderPassword) + "\n\n";
   write_file(dir_ + "/data.ldif", base + extra_ldif);
   std::string out;
-  if (run_command("slapadd -q -f " + dir_ + "/slapd.conf -l " + dir_ + "/data.ldif", &out) != 0)
+  if (run_command("slapadd -q -f " + dir_ + "/slapd.conf -b " + kSuffix + " -l " + dir_ + "/data.ldif", &out) != 0)
     throw std::runtime_error("slapadd failed: " + out);
   start();
 }

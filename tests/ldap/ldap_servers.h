@@ -1,7 +1,8 @@
 // Throwaway directory servers for the LDAP connector tests, on 127.0.0.1 only.
 //
 //  - Slapd: OpenLDAP with a private slapd.conf, a private CA and server certificate (ldap:// and
-//    ldaps:// on free ports), syncprov with a session log. Several may run at once.
+//    ldaps:// on free ports), syncprov with a session log, and the accesslog overlay (logops
+//    writes, old entryUUIDs logged) into the database cn=accesslog. Several may run at once.
 //  - SambaDc: a Samba AD DC provisioned into a temp dir, LDAP on 127.0.0.1:389 (Samba's port
 //    is fixed; needs root). Provisioned once per test binary (SambaDc::shared()).
 // Both stop their server with SIGTERM and remove their directory in the destructor. A server
@@ -34,8 +35,11 @@ class Slapd {
   static constexpr const char* kReaderPassword = "reader-pw";
 
   // Creates the config and database, bulk-loads `ldif` (after the base entries) with slapadd,
-  // and starts slapd. Throws std::runtime_error (with slapd's log) when anything fails.
-  explicit Slapd(const std::string& extra_ldif = "", int sessionlog = 100000);
+  // and starts slapd. `accesslog_purge` (e.g. "00:00:05 00:00:01") sets the accesslog's
+  // logpurge age and interval (none: nothing is purged). Throws std::runtime_error (with
+  // slapd's log) when anything fails.
+  explicit Slapd(const std::string& extra_ldif = "", int sessionlog = 100000,
+                 const std::string& accesslog_purge = "");
   ~Slapd();
   Slapd(const Slapd&) = delete;
   Slapd& operator=(const Slapd&) = delete;
@@ -53,7 +57,7 @@ class Slapd {
   std::string ldap_cli(const std::string& tool) const;
 
  private:
-  void init(const std::string& extra_ldif, int sessionlog);
+  void init(const std::string& extra_ldif, int sessionlog, const std::string& accesslog_purge);
 
   std::string dir_;
   int port_ = 0;

@@ -88,9 +88,9 @@ class Connector {
   virtual Result<ConnectorSchema> discover_schema() = 0;
 
   // Values the directory itself defines for rule parameters (%Domain.FQDN%, %Domain.Netbios%,
-  // %Domain.LDAP%, %Forest.*% for AD, read from the rootDSE). An administrator copies them into
-  // the connector definition's "parameters" (or a tool does); explicit parameters win.
-  // Default: none.
+  // %Domain.LDAP%, %Forest.*% for AD, read from the rootDSE). The engine asks before every
+  // import and keeps them with the connector for its rules; parameters set explicitly in the
+  // connector definition win. Default: none.
   virtual Result<std::map<std::string, std::string>> discover_parameters() {
     return std::map<std::string, std::string>{};
   }

@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "ops/discovered_parameters.h"
 #include "store/store.h"
 
 namespace idsync {
@@ -186,6 +187,7 @@ Result<Configuration> read_store_configuration(const std::string& store_path) {
   for (const ConnectorRow& row : *connectors) {
     auto c = parse_connector_json(row.json);
     if (!c.ok()) return c.status().with_context(store_path + ": connector '" + row.name + "'");
+    IDSYNC_RETURN_IF_ERROR(strip_discovered(store, *c));  // only the administrator's own parameters
     config.connectors.push_back(std::move(c).value());
   }
   auto rules = store.load_rules();

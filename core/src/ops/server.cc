@@ -3,6 +3,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "ops/discovered_parameters.h"
 #include "ops/object_views.h"
 #include "ops/server_impl.h"
 #include "store/store.h"
@@ -55,7 +56,9 @@ Status Server::import_configuration(const Configuration& config) {
     ConnectorId next = 1;
     for (const ConnectorRow& row : *existing) next = std::max(next, row.id + 1);
     for (const ConnectorRow& row : *existing) {
-      if (config.find_connector(row.name) == nullptr) IDSYNC_RETURN_IF_ERROR(store.delete_connector(row.id));
+      if (config.find_connector(row.name) != nullptr) continue;
+      IDSYNC_RETURN_IF_ERROR(store.delete_connector(row.id));
+      IDSYNC_RETURN_IF_ERROR(put_discovered_parameters(store, row.name, {}));  // not for a new namesake
     }
     for (const ConnectorDefinition& c : config.connectors) {
       ConnectorRow row;
@@ -66,6 +69,11 @@ Status Server::import_configuration(const Configuration& config) {
       row.name = c.name;
       ConnectorDefinition def = c;
       if (def.run_profiles.empty()) def.run_profiles = standard_run_profiles();
+      // Parameters discovered by earlier imports stay for the names this definition does not set.
+      auto discovered = load_discovered_parameters(store, c.name);
+      if (!discovered.ok()) return discovered.status();
+      if (!discovered->values.empty())
+        IDSYNC_RETURN_IF_ERROR(put_discovered_parameters(store, c.name, fill_discovered(def, discovered->values)));
       row.json = write_connector_json(def);
       IDSYNC_RETURN_IF_ERROR(store.put_connector(row));
     }
@@ -111,6 +119,7 @@ Result<Configuration> Server::configuration() {
   for (const ConnectorRow& row : *connectors) {
     auto def = parse_connector_json(row.json);
     if (!def.ok()) return def.status().with_context("connector '" + row.name + "' in the store");
+    IDSYNC_RETURN_IF_ERROR(strip_discovered(store, *def));  // the administrator's own parameters
     c.connectors.push_back(std::move(def).value());
   }
   auto rules = store.load_rules();
@@ -152,12 +161,21 @@ class RunContext {
   SyncState& state() { return *state_; }
 
   // Runs one step; commits on success; on failure reloads the last committed state.
-  StepResult run_step(ConnectorSpace& space, StepType type, int number, const ExportLimits& limits,
+  StepResult run_step(ConnectorSpace& target, StepType type, int number, const ExportLimits& limits,
                       const ProgressCallback& progress) {
     StepResult step;
     step.step_number = number;
     step.step_type = step_type_name(type);
     auto start = std::chrono::steady_clock::now();
+    prepared_.reset();
+    ConnectorSpace* discovered = &target;
+    if (type == StepType::kFullImport || type == StepType::kDeltaImport) discovered = discover_parameters(target, step);
+    if (discovered == nullptr) {
+      prepared_.reset();
+      step.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      return step;
+    }
+    ConnectorSpace& space = *discovered;
     // Announce the step, so a caller shows what runs even when the step ends before the first
     // every-10,000-objects report.
     if (progress) progress(Progress{space.def.name, step.step_type, 0, 0});
@@ -190,6 +208,46 @@ class RunContext {
   }
 
  private:
+  // Before an import: asks the connector for the parameters its directory defines
+  // (%Domain.FQDN%, ...) and keeps those the administrator did not set with the connector
+  // (discovered_parameters.h). When they changed, the engine state is loaded again so that the
+  // rules compile with them; returns the connector's space in the current state (nullptr after
+  // a failed reload, recorded in `step`). A failed discovery is recorded as an error of the
+  // step and the import goes on with the parameters stored before.
+  ConnectorSpace* discover_parameters(ConnectorSpace& space, StepResult& step) {
+    const std::string name = space.def.name;
+    ConnectorConfig config{space.def.name, space.def.type, space.def.options, space.def.schema};
+    auto connector = registry_.create(config);
+    if (!connector.ok()) return &space;  // the import step reports it
+    prepared_ = std::move(connector).value();  // the import uses this instance: one per step
+    auto found = prepared_->discover_parameters();
+    if (!found.ok()) {
+      record_error(step, "", "parameter-discovery",
+                   "connector '" + name + "': discovering its parameters (%Domain.*%, %Forest.*%) failed: " +
+                       found.status().message() + "; the rules use the parameters stored before, or set them "
+                       "in the connector definition's \"parameters\"");
+      return &space;
+    }
+    auto changed = store_discovered_parameters(store_, name, *found);
+    if (!changed.ok()) {
+      record_error(step, "", "store-error", changed.status().message());
+      return &space;
+    }
+    if (!*changed) return &space;
+    Status reloaded = load();
+    if (!reloaded.ok()) {
+      step.result = "stopped-database-error";
+      record_error(step, "", "store-error", reloaded.message());
+      return nullptr;
+    }
+    ConnectorSpace* current = state_->space(name);
+    if (current == nullptr) {
+      step.result = "stopped-server";
+      record_error(step, "", "store-error", "connector '" + name + "' is gone from the store after its parameters were stored");
+    }
+    return current;
+  }
+
   Status execute(ConnectorSpace& space, StepType type, const ExportLimits& limits, StepResult& step,
                  const ProgressCallback& progress) {
     switch (type) {
@@ -198,7 +256,9 @@ class RunContext {
       default: break;
     }
     ConnectorConfig config{space.def.name, space.def.type, space.def.options, space.def.schema};
-    auto connector = registry_.create(config);
+    std::unique_ptr<Connector> prepared = std::move(prepared_);
+    Result<std::unique_ptr<Connector>> connector =
+        prepared ? Result<std::unique_ptr<Connector>>(std::move(prepared)) : registry_.create(config);
     if (!connector.ok()) return connector.status();
     if (type == StepType::kExport) return run_export(*state_, space, **connector, limits, step, progress);
     auto wm = store_.get_setting("watermark." + space.def.name);
@@ -214,6 +274,7 @@ class RunContext {
   bool consistent_ = false;  // state_ equals the store (loaded, or saved after each step)
   std::unique_ptr<SyncState> state_;
   std::string watermark_;
+  std::unique_ptr<Connector> prepared_;  // created for the parameter discovery of this import step
 };
 
 std::string overall_result(const std::vector<StepResult>& steps) {
