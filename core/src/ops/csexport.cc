@@ -20,6 +20,7 @@
 
 #include "idsync/dn.h"
 #include "ops/object_views.h"
+#include "ops/utf8_sequence.h"
 #include "store/store.h"
 
 namespace idsync {
@@ -31,25 +32,10 @@ namespace {
 // Length of the UTF-8 sequence at s[i] encoding an XML 1.0 Char, or 0 when the bytes there
 // are invalid UTF-8 or a character XML 1.0 forbids.
 size_t xml_char_length(std::string_view s, size_t i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) return (c >= 0x20 || c == 0x09 || c == 0x0A || c == 0x0D) ? 1 : 0;
-  size_t n;
-  uint32_t cp;
-  if ((c & 0xE0) == 0xC0) { n = 2; cp = c & 0x1F; }
-  else if ((c & 0xF0) == 0xE0) { n = 3; cp = c & 0x0F; }
-  else if ((c & 0xF8) == 0xF0) { n = 4; cp = c & 0x07; }
-  else return 0;
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    unsigned char cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[n]) return 0;                       // overlong
-  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;       // surrogate
-  if (cp == 0xFFFE || cp == 0xFFFF || cp > 0x10FFFF) return 0;
-  return n;
+  uint32_t cp = 0;
+  size_t n = utf8_sequence(s, i, cp);
+  if (n == 1) return cp >= 0x20 || cp == 0x09 || cp == 0x0A || cp == 0x0D ? 1 : 0;
+  return cp == 0xFFFE || cp == 0xFFFF ? 0 : n;
 }
 
 bool xml_safe(std::string_view s) {

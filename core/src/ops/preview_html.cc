@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "ops/preview_report.h"
+#include "ops/utf8_sequence.h"
 
 namespace idsync {
 
@@ -14,23 +15,10 @@ namespace {
 
 // Length of the valid UTF-8 sequence at s[i] (a character HTML may show), 0 when invalid.
 size_t utf8_length(std::string_view s, size_t i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) return (c >= 0x20 && c != 0x7F) || c == '\t' || c == '\n' ? 1 : 0;
-  size_t n;
-  uint32_t cp;
-  if ((c & 0xE0) == 0xC0) { n = 2; cp = c & 0x1F; }
-  else if ((c & 0xF0) == 0xE0) { n = 3; cp = c & 0x0F; }
-  else if ((c & 0xF8) == 0xF0) { n = 4; cp = c & 0x07; }
-  else return 0;
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    unsigned char cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[n] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF || (cp >= 0x80 && cp < 0xA0)) return 0;
-  return n;
+  uint32_t cp = 0;
+  size_t n = utf8_sequence(s, i, cp);
+  if (n == 1) return (cp >= 0x20 && cp != 0x7F) || cp == '\t' || cp == '\n' ? 1 : 0;
+  return cp >= 0x80 && cp < 0xA0 ? 0 : n;  // C1 controls are not shown either
 }
 
 const char kStyle[] = R"css(
