@@ -1,5 +1,6 @@
 // Operations: scheduler arithmetic and state, staging mode, the export deletion threshold,
 // connector overrides, stop requests, the run-lock probe, and the scheduler service.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -366,13 +367,18 @@ TEST_F(OperationsTest, SchedulerServiceStopsARunningCycleCleanlyOnSigterm) {
   }
   auto store = Store::open(s_.store_path(), OpenMode::kMustExist);
   ASSERT_TRUE(store.ok());
-  bool running = false;
-  for (int i = 0; i < 300 && !running; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    auto holder = (*store)->run_lock_holder();
-    running = holder.ok() && holder->has_value();
+  // The cycle is inside its first step once the import has opened the FIFO for reading: only
+  // then does a non-blocking open for writing succeed (ENXIO before). Waiting on that, not on
+  // the run lock alone, keeps a slow child (ASan) from getting SIGTERM before its first step,
+  // and the test never blocks on the FIFO whatever the child does.
+  int fifo = -1;
+  for (int i = 0; i < 1500 && fifo < 0; ++i) {
+    fifo = open(content.c_str(), O_WRONLY | O_NONBLOCK);
+    if (fifo < 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  ASSERT_TRUE(running) << read_text(log);
+  ASSERT_GE(fifo, 0) << "the import never opened its content file\n" << read_text(log);
+  auto holder = (*store)->run_lock_holder();
+  ASSERT_TRUE(holder.ok() && holder->has_value()) << read_text(log);
   ASSERT_EQ(kill(child, SIGTERM), 0);
   bool asked = false;
   for (int i = 0; i < 300 && !asked; ++i) {
@@ -381,7 +387,11 @@ TEST_F(OperationsTest, SchedulerServiceStopsARunningCycleCleanlyOnSigterm) {
     asked = v.ok() && v->has_value() && **v == "1";
   }
   EXPECT_TRUE(asked) << read_text(log);
-  write_text(content, "version: 1\n\n" + users(0, 3));  // the import in progress completes
+  // The import in progress completes: write its content and close, which gives it end of file.
+  ASSERT_EQ(fcntl(fifo, F_SETFL, 0), 0);
+  std::string ldif = "version: 1\n\n" + users(0, 3);
+  ASSERT_EQ(write(fifo, ldif.data(), ldif.size()), static_cast<ssize_t>(ldif.size()));
+  close(fifo);
   int status = 0;
   for (int i = 0; i < 300; ++i) {
     if (waitpid(child, &status, WNOHANG) == child) break;
