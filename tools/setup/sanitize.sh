@@ -15,6 +15,10 @@ jobs="$(nproc)"
 # check_being_stolen, blocked_range::is_divisible, start_for's split constructor and the small
 # object pool — four distinct reports, none in IdSync's code). A clean TSan run needs oneTBB
 # built with -fsanitize=thread; `sanitize.sh tsan` runs it as it is, for looking.
+# Sanitizer builds are for finding bugs, not for speed: -O1 (what the sanitizers' authors
+# recommend) and line tables only (-g1, enough for every report's stack) build in half the time
+# of -O2 -g.
+sanitizer_flags=(-DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG")
 kinds=("$@")
 [ ${#kinds[@]} -gt 0 ] || kinds=(asan)
 
@@ -24,7 +28,7 @@ for kind in "${kinds[@]}"; do
     asan)
       # No PowerShell module here: pwsh (a .NET host) cannot load an ASan-built libidsync.so
       # without preloading the ASan runtime. The C API itself runs under ASan in the c_api test.
-      cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIDSYNC_SANITIZE=ON \
+      cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIDSYNC_SANITIZE=ON "${sanitizer_flags[@]}" \
             -DIDSYNC_BUILD_BENCH=OFF -DIDSYNC_BUILD_PSMODULE=OFF >/dev/null
       cmake --build build-asan --parallel "$jobs" >/dev/null
       built=$(date +%s)
@@ -35,7 +39,7 @@ for kind in "${kinds[@]}"; do
         ctest --test-dir build-asan --output-on-failure --timeout 900 -j "$jobs"
       ;;
     tsan)
-      cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIDSYNC_SANITIZE_THREAD=ON \
+      cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIDSYNC_SANITIZE_THREAD=ON "${sanitizer_flags[@]}" \
             -DIDSYNC_BUILD_BENCH=OFF -DIDSYNC_BUILD_PSMODULE=OFF >/dev/null
       cmake --build build-tsan --parallel "$jobs" --target idsync_sync_tests >/dev/null
       built=$(date +%s)
