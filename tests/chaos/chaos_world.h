@@ -179,9 +179,13 @@ inline std::vector<fs::path> change_files(const fs::path& dir) {
   return files;
 }
 
-// Attributes whose values the cloud directory makes up (random GUID anchors): the same run
-// twice gives different ones, so snapshots show only whether they are there.
-inline bool is_assigned_anchor(std::string_view name) { return name == "cloudAnchor" || name == "cloudSourceAnchor"; }
+// Attributes whose values the cloud directory (or slapd: entryUUID) makes up (random GUID
+// anchors): the same run twice gives different ones, so snapshots show only whether they are there.
+inline bool is_assigned_anchor(std::string_view name) {
+  return name == "cloudAnchor" || name == "cloudSourceAnchor" || name == "entryUUID";
+}
+// Connectors whose directory assigns the anchor on create (the cloud; slapd's entryUUID).
+inline bool has_assigned_anchors(std::string_view connector) { return connector == "cloud" || connector == "openldap"; }
 
 // Every change record an export wrote to `dir`, in order, one normalized LDIF text each.
 inline std::vector<std::string> exported_records(const fs::path& dir, std::string* error) {
@@ -313,7 +317,7 @@ inline std::string snapshot_store(const std::string& path, std::string* error) {
       std::ostringstream t;
       t << "cs " << c.name << " " << o.dn << " type=" << o.object_type << " state=" << connector_state_name(o.state)
         << " placeholder=" << o.placeholder << " provisioned=" << o.provisioned << " export_error=" << o.export_error
-        << " anchor=" << (c.name == "cloud" ? (o.anchor.empty() ? "none" : "<assigned>") : hex_or_text(o.anchor))
+        << " anchor=" << (has_assigned_anchors(c.name) ? (o.anchor.empty() ? "none" : "<assigned>") : hex_or_text(o.anchor))
         << " mv=" << (o.mv == 0 ? "none" : mv_key[o.mv]) << " pending_import=" << pending_import_kind_name(o.pending_import)
         << " import_dn=" << o.import_dn << " pending_export=" << pending_export_kind_name(o.pending_export.kind)
         << " new_dn=" << o.pending_export.new_dn << " error=" << o.error << "\n";
