@@ -6,7 +6,8 @@
 //    externalId (sourceAnchor), every slapd entry by the configured join on its anchor
 //    attribute, no duplicate appears, and the servers see no write at all (their own counts).
 //    Then a change made behind IdSync's back in each directory, a second rebuild: exactly that
-//    difference is exported, nothing else.
+//    difference is exported, nothing else. The rebuilt server then manages what it re-joined:
+//    a source deletion deletes the object in both targets (none is left behind).
 
 #include <gtest/gtest.h>
 
@@ -142,6 +143,36 @@ TEST_F(TargetRecoveryTest, RebuiltStoreRejoinsScimAndLdapObjectsAndExportsOnlyRe
   EXPECT_EQ(targets_.scim_creates(), creates_before);
   EXPECT_EQ(targets_.scim_snapshot(&dups), scim_before) << "the SCIM user " << ext << " is repaired";
   EXPECT_EQ(targets_.ldap_snapshot(&dups), ldap_before) << ldap_dn << " is repaired";
+  EXPECT_TRUE(dups.empty());
+
+  // The rebuilt server manages what it re-joined: source deletions (and additions) of the
+  // next change set reach both targets; no object is left behind that the metaverse lost.
+  ASSERT_EQ(w.write_changes(2), "");
+  CliRun delta = cli(w, {"cycle", "--policy", "Delta"});
+  EXPECT_NE(delta.out.find("export-delete"), std::string::npos) << delta.out;
+  std::set<std::string> anchors;
+  std::istringstream mv_lines(snapshot_store(w.store(), &error));
+  for (std::string line; std::getline(mv_lines, line);)
+    if (line.rfind("mv ", 0) == 0) anchors.insert(line.substr(3, line.find(' ', 3) - 3));
+  json state = targets_.scim().state();
+  size_t scim_objects = 0;
+  for (const char* type : {"Users", "Groups"})
+    for (const json& r : state[type]) {
+      ++scim_objects;
+      EXPECT_TRUE(anchors.count(r.value("externalId", ""))) << "left behind in the SCIM server: " << r.dump();
+    }
+  EXPECT_GT(scim_objects, 300u);
+  size_t ldap_objects = 0;
+  for (const LdifEntry& e : ldap::testing::ldapsearch(targets_.slapd().ldap_cli("ldapsearch") + " -b " + kTargetOu +
+                                                     " -s one '(objectClass=*)' employeeNumber businessCategory")) {
+    ++ldap_objects;
+    std::string a = !e.values("employeenumber").empty() ? e.values("employeenumber")[0]
+                    : !e.values("businesscategory").empty() ? e.values("businesscategory")[0] : "";
+    EXPECT_TRUE(anchors.count(a)) << "left behind in slapd: " << e.dn;
+  }
+  EXPECT_GT(ldap_objects, 300u);
+  targets_.scim_snapshot(&dups);
+  targets_.ldap_snapshot(&dups);
   EXPECT_TRUE(dups.empty());
 }
 
