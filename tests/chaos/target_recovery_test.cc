@@ -116,11 +116,11 @@ TEST_F(TargetRecoveryTest, RebuiltStoreRejoinsScimAndLdapObjectsAndExportsOnlyRe
   json patch = {{"schemas", json::array({"urn:ietf:params:scim:api:messages:2.0:PatchOp"})},
                 {"Operations", json::array({{{"op", "replace"}, {"path", "title"}, {"value", "Tampered"}}})}};
   ASSERT_EQ(targets_.scim().request("PATCH", "/scim/Users/" + scim_id, patch.dump()).status, 200);
-  auto entries = ldap::testing::ldapsearch(targets_.slapd().ldap_cli("ldapsearch") + " -b " + kTargetOu +
+  auto entries = ldap::testing::ldapsearch("timeout 60 " + targets_.slapd().ldap_cli("ldapsearch") + " -b " + kTargetOu +
                                            " '(&(objectClass=inetOrgPerson)(title=*))' 1.1");
   ASSERT_FALSE(entries.empty());
   std::string ldap_dn = entries[0].dn, out;
-  ASSERT_EQ(ldap::testing::run_command(targets_.slapd().ldap_cli("ldapmodify") + " <<'EOF'\ndn: " + ldap_dn +
+  ASSERT_EQ(ldap::testing::run_command("timeout 60 " + targets_.slapd().ldap_cli("ldapmodify") + " <<'EOF'\ndn: " + ldap_dn +
                                            "\nchangetype: modify\nreplace: title\ntitle: Tampered\n\nEOF\n",
                                        &out),
             0)
@@ -163,7 +163,7 @@ TEST_F(TargetRecoveryTest, RebuiltStoreRejoinsScimAndLdapObjectsAndExportsOnlyRe
     }
   EXPECT_GT(scim_objects, 300u);
   size_t ldap_objects = 0;
-  for (const LdifEntry& e : ldap::testing::ldapsearch(targets_.slapd().ldap_cli("ldapsearch") + " -b " + kTargetOu +
+  for (const LdifEntry& e : ldap::testing::ldapsearch("timeout 60 " + targets_.slapd().ldap_cli("ldapsearch") + " -b " + kTargetOu +
                                                      " -s one '(objectClass=*)' employeeNumber businessCategory")) {
     ++ldap_objects;
     std::string a = !e.values("employeenumber").empty() ? e.values("employeenumber")[0]

@@ -72,7 +72,7 @@ class Targets {
   std::vector<LdapWrite> ldap_writes() const {
     std::vector<LdapWrite> out;
     for (const LdifEntry& e : ldap::testing::ldapsearch(
-             slapd_->ldap_cli("ldapsearch") +
+             "timeout 60 " + slapd_->ldap_cli("ldapsearch") +
              " -b cn=accesslog '(|(reqType=add)(reqType=modify)(reqType=delete)(reqType=modrdn))' reqType reqDN reqResult reqStart")) {
       LdapWrite w;
       if (!e.values("reqtype").empty()) w.type = e.values("reqtype")[0];
@@ -131,7 +131,7 @@ class Targets {
   std::string ldap_snapshot(std::vector<std::string>* duplicates) const {
     std::map<std::string, std::string> entries;
     std::map<std::string, int> anchors;
-    for (const LdifEntry& e : ldap::testing::ldapsearch(slapd_->ldap_cli("ldapsearch") + " -b " + kTargetOu +
+    for (const LdifEntry& e : ldap::testing::ldapsearch("timeout 60 " + slapd_->ldap_cli("ldapsearch") + " -b " + kTargetOu +
                                                        " -s one '(objectClass=*)' '*'")) {
       std::string text = "dn: " + to_lower(e.dn) + "\n";
       for (const auto& [name, values] : e.attrs) {
