@@ -178,3 +178,40 @@ TEST_F(TargetRecoveryTest, RebuiltStoreRejoinsScimAndLdapObjectsAndExportsOnlyRe
 
 }  // namespace
 }  // namespace idsync::chaos
+
+namespace idsync::chaos {
+namespace {
+
+// The checks above must be able to fail: a second create with the same externalId, and a
+// second slapd entry with the same source anchor, show up in the servers' own counts and as
+// duplicates in the snapshots.
+TEST(TargetComparisonTest, SeesARepeatedCreateAndADuplicateInEachServer) {
+  Targets t;
+  ASSERT_EQ(t.error(), "");
+  for (const char* upn : {"a@contoso.com", "b@contoso.com"}) {
+    json u = {{"schemas", json::array({"urn:ietf:params:scim:schemas:core:2.0:User"})},
+              {"userName", upn}, {"externalId", "ext-twice"}};
+    ASSERT_EQ(t.scim().request("POST", "/scim/Users", u.dump()).status, 201);
+  }
+  EXPECT_EQ(t.scim_creates()["Users/ext-twice"], 2);
+  std::vector<std::string> dups;
+  t.scim_snapshot(&dups);
+  ASSERT_EQ(dups.size(), 1u);
+  EXPECT_EQ(dups[0], "Users/ext-twice");
+
+  std::string ldif, out;
+  for (const char* uid : {"one", "two"})
+    ldif += std::string("dn: uid=") + uid + "," + kTargetOu + "\nobjectClass: inetOrgPerson\nuid: " + uid +
+            "\ncn: " + uid + "\nsn: " + uid + "\nemployeeNumber: anchor-twice\n\n";
+  ASSERT_EQ(ldap::testing::run_command("timeout 60 " + t.slapd().ldap_cli("ldapadd") + " <<'EOF'\n" + ldif + "EOF\n", &out), 0)
+      << out;
+  auto adds = successful_adds(t.ldap_writes());
+  EXPECT_EQ(adds.size(), 2u);
+  dups.clear();
+  t.ldap_snapshot(&dups);
+  ASSERT_EQ(dups.size(), 1u);
+  EXPECT_EQ(dups[0], "anchor-twice (2 entries)");
+}
+
+}  // namespace
+}  // namespace idsync::chaos
