@@ -238,14 +238,25 @@ Status ScimConnector::import_all(const std::string& filter, ImportSink& sink, st
     const json* lm = meta == nullptr ? nullptr : find_member(*meta, "lastModified");
     if (lm != nullptr && lm->is_string() && lm->get<std::string>() > newest) newest = lm->get<std::string>();
   };
+  // True when a reference of `r` (a manager) names an id not seen yet.
+  auto refers_to_unknown = [&](const ResourceKind& kind, const json& r) {
+    for (const MappedAttribute& m : kind.map->attributes()) {
+      if (m.type != AttrType::kReference) continue;
+      for (const std::string& id : read_values(r, m.path))
+        if (!id_to_dn_.count(id)) return true;
+    }
+    return false;
+  };
   uint64_t read = 0;
   for (const ResourceKind& kind : kinds_) {
-    // Groups are held until all are read: a member may be a group listed on a later page.
+    // Groups are held until all are read: a member may be a group listed on a later page. So
+    // is a user whose manager is not known yet: listed later, or (in a delta import) not
+    // changed, so not listed at all; it is looked up by id before the user is handed over.
     std::vector<json> held;
     IDSYNC_RETURN_IF_ERROR(list(kind, filter, [&](json&& r) -> Status {
       note_time(r);
       remember(r["id"].get<std::string>(), dn_of(r));
-      if (kind.object_type == "group") {
+      if (kind.object_type == "group" || refers_to_unknown(kind, r)) {
         held.push_back(std::move(r));
         return Status::Ok();
       }

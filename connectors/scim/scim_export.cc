@@ -161,6 +161,13 @@ Status ScimConnector::patch_ops(const EntryChange& c, const ResourceKind& k, con
         json a = op("add", p.attribute_path());
         a["value"] = json::array({element(values.front())});
         alts.push_back(std::move(a));
+      } else if (!p.sub.empty()) {
+        // A sub-attribute of a complex attribute the resource does not have yet (manager.value
+        // of a user without a manager): servers answer the replace with noTarget, so add the
+        // complex attribute with this sub-attribute instead (add merges into what is there).
+        json a = op("add", p.attribute_path());
+        a["value"] = element(values.front());
+        alts.push_back(std::move(a));
       } else {
         alts.push_back(nullptr);
       }

@@ -16,6 +16,7 @@
 #include <random>
 
 #include "chaos/chaos_world.h"
+#include "chaos/kill_timing.h"
 
 namespace idsync::chaos {
 namespace {
@@ -32,48 +33,6 @@ struct Phase {
 
 const std::vector<Phase> kStory = {{"Initial", 0}, {"Delta", 1}, {"Delta", 2}, {"Delta", 3}};
 
-// Where each step of a phase's cycle ran in the reference: offsets from the process start.
-struct StepTiming {
-  std::string what;  // "Export cloud"
-  int64_t begin_ms, end_ms;
-};
-
-// Watches the run history of a running cycle through its own read-only connection: true once
-// `rows` run records exist and `delay` has passed since they appeared.
-class HistoryWatcher {
- public:
-  explicit HistoryWatcher(const std::string& store) {
-    if (sqlite3_open_v2(store.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK)
-      sqlite3_prepare_v2(db_, "SELECT COUNT(*) FROM runs", -1, &count_, nullptr);
-  }
-  ~HistoryWatcher() {
-    sqlite3_finalize(count_);
-    sqlite3_close(db_);
-  }
-  HistoryWatcher(const HistoryWatcher&) = delete;
-  HistoryWatcher& operator=(const HistoryWatcher&) = delete;
-
-  bool reached(size_t rows, std::chrono::microseconds delay) {
-    auto now = std::chrono::steady_clock::now();
-    if (!seen_) {
-      if (count_ == nullptr) return true;
-      size_t n = 0;
-      if (sqlite3_step(count_) == SQLITE_ROW) n = static_cast<size_t>(sqlite3_column_int64(count_, 0));
-      sqlite3_reset(count_);
-      if (n < rows) return false;
-      seen_ = true;
-      since_ = now;
-    }
-    return now - since_ >= delay;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-  sqlite3_stmt* count_ = nullptr;
-  bool seen_ = false;
-  std::chrono::steady_clock::time_point since_;
-};
-
 class ChaosTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -88,12 +47,6 @@ class ChaosTest : public ::testing::Test {
     } else {
       std::fprintf(stderr, "chaos: the worlds are kept in %s\n", root_.c_str());
     }
-  }
-
-  static std::string step_kind(const std::string& profile) {
-    if (profile.find("Import") != std::string::npos) return "import";
-    if (profile.find("Synchronization") != std::string::npos) return "sync";
-    return "export";
   }
 
   // Store + configuration, never killed (a configuration import is one transaction).
@@ -133,7 +86,7 @@ TEST_F(ChaosTest, SigkillAtRandomPointsLosesNothingAndRepeatsNoExport) {
     std::vector<RunRecord> runs = run_history(ref.store());
     std::vector<StepTiming> steps;
     for (size_t i = before; i < runs.size(); ++i)
-      steps.push_back(StepTiming{runs[i].profile + " " + runs[i].connector, runs[i].start_ms - r.spawn_ms,
+      steps.push_back(StepTiming{runs[i].profile + " " + runs[i].connector, runs[i].connector, runs[i].start_ms - r.spawn_ms,
                                  std::max(runs[i].end_ms, runs[i].start_ms + 1) - r.spawn_ms});
     ASSERT_FALSE(steps.empty());
     timings.push_back(std::move(steps));

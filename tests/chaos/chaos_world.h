@@ -45,7 +45,7 @@ inline int64_t now_ms() {
 }
 
 struct CliRun {
-  int exit_code = -1;   // -1 when killed
+  int exit_code = -1;   // -1 when killed, -2 when it ran past the deadline
   bool killed = false;
   int64_t spawn_ms = 0;
   std::string out, err;
@@ -73,17 +73,31 @@ inline CliRun run_cli(const fs::path& dir, const std::string& store, const std::
     execv(cargv[0], cargv.data());
     _exit(127);
   }
+  // No run may hang the test: past the deadline (IDSYNC_CHAOS_CLI_TIMEOUT seconds, default
+  // 600) the process is killed and reported as timed out, not as a chaos kill.
+  const char* limit = std::getenv("IDSYNC_CHAOS_CLI_TIMEOUT");
+  const auto deadline = start + std::chrono::seconds(limit != nullptr && *limit != '\0' ? std::atoi(limit) : 600);
+  const bool watching = kill_after_ms >= 0 || static_cast<bool>(kill_when);
   int status = 0;
+  bool timed_out = false;
   for (;;) {
-    pid_t done = waitpid(pid, &status, kill_after_ms >= 0 || kill_when ? WNOHANG : 0);
+    pid_t done = waitpid(pid, &status, WNOHANG);
     if (done == pid) break;
-    auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
-    if ((kill_after_ms >= 0 && elapsed.count() >= kill_after_ms * 1000) || (kill_when && kill_when())) {
+    auto now = std::chrono::steady_clock::now();
+    auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(now - start);
+    timed_out = now >= deadline;
+    if (timed_out || (kill_after_ms >= 0 && elapsed.count() >= kill_after_ms * 1000) || (kill_when && kill_when())) {
       kill(pid, SIGKILL);
       waitpid(pid, &status, 0);
       break;
     }
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    std::this_thread::sleep_for(std::chrono::microseconds(watching ? 200 : 2000));
+  }
+  if (timed_out) {
+    r.exit_code = -2;
+    r.out = read_file(out_path);
+    r.err = read_file(err_path) + "\n[the test killed idsync: it was still running after the deadline]";
+    return r;
   }
   if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
     r.killed = true;
@@ -179,9 +193,13 @@ inline std::vector<fs::path> change_files(const fs::path& dir) {
   return files;
 }
 
-// Attributes whose values the cloud directory makes up (random GUID anchors): the same run
-// twice gives different ones, so snapshots show only whether they are there.
-inline bool is_assigned_anchor(std::string_view name) { return name == "cloudAnchor" || name == "cloudSourceAnchor"; }
+// Attributes whose values the cloud directory (or slapd: entryUUID) makes up (random GUID
+// anchors): the same run twice gives different ones, so snapshots show only whether they are there.
+inline bool is_assigned_anchor(std::string_view name) {
+  return name == "cloudAnchor" || name == "cloudSourceAnchor" || name == "entryUUID";
+}
+// Connectors whose directory assigns the anchor on create (the cloud; slapd's entryUUID).
+inline bool has_assigned_anchors(std::string_view connector) { return connector == "cloud" || connector == "openldap"; }
 
 // Every change record an export wrote to `dir`, in order, one normalized LDIF text each.
 inline std::vector<std::string> exported_records(const fs::path& dir, std::string* error) {
@@ -313,7 +331,7 @@ inline std::string snapshot_store(const std::string& path, std::string* error) {
       std::ostringstream t;
       t << "cs " << c.name << " " << o.dn << " type=" << o.object_type << " state=" << connector_state_name(o.state)
         << " placeholder=" << o.placeholder << " provisioned=" << o.provisioned << " export_error=" << o.export_error
-        << " anchor=" << (c.name == "cloud" ? (o.anchor.empty() ? "none" : "<assigned>") : hex_or_text(o.anchor))
+        << " anchor=" << (has_assigned_anchors(c.name) ? (o.anchor.empty() ? "none" : "<assigned>") : hex_or_text(o.anchor))
         << " mv=" << (o.mv == 0 ? "none" : mv_key[o.mv]) << " pending_import=" << pending_import_kind_name(o.pending_import)
         << " import_dn=" << o.import_dn << " pending_export=" << pending_export_kind_name(o.pending_export.kind)
         << " new_dn=" << o.pending_export.new_dn << " error=" << o.error << "\n";

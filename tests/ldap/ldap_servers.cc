@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -88,6 +89,8 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& log) {
   pid_t pid = fork();
   if (pid == 0) {
     setpgid(0, 0);
+    // A test binary that crashes or is killed by a ctest timeout takes its server with it.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
     FILE* f = std::fopen(log.c_str(), "a");
     if (f != nullptr) {
       dup2(fileno(f), 1);

@@ -258,3 +258,35 @@ TEST_F(ScimExportTest, ACreateThatAlreadyHappenedIsAdoptedNotDuplicated) {
 
 }  // namespace
 }  // namespace idsync::scimtest
+
+namespace idsync::scimtest {
+namespace {
+
+// Regression (found by the chaos test with real targets): a user created without a manager
+// gets one later. The replace of `...:User:manager.value` meets no manager and the server
+// answers 400 noTarget; the connector then adds the manager instead, in and outside /Bulk.
+TEST_F(ScimExportTest, AManagerSetLaterOnAUserWithoutOneIsAdded) {
+  for (const char* bulk : {"false", "auto"}) {
+    auto options = server.options();
+    options["bulk"] = bulk;
+    auto c = make_connector(options);
+    ASSERT_NE(c, nullptr);
+    std::string boss = std::string("boss-") + bulk, worker = std::string("worker-") + bulk;
+    auto created = run(*c, {add_user(boss, boss + "@contoso.com"), add_user(worker, worker + "@contoso.com")});
+    ASSERT_EQ(created.size(), 2u);
+    ASSERT_TRUE(created[0].status.ok()) << created[0].status.to_string();
+    ASSERT_TRUE(created[1].status.ok()) << created[1].status.to_string();
+    auto set = run(*c, {modify("user", worker, created[1].new_anchor,
+                               {AttributeChange{"manager", ValueOp::kReplace, {dn_for(boss)}}})});
+    ASSERT_TRUE(set[0].status.ok()) << bulk << ": " << set[0].status.to_string();
+    json state = server.state();
+    const json* w = find_by_ext(state, "Users", worker);
+    ASSERT_NE(w, nullptr);
+    EXPECT_EQ((*w)["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]["manager"]["value"],
+              created[0].new_anchor)
+        << bulk << ": " << w->dump();
+  }
+}
+
+}  // namespace
+}  // namespace idsync::scimtest

@@ -156,3 +156,39 @@ TEST(ScimImportNoFilter, DeltaImportReadsEverythingWhenTheServerCannotFilter) {
 
 }  // namespace
 }  // namespace idsync::scimtest
+
+namespace idsync::scimtest {
+namespace {
+
+// Regression (found by the chaos test with real targets): a delta import lists only what
+// changed, so a changed user's manager, unchanged, is not in the listing. The manager is looked
+// up by id, not dropped (dropping it made every delta import report the exported manager as
+// not re-imported, and export it again, forever).
+TEST_F(ScimImportTest, DeltaImportKeepsTheManagerOfAChangedUser) {
+  const char* ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+  std::string boss = server.create("Users", user_json("boss@contoso.com", "ext-boss", "Boss"));
+  json w = user_json("worker@contoso.com", "ext-worker", "Worker");
+  w["schemas"].push_back(ent);
+  w[ent] = {{"manager", {{"value", boss}}}};
+  std::string worker = server.create("Users", w);
+  auto options = server.options();
+  options["delta_overlap_ms"] = "0";
+  auto c = make_connector(options);
+  ASSERT_NE(c, nullptr);
+  Collector full;
+  std::string watermark;
+  ASSERT_TRUE(c->full_import(full, watermark).ok());
+  auto patched = server.request("PATCH", "/scim/Users/" + worker,
+                                R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],)"
+                                R"("Operations":[{"op":"replace","path":"title","value":"Clerk"}]})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  auto fresh = make_connector(options);  // a new run: it knows no ids
+  Collector delta;
+  ASSERT_TRUE(fresh->delta_import(delta, watermark).ok());
+  ASSERT_EQ(delta.changes.size(), 1u);
+  EXPECT_EQ(values_of(delta.changes[0], "manager"), std::vector<std::string>{dn_for("ext-boss")});
+  EXPECT_EQ(values_of(delta.changes[0], "jobTitle"), std::vector<std::string>{"Clerk"});
+}
+
+}  // namespace
+}  // namespace idsync::scimtest

@@ -676,11 +676,15 @@ class Synchronizer {
       if (existing != nullptr) deprovision(*existing, target);
       return;
     }
-    if (existing != nullptr) return;
+    if (existing != nullptr) {
+      adopt(*existing, mv, it.rules);
+      return;
+    }
     bool any_join = std::any_of(it.rules.begin(), it.rules.end(), [](const CompiledRule* r) { return !r->joins.empty(); });
     if (any_join) existing = outbound_join(mv, target, it.rules);
     if (existing != nullptr) {
       state_.link(*existing, mv.id);
+      adopt(*existing, mv, it.rules);
       ++result_.counters["export-joined"];
       return;
     }
@@ -698,6 +702,7 @@ class Synchronizer {
     if (CsObject* same_dn = target.find_by_dn(desired.dn); same_dn != nullptr && same_dn->mv == 0) {
       // Reverse join by DN: the directory already has the object.
       state_.link(*same_dn, mv.id);
+      adopt(*same_dn, mv, it.rules);
       ++result_.counters["export-joined"];
     } else if (same_dn != nullptr) {
       ++result_.counters["sync-error"];
@@ -713,6 +718,23 @@ class Synchronizer {
       state_.link(created, mv.id);
       ++result_.counters["provisioned"];
     }
+  }
+
+  // An object an outbound Provision rule would have created, found in the directory and joined
+  // instead (a rebuilt or staging server, a reverse join by DN), is that rule's as if it had
+  // created it: when its MV object is deleted or leaves the rule's scope, the directory object
+  // is deleted, as Entra Connect does with hard-matched cloud objects. Without this a server
+  // rebuilt from the directories never deletes what a deleted source object left in a target.
+  // Not an object that itself holds the MV object (an inbound Provision / StickyJoin rule in
+  // scope: the connector is its source too), nor one an administrator pinned.
+  void adopt(CsObject& o, const MvObject& mv, const std::vector<const CompiledRule*>& rules) {
+    if (o.provisioned || o.state != ConnectorState::kNormal) return;
+    if (std::none_of(rules.begin(), rules.end(), [](const CompiledRule* r) { return r->def.link_type == LinkType::kProvision; }))
+      return;
+    for (const CompiledRule* r : inbound_rules_in_scope(o, &mv.object_type))
+      if (r->def.link_type == LinkType::kProvision || r->def.link_type == LinkType::kStickyJoin) return;
+    o.provisioned = true;
+    state_.mark_cs(o);
   }
 
   struct ExportPlan {

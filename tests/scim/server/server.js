@@ -22,7 +22,9 @@
 //   {"unexpectedSchema": N}           the next N GET answers are JSON of the wrong shape
 //   {"seed": n}                       seeds the random choices (reproducible runs)
 // POST /admin/faults {} switches everything off. GET /admin/state dumps the store; GET
-// /admin/stats counts requests and injected faults; POST /admin/reset empties the store.
+// /admin/stats counts requests, injected faults, write attempts (writes: creates, replaces,
+// patches, deletes, also failed ones) and successful creates per type and externalId
+// (creates); POST /admin/reset empties the store.
 import http from "node:http";
 import https from "node:https";
 import fs from "node:fs";
@@ -89,6 +91,7 @@ function indexUser(id, oldUser, newUser) {
 }
 
 function write(type, resource, instance) {
+  stats.writes++;
   const data = plain(instance);
   delete data.id;
   delete data.meta;
@@ -116,6 +119,7 @@ function write(type, resource, instance) {
     return updated;
   }
   const id = newId();
+  countCreate(type, data.externalId);
   const created = {...data, id, meta: {resourceType: type === "Users" ? "User" : "Group", created: now, lastModified: now}};
   map.set(id, created);
   if (type === "Users") indexUser(id, undefined, created);
@@ -133,6 +137,7 @@ function read(type, resource) {
 }
 
 function dispose(type, resource) {
+  stats.writes++;
   const old = store[type].get(resource.id);
   if (!store[type].delete(resource.id)) throw notFound(type, resource.id);
   if (type === "Users") indexUser(resource.id, old, undefined);
@@ -161,9 +166,17 @@ SCIMMY.Resources.declare(SCIMMY.Resources.Group)
 
 // ---- faults ---------------------------------------------------------------------------------
 
+// Server-side record of every create, per resource type and externalId: what a crash test
+// compares to prove that no create was sent twice (GET /admin/stats: creates, writes).
+function countCreate(type, externalId) {
+  const key = externalId === undefined ? "" : String(externalId);
+  stats.creates[type][key] = (stats.creates[type][key] ?? 0) + 1;
+}
+
 let faults = {};
 let rngState = 1;
-const stats = {requests: 0, byMethod: {}, injected: {429: 0, 500: 0, slow: 0, drop: 0, malformed: 0, unexpected: 0}};
+const stats = {requests: 0, byMethod: {}, injected: {429: 0, 500: 0, slow: 0, drop: 0, malformed: 0, unexpected: 0},
+               creates: {Users: {}, Groups: {}}, writes: 0};
 
 function random() {
   // xorshift32: reproducible when the test seeds it.
