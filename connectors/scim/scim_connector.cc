@@ -72,6 +72,14 @@ std::string ScimConnector::url(const std::string& endpoint, const std::string& i
   return u;
 }
 
+std::string ScimConnector::credential_source() const {
+  for (const char* name : {"token_file", "token_env", "password_file", "password_env"})
+    if (!config_.option(name).empty())
+      return std::string(name[0] == 'p' ? "option 'username' and the password in option " : "the token in option ") +
+             name + " ('" + config_.option(name) + "')";
+  return "the credentials";
+}
+
 Status ScimConnector::http_error(const HttpRequest& req, const HttpResponse& res, const std::string& what) const {
   std::string where = what + " (" + req.method + " " + req.url + ")";
   if (res.tls_error)
@@ -86,8 +94,7 @@ Status ScimConnector::http_error(const HttpRequest& req, const HttpResponse& res
                              "; check option base_url and that the server is reachable");
   if (res.status == 401)
     return Status::Error(ErrorCode::kConnectorError,
-                         where + ": the server rejected the credentials (HTTP 401); check the token in option " +
-                             std::string(config_.options.count("token_env") ? "token_env" : "token_file") +
+                         where + ": the server rejected the credentials (HTTP 401); check " + credential_source() +
                              " (the secret itself is never shown)");
   if (res.status == 403)
     return Status::Error(ErrorCode::kConnectorError,

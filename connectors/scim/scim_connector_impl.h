@@ -93,6 +93,9 @@ class ScimConnector : public Connector {
 
   Status http_error(const HttpRequest& req, const HttpResponse& res, const std::string& what) const;
 
+  // Where the credentials come from, for a 401 ("the token in option token_file ('/etc/...')").
+  std::string credential_source() const;
+
   Result<json> parse_body(const HttpRequest& req, const HttpResponse& res, const std::string& what) const;
 
   Result<json> get_json(const std::string& u, const std::string& what);
