@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "commands.h"
+#include "idsync/private_file.h"
 
 namespace idsync::cli {
 
@@ -69,6 +70,10 @@ void add_config_commands(CLI::App& app, GlobalOptions& global) {
     std::string text = write_configuration(*c);
     if (export_file->empty() || *export_file == "-") {
       std::cout << text;
+      return;
+    }
+    if (Status s = prepare_private_file(*export_file); !s.ok()) {
+      global.exit_code = report(s);
       return;
     }
     std::ofstream out(*export_file, std::ios::binary | std::ios::trunc);

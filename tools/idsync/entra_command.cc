@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "idsync/private_file.h"
 #include "idsync/entra_import.h"
 
 namespace idsync::cli {
@@ -42,6 +43,10 @@ void add_entra_command(CLI::App& app, GlobalOptions& global) {
     }
     std::cout << entra_report.text();
     if (!args->json_out.empty()) {
+      if (Status s = prepare_private_file(args->json_out); !s.ok()) {
+        global.exit_code = report(s);
+        return;
+      }
       std::ofstream out(args->json_out, std::ios::binary | std::ios::trunc);
       out << write_configuration(*config);
       if (!out.flush()) {
