@@ -111,8 +111,6 @@ class ScimConnector : public Connector {
   Status list(const ResourceKind& kind, const std::string& filter,
               const std::function<Status(json&&)>& each);
 
-  std::string dn_of(const json& r) const;
-
   void remember(const std::string& id, const std::string& dn);
 
   Status import_all(const std::string& filter, ImportSink& sink, std::string& newest);
