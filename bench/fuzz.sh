@@ -11,7 +11,7 @@ seconds="${1:-600}"
 keep="${2:-$root/build/fuzz-corpus}"
 build="$root/build/fuzz"
 "$root/tests/fuzz/run.sh" "$build" 1 expr >/dev/null  # builds every target
-for t in expr ldif csanalyzer config; do
+for t in expr ldif csanalyzer config scim; do
   mkdir -p "$keep/$t" "$build/artifacts/$t"
   [ -d "$root/tests/fuzz/corpus/$t" ] && cp -n "$root/tests/fuzz/corpus/$t"/* "$keep/$t"/ 2>/dev/null || true
   echo "fuzz $t: ${seconds}s, corpus $keep/$t"

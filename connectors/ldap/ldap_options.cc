@@ -1,11 +1,10 @@
 #include "ldap_options.h"
 
 #include <charconv>
-#include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 #include "idsync/dn.h"
+#include "idsync/secret.h"
 
 namespace idsync::ldap {
 
@@ -150,27 +149,14 @@ Result<LdapOptions> parse_options(const ConnectorConfig& config, Flavour flavour
 }
 
 Result<std::string> read_password(const LdapOptions& options) {
-  if (!options.password_env.empty()) {
-    const char* v = std::getenv(options.password_env.c_str());
-    if (v == nullptr)
-      return Status::Error(ErrorCode::kInvalidArgument,
-                           "environment variable '" + options.password_env +
-                               "' (option password_env) is not set; set it to the bind password");
-    return std::string(v);
-  }
-  if (!options.password_file.empty()) {
-    std::ifstream in(options.password_file, std::ios::binary);
-    if (!in)
-      return Status::Error(ErrorCode::kIoError, "cannot read password file '" +
-                                                    options.password_file +
-                                                    "' (option password_file)");
-    std::stringstream buf;
-    buf << in.rdbuf();
-    std::string pw = buf.str();
-    while (!pw.empty() && (pw.back() == '\n' || pw.back() == '\r')) pw.pop_back();
-    return pw;
-  }
-  return std::string();
+  if (options.password_file.empty() && options.password_env.empty()) return std::string();  // anonymous bind
+  // read_secret() refuses a file others can read (naming the file and the chmod to run), a
+  // symbolic link and an empty secret; its errors never hold the password.
+  ConnectorConfig secret_options;
+  secret_options.name = options.connector_name;
+  if (!options.password_file.empty()) secret_options.options["password_file"] = options.password_file;
+  if (!options.password_env.empty()) secret_options.options["password_env"] = options.password_env;
+  return read_secret(secret_options, "password");
 }
 
 }  // namespace idsync::ldap

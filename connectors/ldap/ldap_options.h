@@ -40,8 +40,9 @@ struct LdapOptions {
 // Validates `config` for `flavour`; an error names the option and the accepted values.
 Result<LdapOptions> parse_options(const ConnectorConfig& config, Flavour flavour);
 
-// Reads the bind password from password_file / password_env ("" when neither is set). The
-// error names the file or variable, never the password.
+// Reads the bind password from password_file / password_env with read_secret() ("" when
+// neither is set: an anonymous bind). The file must be mode 0600; the error names the file or
+// variable, never the password.
 Result<std::string> read_password(const LdapOptions& options);
 
 }  // namespace idsync::ldap

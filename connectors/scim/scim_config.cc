@@ -3,10 +3,9 @@
 // go only into the Authorization header.
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 
 #include "idsync/scim/scim_connector.h"
+#include "idsync/secret.h"
 #include "idsync/value_types.h"
 #include "scim_settings.h"
 #include "scim_util.h"
@@ -35,29 +34,12 @@ Result<bool> bool_option(const ConnectorConfig& c, const std::string& key, bool 
                        "connector '" + c.name + "': option '" + key + "' must be true or false, not '" + c.option(key) + "'");
 }
 
-Result<std::string> read_secret(const ConnectorConfig& c, const std::string& file_key, const std::string& env_key) {
-  std::string file = c.option(file_key), env = c.option(env_key);
-  std::string secret;
-  if (!file.empty()) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-      return Status::Error(ErrorCode::kNotFound, "connector '" + c.name + "': option '" + file_key + "': cannot read '" +
-                                                     file + "'; create it with the secret on one line (mode 600)");
-    secret.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  } else if (!env.empty()) {
-    const char* v = std::getenv(env.c_str());
-    if (v == nullptr || *v == '\0')
-      return Status::Error(ErrorCode::kNotFound, "connector '" + c.name + "': option '" + env_key +
-                                                     "': the environment variable '" + env + "' is not set");
-    secret = v;
-  } else {
+// The secret `name` (token, password) through read_secret(): from `<name>_file` (mode 0600,
+// owned by the IdSync account, no symbolic link) or `<name>_env`; "" when neither is set.
+Result<std::string> optional_secret(const ConnectorConfig& c, const std::string& name) {
+  if (c.option(name + "_file").empty() && c.option(name + "_env").empty() && c.options.count(name) == 0)
     return std::string();
-  }
-  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
-  if (secret.empty())
-    return Status::Error(ErrorCode::kInvalidArgument, "connector '" + c.name + "': the secret named by option '" +
-                                                          (file.empty() ? env_key : file_key) + "' is empty");
-  return secret;
+  return read_secret(c, name);
 }
 
 }  // namespace
@@ -73,12 +55,12 @@ Result<std::unique_ptr<Connector>> create_scim_connector(const ConnectorConfig& 
   while (!base.empty() && base.back() == '/') base.pop_back();
 
   HttpOptions http;
-  auto token = read_secret(config, "token_file", "token_env");
+  auto token = optional_secret(config, "token");
   if (!token.ok()) return token.status();
   if (!token->empty()) {
     http.authorization = "Bearer " + *token;
   } else if (!config.option("username").empty()) {
-    auto password = read_secret(config, "password_file", "password_env");
+    auto password = read_secret(config, "password");
     if (!password.ok()) return password.status();
     http.authorization = "Basic " + base64(config.option("username") + ":" + *password);
   } else {

@@ -7,6 +7,7 @@
 #include "idsync/scim/scim_connector.h"
 #include "idsync/value_types.h"
 #include "scim_connector_impl.h"
+#include "scim_reader.h"
 #include "scim_util.h"
 
 namespace idsync::scim {
@@ -72,6 +73,14 @@ std::string ScimConnector::url(const std::string& endpoint, const std::string& i
   return u;
 }
 
+std::string ScimConnector::credential_source() const {
+  for (const char* name : {"token_file", "token_env", "password_file", "password_env"})
+    if (!config_.option(name).empty())
+      return std::string(name[0] == 'p' ? "option 'username' and the password in option " : "the token in option ") +
+             name + " ('" + config_.option(name) + "')";
+  return "the credentials";
+}
+
 Status ScimConnector::http_error(const HttpRequest& req, const HttpResponse& res, const std::string& what) const {
   std::string where = what + " (" + req.method + " " + req.url + ")";
   if (res.tls_error)
@@ -86,8 +95,7 @@ Status ScimConnector::http_error(const HttpRequest& req, const HttpResponse& res
                              "; check option base_url and that the server is reachable");
   if (res.status == 401)
     return Status::Error(ErrorCode::kConnectorError,
-                         where + ": the server rejected the credentials (HTTP 401); check the token in option " +
-                             std::string(config_.options.count("token_env") ? "token_env" : "token_file") +
+                         where + ": the server rejected the credentials (HTTP 401); check " + credential_source() +
                              " (the secret itself is never shown)");
   if (res.status == 403)
     return Status::Error(ErrorCode::kConnectorError,
@@ -100,12 +108,8 @@ Status ScimConnector::http_error(const HttpRequest& req, const HttpResponse& res
 }
 
 Result<json> ScimConnector::parse_body(const HttpRequest& req, const HttpResponse& res, const std::string& what) const {
-  json j = json::parse(res.body, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
-    return Status::Error(ErrorCode::kParseError,
-                         what + " (" + req.method + " " + req.url + "): the answer is not a JSON object (" +
-                             std::to_string(res.body.size()) + " bytes: '" + excerpt(res.body) +
-                             "'); check option base_url: it must be the SCIM endpoint, not a web page or proxy");
+  auto j = read_json_object(res.body);
+  if (!j.ok()) return Status::Error(j.status().code(), what + " (" + req.method + " " + req.url + "): " + j.status().message());
   return j;
 }
 
@@ -121,43 +125,20 @@ Status ScimConnector::discover() {
   if (discovered_) return Status::Ok();
   auto spc = get_json(base_url_ + "/ServiceProviderConfig", "reading the ServiceProviderConfig");
   if (!spc.ok()) return spc.status().with_context("connector '" + config_.name + "'");
-  auto flag = [&](const char* name) {
-    const json* f = find_member(*spc, name);
-    const json* s = f == nullptr ? nullptr : find_member(*f, "supported");
-    return s != nullptr && s->is_boolean() && s->get<bool>();
-  };
-  if (find_member(*spc, "patch") == nullptr && find_member(*spc, "filter") == nullptr)
-    return Status::Error(ErrorCode::kConnectorError,
-                         "connector '" + config_.name + "': " + base_url_ +
-                             "/ServiceProviderConfig is not a SCIM ServiceProviderConfig (no patch / filter "
-                             "entries); check option base_url");
-  filter_supported_ = flag("filter");
-  patch_supported_ = flag("patch");
-  if (const json* bulk = find_member(*spc, "bulk"); bulk != nullptr && flag("bulk") && use_bulk_) {
-    const json* ops = find_member(*bulk, "maxOperations");
-    const json* size = find_member(*bulk, "maxPayloadSize");
-    bulk_max_operations_ = ops != nullptr && ops->is_number_unsigned() ? ops->get<size_t>() : 0;
-    bulk_max_bytes_ = size != nullptr && size->is_number_unsigned() ? size->get<size_t>() : 1048576;
-  }
+  auto features = read_service_provider_config(*spc, use_bulk_);
+  if (!features.ok())
+    return Status::Error(features.status().code(), "connector '" + config_.name + "': " + base_url_ +
+                                                       "/ServiceProviderConfig is " + features.status().message());
+  filter_supported_ = features->filter;
+  patch_supported_ = features->patch;
+  bulk_max_operations_ = features->bulk_max_operations;
+  bulk_max_bytes_ = features->bulk_max_bytes;
   // /Schemas tells which attributes exist; a server without it is taken at its word.
   HttpRequest req{"GET", base_url_ + "/Schemas", ""};
   HttpResponse res = http_.run_one(req);
   if (res.ok()) {
-    json j = json::parse(res.body, nullptr, false);
-    const json* list = j.is_object() ? find_member(j, "Resources") : nullptr;
-    if (list != nullptr && list->is_array()) {
-      for (const json& s : *list) {
-        const json* id = find_member(s, "id");
-        const json* attrs = find_member(s, "attributes");
-        if (id == nullptr || !id->is_string() || attrs == nullptr || !attrs->is_array()) continue;
-        for (const json& a : *attrs) {
-          const json* n = find_member(a, "name");
-          if (n != nullptr && n->is_string())
-            server_attributes_.insert(to_lower_ascii(id->get<std::string>() + ":" + n->get<std::string>()));
-        }
-      }
-      server_schema_known_ = !server_attributes_.empty();
-    }
+    server_attributes_ = read_schema_attributes(res.body);
+    server_schema_known_ = !server_attributes_.empty();
   }
   discovered_ = true;
   return Status::Ok();
@@ -182,24 +163,11 @@ Status ScimConnector::list(const ResourceKind& kind, const std::string& filter,
   auto take = [&](const HttpRequest& req, const HttpResponse& res, size_t& total, size_t& got) -> Status {
     std::string what = "connector '" + config_.name + "': reading " + kind.endpoint;
     if (!res.ok()) return http_error(req, res, what);
-    auto j = parse_body(req, res, what);
-    if (!j.ok()) return j.status();
-    const json* resources = find_member(*j, "Resources");
-    const json* t = find_member(*j, "totalResults");
-    if (t == nullptr || !t->is_number_integer() || (resources != nullptr && !resources->is_array()))
-      return Status::Error(ErrorCode::kConnectorError,
-                           what + " (GET " + req.url + "): the answer is not a SCIM ListResponse (no totalResults / "
-                                  "Resources: '" + excerpt(res.body) + "'); check option base_url");
-    total = t->get<size_t>();
-    got = resources == nullptr ? 0 : resources->size();
-    if (resources != nullptr)
-      for (json& r : *const_cast<json*>(resources)) {
-        if (!r.is_object() || find_member(r, "id") == nullptr || !find_member(r, "id")->is_string())
-          return Status::Error(ErrorCode::kConnectorError,
-                               what + " (GET " + req.url + "): a resource without a string \"id\": '" +
-                                   excerpt(r.dump()) + "'; the server does not speak SCIM 2.0 here");
-        IDSYNC_RETURN_IF_ERROR(each(std::move(r)));
-      }
+    auto page = read_list_response(res.body);
+    if (!page.ok()) return Status::Error(page.status().code(), what + " (GET " + req.url + "): " + page.status().message());
+    total = page->total;
+    got = page->resources.size();
+    for (json& r : page->resources) IDSYNC_RETURN_IF_ERROR(each(std::move(r)));
     return Status::Ok();
   };
   HttpRequest first{"GET", page_url(1), ""};
@@ -212,19 +180,17 @@ Status ScimConnector::list(const ResourceKind& kind, const std::string& filter,
     std::vector<HttpRequest> reqs;
     for (size_t k = 0; k < window && start <= total; ++k, start += step) reqs.push_back(HttpRequest{"GET", page_url(start), ""});
     std::vector<HttpResponse> answers = http_.run(reqs);
+    bool ran_out = false;
     for (size_t k = 0; k < reqs.size(); ++k) {
       size_t t = 0, g = 0;
       IDSYNC_RETURN_IF_ERROR(take(reqs[k], answers[k], t, g));
+      ran_out = ran_out || g == 0;
     }
+    // An empty page is the end, whatever totalResults said: objects deleted while the import
+    // runs, or a server whose count is wrong, must not make it ask for pages forever.
+    if (ran_out) break;
   }
   return Status::Ok();
-}
-
-std::string ScimConnector::dn_of(const json& r) const {
-  const json* ext = find_member(r, "externalId");
-  if (ext != nullptr && ext->is_string() && !ext->get<std::string>().empty())
-    return "CN={" + hex_upper(ext->get<std::string>()) + "}";
-  return "CN=" + find_member(r, "id")->get<std::string>();
 }
 
 void ScimConnector::remember(const std::string& id, const std::string& dn) {
@@ -255,7 +221,7 @@ Status ScimConnector::import_all(const std::string& filter, ImportSink& sink, st
     std::vector<json> held;
     IDSYNC_RETURN_IF_ERROR(list(kind, filter, [&](json&& r) -> Status {
       note_time(r);
-      remember(r["id"].get<std::string>(), dn_of(r));
+      remember(resource_id(r), resource_dn(r));
       if (kind.object_type == "group" || refers_to_unknown(kind, r)) {
         held.push_back(std::move(r));
         return Status::Ok();
@@ -300,8 +266,8 @@ Status ScimConnector::resolve_member_ids(const std::vector<json>& resources) {
       if (!answers[i].ok()) return http_error(reqs[i], answers[i], what);
       auto j = parse_body(reqs[i], answers[i], what);
       if (!j.ok()) return j.status();
-      if (find_member(*j, "id") == nullptr) (*j)["id"] = unknown[i];
-      remember(unknown[i], dn_of(*j));
+      (*j)["id"] = unknown[i];  // the id asked for, whatever the answer says
+      remember(unknown[i], resource_dn(*j));
     }
     unknown = std::move(still);
   }
@@ -309,22 +275,7 @@ Status ScimConnector::resolve_member_ids(const std::vector<json>& resources) {
 }
 
 EntryChange ScimConnector::to_change(const ResourceKind& kind, const json& r) const {
-  EntryChange c;
-  c.kind = ChangeKind::kAdd;
-  c.object_type = kind.object_type;
-  c.anchor = find_member(r, "id")->get<std::string>();
-  c.dn = dn_of(r);
-  for (const MappedAttribute& m : kind.map->attributes()) {
-    ValueList values = read_values(r, m.path);
-    if (m.type == AttrType::kReference) {
-      ValueList dns;
-      for (const std::string& id : values)
-        if (auto it = id_to_dn_.find(id); it != id_to_dn_.end()) dns.push_back(it->second);
-      values = std::move(dns);
-    }
-    if (!values.empty()) c.attributes.push_back(Attribute{m.name, std::move(values)});
-  }
-  return c;
+  return resource_to_change(kind.object_type, *kind.map, r, id_to_dn_);
 }
 
 std::unique_ptr<Connector> make_scim_connector(ScimSettings settings) {

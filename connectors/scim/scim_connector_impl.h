@@ -93,6 +93,9 @@ class ScimConnector : public Connector {
 
   Status http_error(const HttpRequest& req, const HttpResponse& res, const std::string& what) const;
 
+  // Where the credentials come from, for a 401 ("the token in option token_file ('/etc/...')").
+  std::string credential_source() const;
+
   Result<json> parse_body(const HttpRequest& req, const HttpResponse& res, const std::string& what) const;
 
   Result<json> get_json(const std::string& u, const std::string& what);
@@ -107,8 +110,6 @@ class ScimConnector : public Connector {
   // rest are fetched `concurrency` pages at a time.
   Status list(const ResourceKind& kind, const std::string& filter,
               const std::function<Status(json&&)>& each);
-
-  std::string dn_of(const json& r) const;
 
   void remember(const std::string& id, const std::string& dn);
 

@@ -10,6 +10,7 @@
 
 #include "idsync/value_types.h"
 #include "scim_connector_impl.h"
+#include "scim_reader.h"
 #include "scim_util.h"
 
 namespace idsync::scim {
@@ -507,11 +508,10 @@ std::vector<HttpResponse> ScimConnector::send(const std::vector<HttpRequest>& re
   for (size_t k = 0; k < packs.size(); ++k) {
     const HttpResponse& res = answers[k];
     json body = res.ok() ? json::parse(res.body, nullptr, false) : json();
-    const json* ops = body.is_object() ? find_member(body, "Operations") : nullptr;
     for (size_t pos = 0; pos < packs[k].members.size(); ++pos) {
       size_t i = packs[k].members[pos];
-      const json* op = ops != nullptr && ops->is_array() && pos < ops->size() ? &(*ops)[pos] : nullptr;
-      if (op == nullptr || find_member(*op, "status") == nullptr) {
+      std::optional<BulkOperationResult> op = read_bulk_operation(body, pos);
+      if (!op) {
         if (reqs[i].method != "POST") {
           again.push_back(i);
         } else {
@@ -524,13 +524,11 @@ std::vector<HttpResponse> ScimConnector::send(const std::vector<HttpRequest>& re
       HttpResponse& r = out[i];
       r.attempts = res.attempts;
       r.resent = res.resent;
-      const json& st = *find_member(*op, "status");
-      r.status = st.is_string() ? std::atol(st.get<std::string>().c_str()) : (st.is_number() ? st.get<long>() : 0);
-      if (const json* response = find_member(*op, "response"); response != nullptr) r.body = response->dump();
+      r.status = op->status;
+      r.body = std::move(op->body);
       if (r.ok() && reqs[i].method == "POST") {
         // The id is the last segment of the created resource's location.
-        const json* location = find_member(*op, "location");
-        std::string loc = location != nullptr && location->is_string() ? location->get<std::string>() : "";
+        const std::string& loc = op->location;
         if (r.body.empty() && !loc.empty()) r.body = json{{"id", loc.substr(loc.rfind('/') + 1)}}.dump();
       }
       r.outcome_unknown = r.status >= 500 && reqs[i].method == "POST";

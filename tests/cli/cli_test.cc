@@ -181,7 +181,7 @@ TEST_F(CliTest, ExitCodes) {
   std::string bad = (s_.dir() / "bad.json").string();
   write_text(bad, "{\"idsyncConfiguration\": 1, \"conectors\": []}");
   CliResult bad_import = idsync({"config", "import", bad});
-  EXPECT_NE(bad_import.code, 0);
+  EXPECT_EQ(bad_import.code, 2) << bad_import.err;
   EXPECT_NE(bad_import.err.find("conectors"), std::string::npos) << bad_import.err;
   EXPECT_NE(idsync({"connector", "list"}).out.find("hr"), std::string::npos);
 
@@ -202,6 +202,87 @@ TEST_F(CliTest, ExitCodes) {
   std::filesystem::remove(s_.content_path("hr"));
   CliResult stopped = idsync({"run", "hr", "Full Import"});
   EXPECT_EQ(stopped.code, 3) << stopped.out << stopped.err;
+}
+
+// README's exit codes for a configuration: one that does not parse or validate is exit 2
+// ("bad command line or configuration") for config import and config import-entra alike,
+// whatever the kind of mistake; a missing file or folder is 5, a held store 4. The store keeps
+// its configuration.
+TEST_F(CliTest, ABadConfigurationExits2FromConfigImportAndImportEntra) {
+  ready();
+  if (HasFatalFailure()) return;
+  json good = json::parse(write_configuration(s_.config()));
+  auto variant = [&](const std::string& name, const std::function<void(json&)>& change) {
+    json j = good;
+    change(j);
+    std::string path = (s_.dir() / (name + ".json")).string();
+    write_text(path, j.dump());
+    return path;
+  };
+  auto first_rule_with_flows = [](json& j) -> json& {
+    for (json& r : j["syncRules"])
+      if (!r["flows"].empty()) return r;
+    return j["syncRules"][0];
+  };
+  std::string malformed = (s_.dir() / "malformed.json").string();
+  write_text(malformed, "{\"idsyncConfiguration\": 1, ");
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"malformed JSON", malformed},
+      {"unknown key", variant("unknown-key", [](json& j) { j["bogus"] = 1; })},
+      {"broken expression", variant("broken-expression", [&](json& j) {
+         json& f = first_rule_with_flows(j)["flows"][0];
+         f["type"] = "Expression";
+         f["expression"] = "IIF((";
+       })},
+      {"unknown attribute", variant("unknown-attribute", [&](json& j) {
+         json& f = first_rule_with_flows(j)["flows"][0];
+         f["type"] = "Direct";
+         f["sources"] = json::array({"noSuchAttribute"});
+       })},
+      {"unknown connector in a rule", variant("unknown-connector", [](json& j) { j["syncRules"][0]["connector"] = "nosuch"; })},
+      {"unknown connector type", variant("unknown-type", [](json& j) { j["connectors"][0]["type"] = "nosuchtype"; })},
+  };
+  for (const auto& [what, path] : bad) {
+    CliResult r = idsync({"config", "import", path});
+    EXPECT_EQ(r.code, 2) << what << ": " << r.err;
+    EXPECT_NE(r.err.find(path), std::string::npos) << what << ": the error names the file: " << r.err;
+  }
+  CliResult list = idsync({"connector", "list"});
+  EXPECT_NE(list.out.find("hr"), std::string::npos) << "the store keeps its configuration: " << list.out;
+  EXPECT_EQ(idsync({"config", "import", (s_.dir() / "nosuch.json").string()}).code, 5);
+
+  // An Entra Connect export: one rule file not well-formed, one rule with a broken expression.
+  const fs::path reference = fs::path(IDSYNC_SHARED_DIR) / "reference/entra-connect-config-export";
+  auto entra_copy = [&](const std::string& name, const std::function<void(std::string&)>& change) {
+    fs::path dir = s_.dir() / name;
+    fs::copy(reference, dir, fs::copy_options::recursive);
+    for (const auto& e : fs::directory_iterator(dir / "SynchronizationRules")) {
+      std::string text = read_text(e.path());
+      if (text.find("<expression>") == std::string::npos) continue;
+      change(text);
+      write_text(e.path(), text);
+      break;
+    }
+    return dir.string();
+  };
+  std::string not_xml = entra_copy("entra-not-xml", [](std::string& t) { t += "<<<"; });
+  std::string broken = entra_copy("entra-broken-expression", [](std::string& t) {
+    t.replace(t.find("<expression>"), 12, "<expression>IIF((");
+  });
+  for (const std::string& dir : {not_xml, broken}) {
+    CliResult r = idsync({"config", "import-entra", dir, "--base-dir", s_.dir().string(), "--dry-run"});
+    EXPECT_EQ(r.code, 2) << dir << ": " << r.err;
+    EXPECT_NE(r.err.find("SynchronizationRule_"), std::string::npos) << "the error names the rule file: " << r.err;
+  }
+  EXPECT_EQ(idsync({"config", "import-entra", (s_.dir() / "no-such-export").string(), "--dry-run"}).code, 5);
+  CliResult good_entra = idsync({"config", "import-entra", reference.string(), "--base-dir", s_.dir().string(), "--dry-run"});
+  EXPECT_EQ(good_entra.code, 0) << good_entra.err;
+
+  // A store that another run holds: exit 4, whatever the file.
+  auto store = Store::open(store_, OpenMode::kMustExist);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->acquire_run_lock("Delta sync cycle").ok());
+  EXPECT_EQ(idsync({"config", "import", config_file_}).code, 4);
 }
 
 TEST_F(CliTest, DemoRunsEndToEnd) {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang++-14, libFuzzer + ASan + UBSan) into BUILD_DIR and runs
 # each for its share of SECONDS (default 60 in all): the expression language gets a third, the
-# LDIF reader, the csexport XML reader (csanalyzer) and the configuration JSON reader share the
-# rest. Usage: run.sh BUILD_DIR [SECONDS] [TARGET...]   (targets: expr ldif csanalyzer config)
+# LDIF reader, the csexport XML reader (csanalyzer), the configuration JSON reader and the SCIM
+# connector's reader of server answers share the rest, so the total stays SECONDS.
+# Usage: run.sh BUILD_DIR [SECONDS] [TARGET...]   (targets: expr ldif csanalyzer config scim)
 # Seeds: tests/fuzz/corpus/<target>/ plus, for expr, every expression of the reference Entra
 # Connect rules. Exits non-zero when a fuzzer finds a crash, a leak, a timeout or a sanitizer
 # report; the reproducer is kept in BUILD_DIR/artifacts/<target>/ so that it can become a
@@ -14,7 +15,7 @@ build="${1:?usage: run.sh BUILD_DIR [SECONDS] [TARGET...]}"
 seconds="${2:-60}"
 shift $(( $# >= 2 ? 2 : $# ))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(expr ldif csanalyzer config)
+[ ${#targets[@]} -gt 0 ] || targets=(expr ldif csanalyzer config scim)
 rules="$root/../shared/reference/entra-connect-config-export/SynchronizationRules"
 
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 >/dev/null
@@ -38,7 +39,7 @@ expr_seeds() {
   printf '%s' 'PadLeft(CStr([count]),10,"0") & ConvertToBase64([displayName]) & CertThumbprint([objectGUID])' > "$dir/simple_3"
 }
 
-# Share of the time (in thirds-of-a-share units) and the longest input, per target.
+# Share of the time (expr 3 parts, the others 2 each, of the total) and the longest input.
 share() { case "$1" in expr) echo 3;; *) echo 2;; esac; }
 max_len() { case "$1" in expr) echo 512;; ldif) echo 4096;; *) echo 16384;; esac; }
 total_shares=0

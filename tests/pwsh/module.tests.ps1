@@ -383,6 +383,7 @@ try {
         Assert-True (-not (Test-Path $file)) 'no file after -WhatIf'
         $f = Get-ADSyncServerConfiguration @S -Path $file
         Assert-Equal $file $f.FullName
+        Assert-Equal ([System.IO.UnixFileMode]'UserRead, UserWrite') (Get-Item $file).UnixFileMode 'owner-only file'
         Assert-Error 'IdSyncFileExists' { Get-SyncServerConfiguration @S -Path $file } | Out-Null
         $null = Import-SyncServerConfiguration @S -Path $file -Confirm:$false
         Assert-Equal $json (Get-SyncServerConfiguration @S)

@@ -64,6 +64,7 @@ TEST_F(ScimBadInputTest, AWrongTokenIs401WithAHintAndTheTokenIsNeverShown) {
     std::ofstream out(wrong);
     out << "not-the-right-SECRET-value\n";
   }
+  fs::permissions(wrong, fs::perms::owner_read | fs::perms::owner_write);
   auto options = server.options();
   options["token_file"] = wrong.string();
   auto c = make_connector(options);

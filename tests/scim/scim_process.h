@@ -81,6 +81,8 @@ class ScimProcess {
       std::ofstream t(dir_ / "token");
       t << token_ << "\n";
     }
+    // The connector refuses a secret file that others can read.
+    fs::permissions(dir_ / "token", fs::perms::owner_read | fs::perms::owner_write);
     if (!ensure_node_modules(error_)) return;
     fs::path port_file = dir_ / "port";
     pid_ = fork();

@@ -34,6 +34,18 @@ int report(const Status& status) {
   return exit_code_for(status);
 }
 
+int report_configuration_error(const Status& status) {
+  int code = report(status);
+  switch (status.code()) {
+    case ErrorCode::kParseError:
+    case ErrorCode::kExpressionError:
+    case ErrorCode::kInvalidArgument:
+      return kExitUsage;
+    default:
+      return code;
+  }
+}
+
 const ConnectorRegistry& registry() {
   static const ConnectorRegistry instance = [] {
     ConnectorRegistry r;

@@ -26,6 +26,11 @@ int exit_code_for_result(const std::string& run_result);
 
 // Prints "idsync: <message>" to stderr and returns the exit code for `status`.
 int report(const Status& status);
+// report() for an error in a configuration being imported (config import, import-entra): one
+// that does not parse or validate (syntax, unknown key, broken rule expression, unknown
+// attribute) is a bad configuration, exit 2 as README promises; busy (4), not found (5) and
+// store failures (3) keep their codes.
+int report_configuration_error(const Status& status);
 
 const ConnectorRegistry& registry();
 

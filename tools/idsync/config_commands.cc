@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "commands.h"
+#include "idsync/private_file.h"
 
 namespace idsync::cli {
 
@@ -35,7 +36,7 @@ void add_config_commands(CLI::App& app, GlobalOptions& global) {
     }
     auto parsed = parse_configuration(*text);
     if (!parsed.ok()) {
-      global.exit_code = report(parsed.status().with_context(*import_file));
+      global.exit_code = report_configuration_error(parsed.status().with_context(*import_file));
       return;
     }
     auto server = open_server(global.store, StoreOpenMode::kCreateIfMissing);
@@ -45,7 +46,7 @@ void add_config_commands(CLI::App& app, GlobalOptions& global) {
     }
     Status s = (*server)->import_configuration(*parsed);
     if (!s.ok()) {
-      global.exit_code = report(s.with_context(*import_file));
+      global.exit_code = report_configuration_error(s.with_context(*import_file));
       return;
     }
     std::cout << "imported " << parsed->connectors.size() << " connectors and " << parsed->rules.size()
@@ -69,6 +70,10 @@ void add_config_commands(CLI::App& app, GlobalOptions& global) {
     std::string text = write_configuration(*c);
     if (export_file->empty() || *export_file == "-") {
       std::cout << text;
+      return;
+    }
+    if (Status s = prepare_private_file(*export_file); !s.ok()) {
+      global.exit_code = report(s);
       return;
     }
     std::ofstream out(*export_file, std::ios::binary | std::ios::trunc);

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "idsync/private_file.h"
 #include "idsync/csanalyzer.h"
 #include "idsync/csexport.h"
 
@@ -142,6 +143,10 @@ void add_csexport_commands(CLI::App& app, GlobalOptions& global) {
     }
     std::cerr << "csanalyzer: " << format_csanalyzer_summary(*result, options);
     if (!an->summary.empty()) {
+      if (Status s = prepare_private_file(an->summary); !s.ok()) {
+        global.exit_code = report(s);
+        return;
+      }
       std::ofstream out(an->summary, std::ios::binary | std::ios::trunc);
       out << format_csanalyzer_summary_csv(*result);
       out.close();

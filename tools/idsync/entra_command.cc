@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "idsync/private_file.h"
 #include "idsync/entra_import.h"
 
 namespace idsync::cli {
@@ -37,11 +38,15 @@ void add_entra_command(CLI::App& app, GlobalOptions& global) {
     EntraImportReport entra_report;
     auto config = import_entra_configuration(args->folder, options, entra_report);
     if (!config.ok()) {
-      global.exit_code = report(config.status());
+      global.exit_code = report_configuration_error(config.status());
       return;
     }
     std::cout << entra_report.text();
     if (!args->json_out.empty()) {
+      if (Status s = prepare_private_file(args->json_out); !s.ok()) {
+        global.exit_code = report(s);
+        return;
+      }
       std::ofstream out(args->json_out, std::ios::binary | std::ios::trunc);
       out << write_configuration(*config);
       if (!out.flush()) {
@@ -61,7 +66,7 @@ void add_entra_command(CLI::App& app, GlobalOptions& global) {
     }
     Status s = (*server)->import_configuration(*config);
     if (!s.ok()) {
-      global.exit_code = report(s.with_context(args->folder));
+      global.exit_code = report_configuration_error(s.with_context(args->folder));
       return;
     }
     std::cout << "imported " << config->connectors.size() << " connectors and " << config->rules.size()

@@ -16,6 +16,8 @@
 #include <set>
 #include <vector>
 
+#include "idsync/private_file.h"
+
 namespace idsync {
 
 namespace {
@@ -506,6 +508,7 @@ Result<CsAnalyzerSummary> analyze_csexport_file(const std::string& xml_path, con
     if (!r.ok()) return r.status().with_context(xml_path);
     return r;
   }
+  IDSYNC_RETURN_IF_ERROR(prepare_private_file(csv_path));  // one row per object: directory data
   std::ofstream out(csv_path, std::ios::binary | std::ios::trunc);
   if (!out)
     return Status::Error(ErrorCode::kIoError, "cannot create " + csv_path + ": " + std::strerror(errno) +

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "idsync/dn.h"
+#include "idsync/private_file.h"
 #include "ops/object_views.h"
 #include "ops/utf8_sequence.h"
 #include "store/store.h"
@@ -616,7 +617,8 @@ Result<CsExportStats> csexport(const CsExportRequest& request) {
                            "<cs-object> ({00000000-0000-0000-...}) or the decimal connector space object id");
   }
 
-  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  // 0600 whatever the umask: the export holds directory data (idsync/private_file.h).
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kPrivateFileMode);
   if (fd < 0) {
     int err = errno;
     if (err == EEXIST)

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "idsync/configuration.h"
+#include "idsync/private_file.h"
 #include "ops/object_views.h"
 #include "ops/preview_report.h"
 #include "ops/server_impl.h"
@@ -264,6 +265,7 @@ Result<PreviewStats> write_export_preview_file(const PreviewRequest& request, co
   std::string temp = html_path + ".tmp";
   Result<PreviewStats> stats = Status::Error(ErrorCode::kIoError, "");
   {
+    IDSYNC_RETURN_IF_ERROR(prepare_private_file(temp));  // the page shows directory data
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     if (!out)
       return Status::Error(ErrorCode::kIoError, "cannot create " + temp + "; check that its folder exists and is writable");

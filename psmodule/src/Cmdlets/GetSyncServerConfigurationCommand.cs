@@ -32,7 +32,15 @@ public sealed class GetSyncServerConfigurationCommand : IdSyncCmdlet
         if (!ShouldProcess(file, "Write the server configuration")) return;
         try
         {
-            File.WriteAllText(file, json, new UTF8Encoding(false));
+            // Owner-only (0600) like every IdSync file that can hold directory data, whatever
+            // the umask; an existing file (-Force) is made private before it is rewritten.
+            const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            if (!OperatingSystem.IsWindows() && File.Exists(file)) File.SetUnixFileMode(file, ownerOnly);
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = ownerOnly;
+            using var stream = new FileStream(file, options);
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false));
+            writer.Write(json);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -8,9 +8,10 @@
 //                       system trust store is used. Certificates are always verified...
 //   tls_insecure        ...unless this is "true" (a warning is printed on every connect)
 //   bind_dn             simple-bind DN or AD user principal name; empty: anonymous
-//   password_file       file holding the bind password (trailing newline ignored), or
-//   password_env        environment variable holding it. The password is never logged nor
-//                       put into an error message.
+//   password_file       file holding the bind password (trailing newline ignored; it must be
+//                       mode 0600, owned by the IdSync account, not a symbolic link), or
+//   password_env        environment variable holding it. Both are read with read_secret()
+//                       (idsync/secret.h); the password is never logged nor put into an error.
 //   base_dns            the partitions / OUs to import, separated by '|' (DNs contain commas);
 //                       default: the server's default naming context (AD) or the first
 //                       namingContexts value (LDAP)

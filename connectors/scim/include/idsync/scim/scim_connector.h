@@ -6,7 +6,8 @@
 //   token_file          file holding the bearer token, or
 //   token_env           environment variable holding it, or
 //   username + password_file / password_env   HTTP basic authentication instead
-//                       (the secret is never logged, stored in run history or put in an error)
+//                       (the secret is never logged, stored in run history or put in an error;
+//                       files must be mode 0600: read_secret() in idsync/secret.h)
 //   tls_verify          "true" (default); "false" is refused unless insecure = "true"
 //   insecure            "true" to accept an unverified certificate (test systems only)
 //   ca_file             PEM bundle to verify the server with
