@@ -325,6 +325,11 @@ int main(int argc, char** argv) {
   if (!config.ok()) die("demo configuration", config.status());
   if (Status s = server->import_configuration(*config); !s.ok()) die("import configuration", s);
   if (Status s = server->set_deletion_threshold(opt.objects); !s.ok()) die("deletion threshold", s);
+  // The change set removes hundreds of deleted users from the huge group in one export: that
+  // is the benchmark's intent, not a mistake the member-removal limit should stop.
+  idsync::MemberRemovalLimit no_member_limit;
+  no_member_limit.enabled = false;
+  if (Status s = server->set_member_removal_limit(no_member_limit); !s.ok()) die("member removal limit", s);
   const std::string onprem = fo.domain;
 
   // ---- Initial cycle ----
