@@ -825,7 +825,9 @@ class Synchronizer {
     for (const MvRefDelta::Values& v : delta.attrs)
       if (v.attr == f.direct_source) values = &v;
     if (values == nullptr) return false;
-    if (reimported_mv_.count(mv.id) || relinked_mv_.count(mv.id) || linked_this_run_.count(o.id)) return false;
+    // An import applied to `o` itself this run (the synchronized space is also the target)
+    // changed what the directory is believed to hold: diff in full.
+    if (applied_.count(o.id) || relinked_mv_.count(mv.id) || linked_this_run_.count(o.id)) return false;
     if (o.pending_import != PendingImportKind::kNone) return false;
     if (o.pending_export.kind != PendingExportKind::kNone && o.pending_export.kind != PendingExportKind::kUpdate)
       return false;
