@@ -164,5 +164,57 @@ TEST_F(ReferenceDeltaTest, ADeltaSyncThroughTheServerExaminesOnlyTheChangedObjec
   EXPECT_EQ(counter(quiet.steps[0], "connector-flow"), 0u);
 }
 
+TEST_F(ReferenceDeltaTest, ATargetImportNotYetSynchronizedIsDiffedInFull) {
+  // Someone removed a member in the target directory; its import is staged but not yet
+  // synchronized. The pending export must restore that member as well: the carry may not
+  // assume the target still holds what the last pending export was computed against.
+  s_.add_changes("dir", std::string("dn: ") + kDirGroupDn + "\nchangetype: modify\ndelete: member\nmember: " +
+                            dir_member_dn(4) + "\n-\n\n");
+  RunResult staged = s_.run("dir", "Delta Import");
+  ASSERT_EQ(staged.steps.size(), 1u);
+  ASSERT_EQ(counter(staged.steps[0], "stage-update"), 1u);
+  s_.add_changes("hr", std::string("dn: ") + kGroupDn + "\nchangetype: modify\ndelete: member\nmember: " +
+                           member_dn(7) + "\n-\n\n");
+  StepResult step;
+  SyncStatistics stats = delta_import_and_sync("hr", step);
+  EXPECT_EQ(stats.cs_examined, 1u);
+  EXPECT_GE(stats.reference_values_resolved, static_cast<uint64_t>(kMembers - 1));  // the full diff
+  json expected = json::array({{{"attribute", "member"}, {"operation", "add"}, {"values", {dir_member_dn(4)}}},
+                               {{"attribute", "member"}, {"operation", "delete"}, {"values", {dir_member_dn(7)}}}});
+  EXPECT_EQ(pending(kDirGroupDn), expected);
+}
+
+TEST_F(ReferenceDeltaTest, AChangeAfterAnUnconfirmedExportCarriesAgainstTheEscrow) {
+  s_.add_changes("hr", std::string("dn: ") + kGroupDn + "\nchangetype: modify\ndelete: member\nmember: " +
+                           member_dn(7) + "\n-\n\n");
+  StepResult first;
+  delta_import_and_sync("hr", first);
+  RunResult exported = s_.run("dir", "Export");
+  ASSERT_EQ(exported.steps.size(), 1u);
+  EXPECT_EQ(counter(exported.steps[0], "export-update"), 1u);
+  EXPECT_EQ(pending(kDirGroupDn), json::array());
+  // Exported, not yet confirmed by an import: the next change is one more value delete.
+  s_.add_changes("hr", std::string("dn: ") + kGroupDn + "\nchangetype: modify\ndelete: member\nmember: " +
+                           member_dn(8) + "\n-\n\n");
+  StepResult second;
+  SyncStatistics stats = delta_import_and_sync("hr", second);
+  EXPECT_LE(stats.reference_values_resolved, 2u);
+  EXPECT_EQ(pending(kDirGroupDn),
+            json::array({{{"attribute", "member"}, {"operation", "delete"}, {"values", {dir_member_dn(8)}}}}));
+  // The directory ends with both members gone once exported and confirmed.
+  s_.run("dir", "Export");
+  s_.run("dir", "Delta Import");
+  s_.run("dir", "Delta Synchronization");
+  EXPECT_EQ(pending(kDirGroupDn), json::array());
+  auto dir = s_.directory("dir");
+  auto group = dir.find(normalized(kDirGroupDn));
+  ASSERT_NE(group, dir.end());
+  const Attribute* members = group->second.find("member");
+  ASSERT_NE(members, nullptr);
+  EXPECT_EQ(members->values.size(), static_cast<size_t>(kMembers - 2));
+  EXPECT_EQ(std::count(members->values.begin(), members->values.end(), dir_member_dn(7)), 0);
+  EXPECT_EQ(std::count(members->values.begin(), members->values.end(), dir_member_dn(8)), 0);
+}
+
 }  // namespace
 }  // namespace idsync::scenario
