@@ -277,11 +277,12 @@ void delta_phases(Report& report, const std::string& snapshot, const std::string
   report.add({"  " + label + " phase: synchronize in memory", now_s() - t, objects});
   const idsync::SyncStatistics& stats = (*state)->sync_statistics();
   std::printf("    (examined %llu CS objects, recomputed %llu MV objects, planned %llu exports; reference values "
-              "resolved %llu, carried %llu)\n",
+              "resolved %llu, carried %llu, checked %llu)\n",
               static_cast<unsigned long long>(stats.cs_examined), static_cast<unsigned long long>(stats.mv_recomputed),
               static_cast<unsigned long long>(stats.outbound_planned),
               static_cast<unsigned long long>(stats.reference_values_resolved),
-              static_cast<unsigned long long>(stats.reference_values_carried));
+              static_cast<unsigned long long>(stats.reference_values_carried),
+              static_cast<unsigned long long>(stats.reference_values_checked));
   t = now_s();
   s = (*state)->save(**st);
   if (!s.ok()) die("save", s);

@@ -216,5 +216,37 @@ TEST_F(ReferenceDeltaTest, AChangeAfterAnUnconfirmedExportCarriesAgainstTheEscro
   EXPECT_EQ(std::count(members->values.begin(), members->values.end(), dir_member_dn(8)), 0);
 }
 
+TEST_F(ReferenceDeltaTest, AMemberDeletedWithoutAGroupChangeIsDroppedAtTheGroupsNextChange) {
+  // The source directory deletes a user but keeps it in the group (no referential integrity):
+  // its reference no longer resolves, so the group's next change must drop it as a full
+  // evaluation would — in the same run, and in a later one.
+  s_.add_changes("hr", "dn: " + member_dn(11) + "\nchangetype: delete\n\n" + std::string("dn: ") + kGroupDn +
+                           "\nchangetype: modify\ndelete: member\nmember: " + member_dn(12) + "\n-\n\n");
+  StepResult same_run;
+  delta_import_and_sync("hr", same_run);
+  auto members = mv_values(s_.mv_of("hr", kGroupDn), "member");
+  EXPECT_EQ(members.size(), static_cast<size_t>(kMembers - 2));
+  EXPECT_EQ(pending(kDirGroupDn),
+            json::array({{{"attribute", "member"}, {"operation", "delete"}, {"values", {dir_member_dn(11), dir_member_dn(12)}}}}));
+
+  s_.add_changes("hr", "dn: " + member_dn(21) + "\nchangetype: delete\n\n");
+  StepResult delete_run;
+  delta_import_and_sync("hr", delete_run);
+  s_.add_changes("hr", std::string("dn: ") + kGroupDn + "\nchangetype: modify\ndelete: member\nmember: " +
+                           member_dn(22) + "\n-\n\n");
+  StepResult later_run;
+  delta_import_and_sync("hr", later_run);
+  members = mv_values(s_.mv_of("hr", kGroupDn), "member");
+  EXPECT_EQ(members.size(), static_cast<size_t>(kMembers - 4));
+  json changes = pending(kDirGroupDn);
+  ASSERT_EQ(changes.size(), 1u) << changes.dump();
+  std::vector<std::string> deleted = changes[0]["values"].get<std::vector<std::string>>();
+  std::sort(deleted.begin(), deleted.end());
+  std::vector<std::string> want = {dir_member_dn(11), dir_member_dn(12), dir_member_dn(21), dir_member_dn(22)};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(changes[0]["operation"], "delete");
+  EXPECT_EQ(deleted, want);
+}
+
 }  // namespace
 }  // namespace idsync::scenario

@@ -59,6 +59,7 @@ struct SyncStatistics {
   uint64_t outbound_planned = 0;           // (metaverse object, target) pending exports computed
   uint64_t reference_values_resolved = 0;  // reference values mapped DN → metaverse or back
   uint64_t reference_values_carried = 0;   // reference values kept without being resolved again
+  uint64_t reference_values_checked = 0;   // carried values checked to be still linked (id lookup)
 };
 
 class SyncState {

@@ -24,6 +24,7 @@
 #include <map>
 #include <set>
 #include <atomic>
+#include <charconv>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -141,6 +142,7 @@ class Synchronizer {
     for (MvId id : deleted_mv_) deprovision_all(id);
     stats_.reference_values_resolved = resolved_.load();
     stats_.reference_values_carried = carried_.load();
+    stats_.reference_values_checked = checked_.load();
     state_.sync_statistics() = stats_;
     return Status::Ok();
   }
@@ -618,6 +620,14 @@ class Synchronizer {
     const ValueList& to = new_values ? *new_values : kNone;
     const ValueList* current = mv.attributes.get(h.flow->destination);
     if ((current ? current->size() : 0) != from.size()) return false;
+    // The values kept must still resolve as they did: a member deleted or disconnected (in
+    // this run or since the group last changed) no longer does, and a full evaluation drops it.
+    // One id parse and one link lookup per value — no DN is normalized or looked up again.
+    if (current != nullptr) {
+      checked_ += current->size();
+      for (const std::string& ref : *current)
+        if (!linked_from(ref, space_.id)) return false;
+    }
     CarriedRefs c;
     c.attr = h.flow->destination;
     // new = old without some values, then some appended (how a delta import applies a
@@ -745,8 +755,25 @@ class Synchronizer {
   }
 
   CsObject* ref_target(const std::string& ref, ConnectorSpace& target) {
-    if (ref.rfind(kMvRefPrefix, 0) != 0) return nullptr;
-    return linked_in(std::stoull(ref.substr(1)), target);
+    MvId id = ref_id(ref);
+    return id == 0 ? nullptr : linked_in(id, target);
+  }
+
+  // The metaverse id of a reference value ("#id"); 0 when it is not one.
+  static MvId ref_id(const std::string& ref) {
+    MvId id = 0;
+    if (ref.size() < 2 || ref[0] != kMvRefPrefix[0]) return 0;
+    auto [end, ec] = std::from_chars(ref.data() + 1, ref.data() + ref.size(), id);
+    return ec == std::errc() && end == ref.data() + ref.size() ? id : 0;
+  }
+
+  // True when the metaverse object `ref` names is still linked to an object of `connector`.
+  bool linked_from(const std::string& ref, ConnectorId connector) const {
+    MvId id = ref_id(ref);
+    if (id == 0) return false;
+    for (const auto& [c, cs] : state_.links(id))
+      if (c == connector) return true;
+    return false;
   }
 
   // Read-only but for `existing`'s unresolved flag (existing is linked to `mv`: no other
@@ -854,6 +881,13 @@ class Synchronizer {
     if (believed == nullptr) believed = imported.get(f.destination);
     const ValueList* now = mv.attributes.get(f.direct_source);
     size_t before_count = (now ? now->size() : 0) + values->removed.size() - values->added.size();
+    // The values kept must still have their object in the target (not deprovisioned or
+    // disconnected since): one id parse and one link lookup each.
+    if (now != nullptr) {
+      checked_ += now->size() - values->added.size();
+      for (size_t i = 0; i + values->added.size() < now->size(); ++i)
+        if (ref_target((*now)[i], target) == nullptr) return false;
+    }
     if ((believed ? believed->size() : 0) + adds != before_count + deletes) return false;
     for (const std::string& ref : values->removed) {
       CsObject* t = ref_target(ref, target);
@@ -1197,7 +1231,7 @@ class Synchronizer {
   std::unordered_set<CsId> linked_this_run_;  // target objects provisioned or joined this run
   std::unordered_map<MvId, MvRefDelta> mv_deltas_;
   SyncStatistics stats_;
-  std::atomic<uint64_t> resolved_{0}, carried_{0};
+  std::atomic<uint64_t> resolved_{0}, carried_{0}, checked_{0};
   std::set<MvId> reimported_mv_;  // MV objects with a linked CS object whose import was applied
   std::set<MvId> deleted_mv_;
   std::map<std::tuple<ConnectorId, AttrId, bool>, ValueIndex> disconnector_index_;
