@@ -48,4 +48,12 @@ void AttributeSet::remove_value(AttrId id, const std::string& value) {
   if (it->values.empty()) items_.erase(it);
 }
 
+ValueList AttributeSet::take(AttrId id) {
+  auto it = lower(items_, id);
+  if (it == items_.end() || it->id != id) return {};
+  ValueList values = std::move(it->values);
+  items_.erase(it);
+  return values;
+}
+
 }  // namespace idsync

@@ -30,6 +30,9 @@ class AttributeSet {
   // Adds `value` unless present (exact byte comparison); removes it if present.
   void add_value(AttrId id, std::string value);
   void remove_value(AttrId id, const std::string& value);
+  // Removes the attribute and hands back its values (empty when absent), so a caller can
+  // change a long list in place and set() it back without copying it.
+  ValueList take(AttrId id);
 
   const std::vector<AttrValues>& items() const { return items_; }
   bool empty() const { return items_.empty(); }

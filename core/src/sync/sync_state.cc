@@ -105,6 +105,8 @@ Result<std::unique_ptr<SyncState>> SyncState::load(Store& store) {
     state->spaces_.push_back(std::move(space));
     IDSYNC_RETURN_IF_ERROR(store.load_cs(row.id, [&](CsObject&& o) {
       raw->index(o);
+      if (o.mv == 0) raw->disconnectors.insert(o.id);
+      if (o.pending_import != PendingImportKind::kNone || o.unresolved_refs) raw->sync_candidates.push_back(o.id);
       CsId id = o.id;
       MvId mv = o.mv;
       raw->objects.emplace(id, std::move(o));
@@ -231,12 +233,37 @@ std::vector<ConnectorSpace*> SyncState::spaces() {
   return out;
 }
 
+void SyncState::mark_cs(const CsObject& o) {
+  dirty_cs_.insert(o.id);
+  for (auto& s : spaces_)
+    if (s->id == o.connector) {
+      std::vector<CsId>& list = s->sync_candidates;
+      // Marks repeat (an object is marked by several changes): dedupe now and then so the
+      // list stays proportional to the distinct objects changed.
+      if (list.size() >= 4096 && list.size() == list.capacity()) {
+        std::sort(list.begin(), list.end());
+        list.erase(std::unique(list.begin(), list.end()), list.end());
+      }
+      list.push_back(o.id);
+      return;
+    }
+}
+
+std::vector<CsId> SyncState::take_sync_candidates(ConnectorSpace& space) {
+  std::vector<CsId> out = std::move(space.sync_candidates);
+  space.sync_candidates.clear();
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 CsObject& SyncState::new_cs_object(ConnectorSpace& space) {
   CsId id = next_cs_id_++;
   CsObject& o = space.objects[id];
   o.id = id;
   o.connector = space.id;
-  dirty_cs_.insert(id);
+  space.disconnectors.insert(id);
+  mark_cs(o);
   return o;
 }
 
@@ -245,6 +272,7 @@ void SyncState::remove_cs(ConnectorSpace& space, CsId id) {
   if (o == nullptr) return;
   if (o->mv != 0) unlink(*o);
   space.unindex(*o);
+  space.disconnectors.erase(id);
   space.objects.erase(id);
   dirty_cs_.erase(id);
   removed_cs_[id] = space.id;
@@ -284,6 +312,7 @@ void SyncState::link(CsObject& cs, MvId mv) {
   if (cs.mv == mv) return;
   if (cs.mv != 0) unlink(cs);
   cs.mv = mv;
+  if (ConnectorSpace* s = space(cs.connector)) s->disconnectors.erase(cs.id);
   auto& list = links_[mv];
   list.emplace_back(cs.connector, cs.id);
   std::sort(list.begin(), list.end());
@@ -299,6 +328,7 @@ void SyncState::unlink(CsObject& cs) {
     if (list.empty()) links_.erase(it);
   }
   cs.mv = 0;
+  if (ConnectorSpace* s = space(cs.connector)) s->disconnectors.insert(cs.id);
   mark_cs(cs);
 }
 

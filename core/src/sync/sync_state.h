@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "idsync/configuration.h"
@@ -32,6 +33,14 @@ struct ConnectorSpace {
   std::unordered_map<CsId, CsObject> objects;
   std::unordered_map<std::string, CsId> by_anchor;
   std::unordered_map<std::string, CsId> by_dn;   // dn_key → id
+  // Objects joined to no metaverse object (cs.mv == 0), kept by SyncState::link / unlink /
+  // new_cs_object / remove_cs, so that an outbound join looks only at these instead of
+  // scanning the whole space in every delta synchronization.
+  std::unordered_set<CsId> disconnectors;
+  // Every object marked changed since the last synchronization of this space (with repeats):
+  // a superset of those a delta synchronization must look at (a pending import or an
+  // unresolved reference). Lets a delta synchronization cost O(changes), not O(objects).
+  std::vector<CsId> sync_candidates;
 
   CsObject* find(CsId id);
   CsObject* find_by_anchor(const std::string& anchor);
@@ -40,6 +49,17 @@ struct ConnectorSpace {
   void reindex(const CsObject& o, const std::string& old_anchor, const std::string& old_dn);
   void index(const CsObject& o);
   void unindex(const CsObject& o);
+};
+
+// What the last synchronization step looked at, so that tests can prove a delta
+// synchronization costs O(changes) — without timing it.
+struct SyncStatistics {
+  uint64_t cs_examined = 0;                // connector space objects in the inbound work list
+  uint64_t mv_recomputed = 0;              // metaverse objects recomputed from their sources
+  uint64_t outbound_planned = 0;           // (metaverse object, target) pending exports computed
+  uint64_t reference_values_resolved = 0;  // reference values mapped DN → metaverse or back
+  uint64_t reference_values_carried = 0;   // reference values kept without being resolved again
+  uint64_t reference_values_checked = 0;   // carried values checked to be still linked (id lookup)
 };
 
 class SyncState {
@@ -66,7 +86,10 @@ class SyncState {
 
   // Connector spaces.
   CsObject& new_cs_object(ConnectorSpace& space);
-  void mark_cs(const CsObject& o) { dirty_cs_.insert(o.id); }
+  void mark_cs(const CsObject& o);
+  // The ids a delta synchronization of `space` must consider (sorted, unique; a superset of
+  // the objects with a pending import or unresolved references), and forgets them.
+  std::vector<CsId> take_sync_candidates(ConnectorSpace& space);
   void remove_cs(ConnectorSpace& space, CsId id);
 
   // Metaverse.
@@ -84,11 +107,17 @@ class SyncState {
   // join value (join_key) → MV ids. Read-only lookups are safe from many threads while no
   // index_mv_attributes / remove_mv runs (the parallel sync phases only read it).
   void index_mv_attributes(const MvObject& before, const MvObject& after);
+  // The same for a change made in place: unindex before changing `o`, reindex after.
+  void unindex_mv_attributes(const MvObject& o) { remove_from_join_index(o); }
+  void reindex_mv_attributes(const MvObject& o) { add_to_join_index(o); }
   // Appends to `out` the MV objects whose `mv_attr` holds `value` (normalized as join_key
   // does with `case_sensitive`). A hash collision never yields a wrong candidate: each one is
   // checked against the MV object's values. Duplicates are possible; callers dedupe.
   void join_candidates(AttrId mv_attr, std::string_view value, bool case_sensitive, std::vector<MvId>& out) const;
   bool is_join_attribute(AttrId id) const { return join_attrs_.count(id) != 0; }
+
+  // Filled by each run_sync.
+  SyncStatistics& sync_statistics() { return sync_statistics_; }
 
  private:
   Status load_rules(Store& store);
@@ -112,6 +141,7 @@ class SyncState {
   std::map<CsId, ConnectorId> removed_cs_;
   std::set<MvId> dirty_mv_;
   std::set<MvId> removed_mv_;
+  SyncStatistics sync_statistics_;
 };
 
 }  // namespace idsync

@@ -23,6 +23,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <atomic>
+#include <charconv>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -100,14 +102,32 @@ class Synchronizer {
   Synchronizer(SyncState& state, ConnectorSpace& space, StepResult& result, const ProgressCallback& progress)
       : state_(state), space_(space), result_(result), progress_(progress) {
     member_attr_ = state_.attrs().find(space_.id, "member");
+    // Scoping by group membership (ISMEMBEROF) makes one object's scope depend on another
+    // group's members: a value-level carry could not tell that scope stayed the same.
+    for (const CompiledRule& r : state_.rules())
+      for (const auto& group : r.scope)
+        for (const CompiledScopeCondition& c : group)
+          if (c.op == ScopeOperator::kIsMemberOf || c.op == ScopeOperator::kIsNotMemberOf) membership_scoping_ = true;
   }
 
   Status run(bool delta) {
+    carry_allowed_ = delta && !membership_scoping_;
+    // A delta synchronization looks only at the objects marked since the last one (a superset
+    // of those with a pending import or an unresolved reference), never at the whole space.
+    std::vector<CsId> candidates = state_.take_sync_candidates(space_);
     std::vector<CsId> work;
-    for (const auto& [id, o] : space_.objects)
-      if (!delta || o.pending_import != PendingImportKind::kNone || o.unresolved_refs) work.push_back(id);
-    std::sort(work.begin(), work.end());
+    if (delta) {
+      for (CsId id : candidates)
+        if (const CsObject* o = space_.find(id);
+            o != nullptr && (o->pending_import != PendingImportKind::kNone || o->unresolved_refs))
+          work.push_back(id);
+    } else {
+      work.reserve(space_.objects.size());
+      for (const auto& [id, o] : space_.objects) work.push_back(id);
+      std::sort(work.begin(), work.end());
+    }
     total_ = work.size();
+    stats_.cs_examined = work.size();
     inbound_pass(work);
     if (!delta) {
       // Full sync re-evaluates every metaverse object this connector reaches.
@@ -120,6 +140,10 @@ class Synchronizer {
     link_pass(changed);
     plan_pass(changed);
     for (MvId id : deleted_mv_) deprovision_all(id);
+    stats_.reference_values_resolved = resolved_.load();
+    stats_.reference_values_carried = carried_.load();
+    stats_.reference_values_checked = checked_.load();
+    state_.sync_statistics() = stats_;
     return Status::Ok();
   }
 
@@ -147,12 +171,18 @@ class Synchronizer {
   }
 
   std::vector<const CompiledRule*> inbound_rules_in_scope(const CsObject& o, const std::string* mv_type = nullptr) {
+    return inbound_rules_in_scope(o, o.hologram, mv_type);
+  }
+
+  // The same against `hologram` in place of the object's own (its state before this run).
+  std::vector<const CompiledRule*> inbound_rules_in_scope(const CsObject& o, const AttributeSet& hologram,
+                                                          const std::string* mv_type) {
     std::vector<const CompiledRule*> out;
     for (const CompiledRule& r : state_.rules()) {
       if (r.def.disabled || r.def.direction != Direction::kInbound || r.connector != o.connector) continue;
       if (!iequals(r.def.source_object_type, o.object_type)) continue;
       if (mv_type != nullptr && !iequals(r.def.target_object_type, *mv_type)) continue;
-      if (in_scope(r, o.hologram, [&](const std::string& g) { return is_member_of(o, g); }, o.dn)) out.push_back(&r);
+      if (in_scope(r, hologram, [&](const std::string& g) { return is_member_of(o, g); }, o.dn)) out.push_back(&r);
     }
     std::stable_sort(out.begin(), out.end(),
                      [](const CompiledRule* a, const CompiledRule* b) { return a->def.precedence < b->def.precedence; });
@@ -197,22 +227,32 @@ class Synchronizer {
     if (o == nullptr) return false;
     p.object = o;
     p.imported = o->pending_import != PendingImportKind::kNone;
+    if (o->unresolved_refs) had_unresolved_.insert(id);
+    if (p.imported) applied_.insert(id);
     switch (o->pending_import) {
       case PendingImportKind::kDelete: {
         ++result_.counters["deleted"];
-        if (o->mv != 0) touched_mv_.insert(o->mv);
+        if (o->mv != 0) {
+          touched_mv_.insert(o->mv);
+          relinked_mv_.insert(o->mv);
+        }
         state_.remove_cs(space_, id);
         return false;
       }
       case PendingImportKind::kDeleteAdd:
         if (o->mv != 0) {
           touched_mv_.insert(o->mv);
+          relinked_mv_.insert(o->mv);
           state_.unlink(*o);
         }
         [[fallthrough]];
       case PendingImportKind::kAdd:
       case PendingImportKind::kUpdate: {
         std::string old_dn = o->dn;
+        // An update keeps the state it replaces for this run: a long reference attribute
+        // (a group's members) is then carried as a value-level change (carry_inbound).
+        if (carry_allowed_ && o->pending_import == PendingImportKind::kUpdate && o->import_dn.empty())
+          previous_hologram_[id] = std::move(o->hologram);
         o->hologram = std::move(o->import_state);
         o->import_state.clear();
         if (!o->import_dn.empty()) {
@@ -287,6 +327,7 @@ class Synchronizer {
       }
       if (o.mv != 0 && o.state != ConnectorState::kExplicitConnector) {
         touched_mv_.insert(o.mv);
+        relinked_mv_.insert(o.mv);
         state_.unlink(o);
         ++result_.counters["disconnected"];
       } else if (o.mv == 0) {
@@ -317,6 +358,7 @@ class Synchronizer {
         }
       }
       state_.link(o, target);
+      relinked_mv_.insert(target);
       o.error.clear();
       ++result_.counters["joined"];
       return;
@@ -331,6 +373,7 @@ class Synchronizer {
       // MV ids are allocated here, in CS id order: the same ids whatever the thread count.
       MvObject& mv = state_.new_mv_object(r->def.target_object_type);
       state_.link(o, mv.id);
+      relinked_mv_.insert(mv.id);
       ++result_.counters["projected"];
       return;
     }
@@ -356,15 +399,38 @@ class Synchronizer {
 
   // ---- pass 2: recompute the metaverse ----
 
+  // A value-level change of one reference attribute of a metaverse object: the old values
+  // minus those at `removed_at` (ascending), then `added` appended — exactly what recomputing
+  // it from the source's new values would give, without resolving the unchanged ones again.
+  struct CarriedRefs {
+    AttrId attr = 0;
+    std::vector<size_t> removed_at;
+    ValueList added;  // metaverse references ("#id")
+  };
+
   struct MvPlan {
     bool held = false;
     bool changed = false;
-    AttributeSet attributes;  // the new attributes when changed
+    AttributeSet attributes;  // the new attributes when changed (carried ones excepted)
+    std::vector<CarriedRefs> carried;
     Deferred deferred;
+  };
+
+  // What changed in a metaverse object's carried reference attributes this run, for the
+  // outbound pass: the values removed and added ("#id"), and the object's other attributes
+  // before the change (outbound scoping is checked against them).
+  struct MvRefDelta {
+    struct Values {
+      AttrId attr = 0;
+      ValueList removed, added;
+    };
+    std::vector<Values> attrs;
+    AttributeSet before;  // the attributes before this run, carried ones left out
   };
 
   std::vector<MvId> recompute_pass(bool delta) {
     std::vector<MvId> touched(touched_mv_.begin(), touched_mv_.end());
+    stats_.mv_recomputed = touched.size();
     std::vector<MvPlan> plans(touched.size());
     parallel_each(touched.size(), [&](size_t i) { plans[i] = recompute_mv(touched[i]); });
     std::vector<MvId> changed;
@@ -379,12 +445,10 @@ class Synchronizer {
           ++result_.counters["mv-deleted"];
           modified = true;
         } else if (p.changed) {
-          MvObject updated;
-          updated.id = id;
-          updated.object_type = mv->object_type;
-          updated.attributes = std::move(p.attributes);
-          state_.index_mv_attributes(*mv, updated);
-          mv->attributes = std::move(updated.attributes);
+          state_.unindex_mv_attributes(*mv);
+          if (!p.carried.empty()) carry_into(*mv, p);
+          mv->attributes = std::move(p.attributes);
+          state_.reindex_mv_attributes(*mv);
           state_.mark_mv(id);
           ++result_.counters["mv-updated"];
           modified = true;
@@ -399,6 +463,86 @@ class Synchronizer {
     return changed;
   }
 
+  // Applies the carried attributes of `p` to `mv` in place (moving the long lists, never
+  // copying them) and moves them into p.attributes; records the delta for the outbound pass.
+  void carry_into(MvObject& mv, MvPlan& p) {
+    MvRefDelta& delta = mv_deltas_[mv.id];
+    for (CarriedRefs& c : p.carried) {
+      ValueList values = mv.attributes.take(c.attr);
+      MvRefDelta::Values d;
+      d.attr = c.attr;
+      size_t next = 0, kept = 0;
+      for (size_t i = 0; i < values.size(); ++i) {
+        if (next < c.removed_at.size() && c.removed_at[next] == i) {
+          d.removed.push_back(std::move(values[i]));
+          ++next;
+          continue;
+        }
+        if (kept != i) values[kept] = std::move(values[i]);
+        ++kept;
+      }
+      values.resize(kept);
+      d.added = c.added;
+      for (std::string& v : c.added) values.push_back(std::move(v));
+      p.attributes.set(c.attr, std::move(values));
+      delta.attrs.push_back(std::move(d));
+    }
+    delta.before = std::move(mv.attributes);  // the carried attributes were taken out above
+  }
+
+  // True when `a` and `b` hold the same attributes, leaving out the carried ones.
+  static bool same_except(const AttributeSet& a, const AttributeSet& b, const std::vector<CarriedRefs>& carried) {
+    auto skip = [&](AttrId id) {
+      return std::any_of(carried.begin(), carried.end(), [&](const CarriedRefs& c) { return c.attr == id; });
+    };
+    auto x = a.items().begin(), y = b.items().begin();
+    while (true) {
+      while (x != a.items().end() && skip(x->id)) ++x;
+      while (y != b.items().end() && skip(y->id)) ++y;
+      if (x == a.items().end() || y == b.items().end()) return x == a.items().end() && y == b.items().end();
+      if (!(*x == *y)) return false;
+      ++x;
+      ++y;
+    }
+  }
+
+  // A reference flow whose evaluation waits until it is known whether it can be carried.
+  struct HeldFlow {
+    CsObject* cs;
+    ConnectorSpace* space;
+    const CompiledRule* rule;
+    const CompiledFlow* flow;
+    size_t slot;  // its place in contributions[flow->destination]
+    std::vector<const CompiledRule*> rules;  // the source's rules in scope now
+  };
+
+  // A Direct flow of a multi-valued reference into the metaverse or out of it, taken as it is:
+  // the only kind whose result maps value by value onto its source's values.
+  static bool carriable(const CompiledFlow& f) {
+    return f.type == FlowType::kDirect && f.direct_source != kDnAttr && f.destination_type == AttrType::kReference &&
+           f.destination_multi && (f.merge == MergeType::kUpdate || f.merge == MergeType::kReplace) && !f.execute_once;
+  }
+
+  // The outcome of an inbound flow, with references mapped to metaverse ids; nullopt after an
+  // error (recorded in `d`).
+  std::optional<FlowOutcome> inbound_outcome(CsObject& cs, ConnectorSpace& space, const CompiledRule& r,
+                                             const CompiledFlow& f, Deferred& d) {
+    auto outcome = evaluate_flow(r, f, cs.hologram, cs.dn);
+    if (!outcome.ok()) {
+      flow_error(cs, r, f, outcome.status(), d);
+      return std::nullopt;
+    }
+    if (f.destination_type == AttrType::kReference && outcome->kind == FlowOutcome::kValues) {
+      resolved_ += outcome->values.size();
+      if (!to_mv_refs(space, outcome->values)) {
+        cs.unresolved_refs = true;
+        d.marks.push_back(&cs);
+      }
+      if (outcome->values.empty()) outcome->kind = FlowOutcome::kNull;
+    }
+    return std::move(outcome).value();
+  }
+
   // Read-only but for flags of the CS objects linked to `id` (no other work item's).
   MvPlan recompute_mv(MvId id) {
     MvPlan plan;
@@ -408,42 +552,103 @@ class Synchronizer {
       return plan;
     }
     std::map<AttrId, std::vector<Contribution>> contributions;
+    std::vector<HeldFlow> held;
     const std::vector<std::pair<ConnectorId, CsId>>& links = state_.links(id);
+    size_t sources_changed = 0;  // linked objects whose import was applied this run
     for (const auto& [connector_id, cs_id] : links) {
       ConnectorSpace* space = state_.space(connector_id);
       CsObject* cs = space ? space->find(cs_id) : nullptr;
       if (cs == nullptr) continue;
+      if (cs->connector == space_.id && applied_.count(cs_id)) ++sources_changed;
       auto rules = inbound_rules_in_scope(*cs, &mv->object_type);
+      bool may_carry = carry_allowed_ && previous_hologram_.count(cs_id) != 0;
       for (const CompiledRule* r : rules) {
         if (!cs->provisioned && (r->def.link_type == LinkType::kProvision || r->def.link_type == LinkType::kStickyJoin))
           plan.held = true;
         for (const CompiledFlow& f : r->flows) {
-          auto outcome = evaluate_flow(*r, f, cs->hologram, cs->dn);
-          if (!outcome.ok()) {
-            flow_error(*cs, *r, f, outcome.status(), plan.deferred);
+          auto& list = contributions[f.destination];
+          if (may_carry && carriable(f)) {
+            held.push_back(HeldFlow{cs, space, r, &f, list.size(), rules});
+            list.push_back(Contribution{r->def.precedence, r->order, cs_id, f.merge, FlowOutcome{}, f.execute_once});
             continue;
           }
-          if (f.destination_type == AttrType::kReference && outcome->kind == FlowOutcome::kValues) {
-            if (!to_mv_refs(*space, outcome->values)) {
-              cs->unresolved_refs = true;
-              plan.deferred.marks.push_back(cs);
-            }
-            if (outcome->values.empty()) outcome->kind = FlowOutcome::kNull;
-          }
-          contributions[f.destination].push_back(
-              Contribution{r->def.precedence, r->order, cs_id, f.merge, std::move(outcome).value(), f.execute_once});
+          auto outcome = inbound_outcome(*cs, *space, *r, f, plan.deferred);
+          if (!outcome) continue;
+          list.push_back(Contribution{r->def.precedence, r->order, cs_id, f.merge, std::move(*outcome), f.execute_once});
         }
       }
       if (cs->state == ConnectorState::kExplicitConnector && !cs->provisioned) plan.held = true;
     }
     if (!plan.held) return plan;
+    for (HeldFlow& h : held) {
+      auto& list = contributions[h.flow->destination];
+      if (h.slot >= list.size()) continue;
+      if (list.size() == 1 && sources_changed == 1 && carry_inbound(*mv, h, plan)) {
+        contributions.erase(h.flow->destination);
+        continue;
+      }
+      auto outcome = inbound_outcome(*h.cs, *h.space, *h.rule, *h.flow, plan.deferred);
+      list[h.slot].outcome = outcome ? std::move(*outcome) : FlowOutcome{};
+    }
     for (auto& [attr, list] : contributions) {
+      if (list.empty()) continue;
       auto values = resolve(list, mv->attributes.get(attr));
       if (values && !values->empty()) plan.attributes.set(attr, std::move(*values));
     }
-    plan.changed = !(plan.attributes == mv->attributes);
+    bool carried_change = std::any_of(plan.carried.begin(), plan.carried.end(), [](const CarriedRefs& c) {
+      return !c.removed_at.empty() || !c.added.empty();
+    });
+    plan.changed = carried_change || !same_except(plan.attributes, mv->attributes, plan.carried);
     if (!plan.changed) plan.attributes.clear();
     return plan;
+  }
+
+  // The new values of `h`'s destination = its old values with the source's removed values
+  // taken out and its added values resolved and appended — when the old values are known to
+  // be exactly the old source values resolved one to one: the source is the attribute's only
+  // contributor, it stayed linked and in the same rules' scope, none of its references was
+  // unresolved, and the counts agree. Otherwise false: the flow is evaluated in full.
+  bool carry_inbound(const MvObject& mv, const HeldFlow& h, MvPlan& plan) {
+    const CsObject& cs = *h.cs;
+    if (had_unresolved_.count(cs.id) || relinked_mv_.count(mv.id)) return false;
+    const AttributeSet& before = previous_hologram_.at(cs.id);
+    if (inbound_rules_in_scope(cs, before, &mv.object_type) != h.rules) return false;
+    static const ValueList kNone;
+    const ValueList* old_values = before.get(h.flow->direct_source);
+    const ValueList* new_values = cs.hologram.get(h.flow->direct_source);
+    const ValueList& from = old_values ? *old_values : kNone;
+    const ValueList& to = new_values ? *new_values : kNone;
+    const ValueList* current = mv.attributes.get(h.flow->destination);
+    if ((current ? current->size() : 0) != from.size()) return false;
+    // The values kept must still resolve as they did: a member deleted or disconnected (in
+    // this run or since the group last changed) no longer does, and a full evaluation drops it.
+    // One id parse and one link lookup per value — no DN is normalized or looked up again.
+    if (current != nullptr) {
+      checked_ += current->size();
+      for (const std::string& ref : *current)
+        if (!linked_from(ref, space_.id)) return false;
+    }
+    CarriedRefs c;
+    c.attr = h.flow->destination;
+    // new = old without some values, then some appended (how a delta import applies a
+    // modify); an insertion elsewhere shows as a removal and a re-add, still exact.
+    size_t j = 0;
+    for (size_t i = 0; i < from.size(); ++i) {
+      if (j < to.size() && from[i] == to[j]) {
+        ++j;
+      } else {
+        c.removed_at.push_back(i);
+      }
+    }
+    for (; j < to.size(); ++j) {
+      CsObject* target = h.space->find_by_dn(to[j]);
+      if (target == nullptr || target->mv == 0) return false;  // unresolved: the full path marks it
+      c.added.push_back(kMvRefPrefix + std::to_string(target->mv));
+    }
+    resolved_ += c.added.size();
+    carried_ += from.size() - c.removed_at.size();
+    plan.carried.push_back(std::move(c));
+    return true;
   }
 
   void flow_error(CsObject& cs, const CompiledRule& r, const CompiledFlow& f, const Status& s, Deferred& d) {
@@ -459,11 +664,16 @@ class Synchronizer {
   // ---- pass 3: outbound ----
 
   std::vector<const CompiledRule*> outbound_rules(const MvObject& mv, ConnectorId target) {
+    return outbound_rules(mv.attributes, mv.object_type, target);
+  }
+
+  std::vector<const CompiledRule*> outbound_rules(const AttributeSet& attributes, const std::string& mv_type,
+                                                  ConnectorId target) {
     std::vector<const CompiledRule*> out;
     for (const CompiledRule& r : state_.rules()) {
       if (r.def.disabled || r.def.direction != Direction::kOutbound || r.connector != target) continue;
-      if (!iequals(r.def.source_object_type, mv.object_type)) continue;
-      if (in_scope(r, mv.attributes)) out.push_back(&r);
+      if (!iequals(r.def.source_object_type, mv_type)) continue;
+      if (in_scope(r, attributes)) out.push_back(&r);
     }
     std::stable_sort(out.begin(), out.end(),
                      [](const CompiledRule* a, const CompiledRule* b) { return a->def.precedence < b->def.precedence; });
@@ -505,26 +715,91 @@ class Synchronizer {
     std::string dn;
     std::map<AttrId, std::optional<ValueList>> attrs;  // nullopt = remove
     std::string object_type;
+    // Reference attributes carried value by value: the target DNs the metaverse change
+    // removes and adds; plan_export folds them into the pending export it already holds.
+    struct Carried {
+      ValueList removed, added;
+    };
+    std::map<AttrId, Carried> carried;
   };
+
+  // The outcome of an outbound flow, references mapped to DNs in `target`; sets `unresolved`
+  // when one has no object there yet. nullopt after an error (recorded in `d`).
+  std::optional<FlowOutcome> outbound_outcome(const MvObject& mv, ConnectorSpace& target, const CompiledRule& r,
+                                              const CompiledFlow& f, CsObject* existing, bool& unresolved,
+                                              Deferred& d) {
+    auto outcome = evaluate_flow(r, f, mv.attributes);
+    if (!outcome.ok()) {
+      std::string message = "rule '" + r.def.name + "', flow to '" + f.destination_name + "' for metaverse object " +
+                            std::to_string(mv.id) + ": " + outcome.status().message();
+      ++d.sync_errors;
+      d.errors.push_back(
+          {existing ? existing->dn : "#" + std::to_string(mv.id), expr::error_kind(outcome.status().message()), message});
+      return std::nullopt;
+    }
+    if (f.destination != kDnAttr && f.destination_type == AttrType::kReference &&
+        outcome->kind == FlowOutcome::kValues) {
+      resolved_ += outcome->values.size();
+      ValueList dns;
+      dns.reserve(outcome->values.size());
+      for (const std::string& ref : outcome->values) {
+        if (CsObject* t = ref_target(ref, target)) {
+          dns.push_back(t->dn);
+        } else {
+          unresolved = true;
+        }
+      }
+      outcome->values = std::move(dns);
+    }
+    return std::move(outcome).value();
+  }
+
+  CsObject* ref_target(const std::string& ref, ConnectorSpace& target) {
+    MvId id = ref_id(ref);
+    return id == 0 ? nullptr : linked_in(id, target);
+  }
+
+  // The metaverse id of a reference value ("#id"); 0 when it is not one.
+  static MvId ref_id(const std::string& ref) {
+    MvId id = 0;
+    if (ref.size() < 2 || ref[0] != kMvRefPrefix[0]) return 0;
+    auto [end, ec] = std::from_chars(ref.data() + 1, ref.data() + ref.size(), id);
+    return ec == std::errc() && end == ref.data() + ref.size() ? id : 0;
+  }
+
+  // True when the metaverse object `ref` names is still linked to an object of `connector`.
+  bool linked_from(const std::string& ref, ConnectorId connector) const {
+    MvId id = ref_id(ref);
+    if (id == 0) return false;
+    for (const auto& [c, cs] : state_.links(id))
+      if (c == connector) return true;
+    return false;
+  }
 
   // Read-only but for `existing`'s unresolved flag (existing is linked to `mv`: no other
   // work item's); errors go to `d`.
   bool compute_desired(const MvObject& mv, ConnectorSpace& target, const std::vector<const CompiledRule*>& rules,
                        Desired& out, CsObject* existing, Deferred& d) {
     std::map<AttrId, std::vector<Contribution>> contributions;
+    struct Held {
+      const CompiledRule* rule;
+      const CompiledFlow* flow;
+      size_t slot;
+    };
+    std::vector<Held> held;
+    bool may_carry = carry_allowed_ && existing != nullptr && mv_deltas_.count(mv.id) != 0;
     bool unresolved = false;
     for (const CompiledRule* r : rules) {
       if (out.object_type.empty()) out.object_type = r->def.target_object_type;
       for (const CompiledFlow& f : r->flows) {
-        auto outcome = evaluate_flow(*r, f, mv.attributes);
-        if (!outcome.ok()) {
-          std::string message = "rule '" + r->def.name + "', flow to '" + f.destination_name +
-                                "' for metaverse object " + std::to_string(mv.id) + ": " + outcome.status().message();
-          ++d.sync_errors;
-          d.errors.push_back({existing ? existing->dn : "#" + std::to_string(mv.id),
-                              expr::error_kind(outcome.status().message()), message});
-          return false;
+        if (may_carry && f.destination != kDnAttr && carriable(f)) {
+          auto& list = contributions[f.destination];
+          held.push_back(Held{r, &f, list.size()});
+          list.push_back(Contribution{r->def.precedence, r->order, 0, f.merge, FlowOutcome{}, f.execute_once});
+          continue;
         }
+        auto outcome = outbound_outcome(mv, target, *r, f, existing, unresolved, d);
+        if (!outcome) return false;
         if (f.destination == kDnAttr) {
           if (outcome->kind == FlowOutcome::kValues && !outcome->values.empty() && !out.has_dn) {
             out.has_dn = true;
@@ -532,23 +807,22 @@ class Synchronizer {
           }
           continue;
         }
-        if (f.destination_type == AttrType::kReference && outcome->kind == FlowOutcome::kValues) {
-          ValueList dns;
-          dns.reserve(outcome->values.size());
-          for (const std::string& ref : outcome->values) {
-            CsObject* t = nullptr;
-            if (ref.rfind(kMvRefPrefix, 0) == 0) t = linked_in(std::stoull(ref.substr(1)), target);
-            if (t != nullptr) {
-              dns.push_back(t->dn);
-            } else {
-              unresolved = true;
-            }
-          }
-          outcome->values = std::move(dns);
-        }
-        contributions[f.destination].push_back(Contribution{r->def.precedence, r->order, 0, f.merge,
-                                                            std::move(outcome).value(), f.execute_once});
+        contributions[f.destination].push_back(
+            Contribution{r->def.precedence, r->order, 0, f.merge, std::move(*outcome), f.execute_once});
       }
+    }
+    for (const Held& h : held) {
+      auto& list = contributions[h.flow->destination];
+      if (h.slot >= list.size()) continue;
+      Desired::Carried carried;
+      if (list.size() == 1 && carry_outbound(mv, target, *existing, *h.flow, rules, carried)) {
+        out.carried[h.flow->destination] = std::move(carried);
+        contributions.erase(h.flow->destination);
+        continue;
+      }
+      auto outcome = outbound_outcome(mv, target, *h.rule, *h.flow, existing, unresolved, d);
+      if (!outcome) return false;
+      list[h.slot].outcome = std::move(*outcome);
     }
     for (auto& [attr, list] : contributions) {
       bool all_ignore = std::all_of(list.begin(), list.end(),
@@ -566,6 +840,70 @@ class Synchronizer {
     return true;
   }
 
+  // The target side of a carried reference attribute: when `o`'s pending export was last
+  // computed against what the directory is believed to hold now (no import since, not linked
+  // this run, the same rules in scope) and the counts agree, the metaverse change maps onto
+  // a value-level change of that pending export (plan_export folds it in). Otherwise false:
+  // the flow is evaluated and diffed in full.
+  bool carry_outbound(const MvObject& mv, ConnectorSpace& target, const CsObject& o, const CompiledFlow& f,
+                      const std::vector<const CompiledRule*>& rules, Desired::Carried& out) {
+    const MvRefDelta& delta = mv_deltas_.at(mv.id);
+    const MvRefDelta::Values* values = nullptr;
+    for (const MvRefDelta::Values& v : delta.attrs)
+      if (v.attr == f.direct_source) values = &v;
+    if (values == nullptr) return false;
+    // An import applied to `o` itself this run (the synchronized space is also the target)
+    // changed what the directory is believed to hold: diff in full.
+    if (applied_.count(o.id) || relinked_mv_.count(mv.id) || linked_this_run_.count(o.id)) return false;
+    if (o.pending_import != PendingImportKind::kNone) return false;
+    if (o.pending_export.kind != PendingExportKind::kNone && o.pending_export.kind != PendingExportKind::kUpdate)
+      return false;
+    if (!state_.attrs().info(f.destination).multi_valued) return false;
+    const AttributeSet& imported = imported_state(o);
+    if (imported.empty() && o.unconfirmed.empty() && o.provisioned) return false;  // never exported
+    // The same outbound rules were in scope before this run's change: no scoping reads a
+    // carried attribute, and scoping over the attributes before gives the same rules.
+    for (const CompiledRule& r : state_.rules()) {
+      if (r.def.direction != Direction::kOutbound || r.connector != target.id) continue;
+      for (const auto& group : r.scope)
+        for (const CompiledScopeCondition& c : group)
+          for (const MvRefDelta::Values& v : delta.attrs)
+            if (c.attr == v.attr) return false;
+    }
+    if (outbound_rules(delta.before, mv.object_type, target.id) != rules) return false;
+    size_t adds = 0, deletes = 0;
+    for (const AttrChange& c : o.pending_export.changes) {
+      if (c.id != f.destination) continue;
+      if (c.op == ValueOp::kReplace) return false;
+      (c.op == ValueOp::kAdd ? adds : deletes) += c.values.size();
+    }
+    const ValueList* believed = o.unconfirmed.get(f.destination);
+    if (believed == nullptr) believed = imported.get(f.destination);
+    const ValueList* now = mv.attributes.get(f.direct_source);
+    size_t before_count = (now ? now->size() : 0) + values->removed.size() - values->added.size();
+    // The values kept must still have their object in the target (not deprovisioned or
+    // disconnected since): one id parse and one link lookup each.
+    if (now != nullptr) {
+      checked_ += now->size() - values->added.size();
+      for (size_t i = 0; i + values->added.size() < now->size(); ++i)
+        if (ref_target((*now)[i], target) == nullptr) return false;
+    }
+    if ((believed ? believed->size() : 0) + adds != before_count + deletes) return false;
+    for (const std::string& ref : values->removed) {
+      CsObject* t = ref_target(ref, target);
+      if (t == nullptr) return false;
+      out.removed.push_back(t->dn);
+    }
+    for (const std::string& ref : values->added) {
+      CsObject* t = ref_target(ref, target);
+      if (t == nullptr) return false;  // unresolved: the full path marks it
+      out.added.push_back(t->dn);
+    }
+    resolved_ += out.removed.size() + out.added.size();
+    carried_ += before_count - values->removed.size();
+    return true;
+  }
+
   // Disconnectors of `target` by the value of one attribute, built once per run on first use.
   using ValueIndex = std::unordered_map<std::string, std::vector<CsId>>;
   ValueIndex& disconnector_index(ConnectorSpace& target, AttrId attr, bool case_sensitive) {
@@ -573,7 +911,10 @@ class Synchronizer {
     auto it = disconnector_index_.find(key);
     if (it != disconnector_index_.end()) return it->second;
     ValueIndex& index = disconnector_index_[key];
-    for (const auto& [cs_id, cs] : target.objects) {
+    for (CsId cs_id : target.disconnectors) {
+      const CsObject* found = target.find(cs_id);
+      if (found == nullptr) continue;
+      const CsObject& cs = *found;
       if (cs.mv != 0 || cs.placeholder) continue;
       if (const ValueList* values = imported_state(cs).get(attr); values != nullptr && !values->empty())
         index[join_key(0, values->front(), case_sensitive)].push_back(cs_id);
@@ -685,6 +1026,7 @@ class Synchronizer {
     if (existing != nullptr) {
       state_.link(*existing, mv.id);
       adopt(*existing, mv, it.rules);
+      linked_this_run_.insert(existing->id);
       ++result_.counters["export-joined"];
       return;
     }
@@ -703,6 +1045,7 @@ class Synchronizer {
       // Reverse join by DN: the directory already has the object.
       state_.link(*same_dn, mv.id);
       adopt(*same_dn, mv, it.rules);
+      linked_this_run_.insert(same_dn->id);
       ++result_.counters["export-joined"];
     } else if (same_dn != nullptr) {
       ++result_.counters["sync-error"];
@@ -716,6 +1059,7 @@ class Synchronizer {
       created.provisioned = true;
       target.index(created);
       state_.link(created, mv.id);
+      linked_this_run_.insert(created.id);
       ++result_.counters["provisioned"];
     }
   }
@@ -750,6 +1094,7 @@ class Synchronizer {
   // linked CS object's flags) and applied serially in MV id order.
   void plan_pass(const std::vector<MvId>& ids) {
     std::vector<OutboundItem> items = outbound_items(ids);
+    stats_.outbound_planned = items.size();
     std::vector<ExportPlan> plans(items.size());
     parallel_each(items.size(), [&](size_t i) {
       OutboundItem& it = items[i];
@@ -821,12 +1166,46 @@ class Synchronizer {
           pe.changes.push_back(AttrChange{attr, ValueOp::kReplace, want});
         }
       }
+      for (const auto& [attr, carried] : desired.carried) fold_carried(o.pending_export, attr, carried, pe.changes);
       if (desired.has_dn && dn_key(desired.dn) != dn_key(o.dn)) pe.new_dn = desired.dn;
       if (!pe.changes.empty() || !pe.new_dn.empty()) pe.kind = PendingExportKind::kUpdate;
     }
     if (pe == o.pending_export) return;
     plan.update = true;
     plan.pending = std::move(pe);
+  }
+
+  // The pending export of a carried attribute: the one `o` holds with the metaverse change
+  // applied value by value — a removed value an unexported add still holds cancels that add,
+  // else it becomes a delete; an added value cancels a pending delete, else it becomes an add.
+  // Inserted into `changes` at its attribute's place (they are in attribute order).
+  static void fold_carried(const PendingExport& held, AttrId attr, const Desired::Carried& carried,
+                           std::vector<AttrChange>& changes) {
+    const ValueList* adds = nullptr;
+    const ValueList* deletes = nullptr;
+    for (const AttrChange& c : held.changes)
+      if (c.id == attr) (c.op == ValueOp::kAdd ? adds : deletes) = &c.values;
+    // A value removed and added again (an insertion the positional diff saw as both) is no change.
+    std::unordered_map<std::string_view, int> net;
+    for (const std::string& v : carried.removed) --net[v];
+    for (const std::string& v : carried.added) ++net[v];
+    std::unordered_set<std::string_view> in_adds, in_deletes;
+    if (adds) in_adds.insert(adds->begin(), adds->end());
+    if (deletes) in_deletes.insert(deletes->begin(), deletes->end());
+    ValueList new_adds, new_deletes;
+    if (adds)
+      for (const std::string& v : *adds)
+        if (net[v] >= 0) new_adds.push_back(v);
+    if (deletes)
+      for (const std::string& v : *deletes)
+        if (net[v] <= 0) new_deletes.push_back(v);
+    for (const std::string& v : carried.removed)
+      if (net[v] < 0 && !in_adds.count(v)) new_deletes.push_back(v);
+    for (const std::string& v : carried.added)
+      if (net[v] > 0 && !in_deletes.count(v)) new_adds.push_back(v);
+    auto at = std::find_if(changes.begin(), changes.end(), [&](const AttrChange& c) { return c.id > attr; });
+    if (!new_deletes.empty()) at = changes.insert(at, AttrChange{attr, ValueOp::kDelete, std::move(new_deletes)});
+    if (!new_adds.empty()) changes.insert(at, AttrChange{attr, ValueOp::kAdd, std::move(new_adds)});
   }
 
   void deprovision(CsObject& o, ConnectorSpace& target) {
@@ -863,6 +1242,18 @@ class Synchronizer {
   const ProgressCallback& progress_;
   std::optional<AttrId> member_attr_;
   std::set<MvId> touched_mv_;
+  // Value-level carry of reference attributes (delta synchronization only): what the
+  // inbound pass saw, read by the parallel parts of the later passes.
+  bool membership_scoping_ = false;
+  bool carry_allowed_ = false;
+  std::unordered_map<CsId, AttributeSet> previous_hologram_;  // state an applied update replaced
+  std::unordered_set<CsId> applied_;         // objects of this space whose import was applied
+  std::unordered_set<CsId> had_unresolved_;  // objects that had unresolved references before
+  std::unordered_set<MvId> relinked_mv_;     // MV objects that gained or lost a link this run
+  std::unordered_set<CsId> linked_this_run_;  // target objects provisioned or joined this run
+  std::unordered_map<MvId, MvRefDelta> mv_deltas_;
+  SyncStatistics stats_;
+  std::atomic<uint64_t> resolved_{0}, carried_{0}, checked_{0};
   std::set<MvId> reimported_mv_;  // MV objects with a linked CS object whose import was applied
   std::set<MvId> deleted_mv_;
   std::map<std::tuple<ConnectorId, AttrId, bool>, ValueIndex> disconnector_index_;
