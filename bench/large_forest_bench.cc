@@ -325,6 +325,9 @@ int main(int argc, char** argv) {
   if (!config.ok()) die("demo configuration", config.status());
   if (Status s = server->import_configuration(*config); !s.ok()) die("import configuration", s);
   if (Status s = server->set_deletion_threshold(opt.objects); !s.ok()) die("deletion threshold", s);
+  // The change set removes hundreds of members from large groups on purpose; the member-removal
+  // safety limit would (rightly) stop that export, so the benchmark turns it off.
+  if (Status s = server->set_member_removal_limit({.enabled = false}); !s.ok()) die("member removal limit", s);
   const std::string onprem = fo.domain;
 
   // ---- Initial cycle ----
