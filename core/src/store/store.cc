@@ -2,6 +2,9 @@
 
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_group.h>
 #include <sys/file.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -312,6 +315,10 @@ struct Store::Impl {
     if (!s.ok()) return s.with_context(prefix() + "connector space object " + std::to_string(o.id));
     return Status::Ok();
   }
+
+  // One connector space / metaverse row with its body already encoded (put_cs, put_cs_many).
+  Status write_cs(const CsObject& o, std::string_view body, std::string_view dn_norm);
+  Status write_mv(const MvObject& o, std::string_view body);
 
   Status read_mv(const Stmt& st, MvObject& o) const {
     o.id = static_cast<MvId>(st.int64(0));
@@ -956,22 +963,75 @@ Status Store::load_cs(ConnectorId connector, const std::function<Status(CsObject
   return Status::Ok();
 }
 
+namespace {
+
+// How many objects one encoding task prepares while the writer writes the previous chunk.
+constexpr size_t kEncodeChunk = 4096;
+
+struct EncodedRow {
+  std::string body;
+  std::string dn_norm;  // connector space rows only
+};
+
+// Encodes objects[begin, end) into `out` in parallel, then calls write(object, row) for each
+// object in order on this thread, while the next chunk is encoded on the others.
+template <typename T, typename Encode, typename Write>
+Status write_pipelined(const std::vector<const T*>& objects, Encode encode, Write write) {
+  auto encode_chunk = [&](size_t begin, size_t end, std::vector<EncodedRow>& out) {
+    out.resize(end - begin);
+    tbb::parallel_for(tbb::blocked_range<size_t>(begin, end, 256), [&](const tbb::blocked_range<size_t>& r) {
+      for (size_t i = r.begin(); i != r.end(); ++i) encode(*objects[i], out[i - begin]);
+    });
+  };
+  const size_t n = objects.size();
+  std::vector<EncodedRow> ready, next;
+  if (n > 0) encode_chunk(0, std::min(n, kEncodeChunk), ready);
+  for (size_t begin = 0; begin < n; begin += kEncodeChunk) {
+    const size_t end = std::min(n, begin + kEncodeChunk);
+    tbb::task_group encoding;
+    if (end < n) encoding.run([&] { encode_chunk(end, std::min(n, end + kEncodeChunk), next); });
+    Status s = Status::Ok();
+    for (size_t i = begin; i < end && s.ok(); ++i) s = write(*objects[i], ready[i - begin]);
+    encoding.wait();  // before returning, even on an error: the task uses this frame
+    IDSYNC_RETURN_IF_ERROR(s);
+    std::swap(ready, next);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status Store::put_cs(const CsObject& o) {
   Impl& d = *impl_;
+  const std::string body = encode_cs_body(o);
+  normalize_dn(o.dn, d.dn_norm);
+  return d.write_cs(o, body, d.dn_norm);
+}
+
+Status Store::put_cs_many(const std::vector<const CsObject*>& objects) {
+  return write_pipelined(
+      objects,
+      [](const CsObject& o, EncodedRow& row) {
+        row.body = encode_cs_body(o);
+        normalize_dn(o.dn, row.dn_norm);
+      },
+      [&](const CsObject& o, const EncodedRow& row) { return impl_->write_cs(o, row.body, row.dn_norm); });
+}
+
+Status Store::Impl::write_cs(const CsObject& o, std::string_view body, std::string_view norm) {
+  Impl& d = *this;
   ++d.writes;
   if (o.id == 0) {
     return Status::Error(ErrorCode::kInvalidArgument,
                          d.prefix() + "cannot write connector space object '" + o.dn + "': it has no id");
   }
-  const std::string body = encode_cs_body(o);
-  normalize_dn(o.dn, d.dn_norm);
   Stmt st;
   IDSYNC_RETURN_IF_ERROR(d.prepare(kPutCs, st));
   st.bind(1, as_sql(o.id));
   st.bind(2, static_cast<int64_t>(o.connector));
   st.bind_blob(3, o.anchor);
   st.bind(4, o.dn);
-  st.bind(5, d.dn_norm);
+  st.bind(5, norm);
   st.bind(6, o.object_type);
   st.bind(7, static_cast<int64_t>(o.state));
   st.bind(8, as_sql(o.mv));
@@ -1087,13 +1147,20 @@ Status Store::load_mv(const std::function<Status(MvObject&&)>& sink) {
   return Status::Ok();
 }
 
-Status Store::put_mv(const MvObject& o) {
-  Impl& d = *impl_;
+Status Store::put_mv(const MvObject& o) { return impl_->write_mv(o, encode_attribute_set(o.attributes)); }
+
+Status Store::put_mv_many(const std::vector<const MvObject*>& objects) {
+  return write_pipelined(
+      objects, [](const MvObject& o, EncodedRow& row) { row.body = encode_attribute_set(o.attributes); },
+      [&](const MvObject& o, const EncodedRow& row) { return impl_->write_mv(o, row.body); });
+}
+
+Status Store::Impl::write_mv(const MvObject& o, std::string_view body) {
+  Impl& d = *this;
   ++d.writes;
   if (o.id == 0) {
     return Status::Error(ErrorCode::kInvalidArgument, d.prefix() + "cannot write a metaverse object without an id");
   }
-  const std::string body = encode_attribute_set(o.attributes);
   Stmt st;
   IDSYNC_RETURN_IF_ERROR(d.prepare(kPutMv, st));
   st.bind(1, as_sql(o.id));

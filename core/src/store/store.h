@@ -126,6 +126,10 @@ class Store {
   // returns kStopped ends the scan early and load_cs returns that status.
   Status load_cs(ConnectorId connector, const std::function<Status(CsObject&&)>& sink);
   Status put_cs(const CsObject& object);                 // insert or replace by id
+  // put_cs for many objects, written in the given order; their blobs are encoded on other
+  // threads (oneTBB) a chunk ahead of this one's writes. For the bulk saves of a full import
+  // or sync. On an error the objects before the failing one are written (the caller rolls back).
+  Status put_cs_many(const std::vector<const CsObject*>& objects);
   Status delete_cs(CsId id);
   Result<std::optional<CsObject>> find_cs_by_dn(ConnectorId connector, const std::string& dn);
   Result<std::optional<CsObject>> find_cs_by_id(CsId id);
@@ -136,6 +140,7 @@ class Store {
   // Metaverse.
   Status load_mv(const std::function<Status(MvObject&&)>& sink);
   Status put_mv(const MvObject& object);
+  Status put_mv_many(const std::vector<const MvObject*>& objects);  // as put_cs_many
   Status delete_mv(MvId id);
   Result<std::optional<MvObject>> find_mv(MvId id);
 
