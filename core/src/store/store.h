@@ -3,8 +3,10 @@
 // Contract:
 // - open() creates the file (mode 0600) when asked to, applies migrations up to
 //   kSchemaVersion, and refuses a newer or foreign file with kStoreError saying what to do.
-// - WAL mode, synchronous=NORMAL. Writes happen inside begin()/commit() transactions from
-//   one thread; readers in other processes keep working while a run writes.
+// - WAL mode, synchronous=NORMAL, 16 KiB pages for new stores (older stores keep theirs), a
+//   32 MiB page cache. Writes happen inside begin()/commit() transactions from one thread
+//   (put_cs_many / load_cs use oneTBB tasks only to encode / decode blobs, never to touch
+//   SQLite); readers in other processes keep working while a run writes.
 // - acquire_run_lock() takes the server's single-run lock (an flock on "<path>.lock" holding
 //   the holder's pid and description); a second holder gets kBusy at once, naming what runs.
 // - Objects are stored as compact blobs (model/objects.h) with indexed anchor / DN / MV-link
