@@ -17,6 +17,7 @@
 // synchronous=NORMAL, rowid key only).
 #include <sqlite3.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
@@ -305,8 +306,39 @@ int single_thread_sync(const std::string& store, const std::string& connector) {
   return 0;
 }
 
+// For profiling one phase at a time: load / synchronize / save on a copy of a store kept with
+// --keep (DIR/before-sync-kept.db), e.g. `perf record -g large_forest_bench --phases-only
+// DIR/before-sync-kept.db DIR/work.db idsync.example`.
+// Prints wall and CPU seconds (all threads) per phase: on a shared machine the CPU figure
+// moves less with the other builds' load.
+int phases_only(const std::string& kept, const std::string& work, const std::string& connector) {
+  auto cpu_s = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+  };
+  copy_store(kept, work);
+  auto st = idsync::Store::open(work, idsync::OpenMode::kMustExist);
+  if (!st.ok()) die("open " + work, st.status());
+  double t = now_s(), c = cpu_s();
+  auto state = idsync::SyncState::load(**st);
+  if (!state.ok()) die("load state", state.status());
+  std::printf("load %.3f s (cpu %.3f s)\n", now_s() - t, cpu_s() - c);
+  idsync::StepResult step;
+  t = now_s(), c = cpu_s();
+  Status s = idsync::run_sync(**state, *(*state)->space(connector), false, step, {});
+  if (!s.ok()) die("run_sync", s);
+  std::printf("synchronize %.3f s (cpu %.3f s)\n", now_s() - t, cpu_s() - c);
+  t = now_s(), c = cpu_s();
+  s = (*state)->save(**st);
+  if (!s.ok()) die("save", s);
+  std::printf("save %.3f s (cpu %.3f s)  peak RSS %.0f MB\n", now_s() - t, cpu_s() - c, peak_rss_mb());
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc == 4 && std::string(argv[1]) == "--single-thread-sync") return single_thread_sync(argv[2], argv[3]);
+  if (argc == 5 && std::string(argv[1]) == "--phases-only") return phases_only(argv[2], argv[3], argv[4]);
   Options opt = parse_args(argc, argv);
   unsigned threads = opt.threads ? opt.threads : static_cast<unsigned>(tbb::info::default_concurrency());
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);

@@ -18,6 +18,7 @@
 #include "idsync/file/file_connectors.h"
 #include "idsync/file/ldif.h"
 #include "idsync/value_types.h"
+#include "idsync/file/read_ahead.h"
 
 namespace idsync::file {
 
@@ -323,18 +324,28 @@ class LdifConnector final : public Connector {
                                "' does not exist; check option 'path' (an export creates it)");
     uint64_t count = 0;
     if (files->empty()) {
-      // Nothing to replay: stream the content file straight through.
+      // Nothing to replay: stream the content file straight through, parsed on a read-ahead
+      // thread while the sink stages what was parsed before.
       std::ifstream in;
       IDSYNC_RETURN_IF_ERROR(open_input(path_, in));
       LdifReader reader(in, path_.filename().string());
       LdifRecord rec;
+      ReadAhead<EntryChange> parsed([&](EntryChange& out) -> Result<bool> {
+        for (;;) {
+          auto more = reader.next(rec);
+          if (!more.ok() || !*more) return more;
+          IDSYNC_RETURN_IF_ERROR(check_content_record(rec));
+          if (!wanted(rec.entry.object_type)) continue;
+          out = to_add(std::move(rec.entry));
+          return true;
+        }
+      });
+      EntryChange change;
       for (;;) {
-        auto more = reader.next(rec);
+        auto more = parsed.next(change);
         if (!more.ok()) return more.status();
         if (!*more) break;
-        IDSYNC_RETURN_IF_ERROR(check_content_record(rec));
-        if (!wanted(rec.entry.object_type)) continue;
-        IDSYNC_RETURN_IF_ERROR(sink.on_change(to_add(std::move(rec.entry))));
+        IDSYNC_RETURN_IF_ERROR(sink.on_change(std::move(change)));
         if (++count % kProgressEvery == 0) sink.on_progress(count);
       }
       sink.on_progress(count);

@@ -16,7 +16,7 @@ class StoreFaultTest : public ::testing::Test {
   void SetUp() override {
     mount_point_ = s_.dir() / "small-fs";
     fs::create_directories(mount_point_);
-    ASSERT_EQ(::mount("tmpfs", mount_point_.c_str(), "tmpfs", 0, "size=768k"), 0)
+    ASSERT_EQ(::mount("tmpfs", mount_point_.c_str(), "tmpfs", 0, "size=2m"), 0)
         << "cannot mount a tmpfs at " << mount_point_ << ": " << std::strerror(errno)
         << " (the store fault tests need root)";
     mounted_ = true;
@@ -46,7 +46,8 @@ class StoreFaultTest : public ::testing::Test {
         << options << ": " << std::strerror(errno);
   }
 
-  // A committed baseline: two users imported and synchronized.
+  // A committed baseline: two users imported and synchronized (a few hundred KiB with 16 KiB
+  // pages and the WAL).
   std::string baseline() {
     EXPECT_TRUE(server().import_configuration(s_.config()).ok());
     for (const char* profile : {"Full Import", "Full Synchronization"}) {
@@ -62,7 +63,7 @@ class StoreFaultTest : public ::testing::Test {
   void grow_directory() {
     std::string content;
     std::string filler(400, 'x');
-    for (int i = 0; i < 4000; ++i)
+    for (int i = 0; i < 8000; ++i)
       content += hr_user("big" + std::to_string(i), "Big User" + std::to_string(i), "description: " + filler + "\n");
     s_.set_content("hr", content);
   }
@@ -102,7 +103,7 @@ TEST_F(StoreFaultTest, DiskFullDuringImportKeepsTheLastCommittedState) {
   grow_directory();
   auto r = server().run_profile("hr", "Full Import");
   bool failed = !r.ok() || r->result != "success";
-  ASSERT_TRUE(failed) << "the import should not fit in 768 KiB";
+  ASSERT_TRUE(failed) << "the import should not fit in 2 MiB";
   std::string text = failure_text(r);
   std::printf("disk full: %s\n", text.c_str());
   EXPECT_NE(text.find("full"), std::string::npos) << text;  // SQLite: "database or disk is full"

@@ -16,6 +16,9 @@ inline constexpr int32_t kApplicationId = 0x49445359;
 // meta('application') marker, written with the first migration.
 inline constexpr std::string_view kApplicationMarker = "idsync";
 
+// The page size of a new store (existing stores keep theirs: SQLite fixes it at creation).
+inline constexpr const char* kPageSizePragma = "PRAGMA page_size=16384";
+
 struct Migration {
   int to_version;                       // the schema version after this migration
   std::vector<std::string_view> steps;  // SQL statements, run in order

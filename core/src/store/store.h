@@ -3,8 +3,10 @@
 // Contract:
 // - open() creates the file (mode 0600) when asked to, applies migrations up to
 //   kSchemaVersion, and refuses a newer or foreign file with kStoreError saying what to do.
-// - WAL mode, synchronous=NORMAL. Writes happen inside begin()/commit() transactions from
-//   one thread; readers in other processes keep working while a run writes.
+// - WAL mode, synchronous=NORMAL, 16 KiB pages for new stores (older stores keep theirs), a
+//   32 MiB page cache. Writes happen inside begin()/commit() transactions from one thread
+//   (put_cs_many / load_cs use oneTBB tasks only to encode / decode blobs, never to touch
+//   SQLite); readers in other processes keep working while a run writes.
 // - acquire_run_lock() takes the server's single-run lock (an flock on "<path>.lock" holding
 //   the holder's pid and description); a second holder gets kBusy at once, naming what runs.
 // - Objects are stored as compact blobs (model/objects.h) with indexed anchor / DN / MV-link
@@ -126,6 +128,10 @@ class Store {
   // returns kStopped ends the scan early and load_cs returns that status.
   Status load_cs(ConnectorId connector, const std::function<Status(CsObject&&)>& sink);
   Status put_cs(const CsObject& object);                 // insert or replace by id
+  // put_cs for many objects, written in the given order; their blobs are encoded on other
+  // threads (oneTBB) a chunk ahead of this one's writes. For the bulk saves of a full import
+  // or sync. On an error the objects before the failing one are written (the caller rolls back).
+  Status put_cs_many(const std::vector<const CsObject*>& objects);
   Status delete_cs(CsId id);
   Result<std::optional<CsObject>> find_cs_by_dn(ConnectorId connector, const std::string& dn);
   Result<std::optional<CsObject>> find_cs_by_id(CsId id);
@@ -136,6 +142,7 @@ class Store {
   // Metaverse.
   Status load_mv(const std::function<Status(MvObject&&)>& sink);
   Status put_mv(const MvObject& object);
+  Status put_mv_many(const std::vector<const MvObject*>& objects);  // as put_cs_many
   Status delete_mv(MvId id);
   Result<std::optional<MvObject>> find_mv(MvId id);
 

@@ -188,20 +188,24 @@ Status SyncState::write(Store& store, const std::map<std::string, std::string>& 
     size_t cs_writes = dirty_cs_.size() + removed_cs_.size();
     if (cs_writes >= kBulkLoadMinRows && cs_writes * 4 >= cs_rows) IDSYNC_RETURN_IF_ERROR(store.begin_bulk_load());
     for (const auto& [id, connector] : removed_cs_) IDSYNC_RETURN_IF_ERROR(store.delete_cs(id));
+    std::vector<const CsObject*> cs_rows_to_write;  // in id order; encoded in parallel by the store
     for (CsId id : dirty_cs_) {
       if (removed_cs_.count(id)) continue;
       for (auto& space : spaces_) {
         if (const CsObject* o = space->find(id)) {
-          IDSYNC_RETURN_IF_ERROR(store.put_cs(*o));
+          cs_rows_to_write.push_back(o);
           break;
         }
       }
     }
+    IDSYNC_RETURN_IF_ERROR(store.put_cs_many(cs_rows_to_write));
     for (MvId id : removed_mv_) IDSYNC_RETURN_IF_ERROR(store.delete_mv(id));
+    std::vector<const MvObject*> mv_rows_to_write;
     for (MvId id : dirty_mv_) {
       auto it = mv_.find(id);
-      if (it != mv_.end()) IDSYNC_RETURN_IF_ERROR(store.put_mv(it->second));
+      if (it != mv_.end()) mv_rows_to_write.push_back(&it->second);
     }
+    IDSYNC_RETURN_IF_ERROR(store.put_mv_many(mv_rows_to_write));
     IDSYNC_RETURN_IF_ERROR(store.put_setting("next_cs_id", std::to_string(next_cs_id_)));
     IDSYNC_RETURN_IF_ERROR(store.put_setting("next_mv_id", std::to_string(next_mv_id_)));
     for (const auto& [k, v] : settings) IDSYNC_RETURN_IF_ERROR(store.put_setting(k, v));
