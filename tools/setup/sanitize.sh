@@ -13,6 +13,7 @@ cd "$(dirname "$0")/../.."
 jobs="$(nproc)"
 kinds=("$@")
 [ ${#kinds[@]} -gt 0 ] || kinds=(asan tsan)
+failed=()  # a failing kind still lets the next one run
 
 for kind in "${kinds[@]}"; do
   start=$(date +%s)
@@ -28,7 +29,7 @@ for kind in "${kinds[@]}"; do
       ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1" \
       UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
       IDSYNC_CHAOS_TRIALS=20 IDSYNC_CHAOS_OBJECTS=1000 \
-        ctest --test-dir build-asan --output-on-failure --timeout 900 -j "$jobs"
+        ctest --test-dir build-asan --output-on-failure --timeout 900 -j "$jobs" || failed+=(asan)
       ;;
     tsan)
       # Debian's libtbb.so is not built with TSan: TSan could not see oneTBB's own task hand-off
@@ -45,9 +46,14 @@ for kind in "${kinds[@]}"; do
         ldd build-tsan/tests/idsync_sync_tests | grep libtbb >&2 || true
         exit 1
       fi
-      TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1" build-tsan/tests/idsync_sync_tests --gtest_brief=1
+      TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1" build-tsan/tests/idsync_sync_tests --gtest_brief=1 \
+        || failed+=(tsan)
       ;;
     *) echo "sanitize: unknown kind '$kind' (asan, tsan)" >&2; exit 2 ;;
   esac
   echo "sanitize $kind: build $((built - start))s, tests $(( $(date +%s) - built ))s"
 done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "sanitize: FAILED: ${failed[*]}" >&2
+  exit 1
+fi
