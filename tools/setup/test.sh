@@ -13,7 +13,8 @@ tools/setup/build.sh
 phase_done build
 tests/fuzz/run.sh build/fuzz "${IDSYNC_FUZZ_SECONDS:-60}"
 phase_done fuzz
-# ASan + UBSan over the whole suite (build-asan; TSan is left out: see sanitize.sh);
+# ASan + UBSan over the whole suite (build-asan) and TSan over the engine tests (build-tsan, with a
+# oneTBB built with TSan: tools/setup/build-tbb-tsan.sh);
 # IDSYNC_SANITIZERS=0 leaves them out of a quick local run. A sanitizer failure still lets the
 # normal suite run, and fails the command at the end.
 sanitizers=0
