@@ -100,6 +100,10 @@ class DirectoryConnector final : public Connector {
     return discover_ldap_schema(*session_);
   }
 
+  // The subschema entry is small next to the data: reading it before every import lets an
+  // undeclared objectSid (syntax 2.5.5.17) keep its bytes as binary.
+  Result<ConnectorSchema> attribute_types() override { return discover_schema(); }
+
   Result<std::map<std::string, std::string>> discover_parameters() override {
     std::map<std::string, std::string> p;
     if (o_.flavour != Flavour::kActiveDirectory) return p;  // no connection needed for nothing

@@ -87,6 +87,14 @@ class Connector {
   // Reads the directory's schema. File connectors derive it from their configuration and data.
   virtual Result<ConnectorSchema> discover_schema() = 0;
 
+  // The types the directory itself gives its attributes, used for an attribute the configured
+  // schema (ConnectorConfig::schema) does not declare; where the configured schema declares an
+  // attribute, it wins. The engine asks once before every import, so this must cost far less
+  // than the import (AD: the subschema entry, not the data). Without it an undeclared binary
+  // attribute such as objectSid would be stored as a string. Default: none (every undeclared
+  // attribute is a string).
+  virtual Result<ConnectorSchema> attribute_types() { return ConnectorSchema{}; }
+
   // Values the directory itself defines for rule parameters (%Domain.FQDN%, %Domain.Netbios%,
   // %Domain.LDAP%, %Forest.*% for AD, read from the rootDSE). The engine asks before every
   // import and keeps them with the connector for its rules; parameters set explicitly in the

@@ -22,8 +22,10 @@ namespace {
 
 class Stager : public ImportSink {
  public:
-  Stager(SyncState& state, ConnectorSpace& space, StepResult& result, const ProgressCallback& progress)
-      : state_(state), space_(space), result_(result), progress_(progress) {}
+  // `directory_types`: what the connector says of attributes the configured schema omits.
+  Stager(SyncState& state, ConnectorSpace& space, const ConnectorSchema& directory_types, StepResult& result,
+         const ProgressCallback& progress)
+      : state_(state), space_(space), directory_types_(directory_types), result_(result), progress_(progress) {}
 
   Status on_change(EntryChange&& change) override {
     ++read_;
@@ -91,8 +93,11 @@ class Stager : public ImportSink {
         state_.attrs().intern(space_.id, a.name, AttrType::kString, true);
       return it->second;
     }
+    // The configured schema wins; then the type the connector gives; else a string.
     const SchemaAttribute* declared = space_.def.schema.find_attribute(a.name);
+    const SchemaAttribute* typed = declared ? nullptr : directory_types_.find_attribute(a.name);
     AttrId id = declared ? state_.attrs().intern(space_.id, declared->name, declared->type, declared->multi_valued)
+                : typed  ? state_.attrs().intern(space_.id, a.name, typed->type, typed->multi_valued || a.values.size() > 1)
                          : state_.attrs().intern(space_.id, a.name, AttrType::kString, a.values.size() > 1);
     ResolvedAttr r{id, state_.attrs().info(id).type, declared != nullptr};
     return resolved_.emplace(a.name, r).first->second;
@@ -332,6 +337,7 @@ class Stager : public ImportSink {
  private:
   SyncState& state_;
   ConnectorSpace& space_;
+  const ConnectorSchema& directory_types_;
   StepResult& result_;
   const ProgressCallback& progress_;
   uint64_t read_ = 0;
@@ -343,7 +349,11 @@ class Stager : public ImportSink {
 
 Status run_import(SyncState& state, ConnectorSpace& space, Connector& connector, bool delta, std::string& watermark,
                   StepResult& result, const ProgressCallback& progress) {
-  Stager stager(state, space, result, progress);
+  auto directory_types = connector.attribute_types();
+  if (!directory_types.ok())
+    return directory_types.status().with_context("connector '" + space.def.name +
+                                                 "': reading the directory's attribute types before the import");
+  Stager stager(state, space, *directory_types, result, progress);
   Status s = delta ? connector.delta_import(stager, watermark) : connector.full_import(stager, watermark);
   if (!s.ok()) return s.with_context("connector '" + space.def.name + "'");
   stager.confirm_seen();
