@@ -56,8 +56,7 @@ TEST(AdEngineTest, DirSyncDeltaMergesChangedAttributesIntoHolograms) {
                 {"password_file", dc->password_file()},
                 {"base_dns", ou},
                 {"object_classes", "user,group"},
-                // Only what the rules use: undeclared binary attributes (objectSid, ...) would
-                // otherwise be staged as strings.
+                // Only what the rules use.
                 {"attributes", "objectGUID,sAMAccountName,givenName,mail,cn,member"}};
   ad.schema.attributes = {attr("objectGUID", AttrType::kBinary), attr("sAMAccountName"), attr("givenName"),
                           attr("mail"), attr("cn"), attr("member", AttrType::kReference, true)};
@@ -216,6 +215,76 @@ TEST(AdEngineTest, DiscoveredDomainParametersReachTheRules) {
   ASSERT_TRUE(s.import_configuration(config).ok());
   run("Full Synchronization");
   expect_parameters("example.test", "EXAMPLE", "explicit value removed");
+}
+
+}  // namespace
+}  // namespace idsync::ldap::testing
+
+namespace idsync::ldap::testing {
+namespace {
+
+// objectSid is not in the configured schema: the import takes the type the "ad" connector
+// discovers (attributeSyntax 2.5.5.17, binary), so the connector space holds the SID's real
+// bytes and shows them as base64, not as a string with U+FFFD for every non-text byte.
+TEST(AdEngineTest, UndeclaredObjectSidIsImportedWithItsRealBytes) {
+  SambaDc* dc = nullptr;
+  try {
+    dc = &SambaDc::shared();
+  } catch (const std::exception& e) {
+    FAIL() << "the Samba AD DC could not be started: " << e.what();
+  }
+  const std::string ou = "OU=Sids,DC=example,DC=test";
+  const std::string user = "CN=Sid User," + ou;
+  write_file(dc->dir() + "/sids.ldif", "dn: " + ou + "\nobjectClass: organizationalUnit\n\ndn: " + user +
+                                           "\nobjectClass: user\nsAMAccountName: siduser\n\n");
+  std::string out;
+  ASSERT_EQ(run_command(dc->ldap_cli("ldapadd") + " -f " + dc->dir() + "/sids.ldif", &out), 0) << out;
+  // The SID as the directory holds it, read independently of IdSync.
+  std::vector<LdifEntry> seen = ldapsearch(dc->ldap_cli("ldapsearch") + " -b '" + user + "' -s base objectSid");
+  ASSERT_EQ(seen.size(), 1u);
+  ASSERT_EQ(seen[0].values("objectsid").size(), 1u);
+  const std::string sid = seen[0].values("objectsid")[0];
+  ASSERT_EQ(sid.size(), 28u) << "a domain account SID: S-1-5-21-a-b-c-rid";
+  ASSERT_EQ(sid[0], '\x01');
+
+  scenario::TempDir tmp;
+  ConnectorRegistry registry;
+  register_ldap_connectors(registry);
+  auto opened = Server::open((tmp.path() / "idsync.db").string(), StoreOpenMode::kCreateIfMissing, registry);
+  ASSERT_TRUE(opened.ok()) << opened.status().to_string();
+  Server& s = **opened;
+  Configuration config;
+  config.metaverse.attributes = {attr("accountName")};
+  config.metaverse.object_types = {SchemaObjectType{"person", {}}};
+  ConnectorDefinition ad;
+  ad.name = "example.test";
+  ad.id = "{00000000-0000-0000-0000-0000000000af}";
+  ad.type = "ad";
+  ad.options = {{"uri", dc->uri()},
+                {"bind_dn", SambaDc::kAdmin},
+                {"password_file", dc->password_file()},
+                {"base_dns", ou},
+                {"object_classes", "user"},
+                {"attributes", "objectGUID,objectSid,sAMAccountName"}};
+  ad.schema.attributes = {attr("objectGUID", AttrType::kBinary), attr("sAMAccountName")};  // no objectSid
+  config.connectors = {ad};
+  ASSERT_TRUE(s.import_configuration(config).ok());
+
+  auto r = s.run_profile("example.test", "Full Import");
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  for (const StepResult& step : r->steps)
+    for (const ObjectError& e : step.errors) ADD_FAILURE() << e.dn << ": " << e.message;
+
+  // What `idsync cs show` prints.
+  auto j = s.cs_object_json("example.test", user);
+  ASSERT_TRUE(j.ok() && j->has_value()) << user;
+  nlohmann::json shown = nlohmann::json::parse(**j);
+  std::string dump = shown.dump();
+  ASSERT_EQ(dump.find("\\ufffd"), std::string::npos) << dump;
+  ASSERT_EQ(dump.find("\xef\xbf\xbd"), std::string::npos) << dump;
+  const nlohmann::json& values = shown["pendingImportState"]["objectSid"];  // staged, not yet synchronized
+  ASSERT_TRUE(values.is_array() && values.size() == 1u) << dump;
+  EXPECT_EQ(base64_decode(values[0].get<std::string>()), sid) << dump;
 }
 
 }  // namespace
