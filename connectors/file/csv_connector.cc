@@ -237,6 +237,7 @@ class CsvConnector final : public Connector {
     if (path_.has_parent_path()) fs::create_directories(path_.parent_path(), ec);
     fs::path temp = path_;
     temp += ".tmp";
+    IDSYNC_RETURN_IF_ERROR(create_private_file(temp));
     {
       std::ofstream out(temp, std::ios::binary | std::ios::trunc);
       if (!out) return Status::Error(ErrorCode::kIoError, "cannot create '" + temp.string() + "'");

@@ -1,6 +1,7 @@
 #include "file_util.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -177,13 +178,45 @@ std::vector<std::string> split_list(std::string_view text, char sep) {
   return out;
 }
 
+namespace {
+
+Status io_error(const std::string& what, const std::filesystem::path& p) {
+  return Status::Error(ErrorCode::kIoError, what + " '" + p.string() + "': " + std::strerror(errno));
+}
+
+}  // namespace
+
+Status create_private_file(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return io_error("cannot create", path);
+  // O_CREAT's mode does not apply to a file that was already there (a stale temp file).
+  if (::fchmod(fd, 0600) != 0) {
+    Status s = io_error("cannot set mode 0600 on", path);
+    ::close(fd);
+    return s;
+  }
+  ::close(fd);
+  return Status::Ok();
+}
+
 Status fsync_and_rename(const std::filesystem::path& temp, const std::filesystem::path& target) {
-  auto io_error = [](const std::string& what, const std::filesystem::path& p) {
-    return Status::Error(ErrorCode::kIoError,
-                         what + " '" + p.string() + "': " + std::strerror(errno));
-  };
+  return fsync_and_rename(temp, target, target);
+}
+
+Status fsync_and_rename(const std::filesystem::path& temp, const std::filesystem::path& target,
+                        const std::filesystem::path& like) {
   int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return io_error("cannot open", temp);
+  struct stat st {};
+  bool has_like = ::stat(like.c_str(), &st) == 0;
+  // Owner first (chown may clear set-id bits), then the mode. Only root may give a file away;
+  // a plain user can still keep the group when it belongs to it (best effort by design).
+  if (has_like && ::fchown(fd, st.st_uid, st.st_gid) != 0) (void)!::fchown(fd, static_cast<uid_t>(-1), st.st_gid);
+  if (::fchmod(fd, has_like ? (st.st_mode & 07777) : 0600) != 0) {
+    Status s = io_error("cannot set the mode of", temp);
+    ::close(fd);
+    return s;
+  }
   if (::fsync(fd) != 0) {
     Status s = io_error("cannot fsync", temp);
     ::close(fd);

@@ -29,8 +29,17 @@ void apply_attribute_changes(Entry& entry, const std::vector<AttributeChange>& c
 // Splits "a, b ,c" on `sep` and trims spaces; empty pieces are dropped.
 std::vector<std::string> split_list(std::string_view text, char sep);
 
-// Writes `path` durably: fsyncs the file and, after renaming over `target`, its directory.
+// Creates (or truncates) `path` readable by its owner only (0600): files hold directory data,
+// and a temp file must not be readable by others while it is written.
+Status create_private_file(const std::filesystem::path& path);
+
+// Writes `target` durably: fsyncs `temp` and, after renaming it over `target`, the directory.
+// The result keeps the mode (and, where permitted, the owner and group) of `like` — by default
+// the file it replaces, so an administrator's chmod/chown survives the rewrite; when `like`
+// does not exist the result is 0600.
 Status fsync_and_rename(const std::filesystem::path& temp, const std::filesystem::path& target);
+Status fsync_and_rename(const std::filesystem::path& temp, const std::filesystem::path& target,
+                        const std::filesystem::path& like);
 
 // 16 random bytes (a version-4 GUID in byte form).
 std::string random_guid_bytes();

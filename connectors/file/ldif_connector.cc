@@ -404,6 +404,7 @@ class LdifConnector final : public Connector {
                                                     delta_dir_.string() + "': " + ec.message());
     if (!fs::exists(path_, ec)) {
       if (path_.has_parent_path()) fs::create_directories(path_.parent_path(), ec);
+      IDSYNC_RETURN_IF_ERROR(create_private_file(path_));  // a new export file holds directory data: 0600
       std::ofstream create(path_, std::ios::binary);
       create << "version: 1\n";
       create.close();
@@ -420,6 +421,7 @@ class LdifConnector final : public Connector {
     std::string name = next_change_file_name(files->empty() ? std::string() : files->back());
     ex->final_path = delta_dir_ / name;
     ex->temp = delta_dir_ / ("." + name + ".tmp");
+    IDSYNC_RETURN_IF_ERROR(create_private_file(ex->temp));
     ex->out.open(ex->temp, std::ios::binary | std::ios::trunc);
     if (!ex->out)
       return Status::Error(ErrorCode::kIoError,
@@ -489,7 +491,8 @@ class LdifConnector final : public Connector {
       fs::remove(ex->temp, ec);
       return Status::Ok();
     }
-    return fsync_and_rename(ex->temp, ex->final_path);
+    // A change file is part of the content file's data: it takes that file's mode and owner.
+    return fsync_and_rename(ex->temp, ex->final_path, path_);
   }
 
  private:

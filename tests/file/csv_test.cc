@@ -1,6 +1,7 @@
 #include "idsync/file/csv.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -317,6 +318,54 @@ TEST_F(CsvConnectorTest, ObjectTypeColumnDelimiterAndNewFile) {
   EXPECT_TRUE(schema->find_attribute("member")->multi_valued);
   ASSERT_EQ(schema->object_types.size(), 1u);
   EXPECT_EQ(schema->object_types[0].name, "group");
+}
+
+// The rewrite (temp file + rename) keeps what the administrator set on the file: its mode and
+// its owner and group (the tests run as root in CI, so the owner is really given away).
+TEST_F(CsvConnectorTest, ExportKeepsTheFileModeAndOwner) {
+  ASSERT_EQ(::chmod(path_.c_str(), 0640), 0);
+  const bool root = ::geteuid() == 0;
+  if (root) {
+    ASSERT_EQ(::chown(path_.c_str(), 65534, 65534), 0);
+  }
+  struct stat before {};
+  ASSERT_EQ(::stat(path_.c_str(), &before), 0);
+  auto c = make(config());
+  ASSERT_TRUE(c->begin_export().ok());
+  EntryChange mod;
+  mod.kind = ChangeKind::kModify;
+  mod.dn = "CN=Bob,OU=P,DC=x";
+  mod.changes = {{"cn", ValueOp::kReplace, {"Robert"}}};
+  ASSERT_TRUE(c->export_change(mod).status.ok());
+  ASSERT_TRUE(c->end_export().ok());
+  struct stat after {};
+  ASSERT_EQ(::stat(path_.c_str(), &after), 0);
+  EXPECT_NE(after.st_ino, before.st_ino) << "the file was rewritten, not edited in place";
+  EXPECT_EQ(after.st_mode & 07777, 0640u);
+  EXPECT_EQ(after.st_uid, before.st_uid);
+  EXPECT_EQ(after.st_gid, before.st_gid);
+  if (root) {
+    EXPECT_EQ(after.st_uid, 65534u);
+  }
+  EXPECT_FALSE(fs::exists(path_.string() + ".tmp"));
+}
+
+TEST_F(CsvConnectorTest, ANewExportFileIsPrivate) {
+  fs::remove(path_);
+  mode_t old = ::umask(022);  // the usual umask would leave a new file readable by everyone
+  auto c = make(config());
+  ASSERT_TRUE(c->begin_export().ok());
+  EntryChange add;
+  add.kind = ChangeKind::kAdd;
+  add.dn = "CN=New,OU=P,DC=x";
+  add.attributes = {{"cn", {"New"}}, {"employeeId", {"E9"}}};
+  ASSERT_TRUE(c->export_change(add).status.ok());
+  Status s = c->end_export();
+  ::umask(old);
+  ASSERT_TRUE(s.ok()) << s.message();
+  struct stat st {};
+  ASSERT_EQ(::stat(path_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -453,6 +454,62 @@ TEST_F(LdifConnectorTest, DiscoverSchema) {
   EXPECT_NE(std::find(schema->object_types[1].attributes.begin(), schema->object_types[1].attributes.end(),
                       "mail"),
             schema->object_types[1].attributes.end());
+}
+
+// A change file holds the same directory data as the content file: it takes the mode and owner
+// the administrator set on the content file (the tests run as root in CI, so the owner is
+// really given away).
+TEST_F(LdifConnectorTest, ChangeFilesTakeTheContentFilesModeAndOwner) {
+  ASSERT_EQ(::chmod(content_.c_str(), 0640), 0);
+  const bool root = ::geteuid() == 0;
+  if (root) {
+    ASSERT_EQ(::chown(content_.c_str(), 65534, 65534), 0);
+  }
+  struct stat content {};
+  ASSERT_EQ(::stat(content_.c_str(), &content), 0);
+  auto c = make();
+  ASSERT_TRUE(c->begin_export().ok());
+  for (const auto& e : sample_export()) ASSERT_TRUE(c->export_change(e).status.ok());
+  ASSERT_TRUE(c->end_export().ok());
+  auto files = change_files();
+  ASSERT_EQ(files.size(), 1u);
+  struct stat change {};
+  fs::path p = fs::path(content_.string() + ".changes") / files[0];
+  ASSERT_EQ(::stat(p.c_str(), &change), 0);
+  EXPECT_EQ(change.st_mode & 07777, 0640u);
+  EXPECT_EQ(change.st_uid, content.st_uid);
+  EXPECT_EQ(change.st_gid, content.st_gid);
+  if (root) {
+    EXPECT_EQ(change.st_uid, 65534u);
+  }
+  // The content file itself is untouched.
+  struct stat again {};
+  ASSERT_EQ(::stat(content_.c_str(), &again), 0);
+  EXPECT_EQ(again.st_mode & 07777, 0640u);
+}
+
+TEST_F(LdifConnectorTest, ANewExportFileAndItsChangeFilesArePrivate) {
+  fs::remove(content_);
+  mode_t old = ::umask(022);  // the usual umask would leave new files readable by everyone
+  auto c = make();
+  Status s = c->begin_export();
+  EntryChange add;
+  add.kind = ChangeKind::kAdd;
+  add.dn = "CN=Carol,OU=People,DC=corp";
+  add.object_type = "user";
+  add.attributes = {{"cn", {"Carol"}}};
+  if (s.ok()) s = c->export_change(add).status;
+  if (s.ok()) s = c->end_export();
+  ::umask(old);
+  ASSERT_TRUE(s.ok()) << s.message();
+  struct stat st {};
+  ASSERT_EQ(::stat(content_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  auto files = change_files();
+  ASSERT_EQ(files.size(), 1u);
+  fs::path p = fs::path(content_.string() + ".changes") / files[0];
+  ASSERT_EQ(::stat(p.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
 }
 
 }  // namespace
