@@ -586,7 +586,10 @@ int main(int argc, char** argv) {
 
   std::printf("\n  forest LDIF %.0f MB; peak RSS after the Initial cycle %.0f MB (%.2fx the LDIF)\n",
               static_cast<double>(ldif_bytes) / 1e6, initial_rss_mb, initial_rss_mb * 1048576.0 / static_cast<double>(ldif_bytes));
-  std::printf("  full sync speedup %u threads vs 1: %.2fx\n", threads, single_s / full_sync_s);
+  if (single != nullptr)
+    std::printf("  full sync speedup %u threads vs 1: %.2fx\n", threads, single_s / full_sync_s);
+  else
+    std::printf("  full sync speedup: not measured (--no-single-thread)\n");
   for (const auto& s : report.steps())
     if (s.floor_seconds > 0) std::printf("  %-50s %.2fx its floor\n", s.name.c_str(), s.seconds / s.floor_seconds);
 
@@ -596,7 +599,7 @@ int main(int argc, char** argv) {
                         {"hugeGroupMembers", huge.members},
                         {"forestLdifBytes", ldif_bytes},
                         {"initialCyclePeakRssMB", initial_rss_mb},
-                        {"fullSyncSpeedup", single_s / full_sync_s},
+                        {"fullSyncSpeedup", single != nullptr ? nlohmann::json(single_s / full_sync_s) : nlohmann::json(nullptr)},
                         {"hugeGroupPendingExport", huge_export},
                         {"machine", "2-core machine, shared with other builds"},
                         {"steps", report.json()}};
