@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is needed, builds, runs a brief libFuzzer pass (about 60 s)
-# over the expression language, the LDIF, csexport XML and configuration JSON readers (ASan +
+# over the expression language, the LDIF, csexport XML, configuration JSON and SCIM answer readers (ASan +
 # UBSan; fails on any crash), the sanitizer builds (tools/setup/sanitize.sh), then every test
 # with ctest, whose summary line closes the output.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-# Where the time goes, printed at the end (CI has a time limit; keep each phase visible).
+# Where the time goes, printed before ctest starts (CI has a time limit; keep each phase visible).
 phase_start=$(date +%s)
 timings=()
 phase_done() { local now; now=$(date +%s); timings+=("$1 $((now - phase_start))s"); phase_start=$now; }
