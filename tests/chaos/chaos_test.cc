@@ -17,6 +17,7 @@
 
 #include "chaos/chaos_world.h"
 #include "chaos/kill_timing.h"
+#include "chaos/world_dir_test.h"
 
 namespace idsync::chaos {
 namespace {
@@ -33,21 +34,9 @@ struct Phase {
 
 const std::vector<Phase> kStory = {{"Initial", 0}, {"Delta", 1}, {"Delta", 2}, {"Delta", 3}};
 
-class ChaosTest : public ::testing::Test {
+class ChaosTest : public WorldDirTest {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "idsync-chaos-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    root_ = tmpl;
-  }
-  void TearDown() override {
-    if (!HasFailure()) {
-      std::error_code ec;
-      fs::remove_all(root_, ec);
-    } else {
-      std::fprintf(stderr, "chaos: the worlds are kept in %s\n", root_.c_str());
-    }
-  }
+  ChaosTest() : WorldDirTest("chaos") {}
 
   // Store + configuration, never killed (a configuration import is one transaction).
   void prepare(World& w) {
@@ -64,7 +53,6 @@ class ChaosTest : public ::testing::Test {
     EXPECT_NE(check.out.find("store ok"), std::string::npos) << when << ": " << check.out << check.err;
   }
 
-  fs::path root_;
 };
 
 TEST_F(ChaosTest, SigkillAtRandomPointsLosesNothingAndRepeatsNoExport) {

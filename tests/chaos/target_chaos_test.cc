@@ -26,6 +26,7 @@
 
 #include "chaos/kill_timing.h"
 #include "chaos/target_world.h"
+#include "chaos/world_dir_test.h"
 
 namespace idsync::chaos {
 namespace {
@@ -42,21 +43,9 @@ struct Phase {
 
 const std::vector<Phase> kStory = {{"Initial", 0}, {"Delta", 1}, {"Delta", 2}};
 
-class TargetChaosTest : public ::testing::Test {
+class TargetChaosTest : public WorldDirTest {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "idsync-chaos-targets-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    root_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    if (!HasFailure()) {
-      fs::remove_all(root_, ec);
-    } else {
-      std::fprintf(stderr, "chaos: the worlds are kept in %s\n", root_.c_str());
-    }
-  }
+  TargetChaosTest() : WorldDirTest("chaos-targets") {}
 
   void prepare(World& w, const Targets& t) {
     ASSERT_EQ(t.error(), "");
@@ -73,7 +62,6 @@ class TargetChaosTest : public ::testing::Test {
     EXPECT_NE(check.out.find("store ok"), std::string::npos) << when << ": " << check.out << check.err;
   }
 
-  fs::path root_;
 };
 
 // Polls a server's own write count at most every `every`: true once it passed `base`.

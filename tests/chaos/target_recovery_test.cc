@@ -16,33 +16,9 @@
 namespace idsync::chaos {
 namespace {
 
-std::string metaverse_part(const std::string& snapshot) {
-  size_t cs = snapshot.find("\ncs ");
-  return cs == std::string::npos ? snapshot : snapshot.substr(0, cs + 1);
-}
-
-class TargetRecoveryTest : public ::testing::Test {
+class TargetRecoveryTest : public TargetWorldTest {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "idsync-dr-targets-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    root_ = tmpl;
-    ASSERT_EQ(targets_.error(), "");
-  }
-  void TearDown() override {
-    std::error_code ec;
-    if (!HasFailure()) {
-      fs::remove_all(root_, ec);
-    } else {
-      std::fprintf(stderr, "dr: the world is kept in %s\n", root_.c_str());
-    }
-  }
-
-  CliRun cli(World& w, const std::vector<std::string>& args, const std::string& store = "") {
-    CliRun r = run_cli(w.dir(), store.empty() ? w.store() : store, args);
-    EXPECT_EQ(r.exit_code, 0) << args[0] << (args.size() > 1 ? " " + args[1] : "") << ": " << r.out << r.err;
-    return r;
-  }
+  TargetRecoveryTest() : TargetWorldTest("dr-targets") {}
 
   // Every CS object of the targets joined to an MV object; returns how many there are.
   size_t expect_all_joined(const std::string& snapshot, const std::string& connector) {
@@ -61,8 +37,6 @@ class TargetRecoveryTest : public ::testing::Test {
     for (const char* suffix : {"", "-wal", "-shm", ".lock"}) fs::remove(store + suffix);
   }
 
-  fs::path root_;
-  Targets targets_;
 };
 
 TEST_F(TargetRecoveryTest, RebuiltStoreRejoinsScimAndLdapObjectsAndExportsOnlyRealDifferences) {

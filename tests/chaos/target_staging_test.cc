@@ -26,36 +26,9 @@ std::string sorted_rows(const std::string& csv) {
   return out;
 }
 
-std::string metaverse_part(const std::string& snapshot) {
-  size_t cs = snapshot.find("\ncs ");
-  return cs == std::string::npos ? snapshot : snapshot.substr(0, cs + 1);
-}
-
-class TargetStagingTest : public ::testing::Test {
+class TargetStagingTest : public TargetWorldTest {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "idsync-staging-targets-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    root_ = tmpl;
-    ASSERT_EQ(targets_.error(), "");
-  }
-  void TearDown() override {
-    std::error_code ec;
-    if (!HasFailure()) {
-      fs::remove_all(root_, ec);
-    } else {
-      std::fprintf(stderr, "staging: the world is kept in %s\n", root_.c_str());
-    }
-  }
-
-  CliRun cli(World& w, const std::vector<std::string>& args, const std::string& store = "") {
-    CliRun r = run_cli(w.dir(), store.empty() ? w.store() : store, args);
-    EXPECT_EQ(r.exit_code, 0) << args[0] << (args.size() > 1 ? " " + args[1] : "") << ": " << r.out << r.err;
-    return r;
-  }
-
-  fs::path root_;
-  Targets targets_;
+  TargetStagingTest() : TargetWorldTest("staging-targets") {}
 };
 
 TEST_F(TargetStagingTest, StagingServerReachesTheSameMetaverseAndPendingExports) {

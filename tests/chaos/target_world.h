@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "chaos/chaos_world.h"
+#include "chaos/world_dir_test.h"
 #include "ldap/ldap_servers.h"
 #include "ldap/ldap_test_util.h"
 #include "scim/scim_process.h"
@@ -306,5 +307,31 @@ inline std::string create_target_world(World& w, const Targets& targets) {
   std::ofstream(w.config_file()) << config;
   return {};
 }
+
+// The metaverse lines of a store snapshot (normalized_store_snapshot): everything before the
+// first connector-space line.
+inline std::string metaverse_part(const std::string& snapshot) {
+  size_t cs = snapshot.find("\ncs ");
+  return cs == std::string::npos ? snapshot : snapshot.substr(0, cs + 1);
+}
+
+// A test with its own folder and both real target servers, driving the real CLI.
+class TargetWorldTest : public WorldDirTest {
+ protected:
+  using WorldDirTest::WorldDirTest;
+  void SetUp() override {
+    WorldDirTest::SetUp();
+    ASSERT_EQ(targets_.error(), "");
+  }
+
+  // Runs idsync on `store` (the world's own when empty); any exit code but 0 fails the test.
+  CliRun cli(World& w, const std::vector<std::string>& args, const std::string& store = "") {
+    CliRun r = run_cli(w.dir(), store.empty() ? w.store() : store, args);
+    EXPECT_EQ(r.exit_code, 0) << args[0] << (args.size() > 1 ? " " + args[1] : "") << ": " << r.out << r.err;
+    return r;
+  }
+
+  Targets targets_;
+};
 
 }  // namespace idsync::chaos
