@@ -652,6 +652,11 @@ class Synchronizer {
           c.removed_at.push_back(i);
           ++next;
         } else if (!linked_from((*current)[i], space_.id)) {
+          // Its source DN (the same position: the counts agree) may now name an object linked
+          // to another metaverse object (a delete-add this run): a full evaluation maps it there.
+          ++resolved_;
+          const CsObject* now = h.space->find_by_dn(from[i]);
+          if (now != nullptr && now->mv != 0) return false;
           c.removed_at.push_back(i);
           dropped = true;
         }
