@@ -224,6 +224,7 @@ Status LdifReader::parse_record(LdifRecord& record) {
       if (iequals(sl.name, "dn"))
         return error(lines_[i].line,
                      "a second 'dn:' line in one record; separate records with an empty line");
+      if (names_only_) continue;
       IDSYNC_RETURN_IF_ERROR(decode(lines_[i], sl, value));
       Attribute* attr = nullptr;
       // Values of one attribute are usually consecutive (a 500,000-member group): check the

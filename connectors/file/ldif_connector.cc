@@ -56,6 +56,7 @@ Result<std::vector<std::string>> list_change_files(const fs::path& dir) {
 class DirectoryState {
  public:
   explicit DirectoryState(bool keep_attributes) : keep_attributes_(keep_attributes) {}
+  bool keeps_attributes() const { return keep_attributes_; }
 
   Status add(Entry&& entry, const std::string& context) {
     auto norm = normalize_dn(entry.dn);
@@ -528,6 +529,7 @@ class LdifConnector final : public Connector {
       IDSYNC_RETURN_IF_ERROR(open_input(path_, in));
       const std::string name = path_.filename().string();
       LdifReader reader(in, name);
+      reader.set_names_only(!state.keeps_attributes());
       for (;;) {
         auto more = reader.next(rec);
         if (!more.ok()) return more.status();
@@ -541,6 +543,9 @@ class LdifConnector final : public Connector {
       std::ifstream in;
       IDSYNC_RETURN_IF_ERROR(open_input(delta_dir_ / name, in));
       LdifReader reader(in, name);
+      // An export only validates DNs: the values of content and add records (almost all of
+      // what a first export wrote) are not copied only to be dropped by DirectoryState.
+      reader.set_names_only(!state.keeps_attributes());
       for (;;) {
         auto more = reader.next(rec);
         if (!more.ok()) return more.status();

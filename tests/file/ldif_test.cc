@@ -308,6 +308,47 @@ TEST(LdifReader, StreamsAcrossChunkBoundaries) {
   EXPECT_EQ(recs[20000].entry.find("member")->values.size(), 2u);
 }
 
+// Names only (the export's validation state): every record and DN as in a full read, no values;
+// a malformed line is still an error.
+TEST(LdifReader, NamesOnlySkipsValuesButNotRecordsOrErrors) {
+  const std::string text =
+      "version: 1\n\ndn: CN=Ann,DC=x\nobjectClass: user\ncn: Ann\nmember:: Q049Qm9i\n\n"
+      "dn: CN=Bob,DC=x\nchangetype: add\nobjectClass: user\ncn: Bob\n\n"
+      "dn: CN=Ann,DC=x\nchangetype: modify\nreplace: cn\ncn: Anne\n-\n\n"
+      "dn: CN=Bob,DC=x\nchangetype: modrdn\nnewrdn: CN=Rob\ndeleteoldrdn: 1\n\n"
+      "dn: CN=Rob,DC=x\nchangetype: delete\n\n";
+  std::istringstream in(text);
+  LdifReader reader(in);
+  reader.set_names_only(true);
+  std::vector<LdifRecord> records;
+  for (;;) {
+    LdifRecord rec;
+    auto more = reader.next(rec);
+    ASSERT_TRUE(more.ok()) << more.status().message();
+    if (!*more) break;
+    records.push_back(std::move(rec));
+  }
+  ASSERT_EQ(records.size(), 5u);
+  EXPECT_FALSE(records[0].is_change);
+  EXPECT_EQ(records[0].entry.dn, "CN=Ann,DC=x");
+  EXPECT_TRUE(records[0].entry.attributes.empty());
+  EXPECT_EQ(records[1].change.kind, ChangeKind::kAdd);
+  EXPECT_EQ(records[1].change.dn, "CN=Bob,DC=x");
+  EXPECT_TRUE(records[1].change.attributes.empty());
+  EXPECT_EQ(records[2].change.kind, ChangeKind::kModify);
+  EXPECT_EQ(records[3].change.kind, ChangeKind::kRename);
+  EXPECT_EQ(records[3].change.new_dn, "CN=Rob,DC=x");
+  EXPECT_EQ(records[4].change.kind, ChangeKind::kDelete);
+
+  std::istringstream bad("dn: CN=Ann,DC=x\ncn Ann\n\n");
+  LdifReader bad_reader(bad, "people.ldif");
+  bad_reader.set_names_only(true);
+  LdifRecord rec;
+  auto more = bad_reader.next(rec);
+  ASSERT_FALSE(more.ok());
+  EXPECT_NE(more.status().message().find("people.ldif line 2"), std::string::npos) << more.status().message();
+}
+
 TEST(LdifWriter, SafeStringRules) {
   EXPECT_TRUE(LdifWriter::is_safe_string(""));
   EXPECT_TRUE(LdifWriter::is_safe_string("plain text: with colon <and> stuff"));

@@ -248,5 +248,111 @@ TEST_F(ReferenceDeltaTest, AMemberDeletedWithoutAGroupChangeIsDroppedAtTheGroups
   EXPECT_EQ(deleted, want);
 }
 
+// The change set a directory with referential integrity sends when users are deleted: the
+// deletes, and the group losing those members in the same delta. The group's other members are
+// carried: the removed values are mapped once each (to their DN in the target), nothing is
+// resolved again, and the result is what a full synchronization computes.
+TEST_F(ReferenceDeltaTest, DeletedMembersLeavingTheGroupAreValueDeletesOnTheCarriedPath) {
+  std::string changes = std::string("dn: ") + kGroupDn + "\nchangetype: modify\ndelete: member\n";
+  for (int i = 20; i < 30; ++i) changes += "member: " + member_dn(i) + "\n";
+  changes += "-\n\n";
+  for (int i = 20; i < 30; ++i) changes += "dn: " + member_dn(i) + "\nchangetype: delete\n\n";
+  s_.add_changes("hr", changes);
+  StepResult step;
+  SyncStatistics stats = delta_import_and_sync("hr", step);
+  EXPECT_EQ(counter(step, "deleted"), 10u);
+  EXPECT_EQ(stats.cs_examined, 11u);
+  // Only the removed values are mapped (outbound, to the target DNs the delete names).
+  EXPECT_LE(stats.reference_values_resolved, 10u);
+  EXPECT_GE(stats.reference_values_carried, 2u * (kMembers - 10));
+  std::vector<std::string> gone;
+  for (int i = 20; i < 30; ++i) gone.push_back(dir_member_dn(i));
+  json expected = json::array({{{"attribute", "member"}, {"operation", "delete"}, {"values", gone}}});
+  EXPECT_EQ(pending(kDirGroupDn), expected);
+  json mv_after_delta = s_.mv_of("hr", kGroupDn);
+  EXPECT_EQ(mv_values(mv_after_delta, "member").size(), static_cast<size_t>(kMembers - 10));
+
+  RunResult full = s_.run("hr", "Full Synchronization");
+  ASSERT_EQ(full.steps.size(), 1u);
+  EXPECT_EQ(counter(full.steps[0], "mv-updated"), 0u);
+  EXPECT_EQ(s_.mv_of("hr", kGroupDn), mv_after_delta);
+  EXPECT_EQ(pending(kDirGroupDn), expected);
+}
+
+// A member deleted while the group still lists it (no referential integrity) is dropped on the
+// carried path too: a value delete and the group marked for the reference it cannot resolve,
+// as a full evaluation does — without resolving the other members again.
+TEST_F(ReferenceDeltaTest, AKeptMemberNoLongerLinkedBecomesAValueDeleteOnTheCarriedPath) {
+  s_.add_changes("hr", "dn: " + member_dn(40) + "\nchangetype: delete\n\n" + "dn: " + member_dn(41) +
+                           "\nchangetype: delete\n\n" + std::string("dn: ") + kGroupDn +
+                           "\nchangetype: modify\ndelete: member\nmember: " + member_dn(42) + "\n-\n\n");
+  StepResult step;
+  SyncStatistics stats = delta_import_and_sync("hr", step);
+  EXPECT_EQ(stats.cs_examined, 3u);
+  // Each dangling member is looked up once by its DN (gone: dropped); the three removed values
+  // are mapped to their DNs in the target. The other 297 members are carried.
+  EXPECT_LE(stats.reference_values_resolved, 5u);
+  EXPECT_GE(stats.reference_values_carried, 2u * (kMembers - 3));
+  std::vector<std::string> gone = {dir_member_dn(40), dir_member_dn(41), dir_member_dn(42)};
+  json expected = json::array({{{"attribute", "member"}, {"operation", "delete"}, {"values", gone}}});
+  EXPECT_EQ(pending(kDirGroupDn), expected);
+  json mv_after_delta = s_.mv_of("hr", kGroupDn);
+  EXPECT_EQ(mv_values(mv_after_delta, "member").size(), static_cast<size_t>(kMembers - 3));
+  json cs_after_delta = s_.cs("hr", kGroupDn);
+
+  RunResult full = s_.run("hr", "Full Synchronization");
+  ASSERT_EQ(full.steps.size(), 1u);
+  EXPECT_EQ(counter(full.steps[0], "mv-updated"), 0u);
+  EXPECT_EQ(s_.mv_of("hr", kGroupDn), mv_after_delta);
+  EXPECT_EQ(pending(kDirGroupDn), expected);
+  EXPECT_EQ(s_.cs("hr", kGroupDn), cs_after_delta);
+}
+
+// The huge-group case of the benchmark's change set: hundreds of members deleted in one delta
+// and removed from the group. The sync carries the rest; the export and its confirmation
+// leave the target group with exactly the others; a full synchronization then changes nothing.
+TEST_F(ReferenceDeltaTest, HundredsOfDeletedMembersLeaveTheGroupInOneDelta) {
+  constexpr int kGone = 140;
+  std::string changes = std::string("dn: ") + kGroupDn + "\nchangetype: modify\ndelete: member\n";
+  for (int i = 0; i < kGone; ++i) changes += "member: " + member_dn(2 * i) + "\n";
+  changes += "-\n\n";
+  for (int i = 0; i < kGone; ++i) changes += "dn: " + member_dn(2 * i) + "\nchangetype: delete\n\n";
+  s_.add_changes("hr", changes);
+  StepResult step;
+  SyncStatistics stats = delta_import_and_sync("hr", step);
+  EXPECT_EQ(stats.cs_examined, static_cast<uint64_t>(kGone + 1));
+  EXPECT_LE(stats.reference_values_resolved, static_cast<uint64_t>(kGone));
+  EXPECT_GE(stats.reference_values_carried, 2u * (kMembers - kGone));
+  json changes_pending = pending(kDirGroupDn);
+  ASSERT_EQ(changes_pending.size(), 1u) << changes_pending.dump();
+  EXPECT_EQ(changes_pending[0]["operation"], "delete");
+  EXPECT_EQ(changes_pending[0]["values"].size(), static_cast<size_t>(kGone));
+
+  RunResult exported = s_.run("dir", "Export");
+  ASSERT_EQ(exported.steps.size(), 1u);
+  EXPECT_EQ(counter(exported.steps[0], "export-delete"), static_cast<uint64_t>(kGone));
+  EXPECT_EQ(counter(exported.steps[0], "export-update"), 1u);
+  RunResult confirmed = s_.run("dir", "Delta Import");
+  ASSERT_EQ(confirmed.steps.size(), 1u);
+  EXPECT_EQ(counter(confirmed.steps[0], "exported-change-not-reimported"), 0u);
+  s_.run("dir", "Delta Synchronization");
+  EXPECT_EQ(pending(kDirGroupDn), json::array());
+  auto dir = s_.directory("dir");
+  const Attribute* members = dir.at(normalized(kDirGroupDn)).find("member");
+  ASSERT_NE(members, nullptr);
+  std::set<std::string> have(members->values.begin(), members->values.end());
+  std::set<std::string> want;
+  for (int i = 0; i < kMembers; ++i)
+    if (i % 2 == 1 || i >= 2 * kGone) want.insert(dir_member_dn(i));
+  EXPECT_EQ(have, want);
+
+  json mv_after = s_.mv_of("hr", kGroupDn);
+  RunResult full = s_.run("hr", "Full Synchronization");
+  ASSERT_EQ(full.steps.size(), 1u);
+  EXPECT_EQ(counter(full.steps[0], "mv-updated"), 0u);
+  EXPECT_EQ(s_.mv_of("hr", kGroupDn), mv_after);
+  EXPECT_EQ(pending(kDirGroupDn), json::array());
+}
+
 }  // namespace
 }  // namespace idsync::scenario

@@ -66,8 +66,11 @@ Status check_export_limits(const ConnectorSpace& space, const std::vector<CsObje
   uint64_t deletes = 0;
   for (const CsObject* o : pending)
     if (o->pending_export.kind == PendingExportKind::kDelete) ++deletes;
+  // Only a percentage threshold with deletes pending needs the object count (a pass over the
+  // space); otherwise the check costs O(pending exports).
   uint64_t objects = 0;
-  for (const auto& [id, o] : space.objects) objects += o.placeholder ? 0 : 1;
+  if (limits.deletion.prevention == DeletionPrevention::kEnabledForPercentage && deletes > 0)
+    for (const auto& [id, o] : space.objects) objects += o.placeholder ? 0 : 1;
   const std::string& name = space.def.name;
   const DeletionThreshold& t = limits.deletion;
   if (deletion_threshold_exceeded(t, deletes, objects)) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -84,23 +85,41 @@ class Stager : public ImportSink {
   // The attribute id and type for a name as the connector spells it, looked up in the schema
   // and the attribute table once per import instead of once per value (a linear,
   // case-insensitive schema scan per attribute was a fifth of a full import's staging).
-  const ResolvedAttr& resolve(const Attribute& a) {
-    auto it = resolved_.find(std::string_view(a.name));
+  // `count`: how many values an object holds in it (an undeclared attribute becomes
+  // multi-valued when any object has several).
+  const ResolvedAttr& resolve(const Attribute& a) { return resolve(a.name, a.values.size()); }
+  const ResolvedAttr& resolve(const std::string& name, size_t count) {
+    auto it = resolved_.find(std::string_view(name));
     if (it != resolved_.end()) {
       // An attribute the schema does not declare becomes multi-valued when any object has
       // several values, as interning it again would record.
-      if (!it->second.declared && a.values.size() > 1 && !state_.attrs().info(it->second.id).multi_valued)
-        state_.attrs().intern(space_.id, a.name, AttrType::kString, true);
+      if (!it->second.declared && count > 1 && !state_.attrs().info(it->second.id).multi_valued)
+        state_.attrs().intern(space_.id, name, AttrType::kString, true);
       return it->second;
     }
     // The configured schema wins; then the type the connector gives; else a string.
-    const SchemaAttribute* declared = space_.def.schema.find_attribute(a.name);
-    const SchemaAttribute* typed = declared ? nullptr : directory_types_.find_attribute(a.name);
+    const SchemaAttribute* declared = space_.def.schema.find_attribute(name);
+    const SchemaAttribute* typed = declared ? nullptr : directory_types_.find_attribute(name);
     AttrId id = declared ? state_.attrs().intern(space_.id, declared->name, declared->type, declared->multi_valued)
-                : typed  ? state_.attrs().intern(space_.id, a.name, typed->type, typed->multi_valued || a.values.size() > 1)
-                         : state_.attrs().intern(space_.id, a.name, AttrType::kString, a.values.size() > 1);
+                : typed  ? state_.attrs().intern(space_.id, name, typed->type, typed->multi_valued || count > 1)
+                         : state_.attrs().intern(space_.id, name, AttrType::kString, count > 1);
     ResolvedAttr r{id, state_.attrs().info(id).type, declared != nullptr};
-    return resolved_.emplace(a.name, r).first->second;
+    return resolved_.emplace(name, r).first->second;
+  }
+
+  // The canonical form of values of `type`; false (and an error recorded) when one does not fit.
+  bool canonicalize(const std::string& dn, const std::string& name, AttrType type, ValueList& values) {
+    if (type != AttrType::kInteger && type != AttrType::kBoolean && type != AttrType::kDateTime) return true;
+    for (std::string& v : values) {
+      auto c = canonicalize_value(type, v);
+      if (!c.ok()) {
+        fail(dn, "attribute '" + name + "': " + c.status().message() +
+                     "; correct the value in the directory or the attribute's type in the connector schema");
+        return false;
+      }
+      v = std::move(c).value();
+    }
+    return true;
   }
 
   void fail(const std::string& dn, const std::string& message) {
@@ -167,8 +186,6 @@ class Stager : public ImportSink {
       ++result_.counters["stage-add"];
       return;
     }
-    seen_.insert(o->id);
-    bool was_placeholder = o->placeholder;
     // Export confirmation waits for the end of the import (confirm_seen): a delta import may
     // report several changes of one object, and only its final state says whether what we
     // exported is still there.
@@ -182,11 +199,22 @@ class Stager : public ImportSink {
                                            o->pending_import == PendingImportKind::kDelete
                                        ? o->hologram
                                        : o->import_state;
+    bool changed = !(attrs == baseline);
+    stage_state(*o, dn, object_type, std::move(attrs), changed);
+  }
+
+  // Stages `attrs` as the new state of `o` (found by the caller); `changed`: whether they
+  // differ from the state the import started from.
+  void stage_state(CsObject& object, const std::string& dn, const std::string& object_type, AttributeSet&& attrs,
+                   bool changed) {
+    CsObject* o = &object;
+    seen_.insert(o->id);
+    bool was_placeholder = o->placeholder;
     const std::string& current_dn = o->import_dn.empty() ? o->dn : o->import_dn;
     // Any difference in the DN text is a rename, a change of case included.
     bool renamed = current_dn != dn;
     bool type_changed = !object_type.empty() && !o->object_type.empty() && !iequals(object_type, o->object_type);
-    bool changed = !(attrs == baseline) || o->pending_import == PendingImportKind::kDelete;
+    changed = changed || o->pending_import == PendingImportKind::kDelete;
     // Only what this import changes is marked: an object the directory shows unchanged is
     // neither rewritten in the store nor handed to the next delta synchronization.
     if (was_placeholder || type_changed || changed || renamed) state_.mark_cs(*o);
@@ -231,6 +259,10 @@ class Stager : public ImportSink {
   }
 
  private:
+  // A modify or rename: the object's current state with the changes applied attribute by
+  // attribute. One copy of the object and no comparison of the attributes left alone: a
+  // one-member change to a 500,000-member group used to rebuild the entry by attribute name,
+  // convert it again and compare all of it, several passes over every member.
   void stage_changes(EntryChange& change) {
     CsObject* o = locate(change.anchor, change.dn);
     if (o == nullptr || o->placeholder) {
@@ -238,12 +270,8 @@ class Stager : public ImportSink {
                           " was imported for an object this connector space does not hold; run a Full Import");
       return;
     }
-    // Rebuild the full entry: the current state with the changes applied, then stage it.
-    const AttributeSet& base = o->pending_import == PendingImportKind::kNone ? o->hologram : o->import_state;
-    std::vector<Attribute> full;
-    for (const AttrValues& a : base.items()) full.push_back(Attribute{state_.attrs().info(a.id).name, a.values});
-    Entry e;
-    e.attributes = std::move(full);
+    AttributeSet next = o->pending_import == PendingImportKind::kNone ? o->hologram : o->import_state;
+    bool changed = false;
     if (change.kind == ChangeKind::kRename && !change.new_dn.empty()) {
       // A modrdn replaces the old RDN values with the new ones, as the directory does (the
       // reader reports "deleteoldrdn: 0" as explicit adds in change.changes). Without this the
@@ -255,63 +283,84 @@ class Stager : public ImportSink {
       if (new_rdn.ok()) {
         if (old_rdn.ok()) {
           for (const Ava& ava : *old_rdn) {
-            Attribute* a = e.find(ava.type);
-            if (a == nullptr) continue;
-            a->values.erase(std::remove_if(a->values.begin(), a->values.end(),
-                                           [&](const std::string& v) { return iequals(v, ava.value); }),
-                            a->values.end());
-            if (a->values.empty()) e.set(ava.type, {});
+            std::optional<AttrId> id = state_.attrs().find(space_.id, ava.type);
+            if (!id || !next.has(*id)) continue;
+            ValueList values = next.take(*id);
+            size_t before = values.size();
+            values.erase(std::remove_if(values.begin(), values.end(),
+                                        [&](const std::string& v) { return iequals(v, ava.value); }),
+                         values.end());
+            changed = changed || values.size() != before;
+            next.set(*id, std::move(values));
           }
         }
         for (const Ava& ava : *new_rdn) {
-          Attribute* a = e.find(ava.type);
-          if (a == nullptr) {
-            e.attributes.push_back(Attribute{ava.type, {ava.value}});
-          } else if (std::none_of(a->values.begin(), a->values.end(),
-                                  [&](const std::string& v) { return iequals(v, ava.value); })) {
-            a->values.push_back(ava.value);
+          AttrId id = resolve(ava.type, 0).id;
+          ValueList values = next.take(id);
+          ValueList added{ava.value};
+          if (!canonicalize(change.dn, ava.type, resolve(ava.type, 0).type, added)) return;
+          if (std::none_of(values.begin(), values.end(), [&](const std::string& v) { return iequals(v, added.front()); })) {
+            values.push_back(std::move(added.front()));
+            changed = true;
           }
+          resolve(ava.type, values.size());
+          next.set(id, std::move(values));
         }
       }
     }
-    for (AttributeChange& c : change.changes) {
-      Attribute* a = e.find(c.name);
-      switch (c.op) {
-        case ValueOp::kReplace: e.set(c.name, std::move(c.values)); break;
-        case ValueOp::kAdd:
-          if (a == nullptr) {
-            e.set(c.name, std::move(c.values));
-          } else {
-            // A few values: a scan each; many: one hash set (adding to a huge group stays linear).
-            if (c.values.size() <= 4) {
-              for (std::string& v : c.values)
-                if (std::find(a->values.begin(), a->values.end(), v) == a->values.end()) a->values.push_back(std::move(v));
-            } else {
-              std::unordered_set<std::string> present(a->values.begin(), a->values.end());
-              for (std::string& v : c.values)
-                if (present.insert(v).second) a->values.push_back(std::move(v));
-            }
-          }
-          break;
-        case ValueOp::kDelete:
-          if (a == nullptr) break;
-          if (c.values.empty()) {
-            e.set(c.name, {});
-          } else {
-            // One pass over the values whatever the number of deletes.
-            std::unordered_set<std::string_view> gone(c.values.begin(), c.values.end());
-            a->values.erase(std::remove_if(a->values.begin(), a->values.end(),
-                                           [&](const std::string& v) { return gone.count(v) != 0; }),
-                            a->values.end());
-            if (a->values.empty()) e.set(c.name, {});
-          }
-          break;
-      }
-    }
+    for (AttributeChange& c : change.changes)
+      if (!apply_change(change.dn, c, next, changed)) return;
     std::string dn = change.kind == ChangeKind::kRename && !change.new_dn.empty()
                          ? change.new_dn
                          : (o->import_dn.empty() ? o->dn : o->import_dn);
-    stage_full(dn, o->object_type, o->anchor, e.attributes);
+    stage_state(*o, dn, o->object_type, std::move(next), changed);
+  }
+
+  // Applies one attribute change to `state`, looking only at that attribute; sets `changed`
+  // when it changes anything. False (and an error recorded) when a value does not fit its type.
+  bool apply_change(const std::string& dn, AttributeChange& c, AttributeSet& state, bool& changed) {
+    const ResolvedAttr r = resolve(c.name, 0);
+    if (!canonicalize(dn, c.name, r.type, c.values)) return false;
+    ValueList values = state.take(r.id);
+    const size_t before = values.size();
+    switch (c.op) {
+      case ValueOp::kReplace:
+        changed = changed || values != c.values;
+        values = std::move(c.values);
+        break;
+      case ValueOp::kAdd:
+        if (values.empty()) {
+          values = std::move(c.values);
+        } else if (c.values.size() <= 4) {  // a few values: a scan each
+          for (std::string& v : c.values)
+            if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(std::move(v));
+        } else {  // many: one hash set, so adding to a huge group stays linear
+          values.reserve(values.size() + c.values.size());  // no reallocation: the views stay valid
+          std::unordered_set<std::string_view> present(values.begin(), values.end());
+          for (std::string& v : c.values)
+            if (!present.count(v)) {
+              values.push_back(std::move(v));
+              present.insert(values.back());
+            }
+        }
+        changed = changed || values.size() != before;
+        break;
+      case ValueOp::kDelete:
+        if (c.values.empty()) {
+          values.clear();
+        } else {
+          // One pass over the values whatever the number of deletes.
+          std::unordered_set<std::string_view> gone(c.values.begin(), c.values.end());
+          values.erase(std::remove_if(values.begin(), values.end(),
+                                      [&](const std::string& v) { return gone.count(v) != 0; }),
+                       values.end());
+        }
+        changed = changed || values.size() != before;
+        break;
+    }
+    resolve(c.name, values.size());
+    state.set(r.id, std::move(values));
+    return true;
   }
 
   void stage_delete(const EntryChange& change) {

@@ -107,6 +107,7 @@ Result<std::unique_ptr<SyncState>> SyncState::load(Store& store) {
       raw->index(o);
       if (o.mv == 0) raw->disconnectors.insert(o.id);
       if (o.pending_import != PendingImportKind::kNone || o.unresolved_refs) raw->sync_candidates.push_back(o.id);
+      if (!o.pending_export.empty()) raw->pending_exports.insert(o.id);
       CsId id = o.id;
       MvId mv = o.mv;
       raw->objects.emplace(id, std::move(o));
@@ -249,6 +250,11 @@ void SyncState::mark_cs(const CsObject& o) {
         list.erase(std::unique(list.begin(), list.end()), list.end());
       }
       list.push_back(o.id);
+      if (o.pending_export.empty()) {
+        s->pending_exports.erase(o.id);
+      } else {
+        s->pending_exports.insert(o.id);
+      }
       return;
     }
 }
@@ -277,6 +283,7 @@ void SyncState::remove_cs(ConnectorSpace& space, CsId id) {
   if (o->mv != 0) unlink(*o);
   space.unindex(*o);
   space.disconnectors.erase(id);
+  space.pending_exports.erase(id);
   space.objects.erase(id);
   dirty_cs_.erase(id);
   removed_cs_[id] = space.id;

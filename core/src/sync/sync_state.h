@@ -41,6 +41,10 @@ struct ConnectorSpace {
   // a superset of those a delta synchronization must look at (a pending import or an
   // unresolved reference). Lets a delta synchronization cost O(changes), not O(objects).
   std::vector<CsId> sync_candidates;
+  // Objects whose pending export is not empty, kept by SyncState::mark_cs / remove_cs and
+  // rebuilt on load, so that an export visits only them: O(pending exports), not O(objects).
+  // A pending export is always changed together with mark_cs (or it would not be saved).
+  std::unordered_set<CsId> pending_exports;
 
   CsObject* find(CsId id);
   CsObject* find_by_anchor(const std::string& anchor);
@@ -60,6 +64,11 @@ struct SyncStatistics {
   uint64_t reference_values_resolved = 0;  // reference values mapped DN → metaverse or back
   uint64_t reference_values_carried = 0;   // reference values kept without being resolved again
   uint64_t reference_values_checked = 0;   // carried values checked to be still linked (id lookup)
+};
+
+// What the last export step looked at, for the same purpose: an export costs O(pending exports).
+struct ExportStatistics {
+  uint64_t cs_examined = 0;  // connector space objects the export looked at
 };
 
 class SyncState {
@@ -118,6 +127,8 @@ class SyncState {
 
   // Filled by each run_sync.
   SyncStatistics& sync_statistics() { return sync_statistics_; }
+  // Filled by each run_export.
+  ExportStatistics& export_statistics() { return export_statistics_; }
 
  private:
   Status load_rules(Store& store);
@@ -142,6 +153,7 @@ class SyncState {
   std::set<MvId> dirty_mv_;
   std::set<MvId> removed_mv_;
   SyncStatistics sync_statistics_;
+  ExportStatistics export_statistics_;
 };
 
 }  // namespace idsync

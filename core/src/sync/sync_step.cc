@@ -620,30 +620,51 @@ class Synchronizer {
     const ValueList& to = new_values ? *new_values : kNone;
     const ValueList* current = mv.attributes.get(h.flow->destination);
     if ((current ? current->size() : 0) != from.size()) return false;
-    // The values kept must still resolve as they did: a member deleted or disconnected (in
-    // this run or since the group last changed) no longer does, and a full evaluation drops it.
-    // One id parse and one link lookup per value — no DN is normalized or looked up again.
-    if (current != nullptr) {
-      checked_ += current->size();
-      for (const std::string& ref : *current)
-        if (!linked_from(ref, space_.id)) return false;
-    }
     CarriedRefs c;
     c.attr = h.flow->destination;
     // new = old without some values, then some appended (how a delta import applies a
     // modify); an insertion elsewhere shows as a removal and a re-add, still exact.
+    std::vector<size_t> removed;
     size_t j = 0;
     for (size_t i = 0; i < from.size(); ++i) {
       if (j < to.size() && from[i] == to[j]) {
         ++j;
       } else {
-        c.removed_at.push_back(i);
+        removed.push_back(i);
       }
     }
-    for (; j < to.size(); ++j) {
-      CsObject* target = h.space->find_by_dn(to[j]);
+    for (size_t k = j; k < to.size(); ++k) {
+      CsObject* target = h.space->find_by_dn(to[k]);
       if (target == nullptr || target->mv == 0) return false;  // unresolved: the full path marks it
       c.added.push_back(kMvRefPrefix + std::to_string(target->mv));
+    }
+    // The values kept must still resolve as they did: a member deleted or disconnected (in
+    // this run or since the group last changed) no longer does. A full evaluation drops it
+    // and marks the source as holding an unresolved reference; so does the carry, as one more
+    // value delete — the group's other members stay carried. One id parse and one link lookup
+    // per kept value; no DN is normalized or looked up again.
+    bool dropped = false;
+    if (current != nullptr) {
+      checked_ += current->size() - removed.size();
+      size_t next = 0;
+      for (size_t i = 0; i < current->size(); ++i) {
+        if (next < removed.size() && removed[next] == i) {
+          c.removed_at.push_back(i);
+          ++next;
+        } else if (!linked_from((*current)[i], space_.id)) {
+          // Its source DN (the same position: the counts agree) may now name an object linked
+          // to another metaverse object (a delete-add this run): a full evaluation maps it there.
+          ++resolved_;
+          const CsObject* now = h.space->find_by_dn(from[i]);
+          if (now != nullptr && now->mv != 0) return false;
+          c.removed_at.push_back(i);
+          dropped = true;
+        }
+      }
+    }
+    if (dropped) {
+      h.cs->unresolved_refs = true;
+      plan.deferred.marks.push_back(h.cs);
     }
     resolved_ += c.added.size();
     carried_ += from.size() - c.removed_at.size();

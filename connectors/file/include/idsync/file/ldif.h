@@ -56,6 +56,11 @@ class LdifReader {
   // the input, true when a record was read, or a kParseError / kIoError status.
   Result<bool> next(LdifRecord& record);
 
+  // Names only: content and add records come back without their attribute values (every line
+  // is still checked to be "name: value"). For a caller that needs only which entries exist
+  // (the ldif connector validating an export), which then costs no value copy or decode.
+  void set_names_only(bool names_only) { names_only_ = names_only; }
+
   // The "version:" value, 0 when the input has no version line (or none read yet).
   int version() const { return version_; }
   // Number of the last physical line read (1-based).
@@ -80,6 +85,7 @@ class LdifReader {
   bool eof_ = false;
   uint64_t line_no_ = 0;
   int version_ = 0;
+  bool names_only_ = false;
   bool first_record_ = true;
   std::string record_text_;          // the current record's unfolded lines, back to back
   std::vector<LogicalLine> lines_;   // views into record_text_

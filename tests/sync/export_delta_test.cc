@@ -1,0 +1,171 @@
+// An export looks only at the objects with a pending export: the connector space keeps them
+// as a set (ConnectorSpace::pending_exports), maintained where pending exports are set and
+// cleared and rebuilt when the state is loaded from the store. The engine's export statistics
+// show how many objects an export looked at; no timing is involved.
+#include <set>
+
+#include "scenario.h"
+#include "store/store.h"
+#include "sync/steps.h"
+#include "sync/sync_state.h"
+
+namespace idsync::scenario {
+namespace {
+
+constexpr int kUsers = 200;
+
+std::string user_dn(int i) { return "CN=User " + std::to_string(i) + ",OU=People,DC=hr"; }
+std::string dir_user_dn(int i) { return "CN=User " + std::to_string(i) + ",OU=People,DC=dir"; }
+const char* kGroupDn = "CN=All,OU=Groups,DC=hr";
+const char* kDirGroupDn = "CN=All,OU=Groups,DC=dir";
+
+// The ids of the objects of `space` with a pending export, found by looking at every one.
+std::set<CsId> scan_pending(const ConnectorSpace& space) {
+  std::set<CsId> out;
+  for (const auto& [id, o] : space.objects)
+    if (!o.pending_export.empty()) out.insert(id);
+  return out;
+}
+
+std::set<CsId> kept_pending(const ConnectorSpace& space) {
+  return std::set<CsId>(space.pending_exports.begin(), space.pending_exports.end());
+}
+
+class ExportDeltaTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    standard_setup(s_);
+    std::string content;
+    std::vector<std::string> members;
+    for (int i = 0; i < kUsers; ++i) {
+      content += hr_user("u" + std::to_string(i), "User " + std::to_string(i));
+      members.push_back(user_dn(i));
+    }
+    content += hr_group("g1", "All", members);
+    s_.set_content("hr", content);
+    ASSERT_TRUE(s_.apply().ok());
+    initial_round(s_);
+    store_ = std::move(Store::open(s_.store_path(), OpenMode::kMustExist)).value();
+  }
+
+  std::unique_ptr<SyncState> load() {
+    auto state = SyncState::load(*store_);
+    EXPECT_TRUE(state.ok()) << state.status().to_string();
+    return state.ok() ? std::move(state).value() : nullptr;
+  }
+
+  std::unique_ptr<Connector> connector(const ConnectorSpace& space) {
+    auto created = s_.registry().create(ConnectorConfig{space.def.name, space.def.type, space.def.options, space.def.schema});
+    EXPECT_TRUE(created.ok()) << created.status().to_string();
+    return created.ok() ? std::move(created).value() : nullptr;
+  }
+
+  // A Delta Import and a Delta Synchronization of "hr" on `state`, saved, the way a server
+  // with resident state runs them.
+  void delta_import_and_sync(SyncState& state) {
+    ConnectorSpace& hr = *state.space("hr");
+    auto c = connector(hr);
+    ASSERT_NE(c, nullptr);
+    auto watermark = store_->get_setting("watermark.hr");
+    ASSERT_TRUE(watermark.ok());
+    std::string wm = watermark->value_or("");
+    StepResult import_step, sync_step;
+    ASSERT_TRUE(run_import(state, hr, *c, /*delta=*/true, wm, import_step, {}).ok());
+    ASSERT_TRUE(state.save(*store_, {{"watermark.hr", wm}}).ok());
+    ASSERT_TRUE(run_sync(state, hr, /*delta=*/true, sync_step, {}).ok());
+    ASSERT_TRUE(state.save(*store_).ok());
+  }
+
+  StepResult export_dir(SyncState& state) {
+    ConnectorSpace& dir = *state.space("dir");
+    StepResult step;
+    auto c = connector(dir);
+    EXPECT_NE(c, nullptr);
+    if (c == nullptr) return step;
+    Status s = run_export(state, dir, *c, ExportLimits{}, step, {});
+    EXPECT_TRUE(s.ok()) << s.to_string();
+    EXPECT_TRUE(state.save(*store_).ok());
+    return step;
+  }
+
+  Scenario s_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(ExportDeltaTest, AnExportLooksOnlyAtThePendingExports) {
+  std::unique_ptr<SyncState> state = load();
+  ASSERT_NE(state, nullptr);
+  ConnectorSpace& dir = *state->space("dir");
+  ASSERT_EQ(dir.objects.size(), static_cast<size_t>(kUsers + 1));
+  EXPECT_TRUE(dir.pending_exports.empty());
+
+  // Three users change, one is deleted (and leaves the group): five pending exports.
+  std::string changes;
+  for (int i : {3, 4, 5}) changes += "dn: " + user_dn(i) + "\nchangetype: modify\nreplace: title\ntitle: Pilot\n-\n\n";
+  changes += std::string("dn: ") + kGroupDn + "\nchangetype: modify\ndelete: member\nmember: " + user_dn(9) + "\n-\n\n";
+  changes += "dn: " + user_dn(9) + "\nchangetype: delete\n\n";
+  s_.add_changes("hr", changes);
+  delta_import_and_sync(*state);
+  EXPECT_EQ(kept_pending(dir), scan_pending(dir));
+  EXPECT_EQ(dir.pending_exports.size(), 5u);
+  // Rebuilt the same from the store.
+  {
+    std::unique_ptr<SyncState> loaded = load();
+    ASSERT_NE(loaded, nullptr);
+    EXPECT_EQ(kept_pending(*loaded->space("dir")), scan_pending(dir));
+  }
+
+  StepResult step = export_dir(*state);
+  EXPECT_EQ(state->export_statistics().cs_examined, 5u);
+  EXPECT_EQ(counter(step, "export-update"), 4u);
+  EXPECT_EQ(counter(step, "export-delete"), 1u);
+  EXPECT_TRUE(dir.pending_exports.empty());
+  EXPECT_TRUE(scan_pending(dir).empty());
+  {
+    std::unique_ptr<SyncState> loaded = load();
+    ASSERT_NE(loaded, nullptr);
+    EXPECT_TRUE(loaded->space("dir")->pending_exports.empty());
+  }
+  // The directory holds the changes.
+  auto directory = s_.directory("dir");
+  EXPECT_EQ(directory.count(normalized(dir_user_dn(9))), 0u);
+  EXPECT_EQ(std::string(directory.at(normalized(dir_user_dn(4))).first("title")), "Pilot");
+  const Attribute* members = directory.at(normalized(kDirGroupDn)).find("member");
+  ASSERT_NE(members, nullptr);
+  EXPECT_EQ(members->values.size(), static_cast<size_t>(kUsers - 1));
+
+  // Nothing pending: the next export looks at nothing and sends nothing.
+  StepResult quiet = export_dir(*state);
+  EXPECT_EQ(state->export_statistics().cs_examined, 0u);
+  EXPECT_EQ(counter(quiet, "export-update") + counter(quiet, "export-add") + counter(quiet, "export-delete"), 0u);
+}
+
+TEST_F(ExportDeltaTest, ARejectedExportStaysPendingAndIsLookedAtAgain) {
+  std::unique_ptr<SyncState> state = load();
+  ASSERT_NE(state, nullptr);
+  ConnectorSpace& dir = *state->space("dir");
+  // Someone deleted the user in the target directory behind our back: the update is rejected
+  // ("no such entry") and keeps its pending export.
+  s_.add_changes("dir", "dn: " + dir_user_dn(7) + "\nchangetype: delete\n\n");
+  s_.add_changes("hr", "dn: " + user_dn(7) + "\nchangetype: modify\nreplace: title\ntitle: Pilot\n-\n\n" + "dn: " +
+                           user_dn(8) + "\nchangetype: modify\nreplace: title\ntitle: Pilot\n-\n\n");
+  delta_import_and_sync(*state);
+  ASSERT_EQ(dir.pending_exports.size(), 2u);
+  StepResult step = export_dir(*state);
+  EXPECT_EQ(counter(step, "export-update"), 1u);
+  EXPECT_EQ(counter(step, "export-failure"), 1u);
+  ASSERT_EQ(kept_pending(dir), scan_pending(dir));
+  ASSERT_EQ(dir.pending_exports.size(), 1u);
+  EXPECT_EQ(dir.find(*dir.pending_exports.begin())->dn, dir_user_dn(7));
+  {
+    std::unique_ptr<SyncState> loaded = load();
+    ASSERT_NE(loaded, nullptr);
+    EXPECT_EQ(kept_pending(*loaded->space("dir")), scan_pending(dir));
+  }
+  StepResult again = export_dir(*state);
+  EXPECT_EQ(state->export_statistics().cs_examined, 1u);
+  EXPECT_EQ(counter(again, "export-failure"), 1u);
+}
+
+}  // namespace
+}  // namespace idsync::scenario
