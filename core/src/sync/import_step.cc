@@ -46,6 +46,7 @@ class Stager : public ImportSink {
   // Converts an entry's attributes to an AttributeSet with canonical values; false (and an
   // error recorded) when a value does not fit its declared type.
   bool to_set(const std::string& dn, const std::vector<Attribute>& in, AttributeSet& out) {
+    out.reserve(in.size());  // exact: the set is kept as the pending import, then the hologram
     for (const Attribute& a : in) {
       if (a.values.empty()) continue;
       const ResolvedAttr& r = resolve(a);

@@ -120,6 +120,7 @@ class SyncState {
   SyncStatistics& sync_statistics() { return sync_statistics_; }
 
  private:
+  friend class StateMemoryWalker;  // sync/state_memory.cc: reads the containers to sum their memory
   Status load_rules(Store& store);
   void add_to_join_index(const MvObject& o);
   void remove_from_join_index(const MvObject& o);
