@@ -616,6 +616,9 @@ class Synchronizer {
     });
     plan.changed = carried_change || !same_except(plan.attributes, mv->attributes, plan.carried);
     if (!plan.changed) plan.attributes.clear();
+    // The set becomes the MV object's attributes for good: trim the doubling slack here, in
+    // the parallel part, rather than keep it on every metaverse object (issue 5).
+    plan.attributes.shrink_to_fit();
     return plan;
   }
 
@@ -1187,6 +1190,7 @@ class Synchronizer {
       if (!pe.changes.empty() || !pe.new_dn.empty()) pe.kind = PendingExportKind::kUpdate;
     }
     if (pe == o.pending_export) return;
+    pe.changes.shrink_to_fit();  // kept until exported (then escrowed): no doubling slack
     plan.update = true;
     plan.pending = std::move(pe);
   }
