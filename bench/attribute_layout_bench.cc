@@ -117,6 +117,7 @@ const Forest& forest() {
         if (fresh) out.ids.push_back(it->second);
         set.set(it->second, std::move(a.values));
       }
+      set.shrink_to_fit();  // as a decoded (loaded) set is: exact sizes, so the comparison is fair
       out.sets.push_back(std::move(set));
       return idsync::Status::Ok();
     });
