@@ -15,9 +15,11 @@
 // copy of the store taken before it (speedup), and the floors: a raw LDIF parse of the forest
 // file, and a raw SQLite insert of the same objects as blobs (one transaction, WAL,
 // synchronous=NORMAL, rowid key only).
+#include <mimalloc.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
@@ -37,6 +39,7 @@
 #include "idsync/forestgen/forestgen.h"
 #include "idsync/server.h"
 #include "store/store.h"
+#include "sync/state_memory.h"
 #include "sync/steps.h"
 #include "sync/sync_state.h"
 
@@ -66,6 +69,22 @@ double peak_rss_mb() {
   return static_cast<double>(ru.ru_maxrss) / 1024.0;  // Linux: kilobytes
 }
 
+// Resident now (not the peak): /proc/self/statm's second field, in pages.
+double current_rss_mb() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / 1048576.0;
+}
+
+// What mimalloc has committed from the OS now (MB): RSS minus this is memory that is
+// committed but not yet touched, or touched and released back.
+double committed_mb() {
+  size_t elapsed = 0, user = 0, system = 0, rss = 0, peak_rss = 0, commit = 0, peak_commit = 0, faults = 0;
+  mi_process_info(&elapsed, &user, &system, &rss, &peak_rss, &commit, &peak_commit, &faults);
+  return static_cast<double>(commit) / 1048576.0;
+}
+
 [[noreturn]] void die(const std::string& what, const Status& s) {
   std::cerr << "large_forest_bench: " << what << ": " << s.message() << "\n";
   std::exit(1);
@@ -85,15 +104,17 @@ struct StepFigure {
   double seconds = 0;
   uint64_t objects = 0;  // what the step is measured against (objects/s)
   double floor_seconds = 0;  // 0: no floor for this step
-  double rss_mb = 0;
+  double rss_mb = 0;          // peak so far
+  double current_rss_mb = 0;  // resident at the end of the step
 };
 
 class Report {
  public:
   void add(StepFigure f) {
     f.rss_mb = peak_rss_mb();
-    std::printf("  %-50s %9.3f s  %12.0f obj/s  peak RSS %7.0f MB\n", f.name.c_str(), f.seconds,
-                f.seconds > 0 ? static_cast<double>(f.objects) / f.seconds : 0.0, f.rss_mb);
+    f.current_rss_mb = current_rss_mb();
+    std::printf("  %-50s %9.3f s  %12.0f obj/s  peak RSS %7.0f MB  now %7.0f MB\n", f.name.c_str(), f.seconds,
+                f.seconds > 0 ? static_cast<double>(f.objects) / f.seconds : 0.0, f.rss_mb, f.current_rss_mb);
     std::fflush(stdout);
     steps_.push_back(std::move(f));
   }
@@ -107,7 +128,7 @@ class Report {
     for (const auto& s : steps_) {
       nlohmann::json j = {{"step", s.name},           {"seconds", s.seconds}, {"objects", s.objects},
                           {"objectsPerSecond", s.seconds > 0 ? s.objects / s.seconds : 0.0},
-                          {"peakRssMB", s.rss_mb}};
+                          {"peakRssMB", s.rss_mb}, {"rssMB", s.current_rss_mb}};
       if (s.floor_seconds > 0) {
         j["floorSeconds"] = s.floor_seconds;
         j["ratioToFloor"] = s.seconds / s.floor_seconds;
@@ -336,7 +357,29 @@ int phases_only(const std::string& kept, const std::string& work, const std::str
   return 0;
 }
 
+// Where the memory of a loaded engine state goes (issue 5): loads STORE as a run does and
+// prints the heap held per structure (sync/state_memory.h) beside the process's RSS and
+// mimalloc's committed memory, before and after mi_collect(true). The main run calls it on a
+// copy of the store taken after the Initial cycle, in a child process so that its own figures
+// are not disturbed.
+int memory_breakdown(const std::string& store_path) {
+  double rss0 = current_rss_mb();
+  auto st = idsync::Store::open(store_path, idsync::OpenMode::kMustExist);
+  if (!st.ok()) die("open " + store_path, st.status());
+  auto state = idsync::SyncState::load(**st);
+  if (!state.ok()) die("load state", state.status());
+  double rss_loaded = current_rss_mb(), commit_loaded = committed_mb();
+  idsync::StateMemory m = idsync::measure_state_memory(**state);
+  std::printf("  engine state loaded from the store after the Initial cycle (heap per structure):\n%s", m.table().c_str());
+  mi_collect(true);
+  std::printf("  process: RSS %.0f MB before the load, %.0f MB loaded (mimalloc committed %.0f MB); after "
+              "mi_collect(true) RSS %.0f MB, committed %.0f MB\n",
+              rss0, rss_loaded, commit_loaded, current_rss_mb(), committed_mb());
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "--memory-breakdown") return memory_breakdown(argv[2]);
   if (argc == 4 && std::string(argv[1]) == "--single-thread-sync") return single_thread_sync(argv[2], argv[3]);
   if (argc == 5 && std::string(argv[1]) == "--phases-only") return phases_only(argv[2], argv[3], argv[4]);
   Options opt = parse_args(argc, argv);
@@ -432,6 +475,14 @@ int main(int argc, char** argv) {
   run(*server, "cloud", "Delta Synchronization");
   report.add({"delta sync (cloud, confirmed anchors flow back)", now_s() - t, opt.objects});
   double initial_rss_mb = peak_rss_mb();
+  const std::string after_initial = opt.dir + "/after-initial-kept.db";
+  {
+    // The breakdown at the end loads this copy (a copy needs the store closed: WAL).
+    server.reset();
+    copy_store(store, after_initial);
+    server = open_server(store);
+    preload(*server);
+  }
 
   // ---- Delta cycle: 1% add / 1% delete / 5% modify ----
   idsync::forestgen::ChangeStats stats;
@@ -567,6 +618,14 @@ int main(int argc, char** argv) {
     report.add({"full sync (on-premises, 1 thread)", seconds, opt.objects});
   }
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(store_before_sync + suffix, ec);
+
+  // ---- Where the memory goes ----
+  {
+    std::fflush(stdout);
+    std::string command = "'" + fs::read_symlink("/proc/self/exe").string() + "' --memory-breakdown '" + after_initial + "'";
+    if (std::system(command.c_str()) != 0)
+      die("memory breakdown", Status::Error(idsync::ErrorCode::kInternal, "the child process failed: " + command));
+  }
 
   // ---- Floors ----
   std::string blobs;

@@ -10,6 +10,7 @@
 #include <tbb/task_arena.h>
 
 #include "scenario.h"
+#include "sync/steps.h"
 
 namespace idsync::scenario {
 namespace {
@@ -173,6 +174,31 @@ TEST(ParallelDeterminismTest, OneThreadAndManyThreadsLeaveIdenticalStoresCounter
   ASSERT_EQ(one["runs"].size(), many["runs"].size());
   for (size_t i = 0; i < one["runs"].size(); ++i) EXPECT_EQ(one["runs"][i], many["runs"][i]) << "run " << i;
   EXPECT_EQ(one, many);
+}
+
+// The recompute pass plans the metaverse in rounds of a fixed number of objects to bound the
+// plans held at once (issue 5). Rounds of 7 objects (so hundreds of round boundaries, every
+// kind of object straddling one) must leave exactly what one round for everything leaves.
+TEST(ParallelDeterminismTest, RecomputeInSmallRoundsLeavesTheSameStoresAsOneRound) {
+  struct RestoreChunk {
+    ~RestoreChunk() { set_recompute_chunk(0); }
+  } restore;
+  set_recompute_chunk(size_t{1} << 40);
+  json whole = run_forest(2);
+  set_recompute_chunk(7);
+  json rounds = run_forest(2);
+  ASSERT_FALSE(whole.is_null());
+  ASSERT_FALSE(rounds.is_null());
+  ASSERT_GT(whole["mv"].size(), 7u * 100) << "the forest must span many rounds";
+  for (const char* connector : {"hr", "ad", "dir"}) {
+    const json& a = whole["cs"][connector];
+    const json& b = rounds["cs"][connector];
+    ASSERT_EQ(a.size(), b.size()) << connector;
+    for (size_t i = 0; i < a.size(); ++i) ASSERT_EQ(a[i], b[i]) << connector << " object " << i;
+  }
+  ASSERT_EQ(whole["mv"].size(), rounds["mv"].size());
+  for (size_t i = 0; i < whole["mv"].size(); ++i) ASSERT_EQ(whole["mv"][i], rounds["mv"][i]) << "mv object " << i;
+  EXPECT_EQ(whole, rounds);
 }
 
 }  // namespace

@@ -56,4 +56,10 @@ ValueList AttributeSet::take(AttrId id) {
   return values;
 }
 
+void AttributeSet::shrink_to_fit() {
+  if (items_.capacity() != items_.size()) items_.shrink_to_fit();
+  for (AttrValues& a : items_)
+    if (a.values.capacity() != a.values.size()) a.values.shrink_to_fit();
+}
+
 }  // namespace idsync

@@ -47,16 +47,21 @@ EntryChange to_change(const CsObject& o, const AttributeTable& attrs) {
 }
 
 // The values the directory holds after `o`'s pending export, for the exported attributes.
+// Takes the values out of the pending export (which the caller discards next) instead of
+// copying them: an Initial cycle's export escrows every value of the target (issue 5).
 void escrow(CsObject& o) {
   if (o.pending_export.kind == PendingExportKind::kAdd) {
-    for (const AttrChange& a : o.pending_export.changes) o.unconfirmed.set(a.id, a.values);
+    o.unconfirmed.reserve(o.unconfirmed.size() + o.pending_export.changes.size());
+    for (AttrChange& a : o.pending_export.changes) o.unconfirmed.set(a.id, std::move(a.values));
     return;
   }
-  for (const AttrChange& a : o.pending_export.changes) {
+  for (AttrChange& a : o.pending_export.changes) {
+    if (a.op == ValueOp::kReplace) {  // the new values whatever was there: no copy of the old
+      o.unconfirmed.set(a.id, std::move(a.values));
+      continue;
+    }
     ValueList values;
-    if (a.op == ValueOp::kReplace) {
-      values = a.values;
-    } else if (o.unconfirmed.get(a.id) != nullptr) {
+    if (o.unconfirmed.get(a.id) != nullptr) {
       values = o.unconfirmed.take(a.id);  // replaced below: move, do not copy
     } else if (const ValueList* h = imported_state(o).get(a.id)) {
       values = *h;

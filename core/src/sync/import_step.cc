@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <xxhash.h>
+
 #include "idsync/dn.h"
 #include "sync/steps.h"
 
@@ -47,6 +49,7 @@ class Stager : public ImportSink {
   // Converts an entry's attributes to an AttributeSet with canonical values; false (and an
   // error recorded) when a value does not fit its declared type.
   bool to_set(const std::string& dn, const std::vector<Attribute>& in, AttributeSet& out) {
+    out.reserve(in.size());  // exact: the set is kept as the pending import, then the hologram
     for (const Attribute& a : in) {
       if (a.values.empty()) continue;
       const ResolvedAttr& r = resolve(a);
@@ -138,32 +141,45 @@ class Stager : public ImportSink {
     return o;
   }
 
-  // The same values in any order. Usually the directory gives back the exported order, so the
-  // plain comparison decides; otherwise sorted views do, in O(n log n) (a std::find per value
-  // was quadratic: an attribute with 1,000,000 values took hours to confirm).
-  static bool same_values(const ValueList& a, const ValueList& b) {
-    if (a.size() != b.size()) return false;
-    if (a == b) return true;
-    std::vector<std::string_view> x(a.begin(), a.end()), y(b.begin(), b.end());
-    std::sort(x.begin(), x.end());
-    std::sort(y.begin(), y.end());
-    return x == y;
+  // The escrow of one exported attribute, reduced to what confirmation compares: the number
+  // of values and an order-independent hash of them (the sum of each value's XXH3), so that
+  // the same values in any order match, in linear time whatever the number of values.
+  struct EscrowPrint {
+    AttrId id;
+    size_t count;
+    uint64_t sum;
+  };
+  static uint64_t values_sum(const ValueList& values) {
+    uint64_t sum = 0;
+    for (const std::string& v : values) sum += XXH3_64bits(v.data(), v.size());
+    return sum;
+  }
+
+  // Replaces `o`'s escrow by its prints when the import first shows the object. Confirmation
+  // waits for the object's final state (confirm_seen), but holding every exported value until
+  // then kept a second copy of a freshly exported space beside the import that confirms it —
+  // the peak of an Initial cycle (issue 5). The escrow is gone from memory either way once
+  // the import ends; should the import fail, the run reloads the stored state.
+  void take_escrow(CsObject& o) {
+    if (o.unconfirmed.empty()) return;
+    std::vector<EscrowPrint>& prints = escrow_prints_[o.id];
+    prints.reserve(o.unconfirmed.size());
+    for (const AttrValues& a : o.unconfirmed.items()) prints.push_back({a.id, a.values.size(), values_sum(a.values)});
+    o.unconfirmed.clear();
   }
 
   // Export confirmation: values we exported and now see again are confirmed; the rest are
   // reported and dropped from the escrow so the next sync computes a fresh export.
-  void confirm_exports(CsObject& o, const AttributeSet& imported) {
-    if (o.unconfirmed.empty()) return;
-    for (const AttrValues& a : o.unconfirmed.items()) {
-      const ValueList* now = imported.get(a.id);
-      if (now == nullptr || !same_values(*now, a.values)) {
+  void confirm_exports(CsObject& o, const std::vector<EscrowPrint>& prints, const AttributeSet& imported) {
+    for (const EscrowPrint& p : prints) {
+      const ValueList* now = imported.get(p.id);
+      if (now == nullptr || now->size() != p.count || values_sum(*now) != p.sum) {
         ++result_.counters["exported-change-not-reimported"];
         record_error(result_, o.dn, "exported-change-not-reimported",
-                     "the value exported to '" + state_.attrs().info(a.id).name +
+                     "the value exported to '" + state_.attrs().info(p.id).name +
                          "' was not seen on import; it will be exported again");
       }
     }
-    o.unconfirmed.clear();
   }
 
   void stage_full(const std::string& dn, const std::string& object_type, const std::string& anchor,
@@ -209,6 +225,7 @@ class Stager : public ImportSink {
                    bool changed) {
     CsObject* o = &object;
     seen_.insert(o->id);
+    take_escrow(*o);
     bool was_placeholder = o->placeholder;
     const std::string& current_dn = o->import_dn.empty() ? o->dn : o->import_dn;
     // Any difference in the DN text is a rename, a change of case included.
@@ -244,18 +261,18 @@ class Stager : public ImportSink {
   // Confirms (or reports) the unconfirmed exports of every object this import showed,
   // against the object's final imported state, in id order.
   void confirm_seen() {
-    std::vector<CsId> ids(seen_.begin(), seen_.end());
+    std::vector<CsId> ids;
+    ids.reserve(escrow_prints_.size());
+    for (const auto& [id, prints] : escrow_prints_) ids.push_back(id);
     std::sort(ids.begin(), ids.end());
     for (CsId id : ids) {
       CsObject* o = space_.find(id);
-      if (o == nullptr || o->unconfirmed.empty()) continue;
-      if (o->pending_import == PendingImportKind::kDelete) {
-        o->unconfirmed.clear();  // the object is gone: nothing left to confirm
-      } else {
-        confirm_exports(*o, imported_state(*o));
-      }
+      if (o == nullptr) continue;
+      // A deleted object is gone: nothing left to confirm.
+      if (o->pending_import != PendingImportKind::kDelete) confirm_exports(*o, escrow_prints_.at(id), imported_state(*o));
       state_.mark_cs(*o);
     }
+    escrow_prints_.clear();
   }
 
  private:
@@ -370,6 +387,7 @@ class Stager : public ImportSink {
       return;
     }
     seen_.insert(o->id);
+    take_escrow(*o);
     stage_delete(*o);
   }
 
@@ -391,6 +409,7 @@ class Stager : public ImportSink {
   const ProgressCallback& progress_;
   uint64_t read_ = 0;
   std::unordered_set<CsId> seen_;
+  std::unordered_map<CsId, std::vector<EscrowPrint>> escrow_prints_;  // seen objects that had an escrow
   std::unordered_map<std::string, ResolvedAttr, NameHash, std::equal_to<>> resolved_;
 };
 

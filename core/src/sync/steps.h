@@ -22,6 +22,14 @@ Status run_import(SyncState& state, ConnectorSpace& space, Connector& connector,
 Status run_sync(SyncState& state, ConnectorSpace& space, bool delta, StepResult& result,
                 const ProgressCallback& progress);
 
+// Metaverse objects a synchronization recomputes per parallel round: each round's plans (a new
+// attribute set per object) are applied before the next round is planned, so at most this
+// many plans are in memory instead of one per metaverse object (issue 5). Large enough to keep
+// every core busy. Results do not depend on it; tests set a tiny value to prove that.
+// 0 restores the default. Process-wide; set it between runs, not during one.
+inline constexpr size_t kDefaultRecomputeChunk = 16384;
+void set_recompute_chunk(size_t objects);
+
 // Exports the pending exports of `space`. When they exceed `limits` (the deletion threshold,
 // the group member-removal limit) nothing is sent and the step stops (sync/export_limits.h).
 Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector, const ExportLimits& limits,

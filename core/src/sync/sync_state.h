@@ -131,6 +131,7 @@ class SyncState {
   ExportStatistics& export_statistics() { return export_statistics_; }
 
  private:
+  friend class StateMemoryWalker;  // sync/state_memory.cc: reads the containers to sum their memory
   Status load_rules(Store& store);
   void add_to_join_index(const MvObject& o);
   void remove_from_join_index(const MvObject& o);

@@ -97,6 +97,8 @@ void parallel_each(size_t n, const Body& body) {
   });
 }
 
+std::atomic<size_t> recompute_chunk{kDefaultRecomputeChunk};
+
 class Synchronizer {
  public:
   Synchronizer(SyncState& state, ConnectorSpace& space, StepResult& result, const ProgressCallback& progress)
@@ -431,11 +433,26 @@ class Synchronizer {
   std::vector<MvId> recompute_pass(bool delta) {
     std::vector<MvId> touched(touched_mv_.begin(), touched_mv_.end());
     stats_.mv_recomputed = touched.size();
-    std::vector<MvPlan> plans(touched.size());
-    parallel_each(touched.size(), [&](size_t i) { plans[i] = recompute_mv(touched[i]); });
     std::vector<MvId> changed;
-    for (size_t i = 0; i < touched.size(); ++i) {
-      MvId id = touched[i];
+    // In chunks: a plan holds the object's whole new attribute set until it is applied, so
+    // planning every object first held a second copy of the metaverse at the peak (issue 5).
+    // The result is the same: a plan reads only its own MV object, its linked CS objects and
+    // links, which applying another plan does not change.
+    const size_t chunk = recompute_chunk.load(std::memory_order_relaxed);
+    for (size_t begin = 0; begin < touched.size(); begin += chunk) {
+      const size_t count = std::min(chunk, touched.size() - begin);
+      std::vector<MvPlan> plans(count);
+      parallel_each(count, [&](size_t i) { plans[i] = recompute_mv(touched[begin + i]); });
+      apply_recomputed(touched, begin, plans, delta, changed);
+    }
+    return changed;
+  }
+
+  // Applies the plans of touched[begin, begin + plans.size()) serially, in id order.
+  void apply_recomputed(const std::vector<MvId>& touched, size_t begin, std::vector<MvPlan>& plans, bool delta,
+                        std::vector<MvId>& changed) {
+    for (size_t i = 0; i < plans.size(); ++i) {
+      MvId id = touched[begin + i];
       MvPlan& p = plans[i];
       apply(p.deferred);
       bool modified = false;
@@ -460,7 +477,6 @@ class Synchronizer {
       if (modified || !delta || reimported_mv_.count(id)) changed.push_back(id);
       p = MvPlan{};
     }
-    return changed;
   }
 
   // Applies the carried attributes of `p` to `mv` in place (moving the long lists, never
@@ -600,6 +616,9 @@ class Synchronizer {
     });
     plan.changed = carried_change || !same_except(plan.attributes, mv->attributes, plan.carried);
     if (!plan.changed) plan.attributes.clear();
+    // The set becomes the MV object's attributes for good: trim the doubling slack here, in
+    // the parallel part, rather than keep it on every metaverse object (issue 5).
+    plan.attributes.shrink_to_fit();
     return plan;
   }
 
@@ -1192,6 +1211,7 @@ class Synchronizer {
       if (!pe.changes.empty() || !pe.new_dn.empty()) pe.kind = PendingExportKind::kUpdate;
     }
     if (pe == o.pending_export) return;
+    pe.changes.shrink_to_fit();  // kept until exported (then escrowed): no doubling slack
     plan.update = true;
     plan.pending = std::move(pe);
   }
@@ -1283,6 +1303,10 @@ class Synchronizer {
 };
 
 }  // namespace
+
+void set_recompute_chunk(size_t objects) {
+  recompute_chunk.store(objects == 0 ? kDefaultRecomputeChunk : objects, std::memory_order_relaxed);
+}
 
 Status run_sync(SyncState& state, ConnectorSpace& space, bool delta, StepResult& result,
                 const ProgressCallback& progress) {

@@ -1,0 +1,150 @@
+#include "sync/state_memory.h"
+
+#include <cstdio>
+
+#include "sync/sync_state.h"
+
+namespace idsync {
+
+namespace {
+
+// libstdc++ hash nodes: a next pointer, the value, and the cached hash for non-trivial hashes.
+template <typename Map>
+uint64_t hash_container_bytes(const Map& m, size_t value_size, bool cached_hash) {
+  size_t node = sizeof(void*) + value_size + (cached_hash ? sizeof(size_t) : 0);
+  return m.size() * heap_block_estimate(node) + heap_block_estimate(m.bucket_count() * sizeof(void*));
+}
+
+// std::set / std::map nodes: three pointers and a colour word, then the value.
+template <typename Tree>
+uint64_t tree_bytes(const Tree& t, size_t value_size) {
+  return t.size() * heap_block_estimate(4 * sizeof(void*) + value_size);
+}
+
+HeapBytes change_bytes(const PendingExport& p) {
+  HeapBytes b = heap_bytes(p.new_dn);
+  b.values = 0;  // the rename target is not an attribute value
+  if (p.changes.capacity() != 0) b.allocated += heap_block_size(p.changes.data());
+  b.slack += (p.changes.capacity() - p.changes.size()) * sizeof(AttrChange);
+  for (const AttrChange& c : p.changes) b += heap_bytes(c.values);
+  return b;
+}
+
+}  // namespace
+
+// Friend of SyncState: reads its private containers.
+class StateMemoryWalker {
+ public:
+  static StateMemory walk(const SyncState& s) {
+    StateMemory out;
+    for (const auto& space : s.spaces_) walk_space(*space, out);
+    MemoryRow mv{"metaverse: objects (nodes, type)", s.mv_.size(), {}};
+    MemoryRow attrs{"metaverse: attributes", s.mv_.size(), {}};
+    mv.bytes.allocated = hash_container_bytes(s.mv_, sizeof(std::pair<const MvId, MvObject>), false);
+    for (const auto& [id, o] : s.mv_) {
+      mv.bytes.allocated += heap_bytes(o.object_type).allocated;
+      mv.bytes.payload += o.object_type.size();
+      attrs.bytes += heap_bytes(o.attributes);
+    }
+    MemoryRow links{"metaverse: links to CS objects", s.links_.size(), {}};
+    links.bytes.allocated =
+        hash_container_bytes(s.links_, sizeof(std::pair<const MvId, std::vector<std::pair<ConnectorId, CsId>>>), false);
+    for (const auto& [id, list] : s.links_) links.bytes.allocated += heap_block_size(list.data());
+    MemoryRow join{"metaverse: join index", s.join_index_.size(), {}};
+    join.bytes.allocated = hash_container_bytes(s.join_index_, sizeof(std::pair<const uint64_t, std::vector<MvId>>), false);
+    for (const auto& [key, list] : s.join_index_) join.bytes.allocated += heap_block_size(list.data());
+    MemoryRow dirty{"unsaved change marks (dirty / removed sets)",
+                    s.dirty_cs_.size() + s.removed_cs_.size() + s.dirty_mv_.size() + s.removed_mv_.size(), {}};
+    dirty.bytes.allocated = tree_bytes(s.dirty_cs_, sizeof(CsId)) + tree_bytes(s.removed_cs_, 16) +
+                            tree_bytes(s.dirty_mv_, sizeof(MvId)) + tree_bytes(s.removed_mv_, sizeof(MvId));
+    for (auto* row : {&mv, &attrs, &links, &join, &dirty}) out.rows.push_back(std::move(*row));
+    return out;
+  }
+
+ private:
+  static void walk_space(const ConnectorSpace& space, StateMemory& out) {
+    const std::string p = "cs " + space.def.name + ": ";
+    size_t n = space.objects.size();
+    MemoryRow objects{p + "objects (nodes, anchor, DN, type, error)", n, {}};
+    MemoryRow hologram{p + "hologram", n, {}};
+    MemoryRow import_state{p + "pending import state", 0, {}};
+    MemoryRow pending{p + "pending export", 0, {}};
+    MemoryRow unconfirmed{p + "unconfirmed exports", 0, {}};
+    objects.bytes.allocated = hash_container_bytes(space.objects, sizeof(std::pair<const CsId, CsObject>), false);
+    for (const auto& [id, o] : space.objects) {
+      for (const std::string* s : {&o.anchor, &o.dn, &o.object_type, &o.import_dn, &o.error}) {
+        HeapBytes b = heap_bytes(*s);
+        b.values = 0;  // the object's own strings are not attribute values
+        objects.bytes += b;
+      }
+      hologram.bytes += heap_bytes(o.hologram);
+      HeapBytes staged = heap_bytes(o.import_state);
+      if (staged.allocated != 0) ++import_state.count;
+      import_state.bytes += staged;
+      HeapBytes pe = change_bytes(o.pending_export);
+      if (pe.allocated != 0 || !o.pending_export.empty()) ++pending.count;
+      pending.bytes += pe;
+      HeapBytes u = heap_bytes(o.unconfirmed);
+      if (u.allocated != 0) ++unconfirmed.count;
+      unconfirmed.bytes += u;
+    }
+    MemoryRow by_anchor{p + "anchor index", space.by_anchor.size(), {}};
+    by_anchor.bytes.allocated = hash_container_bytes(space.by_anchor, sizeof(std::pair<const std::string, CsId>), true);
+    for (const auto& [key, id] : space.by_anchor) by_anchor.bytes.allocated += heap_bytes(key).allocated;
+    MemoryRow by_dn{p + "DN index", space.by_dn.size(), {}};
+    by_dn.bytes.allocated = hash_container_bytes(space.by_dn, sizeof(std::pair<const std::string, CsId>), true);
+    for (const auto& [key, id] : space.by_dn) by_dn.bytes.allocated += heap_bytes(key).allocated;
+    MemoryRow lists{p + "disconnectors and sync candidates", space.disconnectors.size() + space.sync_candidates.size(), {}};
+    lists.bytes.allocated = hash_container_bytes(space.disconnectors, sizeof(CsId), false) +
+                            heap_block_size(space.sync_candidates.data());
+    for (auto* row : {&objects, &hologram, &import_state, &pending, &unconfirmed, &by_anchor, &by_dn, &lists})
+      out.rows.push_back(std::move(*row));
+  }
+};
+
+StateMemory measure_state_memory(const SyncState& state) { return StateMemoryWalker::walk(state); }
+
+uint64_t StateMemory::total_allocated() const {
+  uint64_t n = 0;
+  for (const auto& r : rows) n += r.bytes.allocated;
+  return n;
+}
+
+uint64_t StateMemory::total_payload() const {
+  uint64_t n = 0;
+  for (const auto& r : rows) n += r.bytes.payload;
+  return n;
+}
+
+const MemoryRow* StateMemory::find(const std::string& name) const {
+  for (const auto& r : rows)
+    if (r.name == name) return &r;
+  return nullptr;
+}
+
+std::string StateMemory::table() const {
+  std::string out;
+  char line[256];
+  double total = static_cast<double>(total_allocated());
+  std::snprintf(line, sizeof line, "  %-52s %9s %10s %8s %9s %9s %6s\n", "structure", "entries", "values", "MB",
+                "data MB", "slack MB", "share");
+  out += line;
+  uint64_t values = 0, slack = 0;
+  for (const auto& r : rows) {
+    values += r.bytes.values;
+    slack += r.bytes.slack;
+    std::snprintf(line, sizeof line, "  %-52s %9llu %10llu %8.1f %9.1f %9.1f %5.1f%%\n", r.name.c_str(),
+                  static_cast<unsigned long long>(r.count), static_cast<unsigned long long>(r.bytes.values),
+                  static_cast<double>(r.bytes.allocated) / 1e6, static_cast<double>(r.bytes.payload) / 1e6,
+                  static_cast<double>(r.bytes.slack) / 1e6,
+                  total > 0 ? 100.0 * static_cast<double>(r.bytes.allocated) / total : 0.0);
+    out += line;
+  }
+  std::snprintf(line, sizeof line, "  %-52s %9s %10llu %8.1f %9.1f %9.1f\n", "total", "",
+                static_cast<unsigned long long>(values), total / 1e6, static_cast<double>(total_payload()) / 1e6,
+                static_cast<double>(slack) / 1e6);
+  out += line;
+  return out;
+}
+
+}  // namespace idsync

@@ -1,0 +1,152 @@
+// Issue 5 (peak memory of a cycle): the steps release what they no longer need, proved with
+// the heap walk of sync/state_memory.h over one SyncState driven through import, sync, export
+// and the confirming import — byte counts, not timing.
+#include "scenario.h"
+#include "store/store.h"
+#include "sync/state_memory.h"
+#include "sync/steps.h"
+
+namespace idsync::scenario {
+namespace {
+
+constexpr int kUsers = 40;
+
+class MemoryReleaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    standard_setup(s_);
+    std::string hr;
+    std::vector<std::string> members;
+    for (int i = 0; i < kUsers; ++i) {
+      std::string cn = "User " + std::to_string(100 + i);
+      hr += hr_user("u" + std::to_string(i), cn, "title: Clerk\nmail: u" + std::to_string(i) + "@hr.example\n");
+      members.push_back("CN=" + cn + ",OU=People,DC=hr");
+    }
+    hr += hr_group("g1", "Everyone", members);
+    s_.set_content("hr", hr);
+    ASSERT_TRUE(s_.apply().ok());
+    auto store = Store::open(s_.store_path(), OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok()) << store.status().to_string();
+    store_ = std::move(store).value();
+    auto state = SyncState::load(*store_);
+    ASSERT_TRUE(state.ok()) << state.status().to_string();
+    state_ = std::move(state).value();
+  }
+
+  std::unique_ptr<Connector> connector(const std::string& name) {
+    const ConnectorDefinition& def = state_->space(name)->def;
+    auto c = s_.registry().create(ConnectorConfig{def.name, def.type, def.options, def.schema});
+    EXPECT_TRUE(c.ok()) << c.status().to_string();
+    return c.ok() ? std::move(c).value() : nullptr;
+  }
+
+  StepResult import_with_errors(const std::string& name, bool delta) {
+    auto c = connector(name);
+    StepResult step;
+    if (c == nullptr) return step;
+    std::string watermark;
+    Status st = run_import(*state_, *state_->space(name), *c, delta, watermark, step, {});
+    EXPECT_TRUE(st.ok()) << st.to_string();
+    return step;
+  }
+  void import(const std::string& name, bool delta) {
+    StepResult step = import_with_errors(name, delta);
+    ASSERT_EQ(step.error_count, 0u) << name;
+  }
+  void sync(const std::string& name) {
+    StepResult step;
+    Status st = run_sync(*state_, *state_->space(name), false, step, {});
+    ASSERT_TRUE(st.ok()) << st.to_string();
+    ASSERT_EQ(step.error_count, 0u) << name;
+  }
+  void export_to(const std::string& name) {
+    auto c = connector(name);
+    ASSERT_NE(c, nullptr);
+    StepResult step;
+    Status st = run_export(*state_, *state_->space(name), *c, ExportLimits{}, step, {});
+    ASSERT_TRUE(st.ok()) << st.to_string();
+    ASSERT_EQ(step.error_count, 0u) << name;
+  }
+
+  MemoryRow row(const std::string& name) {
+    StateMemory m = measure_state_memory(*state_);
+    const MemoryRow* r = m.find(name);
+    EXPECT_NE(r, nullptr) << name << "\n" << m.table();
+    return r ? *r : MemoryRow{};
+  }
+
+  Scenario s_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<SyncState> state_;
+};
+
+TEST_F(MemoryReleaseTest, ImportStagesExactlySizedSetsAndSyncFreesThemEntirely) {
+  import("hr", false);
+  MemoryRow staged = row("cs hr: pending import state");
+  EXPECT_EQ(staged.count, static_cast<uint64_t>(kUsers + 1));
+  EXPECT_GT(staged.bytes.payload, 0u);
+  EXPECT_EQ(staged.bytes.slack, 0u) << "an imported set is reserved to its size, not grown by doubling";
+
+  sync("hr");
+  MemoryRow after = row("cs hr: pending import state");
+  EXPECT_EQ(after.count, 0u);
+  EXPECT_EQ(after.bytes.allocated, 0u) << "applied pending imports keep no block (not even an empty items block)";
+  MemoryRow hologram = row("cs hr: hologram");
+  EXPECT_EQ(hologram.bytes.payload, staged.bytes.payload) << "the staged values became the hologram";
+  EXPECT_EQ(hologram.bytes.slack, 0u);
+  MemoryRow mv = row("metaverse: attributes");
+  EXPECT_EQ(mv.count, static_cast<uint64_t>(kUsers + 1));
+  EXPECT_EQ(mv.bytes.slack, 0u) << "metaverse attribute sets are trimmed when the sync builds them";
+  MemoryRow pending = row("cs dir: pending export");
+  EXPECT_EQ(pending.count, static_cast<uint64_t>(kUsers + 1));
+  EXPECT_EQ(pending.bytes.slack, 0u);
+}
+
+TEST_F(MemoryReleaseTest, TheConfirmingImportFreesTheEscrowOfExportedValues) {
+  import("hr", false);
+  sync("hr");
+  export_to("dir");
+  MemoryRow escrow = row("cs dir: unconfirmed exports");
+  EXPECT_EQ(escrow.count, static_cast<uint64_t>(kUsers + 1));
+  EXPECT_GT(escrow.bytes.payload, 0u);
+  EXPECT_EQ(row("cs dir: pending export").bytes.allocated, 0u) << "exported changes are released, not cleared";
+
+  import("dir", true);
+  MemoryRow confirmed = row("cs dir: unconfirmed exports");
+  EXPECT_EQ(confirmed.count, 0u);
+  EXPECT_EQ(confirmed.bytes.allocated, 0u) << "a confirmed escrow keeps no block";
+  sync("dir");
+  EXPECT_EQ(row("cs dir: pending import state").bytes.allocated, 0u);
+  // The whole walk adds up: nothing staged or escrowed is left, and the state still holds
+  // every value (holograms and metaverse).
+  StateMemory m = measure_state_memory(*state_);
+  EXPECT_GT(m.total_payload(), 0u);
+  EXPECT_GE(m.total_allocated(), m.total_payload());
+}
+
+// The escrow is reduced to prints when the import first shows an object; confirmation still
+// judges the object's final state in that import: a value changed back is confirmed, a value
+// changed away is reported, and a reordered multi-valued attribute is confirmed.
+TEST_F(MemoryReleaseTest, ConfirmationJudgesTheFinalStateOfAnObjectSeenSeveralTimes) {
+  import("hr", false);
+  sync("hr");
+  export_to("dir");
+  std::vector<std::string> members;
+  for (int i = kUsers - 1; i >= 0; --i) members.push_back("CN=User " + std::to_string(100 + i) + ",OU=People,DC=dir");
+  std::string reordered = "dn: CN=Everyone,OU=Groups,DC=dir\nchangetype: modify\nreplace: member\n";
+  for (const std::string& m : members) reordered += "member: " + m + "\n";
+  s_.add_changes("dir",
+                 "dn: CN=User 100,OU=People,DC=dir\nchangetype: modify\nreplace: title\ntitle: Other\n-\n\n"
+                 "dn: CN=User 100,OU=People,DC=dir\nchangetype: modify\nreplace: title\ntitle: Clerk\n-\n\n"
+                 "dn: CN=User 101,OU=People,DC=dir\nchangetype: modify\nreplace: title\ntitle: Changed\n-\n\n" +
+                     reordered + "-\n\n");
+  StepResult step = import_with_errors("dir", true);
+  EXPECT_EQ(counter(step, "exported-change-not-reimported"), 1u);
+  ASSERT_EQ(step.errors.size(), 1u);
+  EXPECT_EQ(step.errors[0].dn, "CN=User 101,OU=People,DC=dir");
+  EXPECT_NE(step.errors[0].message.find("'title'"), std::string::npos) << step.errors[0].message;
+  EXPECT_EQ(row("cs dir: unconfirmed exports").bytes.allocated, 0u);
+}
+
+}  // namespace
+}  // namespace idsync::scenario
