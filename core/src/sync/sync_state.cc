@@ -47,15 +47,27 @@ std::string& object_key_buffer() {
   return buffer;
 }
 
-// True when `o` is filed under `key` in the DN index: its own DN has that key.
+// True when `o` is filed under `key` in the DN index: its own DN has that key. A key is in
+// canonical form and dn_key depends on a DN's text only up to ASCII case, so a DN equal to the
+// key but for case has that key: the usual hit costs one comparison, not a normalization.
 bool has_dn_key(const CsObject* o, std::string_view key) {
   if (o == nullptr || o->dn.empty()) return false;
+  if (iequals(o->dn, key)) return true;
   std::string& buffer = object_key_buffer();
   dn_key_into(o->dn, buffer);
   return buffer == key;
 }
 
 }  // namespace
+
+bool same_dn_key(std::string_view a, std::string_view b) {
+  if (iequals(a, b)) return true;
+  std::string& x = query_key_buffer();
+  std::string& y = object_key_buffer();
+  dn_key_into(a, x);
+  dn_key_into(b, y);
+  return x == y;
+}
 
 // ---- ConnectorSpace ----
 

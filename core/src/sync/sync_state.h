@@ -23,6 +23,7 @@
 #include "rules/compiled_rule.h"
 #include "store/store.h"
 #include "sync/id_hash_index.h"
+#include "sync/id_set.h"
 #include "sync/object_table.h"
 
 namespace idsync {
@@ -33,6 +34,8 @@ std::string dn_key(std::string_view dn);
 void dn_key_into(std::string_view dn, std::string& out);
 // The hash under which ConnectorSpace::by_dn files a DN: XXH3 of dn_key(dn).
 uint64_t dn_key_hash(std::string_view key);
+// dn_key(a) == dn_key(b), without allocating; the same spelling up to ASCII case decides at once.
+bool same_dn_key(std::string_view a, std::string_view b);
 
 struct ConnectorSpace {
   ConnectorId id = 0;
@@ -153,10 +156,10 @@ class SyncState {
   IdHashIndex join_index_;  // XXH3 of join_key → MV id (a multimap)
   uint64_t next_cs_id_ = 1;
   uint64_t next_mv_id_ = 1;
-  std::set<CsId> dirty_cs_;
+  IdSet dirty_cs_;
   std::map<CsId, ConnectorId> removed_cs_;
-  std::set<MvId> dirty_mv_;
-  std::set<MvId> removed_mv_;
+  IdSet dirty_mv_;
+  IdSet removed_mv_;
   SyncStatistics sync_statistics_;
 };
 

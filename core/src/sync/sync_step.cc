@@ -30,6 +30,7 @@
 #include <unordered_set>
 
 #include "idsync/expression.h"
+#include "sync/id_set.h"
 #include "sync/steps.h"
 
 namespace idsync {
@@ -47,13 +48,66 @@ struct Contribution {
   bool execute_once;
 };
 
+// Contributions to the attributes of one object, in the order the flows ran: one flat vector
+// per object instead of a map node and a vector per attribute.
+struct AttrContribution {
+  AttrId attr;
+  bool dropped = false;  // taken out (a carried attribute): contributes nothing
+  Contribution c;
+};
+using ContributionList = std::vector<AttrContribution>;
+
+// A range of one attribute's contributions, handed to resolve().
+struct ContributionRange {
+  AttrContribution* first;
+  AttrContribution* last;
+  size_t size() const { return static_cast<size_t>(last - first); }
+  Contribution& operator[](size_t i) const { return first[i].c; }
+};
+
+// Live contributions to `attr`, and taking them all out.
+size_t live_count(const ContributionList& list, AttrId attr) {
+  return static_cast<size_t>(std::count_if(list.begin(), list.end(), [&](const AttrContribution& a) {
+    return a.attr == attr && !a.dropped;
+  }));
+}
+void drop(ContributionList& list, AttrId attr) {
+  for (AttrContribution& a : list)
+    if (a.attr == attr) a.dropped = true;
+}
+
+// Calls fn(attr, range) for each attribute with contributions, in attribute order; within an
+// attribute the contributions keep the order the flows ran in (a stable sort by attribute).
+template <class Fn>
+void for_each_attribute(ContributionList& list, Fn&& fn) {
+  // Insertion sort: stable, no buffer, and quick for the few dozen flows of one object.
+  for (size_t i = 1; i < list.size(); ++i)
+    for (size_t k = i; k > 0 && list[k].attr < list[k - 1].attr; --k) std::swap(list[k], list[k - 1]);
+  for (size_t i = 0; i < list.size();) {
+    size_t j = i;
+    while (j < list.size() && list[j].attr == list[i].attr) ++j;
+    // Dropped entries sort together with their attribute; a dropped attribute has no live one.
+    size_t live = i;
+    for (size_t k = i; k < j; ++k)
+      if (!list[k].dropped) {
+        if (live != k) std::swap(list[live], list[k]);
+        ++live;
+      }
+    if (live > i) fn(list[i].attr, ContributionRange{list.data() + i, list.data() + live});
+    i = j;
+  }
+}
+
 // Resolves contributions for one attribute into its values; nullopt = attribute absent.
-std::optional<ValueList> resolve(std::vector<Contribution>& list, const ValueList* existing) {
-  std::stable_sort(list.begin(), list.end(), [](const Contribution& a, const Contribution& b) {
+std::optional<ValueList> resolve(ContributionRange list, const ValueList* existing) {
+  // Insertion sort: stable, and no buffer for the one to three contributions an attribute has.
+  auto before = [](const Contribution& a, const Contribution& b) {
     if (a.precedence != b.precedence) return a.precedence < b.precedence;
     if (a.order != b.order) return a.order < b.order;
     return a.source < b.source;
-  });
+  };
+  for (size_t i = 1; i < list.size(); ++i)
+    for (size_t k = i; k > 0 && before(list[k], list[k - 1]); --k) std::swap(list.first[k], list.first[k - 1]);
   for (size_t i = 0; i < list.size(); ++i) {
     Contribution& c = list[i];
     if (c.outcome.kind == FlowOutcome::kNull || c.outcome.kind == FlowOutcome::kIgnore) continue;
@@ -512,7 +566,7 @@ class Synchronizer {
     ConnectorSpace* space;
     const CompiledRule* rule;
     const CompiledFlow* flow;
-    size_t slot;  // its place in contributions[flow->destination]
+    size_t slot;  // its place in the object's ContributionList
     std::vector<const CompiledRule*> rules;  // the source's rules in scope now
   };
 
@@ -551,7 +605,8 @@ class Synchronizer {
       plan.held = true;
       return plan;
     }
-    std::map<AttrId, std::vector<Contribution>> contributions;
+    ContributionList contributions;
+    contributions.reserve(32);
     std::vector<HeldFlow> held;
     const std::vector<std::pair<ConnectorId, CsId>>& links = state_.links(id);
     size_t sources_changed = 0;  // linked objects whose import was applied this run
@@ -566,35 +621,36 @@ class Synchronizer {
         if (!cs->provisioned && (r->def.link_type == LinkType::kProvision || r->def.link_type == LinkType::kStickyJoin))
           plan.held = true;
         for (const CompiledFlow& f : r->flows) {
-          auto& list = contributions[f.destination];
           if (may_carry && carriable(f)) {
-            held.push_back(HeldFlow{cs, space, r, &f, list.size(), rules});
-            list.push_back(Contribution{r->def.precedence, r->order, cs_id, f.merge, FlowOutcome{}, f.execute_once});
+            held.push_back(HeldFlow{cs, space, r, &f, contributions.size(), rules});
+            contributions.push_back(AttrContribution{
+                f.destination, false,
+                Contribution{r->def.precedence, r->order, cs_id, f.merge, FlowOutcome{}, f.execute_once}});
             continue;
           }
           auto outcome = inbound_outcome(*cs, *space, *r, f, plan.deferred);
           if (!outcome) continue;
-          list.push_back(Contribution{r->def.precedence, r->order, cs_id, f.merge, std::move(*outcome), f.execute_once});
+          contributions.push_back(AttrContribution{
+              f.destination, false,
+              Contribution{r->def.precedence, r->order, cs_id, f.merge, std::move(*outcome), f.execute_once}});
         }
       }
       if (cs->state == ConnectorState::kExplicitConnector && !cs->provisioned) plan.held = true;
     }
     if (!plan.held) return plan;
     for (HeldFlow& h : held) {
-      auto& list = contributions[h.flow->destination];
-      if (h.slot >= list.size()) continue;
-      if (list.size() == 1 && sources_changed == 1 && carry_inbound(*mv, h, plan)) {
-        contributions.erase(h.flow->destination);
+      if (contributions[h.slot].dropped) continue;  // its attribute was carried already
+      if (live_count(contributions, h.flow->destination) == 1 && sources_changed == 1 && carry_inbound(*mv, h, plan)) {
+        drop(contributions, h.flow->destination);
         continue;
       }
       auto outcome = inbound_outcome(*h.cs, *h.space, *h.rule, *h.flow, plan.deferred);
-      list[h.slot].outcome = outcome ? std::move(*outcome) : FlowOutcome{};
+      contributions[h.slot].c.outcome = outcome ? std::move(*outcome) : FlowOutcome{};
     }
-    for (auto& [attr, list] : contributions) {
-      if (list.empty()) continue;
+    for_each_attribute(contributions, [&](AttrId attr, ContributionRange list) {
       auto values = resolve(list, mv->attributes.get(attr));
       if (values && !values->empty()) plan.attributes.set(attr, std::move(*values));
-    }
+    });
     bool carried_change = std::any_of(plan.carried.begin(), plan.carried.end(), [](const CarriedRefs& c) {
       return !c.removed_at.empty() || !c.added.empty();
     });
@@ -713,7 +769,7 @@ class Synchronizer {
   struct Desired {
     bool has_dn = false;
     std::string dn;
-    std::map<AttrId, std::optional<ValueList>> attrs;  // nullopt = remove
+    std::vector<std::pair<AttrId, std::optional<ValueList>>> attrs;  // by attribute id; nullopt = remove
     std::string object_type;
     // Reference attributes carried value by value: the target DNs the metaverse change
     // removes and adds; plan_export folds them into the pending export it already holds.
@@ -780,7 +836,8 @@ class Synchronizer {
   // work item's); errors go to `d`.
   bool compute_desired(const MvObject& mv, ConnectorSpace& target, const std::vector<const CompiledRule*>& rules,
                        Desired& out, CsObject* existing, Deferred& d) {
-    std::map<AttrId, std::vector<Contribution>> contributions;
+    ContributionList contributions;
+    contributions.reserve(32);
     struct Held {
       const CompiledRule* rule;
       const CompiledFlow* flow;
@@ -793,9 +850,9 @@ class Synchronizer {
       if (out.object_type.empty()) out.object_type = r->def.target_object_type;
       for (const CompiledFlow& f : r->flows) {
         if (may_carry && f.destination != kDnAttr && carriable(f)) {
-          auto& list = contributions[f.destination];
-          held.push_back(Held{r, &f, list.size()});
-          list.push_back(Contribution{r->def.precedence, r->order, 0, f.merge, FlowOutcome{}, f.execute_once});
+          held.push_back(Held{r, &f, contributions.size()});
+          contributions.push_back(AttrContribution{
+              f.destination, false, Contribution{r->def.precedence, r->order, 0, f.merge, FlowOutcome{}, f.execute_once}});
           continue;
         }
         auto outcome = outbound_outcome(mv, target, *r, f, existing, unresolved, d);
@@ -807,32 +864,34 @@ class Synchronizer {
           }
           continue;
         }
-        contributions[f.destination].push_back(
-            Contribution{r->def.precedence, r->order, 0, f.merge, std::move(*outcome), f.execute_once});
+        contributions.push_back(AttrContribution{
+            f.destination, false,
+            Contribution{r->def.precedence, r->order, 0, f.merge, std::move(*outcome), f.execute_once}});
       }
     }
     for (const Held& h : held) {
-      auto& list = contributions[h.flow->destination];
-      if (h.slot >= list.size()) continue;
+      if (contributions[h.slot].dropped) continue;  // its attribute was carried already
       Desired::Carried carried;
-      if (list.size() == 1 && carry_outbound(mv, target, *existing, *h.flow, rules, carried)) {
+      if (live_count(contributions, h.flow->destination) == 1 &&
+          carry_outbound(mv, target, *existing, *h.flow, rules, carried)) {
         out.carried[h.flow->destination] = std::move(carried);
-        contributions.erase(h.flow->destination);
+        drop(contributions, h.flow->destination);
         continue;
       }
       auto outcome = outbound_outcome(mv, target, *h.rule, *h.flow, existing, unresolved, d);
       if (!outcome) return false;
-      list[h.slot].outcome = std::move(*outcome);
+      contributions[h.slot].c.outcome = std::move(*outcome);
     }
-    for (auto& [attr, list] : contributions) {
-      bool all_ignore = std::all_of(list.begin(), list.end(),
-                                    [](const Contribution& c) { return c.outcome.kind == FlowOutcome::kIgnore; });
-      if (all_ignore) continue;  // IgnoreThisFlow: neither sets nor removes
+    out.attrs.reserve(contributions.size());
+    for_each_attribute(contributions, [&](AttrId attr, ContributionRange list) {
+      bool all_ignore = true;
+      for (size_t i = 0; i < list.size(); ++i) all_ignore = all_ignore && list[i].outcome.kind == FlowOutcome::kIgnore;
+      if (all_ignore) return;  // IgnoreThisFlow: neither sets nor removes
       const ValueList* current = existing ? existing->hologram.get(attr) : nullptr;
       auto values = resolve(list, current);
       if (values && values->empty()) values.reset();
-      out.attrs[attr] = std::move(values);
-    }
+      out.attrs.emplace_back(attr, std::move(values));
+    });
     if (unresolved && existing != nullptr) {
       existing->unresolved_refs = true;
       d.marks.push_back(existing);
@@ -1106,7 +1165,7 @@ class Synchronizer {
       if (rules.empty()) return;
       Desired desired;
       if (compute_desired(mv, *it.target, rules, desired, existing, plan.deferred))
-        plan_export(*existing, *it.target, desired, plan);
+        plan_export(*existing, *it.target, std::move(desired), plan);
     });
     for (ExportPlan& plan : plans) {
       apply(plan.deferred);
@@ -1130,8 +1189,9 @@ class Synchronizer {
   }
 
   // The pending export = what the rules want minus what the directory is believed to hold
-  // (the hologram overlaid with exports not yet confirmed). Read-only; the result goes to `plan`.
-  void plan_export(CsObject& o, ConnectorSpace& target, const Desired& desired, ExportPlan& plan) {
+  // (the hologram overlaid with exports not yet confirmed). Read-only; the result goes to `plan`
+  // (the values of `desired` move into it).
+  void plan_export(CsObject& o, ConnectorSpace& target, Desired&& desired, ExportPlan& plan) {
     plan.object = &o;
     plan.target = &target;
     PendingExport pe;
@@ -1143,11 +1203,11 @@ class Synchronizer {
     if (o.pending_export.kind == PendingExportKind::kDelete) return;  // deprovisioning wins
     if (never_exported) {
       pe.kind = PendingExportKind::kAdd;
-      for (const auto& [attr, values] : desired.attrs)
-        if (values) pe.changes.push_back(AttrChange{attr, ValueOp::kReplace, *values});
+      for (auto& [attr, values] : desired.attrs)
+        if (values) pe.changes.push_back(AttrChange{attr, ValueOp::kReplace, std::move(*values)});
       if (desired.has_dn && desired.dn != o.dn) plan.dn = desired.dn;
     } else {
-      for (const auto& [attr, values] : desired.attrs) {
+      for (auto& [attr, values] : desired.attrs) {
         const ValueList* believed = o.unconfirmed.get(attr);
         if (believed == nullptr) believed = imported.get(attr);
         static const ValueList kNone;
@@ -1155,19 +1215,31 @@ class Synchronizer {
         const ValueList& want = values ? *values : kNone;
         if (state_.attrs().info(attr).multi_valued) {
           ValueList adds, deletes;
-          std::unordered_set<std::string_view> have_set(have.begin(), have.end()), want_set(want.begin(), want.end());
-          for (const std::string& v : want)
-            if (!have_set.count(v)) adds.push_back(v);
-          for (const std::string& v : have)
-            if (!want_set.count(v)) deletes.push_back(v);
+          if (have == want) continue;  // the usual case: nothing to diff
+          if (have.size() * want.size() <= 256) {
+            // Short lists: a scan beats building two hash sets.
+            auto in = [](const ValueList& list, const std::string& v) {
+              return std::find(list.begin(), list.end(), v) != list.end();
+            };
+            for (const std::string& v : want)
+              if (!in(have, v)) adds.push_back(v);
+            for (const std::string& v : have)
+              if (!in(want, v)) deletes.push_back(v);
+          } else {
+            std::unordered_set<std::string_view> have_set(have.begin(), have.end()), want_set(want.begin(), want.end());
+            for (const std::string& v : want)
+              if (!have_set.count(v)) adds.push_back(v);
+            for (const std::string& v : have)
+              if (!want_set.count(v)) deletes.push_back(v);
+          }
           if (!adds.empty()) pe.changes.push_back(AttrChange{attr, ValueOp::kAdd, std::move(adds)});
           if (!deletes.empty()) pe.changes.push_back(AttrChange{attr, ValueOp::kDelete, std::move(deletes)});
         } else if (have != want) {
-          pe.changes.push_back(AttrChange{attr, ValueOp::kReplace, want});
+          pe.changes.push_back(AttrChange{attr, ValueOp::kReplace, values ? std::move(*values) : ValueList{}});
         }
       }
       for (const auto& [attr, carried] : desired.carried) fold_carried(o.pending_export, attr, carried, pe.changes);
-      if (desired.has_dn && dn_key(desired.dn) != dn_key(o.dn)) pe.new_dn = desired.dn;
+      if (desired.has_dn && !same_dn_key(desired.dn, o.dn)) pe.new_dn = desired.dn;
       if (!pe.changes.empty() || !pe.new_dn.empty()) pe.kind = PendingExportKind::kUpdate;
     }
     if (pe == o.pending_export) return;
@@ -1241,21 +1313,21 @@ class Synchronizer {
   StepResult& result_;
   const ProgressCallback& progress_;
   std::optional<AttrId> member_attr_;
-  std::set<MvId> touched_mv_;
+  IdSet touched_mv_;
   // Value-level carry of reference attributes (delta synchronization only): what the
   // inbound pass saw, read by the parallel parts of the later passes.
   bool membership_scoping_ = false;
   bool carry_allowed_ = false;
   std::unordered_map<CsId, AttributeSet> previous_hologram_;  // state an applied update replaced
-  std::unordered_set<CsId> applied_;         // objects of this space whose import was applied
-  std::unordered_set<CsId> had_unresolved_;  // objects that had unresolved references before
-  std::unordered_set<MvId> relinked_mv_;     // MV objects that gained or lost a link this run
-  std::unordered_set<CsId> linked_this_run_;  // target objects provisioned or joined this run
+  IdSet applied_;          // objects of this space whose import was applied
+  IdSet had_unresolved_;   // objects that had unresolved references before
+  IdSet relinked_mv_;      // MV objects that gained or lost a link this run
+  IdSet linked_this_run_;  // target objects provisioned or joined this run
   std::unordered_map<MvId, MvRefDelta> mv_deltas_;
   SyncStatistics stats_;
   std::atomic<uint64_t> resolved_{0}, carried_{0}, checked_{0};
-  std::set<MvId> reimported_mv_;  // MV objects with a linked CS object whose import was applied
-  std::set<MvId> deleted_mv_;
+  IdSet reimported_mv_;  // MV objects with a linked CS object whose import was applied
+  IdSet deleted_mv_;
   std::map<std::tuple<ConnectorId, AttrId, bool>, ValueIndex> disconnector_index_;
   std::unordered_map<std::string, std::vector<ConnectorId>> outbound_targets_;
   uint64_t done_ = 0, total_ = 0;
