@@ -436,19 +436,33 @@ class Synchronizer {
 
   // Maps reference values (DNs in `space`) to metaverse ids; false when one is unresolved.
   bool to_mv_refs(ConnectorSpace& space, ValueList& values) {
-    bool all = true;
     ValueList out;
-    out.reserve(values.size());
-    for (const std::string& dn : values) {
+    bool all = to_mv_refs(space, values, out);
+    values = std::move(out);
+    return all;
+  }
+
+  // The same from `dns` (left as they are) into `out`.
+  static bool to_mv_refs(ConnectorSpace& space, const ValueList& dns, ValueList& out) {
+    bool all = true;
+    out.reserve(out.size() + dns.size());
+    for (const std::string& dn : dns) {
       CsObject* target = space.find_by_dn(dn);
       if (target != nullptr && target->mv != 0) {
-        out.push_back(kMvRefPrefix + std::to_string(target->mv));
+        out.push_back(mv_ref(target->mv));
       } else {
         all = false;
       }
     }
-    values = std::move(out);
     return all;
+  }
+
+  // "#<id>": short enough to stay in the string's own buffer (no allocation).
+  static std::string mv_ref(MvId id) {
+    char text[24];
+    text[0] = kMvRefPrefix[0];
+    auto [end, ec] = std::to_chars(text + 1, text + sizeof text, id);
+    return std::string(text, end);
   }
 
   // ---- pass 2: recompute the metaverse ----
@@ -581,6 +595,22 @@ class Synchronizer {
   // error (recorded in `d`).
   std::optional<FlowOutcome> inbound_outcome(CsObject& cs, ConnectorSpace& space, const CompiledRule& r,
                                              const CompiledFlow& f, Deferred& d) {
+    if (f.type == FlowType::kDirect && f.direct_source != kDnAttr && f.destination_type == AttrType::kReference) {
+      // What evaluate_flow gives for a Direct flow, without copying every member DN first.
+      FlowOutcome out;
+      const ValueList* dns = cs.hologram.get(f.direct_source);
+      if (dns == nullptr) return out;  // NULL: contributes nothing
+      ValueList first;
+      if (!f.destination_multi && dns->size() > 1) first.push_back(dns->front());
+      const ValueList& source = first.empty() ? *dns : first;
+      resolved_ += source.size();
+      if (!to_mv_refs(space, source, out.values)) {
+        cs.unresolved_refs = true;
+        d.marks.push_back(&cs);
+      }
+      out.kind = out.values.empty() ? FlowOutcome::kNull : FlowOutcome::kValues;
+      return out;
+    }
     auto outcome = evaluate_flow(r, f, cs.hologram, cs.dn);
     if (!outcome.ok()) {
       flow_error(cs, r, f, outcome.status(), d);
@@ -699,7 +729,7 @@ class Synchronizer {
     for (; j < to.size(); ++j) {
       CsObject* target = h.space->find_by_dn(to[j]);
       if (target == nullptr || target->mv == 0) return false;  // unresolved: the full path marks it
-      c.added.push_back(kMvRefPrefix + std::to_string(target->mv));
+      c.added.push_back(mv_ref(target->mv));
     }
     resolved_ += c.added.size();
     carried_ += from.size() - c.removed_at.size();
