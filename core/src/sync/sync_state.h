@@ -46,7 +46,7 @@ struct ConnectorSpace {
   // Objects joined to no metaverse object (cs.mv == 0), kept by SyncState::link / unlink /
   // new_cs_object / remove_cs, so that an outbound join looks only at these instead of
   // scanning the whole space in every delta synchronization.
-  std::unordered_set<CsId> disconnectors;
+  IdSet disconnectors;
   // Every object marked changed since the last synchronization of this space (with repeats):
   // a superset of those a delta synchronization must look at (a pending import or an
   // unresolved reference). Lets a delta synchronization cost O(changes), not O(objects).

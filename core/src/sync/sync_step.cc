@@ -21,6 +21,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 #include <atomic>
@@ -202,6 +203,24 @@ class Synchronizer {
   }
 
  private:
+  // The step counter `name` (a string literal), created at 0 on first use as counters[name]
+  // would be. The serial steps bump a counter or two per object: caching the map node by the
+  // literal's address saves building a string and searching the map each time.
+  uint64_t& counter(const char* name) {
+    for (const auto& [key, value] : counter_cache_)
+      if (key == name) return *value;
+    uint64_t* value = &result_.counters[name];
+    counter_cache_.emplace_back(name, value);
+    return *value;
+  }
+
+  uint64_t& export_pending_counter(PendingExportKind kind) {
+    auto k = static_cast<size_t>(kind);
+    if (export_pending_counters_[k] == nullptr)
+      export_pending_counters_[k] = &result_.counters[std::string("export-pending-") + pending_export_kind_name(kind)];
+    return *export_pending_counters_[k];
+  }
+
   void tick() {
     ++done_;
     if (progress_ && done_ % 10000 == 0) progress_(Progress{space_.def.name, result_.step_type, done_, total_});
@@ -209,7 +228,7 @@ class Synchronizer {
 
   void apply(const Deferred& d) {
     for (const Deferred::Error& e : d.errors) record_error(result_, e.dn, e.type, e.message);
-    if (d.sync_errors != 0) result_.counters["sync-error"] += d.sync_errors;
+    if (d.sync_errors != 0) counter("sync-error") += d.sync_errors;
     for (const CsObject* o : d.marks) state_.mark_cs(*o);
   }
 
@@ -285,7 +304,7 @@ class Synchronizer {
     if (p.imported) applied_.insert(id);
     switch (o->pending_import) {
       case PendingImportKind::kDelete: {
-        ++result_.counters["deleted"];
+        ++counter("deleted");
         if (o->mv != 0) {
           touched_mv_.insert(o->mv);
           relinked_mv_.insert(o->mv);
@@ -323,7 +342,7 @@ class Synchronizer {
     if (p.imported || o->unresolved_refs) state_.mark_cs(*o);
     o->unresolved_refs = false;
     if (o->state == ConnectorState::kExplicitDisconnector || o->state == ConnectorState::kFiltered) {
-      ++result_.counters["disconnector-filtered"];
+      ++counter("disconnector-filtered");
       return false;
     }
     return true;
@@ -383,9 +402,9 @@ class Synchronizer {
         touched_mv_.insert(o.mv);
         relinked_mv_.insert(o.mv);
         state_.unlink(o);
-        ++result_.counters["disconnected"];
+        ++counter("disconnected");
       } else if (o.mv == 0) {
-        ++result_.counters["disconnector"];
+        ++counter("disconnector");
       }
       return;
     }
@@ -393,7 +412,7 @@ class Synchronizer {
     if (o.mv != 0) {
       touched_mv_.insert(o.mv);
       if (p.imported) reimported_mv_.insert(o.mv);
-      ++result_.counters["connector-flow"];
+      ++counter("connector-flow");
     }
   }
 
@@ -402,7 +421,7 @@ class Synchronizer {
       MvId target = p.join_target;
       for (const auto& [connector, cs] : state_.links(target)) {
         if (connector == o.connector) {
-          ++result_.counters["join-failure"];
+          ++counter("join-failure");
           std::string message = "ambiguous join: metaverse object " + std::to_string(target) +
                                 " is already joined to another object of connector '" + space_.def.name + "' (" +
                                 space_.find(cs)->dn + "); correct the join attribute values";
@@ -414,24 +433,24 @@ class Synchronizer {
       state_.link(o, target);
       relinked_mv_.insert(target);
       o.error.clear();
-      ++result_.counters["joined"];
+      ++counter("joined");
       return;
     }
     for (const CompiledRule* r : p.rules) {
       if (r->def.link_type != LinkType::kProvision) continue;
       if (p.join_rule != nullptr && !p.has_join_value) {
         // Projection needs a join value, so the object can be found again later.
-        ++result_.counters["disconnector"];
+        ++counter("disconnector");
         return;
       }
       // MV ids are allocated here, in CS id order: the same ids whatever the thread count.
       MvObject& mv = state_.new_mv_object(r->def.target_object_type);
       state_.link(o, mv.id);
       relinked_mv_.insert(mv.id);
-      ++result_.counters["projected"];
+      ++counter("projected");
       return;
     }
-    ++result_.counters["disconnector"];
+    ++counter("disconnector");
   }
 
   // Maps reference values (DNs in `space`) to metaverse ids; false when one is unresolved.
@@ -510,7 +529,7 @@ class Synchronizer {
       if (MvObject* mv = state_.mv(id)) {
         if (!p.held) {
           deleted_mv_.insert(id);
-          ++result_.counters["mv-deleted"];
+          ++counter("mv-deleted");
           modified = true;
         } else if (p.changed) {
           state_.unindex_mv_attributes(*mv);
@@ -518,7 +537,7 @@ class Synchronizer {
           mv->attributes = std::move(p.attributes);
           state_.reindex_mv_attributes(*mv);
           state_.mark_mv(id);
-          ++result_.counters["mv-updated"];
+          ++counter("mv-updated");
           modified = true;
         }
       }
@@ -1116,7 +1135,7 @@ class Synchronizer {
       state_.link(*existing, mv.id);
       adopt(*existing, mv, it.rules);
       linked_this_run_.insert(existing->id);
-      ++result_.counters["export-joined"];
+      ++counter("export-joined");
       return;
     }
     if (it.provision == nullptr) return;
@@ -1124,7 +1143,7 @@ class Synchronizer {
     if (!it.preview_ok) return;
     const Desired& desired = it.preview;
     if (!desired.has_dn || desired.dn.empty()) {
-      ++result_.counters["sync-error"];
+      ++counter("sync-error");
       record_error(result_, "#" + std::to_string(mv.id), "sync-rule-error-provisioning",
                    "rule '" + it.provision->def.name + "' provisions to connector '" + target.def.name +
                        "' but no flow sets 'dn'; add a flow to the destination 'dn'");
@@ -1135,9 +1154,9 @@ class Synchronizer {
       state_.link(*same_dn, mv.id);
       adopt(*same_dn, mv, it.rules);
       linked_this_run_.insert(same_dn->id);
-      ++result_.counters["export-joined"];
+      ++counter("export-joined");
     } else if (same_dn != nullptr) {
-      ++result_.counters["sync-error"];
+      ++counter("sync-error");
       record_error(result_, desired.dn, "provisioning-dn-conflict",
                    "cannot provision metaverse object " + std::to_string(mv.id) + " to '" + target.def.name +
                        "': the DN is held by an object joined to metaverse object " + std::to_string(same_dn->mv));
@@ -1149,7 +1168,7 @@ class Synchronizer {
       target.index(created);
       state_.link(created, mv.id);
       linked_this_run_.insert(created.id);
-      ++result_.counters["provisioned"];
+      ++counter("provisioned");
     }
   }
 
@@ -1211,7 +1230,7 @@ class Synchronizer {
           o.pending_export = std::move(plan.pending);
           state_.mark_cs(o);
           if (!o.pending_export.empty())
-            ++result_.counters[std::string("export-pending-") + pending_export_kind_name(o.pending_export.kind)];
+            ++export_pending_counter(o.pending_export.kind);
         }
       }
       plan = ExportPlan{};
@@ -1315,16 +1334,16 @@ class Synchronizer {
       if (o.pending_export.kind == PendingExportKind::kAdd && imported_state(o).empty() && o.unconfirmed.empty()) {
         // Never exported: nothing to delete in the directory.
         state_.remove_cs(target, o.id);
-        ++result_.counters["deprovisioned"];
+        ++counter("deprovisioned");
         return;
       }
       o.pending_export = PendingExport{PendingExportKind::kDelete, {}, {}};
       state_.unlink(o);
       state_.mark_cs(o);
-      ++result_.counters["deprovisioned"];
+      ++counter("deprovisioned");
     } else {
       state_.unlink(o);
-      ++result_.counters["disconnected"];
+      ++counter("disconnected");
     }
   }
 
@@ -1361,6 +1380,8 @@ class Synchronizer {
   std::map<std::tuple<ConnectorId, AttrId, bool>, ValueIndex> disconnector_index_;
   std::unordered_map<std::string, std::vector<ConnectorId>> outbound_targets_;
   uint64_t done_ = 0, total_ = 0;
+  std::vector<std::pair<const char*, uint64_t*>> counter_cache_;  // nodes of result_.counters
+  std::array<uint64_t*, 4> export_pending_counters_{};  // by PendingExportKind
 };
 
 }  // namespace
