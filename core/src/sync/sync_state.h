@@ -114,7 +114,9 @@ class SyncState {
   void mark_mv(MvId id) { dirty_mv_.insert(id); }
   void remove_mv(MvId id);
   const ObjectTable<MvObject>& metaverse() const { return mv_; }
-  // CS objects linked to an MV object, as (connector, cs id), in link order.
+  // CS objects linked to an MV object, as (connector, cs id), in link order. Lists live in a
+  // vector by MV id: the reference is valid until the next link() / unlink() (which may grow
+  // it), so copy the list before linking while iterating.
   const std::vector<std::pair<ConnectorId, CsId>>& links(MvId id) const;
   void link(CsObject& cs, MvId mv);
   void unlink(CsObject& cs);
