@@ -143,6 +143,14 @@ struct Deferred {
   std::vector<const CsObject*> marks;
 };
 
+// Rules in precedence order, ties in rule order: an insertion sort, stable like std::stable_sort
+// but without its temporary buffer (an allocation per object per pass for a list of one to three).
+void sort_by_precedence(std::vector<const CompiledRule*>& rules) {
+  for (size_t i = 1; i < rules.size(); ++i)
+    for (size_t k = i; k > 0 && rules[k]->def.precedence < rules[k - 1]->def.precedence; --k)
+      std::swap(rules[k], rules[k - 1]);
+}
+
 // Runs body(i) for i in [0, n) on the TBB pool. Work items are independent by construction
 // (see the file comment), so the grain only trades scheduling overhead for balance.
 template <class Body>
@@ -257,8 +265,7 @@ class Synchronizer {
       if (mv_type != nullptr && !iequals(r.def.target_object_type, *mv_type)) continue;
       if (in_scope(r, hologram, [&](const std::string& g) { return is_member_of(o, g); }, o.dn)) out.push_back(&r);
     }
-    std::stable_sort(out.begin(), out.end(),
-                     [](const CompiledRule* a, const CompiledRule* b) { return a->def.precedence < b->def.precedence; });
+    sort_by_precedence(out);
     return out;
   }
 
@@ -321,7 +328,6 @@ class Synchronizer {
         [[fallthrough]];
       case PendingImportKind::kAdd:
       case PendingImportKind::kUpdate: {
-        std::string old_dn = o->dn;
         // An update keeps the state it replaces for this run: a long reference attribute
         // (a group's members) is then carried as a value-level change (carry_inbound).
         if (carry_allowed_ && o->pending_import == PendingImportKind::kUpdate && o->import_dn.empty())
@@ -329,6 +335,7 @@ class Synchronizer {
         o->hologram = std::move(o->import_state);
         o->import_state.clear();
         if (!o->import_dn.empty()) {
+          std::string old_dn = std::move(o->dn);  // only a rename needs it: no copy per object
           o->dn = std::move(o->import_dn);
           o->import_dn.clear();
           space_.reindex(*o, o->anchor, old_dn);
@@ -780,8 +787,7 @@ class Synchronizer {
       if (!iequals(r.def.source_object_type, mv_type)) continue;
       if (in_scope(r, attributes)) out.push_back(&r);
     }
-    std::stable_sort(out.begin(), out.end(),
-                     [](const CompiledRule* a, const CompiledRule* b) { return a->def.precedence < b->def.precedence; });
+    sort_by_precedence(out);
     return out;
   }
 
