@@ -1,17 +1,23 @@
 // Micro-benchmarks of the sync core, per object (items/s): join index update and lookup, scoping
 // evaluation, inbound flows with precedence, hologram comparison and multi-valued diff, store
-// write / read. The data is a real generated forest (tools/forestgen) imported through the demo
+// write / read, member DN lookups (1 and 2 threads), objects by id. The data is a real generated forest (tools/forestgen) imported through the demo
 // configuration into a temporary store, so rules, attributes and values are those of a real run.
 //
 //   build/bench/sync_micro_bench --benchmark_format=json
 //   IDSYNC_MICRO_OBJECTS=100000 build/bench/sync_micro_bench     (default 20000 objects)
 #include <benchmark/benchmark.h>
 
+#include <tbb/blocked_range.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <random>
 #include <unordered_set>
 
 #include "demo_config.h"
@@ -244,6 +250,50 @@ void BM_StoreReadCs(benchmark::State& st) {
   st.SetItemsProcessed(st.iterations() * static_cast<int64_t>(f.objects.size()));
 }
 BENCHMARK(BM_StoreReadCs)->Unit(benchmark::kMillisecond);
+
+// Every group member DN resolved to its connector space object, as inbound reference flows do
+// (dn_key into a reused buffer, IdHashIndex probe, check against the object's own DN); items =
+// member values. Arg = threads (TBB), to show how the lookups scale.
+void BM_MemberDnLookup(benchmark::State& st) {
+  Fixture& f = fixture();
+  auto member = f.state->attrs().find(f.onprem->id, "member");
+  std::vector<const std::string*> dns;
+  for (const CsObject* o : f.objects)
+    if (const ValueList* v = member ? o->hologram.get(*member) : nullptr)
+      for (const std::string& dn : *v) dns.push_back(&dn);
+  if (dns.empty()) {
+    st.SkipWithError("no member values");
+    return;
+  }
+  tbb::global_control threads(tbb::global_control::max_allowed_parallelism, static_cast<size_t>(st.range(0)));
+  for (auto _ : st) {
+    std::atomic<uint64_t> found{0};
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, dns.size(), 1024), [&](const tbb::blocked_range<size_t>& r) {
+      uint64_t n = 0;
+      for (size_t i = r.begin(); i != r.end(); ++i) n += f.onprem->find_by_dn(*dns[i]) != nullptr;
+      found += n;
+    });
+    benchmark::DoNotOptimize(found.load());
+  }
+  st.SetItemsProcessed(st.iterations() * static_cast<int64_t>(dns.size()));
+}
+BENCHMARK(BM_MemberDnLookup)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+
+// Objects by id (ObjectTable) in id order and in a scattered order, as reference resolution
+// and link lookups reach them; items = lookups.
+void BM_ObjectById(benchmark::State& st) {
+  Fixture& f = fixture();
+  std::vector<CsId> ids;
+  for (const CsObject* o : f.objects) ids.push_back(o->id);
+  if (st.range(0) != 0) std::shuffle(ids.begin(), ids.end(), std::mt19937_64(1));
+  for (auto _ : st) {
+    uint64_t sum = 0;
+    for (CsId id : ids) sum += f.onprem->find(id)->mv;
+    benchmark::DoNotOptimize(sum);
+  }
+  st.SetItemsProcessed(st.iterations() * static_cast<int64_t>(ids.size()));
+}
+BENCHMARK(BM_ObjectById)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

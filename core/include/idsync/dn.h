@@ -49,6 +49,10 @@ std::string format_dn(const std::vector<Rdn>& rdns);
 // ASCII-lowercased and re-escaped, the AVAs of a multi-valued RDN sorted, no spaces around
 // separators. Two DNs name the same object (as AD compares them) iff their forms are equal.
 Result<std::string> normalize_dn(std::string_view dn);
+// The same into `out` (replaced; its capacity is reused), for hot paths that normalize many
+// DNs with one buffer: the common DN costs one pass and no allocation. `out` is unspecified
+// after an error.
+Status normalize_dn_into(std::string_view dn, std::string& out);
 // normalize_dn(a) == normalize_dn(b); false when either is not a valid DN.
 bool dn_equals(std::string_view a, std::string_view b);
 

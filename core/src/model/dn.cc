@@ -206,8 +206,8 @@ std::string_view trim_dn_text(std::string_view s) {
 // separators, one '=' per RDN. Its canonical form is its ASCII lowercase; anything else takes
 // the full parser.
 bool try_fast_normalize(std::string_view dn, std::string& out) {
-  out.clear();
-  out.reserve(dn.size());
+  out.resize(dn.size());  // keeps the capacity a caller's reused buffer already has
+  char* w = out.data();
   bool in_type = true;
   size_t segment_start = 0;
   for (size_t i = 0; i < dn.size(); ++i) {
@@ -232,7 +232,7 @@ bool try_fast_normalize(std::string_view dn, std::string& out) {
         return false;
       }
     }
-    out.push_back(lower(c));
+    w[i] = lower(c);
   }
   if (dn.empty()) return true;
   return !in_type && dn.back() != ' ';
@@ -311,7 +311,12 @@ std::string format_dn(const std::vector<Rdn>& rdns) {
 
 Result<std::string> normalize_dn(std::string_view dn) {
   std::string out;
-  if (try_fast_normalize(dn, out)) return out;
+  IDSYNC_RETURN_IF_ERROR(normalize_dn_into(dn, out));
+  return out;
+}
+
+Status normalize_dn_into(std::string_view dn, std::string& out) {
+  if (try_fast_normalize(dn, out)) return Status::Ok();
   auto parsed = parse_dn(dn);
   if (!parsed.ok()) return parsed.status();
   out.clear();
@@ -334,7 +339,7 @@ Result<std::string> normalize_dn(std::string_view dn) {
       out += escape_dn_value(rdn[k].value);
     }
   }
-  return out;
+  return Status::Ok();
 }
 
 bool dn_equals(std::string_view a, std::string_view b) {

@@ -1,6 +1,7 @@
 #include "rules/compiled_rule.h"
 
 #include <charconv>
+#include <cstring>
 
 namespace idsync {
 
@@ -155,15 +156,20 @@ Result<CompiledRule> compile_rule(const SyncRule& rule, size_t order, ConnectorI
 
 std::string join_key(AttrId mv_attr, std::string_view value, bool case_sensitive) {
   std::string key;
-  key.reserve(value.size() + 5);
-  key.append(reinterpret_cast<const char*>(&mv_attr), sizeof mv_attr);
-  key.push_back('\x1f');
-  if (case_sensitive) {
-    key.append(value);
-  } else {
-    key.append(to_lower_ascii(value));
-  }
+  join_key_into(mv_attr, value, case_sensitive, key);
   return key;
+}
+
+void join_key_into(AttrId mv_attr, std::string_view value, bool case_sensitive, std::string& out) {
+  constexpr size_t kPrefix = sizeof mv_attr + 1;
+  out.resize(kPrefix + value.size());
+  char* w = out.data();
+  std::memcpy(w, &mv_attr, sizeof mv_attr);
+  w[sizeof mv_attr] = '\x1f';
+  for (size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    w[kPrefix + i] = !case_sensitive && c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+  }
 }
 
 }  // namespace idsync

@@ -81,6 +81,8 @@ bool in_scope(const CompiledRule& rule, const AttributeSet& source,
 
 // The normalized join value of `values`' first value (lowercased unless case-sensitive).
 std::string join_key(AttrId mv_attr, std::string_view value, bool case_sensitive);
+// The same into `out` (replaced; its capacity reused): no allocation in a hot loop.
+void join_key_into(AttrId mv_attr, std::string_view value, bool case_sensitive, std::string& out);
 
 // One flow's outcome for one object.
 struct FlowOutcome {

@@ -134,8 +134,7 @@ class Stager : public ImportSink {
   // `key` is dn_key(dn), computed once by the caller that also indexes a new object by it.
   CsObject* locate_by_key(const std::string& anchor, const std::string& key) {
     if (CsObject* o = space_.find_by_anchor(anchor)) return o;
-    auto it = space_.by_dn.find(key);
-    CsObject* o = it == space_.by_dn.end() ? nullptr : space_.find(it->second);
+    CsObject* o = space_.find_by_dn_key(key);
     // A DN match with a different, known anchor is another object that reused the DN.
     if (o != nullptr && !anchor.empty() && !o->anchor.empty() && o->anchor != anchor) return nullptr;
     return o;
@@ -195,9 +194,7 @@ class Stager : public ImportSink {
       n.object_type = object_type;
       n.pending_import = PendingImportKind::kAdd;
       n.import_state = std::move(attrs);
-      // What space_.index(n) does, with the key already at hand.
-      if (!n.anchor.empty()) space_.by_anchor[n.anchor] = n.id;
-      if (!n.dn.empty()) space_.by_dn[std::move(key)] = n.id;
+      space_.index_with_key(n, key);
       seen_.insert(n.id);
       ++result_.counters["stage-add"];
       return;

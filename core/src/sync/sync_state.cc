@@ -15,51 +15,119 @@ constexpr size_t kBulkLoadMinRows = 20000;
 }  // namespace
 
 std::string dn_key(std::string_view dn) {
-  auto normalized = normalize_dn(dn);
+  std::string key;
+  dn_key_into(dn, key);
+  return key;
+}
+
+void dn_key_into(std::string_view dn, std::string& out) {
   // A DN that does not parse still needs a stable key: fall back to lowercase text.
-  return normalized.ok() ? std::move(normalized).value() : to_lower_ascii(dn);
+  if (normalize_dn_into(dn, out).ok()) return;
+  out.resize(dn.size());
+  for (size_t i = 0; i < dn.size(); ++i) {
+    char c = dn[i];
+    out[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+  }
+}
+
+uint64_t dn_key_hash(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
+
+namespace {
+
+uint64_t anchor_hash(std::string_view anchor) { return XXH3_64bits(anchor.data(), anchor.size()); }
+
+// Per-thread buffers for the keys of the DN index: a lookup normalizes the DN it is given and
+// the DN of the object it finds (to rule out a hash collision) without allocating.
+std::string& query_key_buffer() {
+  thread_local std::string buffer;
+  return buffer;
+}
+std::string& object_key_buffer() {
+  thread_local std::string buffer;
+  return buffer;
+}
+
+// True when `o` is filed under `key` in the DN index: its own DN has that key. A key is in
+// canonical form and dn_key depends on a DN's text only up to ASCII case, so a DN equal to the
+// key but for case has that key: the usual hit costs one comparison, not a normalization.
+bool has_dn_key(const CsObject* o, std::string_view key) {
+  if (o == nullptr || o->dn.empty()) return false;
+  if (iequals(o->dn, key)) return true;
+  std::string& buffer = object_key_buffer();
+  dn_key_into(o->dn, buffer);
+  return buffer == key;
+}
+
+}  // namespace
+
+bool same_dn_key(std::string_view a, std::string_view b) {
+  if (iequals(a, b)) return true;
+  std::string& x = query_key_buffer();
+  std::string& y = object_key_buffer();
+  dn_key_into(a, x);
+  dn_key_into(b, y);
+  return x == y;
 }
 
 // ---- ConnectorSpace ----
 
-CsObject* ConnectorSpace::find(CsId id) {
-  auto it = objects.find(id);
-  return it == objects.end() ? nullptr : &it->second;
-}
-
-CsObject* ConnectorSpace::find_by_anchor(const std::string& anchor) {
+CsObject* ConnectorSpace::find_by_anchor(std::string_view anchor) {
   if (anchor.empty()) return nullptr;
-  auto it = by_anchor.find(anchor);
-  return it == by_anchor.end() ? nullptr : find(it->second);
+  uint64_t id = by_anchor.find(anchor_hash(anchor), [&](uint64_t candidate) {
+    const CsObject* o = find(candidate);
+    return o != nullptr && o->anchor == anchor;
+  });
+  return id == 0 ? nullptr : find(id);
 }
 
 CsObject* ConnectorSpace::find_by_dn(std::string_view dn) {
-  auto it = by_dn.find(dn_key(dn));
-  return it == by_dn.end() ? nullptr : find(it->second);
+  std::string& key = query_key_buffer();
+  dn_key_into(dn, key);
+  return find_by_dn_key(key);
+}
+
+CsObject* ConnectorSpace::find_by_dn_key(std::string_view key) {
+  uint64_t id = by_dn.find(dn_key_hash(key), [&](uint64_t candidate) { return has_dn_key(find(candidate), key); });
+  return id == 0 ? nullptr : find(id);
 }
 
 void ConnectorSpace::index(const CsObject& o) {
-  if (!o.anchor.empty()) by_anchor[o.anchor] = o.id;
-  if (!o.dn.empty()) by_dn[dn_key(o.dn)] = o.id;
+  if (o.dn.empty()) {
+    index_with_key(o, {});
+    return;
+  }
+  std::string& key = query_key_buffer();
+  dn_key_into(o.dn, key);
+  index_with_key(o, key);
+}
+
+void ConnectorSpace::index_with_key(const CsObject& o, std::string_view key) {
+  if (!o.anchor.empty())
+    by_anchor.assign(anchor_hash(o.anchor), o.id, [&](uint64_t other) {
+      const CsObject* x = find(other);
+      return x != nullptr && x->anchor == o.anchor;
+    });
+  if (!o.dn.empty())
+    by_dn.assign(dn_key_hash(key), o.id, [&](uint64_t other) { return has_dn_key(find(other), key); });
 }
 
 void ConnectorSpace::unindex(const CsObject& o) {
-  if (!o.anchor.empty()) {
-    auto it = by_anchor.find(o.anchor);
-    if (it != by_anchor.end() && it->second == o.id) by_anchor.erase(it);
-  }
+  // Only the entries of `o` itself: an entry for the same key that another object holds stays.
+  if (!o.anchor.empty()) by_anchor.erase(anchor_hash(o.anchor), o.id);
   if (!o.dn.empty()) {
-    auto it = by_dn.find(dn_key(o.dn));
-    if (it != by_dn.end() && it->second == o.id) by_dn.erase(it);
+    std::string& key = query_key_buffer();
+    dn_key_into(o.dn, key);
+    by_dn.erase(dn_key_hash(key), o.id);
   }
 }
 
 void ConnectorSpace::reindex(const CsObject& o, const std::string& old_anchor, const std::string& old_dn) {
-  CsObject old;
-  old.id = o.id;
-  old.anchor = old_anchor;
-  old.dn = old_dn;
-  unindex(old);
+  if (!old_anchor.empty()) by_anchor.erase(anchor_hash(old_anchor), o.id);
+  if (!old_dn.empty()) {
+    std::string& key = query_key_buffer();
+    dn_key_into(old_dn, key);
+    by_dn.erase(dn_key_hash(key), o.id);
+  }
   index(o);
 }
 
@@ -111,7 +179,7 @@ Result<std::unique_ptr<SyncState>> SyncState::load(Store& store) {
       CsId id = o.id;
       MvId mv = o.mv;
       raw->objects.emplace(id, std::move(o));
-      if (mv != 0) state->links_[mv].emplace_back(raw->id, id);
+      if (mv != 0) state->links_for(mv).emplace_back(raw->id, id);
       return Status::Ok();
     }));
   }
@@ -125,7 +193,7 @@ Result<std::unique_ptr<SyncState>> SyncState::load(Store& store) {
     return Status::Ok();
   }));
   // Links come from CS objects in id order per connector; keep a stable order for determinism.
-  for (auto& [mv, list] : state->links_) std::sort(list.begin(), list.end());
+  for (auto& list : state->links_) std::sort(list.begin(), list.end());
   return state;
 }
 
@@ -203,8 +271,7 @@ Status SyncState::write(Store& store, const std::map<std::string, std::string>& 
     for (MvId id : removed_mv_) IDSYNC_RETURN_IF_ERROR(store.delete_mv(id));
     std::vector<const MvObject*> mv_rows_to_write;
     for (MvId id : dirty_mv_) {
-      auto it = mv_.find(id);
-      if (it != mv_.end()) mv_rows_to_write.push_back(&it->second);
+      if (const MvObject* o = mv_.find(id)) mv_rows_to_write.push_back(o);
     }
     IDSYNC_RETURN_IF_ERROR(store.put_mv_many(mv_rows_to_write));
     IDSYNC_RETURN_IF_ERROR(store.put_setting("next_cs_id", std::to_string(next_cs_id_)));
@@ -289,9 +356,11 @@ void SyncState::remove_cs(ConnectorSpace& space, CsId id) {
   removed_cs_[id] = space.id;
 }
 
-MvObject* SyncState::mv(MvId id) {
-  auto it = mv_.find(id);
-  return it == mv_.end() ? nullptr : &it->second;
+MvObject* SyncState::mv(MvId id) { return mv_.find(id); }
+
+std::vector<std::pair<ConnectorId, CsId>>& SyncState::links_for(MvId id) {
+  if (id >= links_.size()) links_.resize(std::max<size_t>(id + 1, next_mv_id_));
+  return links_[id];
 }
 
 MvObject& SyncState::new_mv_object(const std::string& object_type) {
@@ -304,19 +373,18 @@ MvObject& SyncState::new_mv_object(const std::string& object_type) {
 }
 
 void SyncState::remove_mv(MvId id) {
-  auto it = mv_.find(id);
-  if (it == mv_.end()) return;
-  remove_from_join_index(it->second);
-  mv_.erase(it);
-  links_.erase(id);
+  MvObject* o = mv_.find(id);
+  if (o == nullptr) return;
+  remove_from_join_index(*o);
+  mv_.erase(id);
+  if (id < links_.size()) std::vector<std::pair<ConnectorId, CsId>>().swap(links_[id]);
   dirty_mv_.erase(id);
   removed_mv_.insert(id);
 }
 
 const std::vector<std::pair<ConnectorId, CsId>>& SyncState::links(MvId id) const {
   static const std::vector<std::pair<ConnectorId, CsId>> kNone;
-  auto it = links_.find(id);
-  return it == links_.end() ? kNone : it->second;
+  return id < links_.size() ? links_[id] : kNone;
 }
 
 void SyncState::link(CsObject& cs, MvId mv) {
@@ -324,7 +392,7 @@ void SyncState::link(CsObject& cs, MvId mv) {
   if (cs.mv != 0) unlink(cs);
   cs.mv = mv;
   if (ConnectorSpace* s = space(cs.connector)) s->disconnectors.erase(cs.id);
-  auto& list = links_[mv];
+  auto& list = links_for(mv);
   list.emplace_back(cs.connector, cs.id);
   std::sort(list.begin(), list.end());
   mark_cs(cs);
@@ -332,11 +400,10 @@ void SyncState::link(CsObject& cs, MvId mv) {
 
 void SyncState::unlink(CsObject& cs) {
   if (cs.mv == 0) return;
-  auto it = links_.find(cs.mv);
-  if (it != links_.end()) {
-    auto& list = it->second;
+  if (cs.mv < links_.size()) {
+    auto& list = links_[cs.mv];
     list.erase(std::remove(list.begin(), list.end(), std::make_pair(cs.connector, cs.id)), list.end());
-    if (list.empty()) links_.erase(it);
+    if (list.empty()) std::vector<std::pair<ConnectorId, CsId>>().swap(list);
   }
   cs.mv = 0;
   if (ConnectorSpace* s = space(cs.connector)) s->disconnectors.insert(cs.id);
@@ -344,28 +411,34 @@ void SyncState::unlink(CsObject& cs) {
 }
 
 namespace {
-uint64_t join_hash(const std::string& key) { return XXH3_64bits(key.data(), key.size()); }
+
+// XXH3 of join_key(attr, value, case_sensitive), built in a per-thread buffer.
+uint64_t join_hash(AttrId attr, std::string_view value, bool case_sensitive) {
+  thread_local std::string key;
+  join_key_into(attr, value, case_sensitive, key);
+  return XXH3_64bits(key.data(), key.size());
+}
+
 }  // namespace
+
+bool SyncState::join_case_sensitive(AttrId id) const {
+  auto it = join_attr_case_.find(id);
+  return it != join_attr_case_.end() && it->second;
+}
 
 void SyncState::add_to_join_index(const MvObject& o) {
   for (const AttrValues& a : o.attributes.items()) {
     if (!join_attrs_.count(a.id)) continue;
-    bool cs = join_attr_case_[a.id];
-    for (const std::string& v : a.values) join_index_[join_hash(join_key(a.id, v, cs))].push_back(o.id);
+    bool cs = join_case_sensitive(a.id);
+    for (const std::string& v : a.values) join_index_.add(join_hash(a.id, v, cs), o.id);
   }
 }
 
 void SyncState::remove_from_join_index(const MvObject& o) {
   for (const AttrValues& a : o.attributes.items()) {
     if (!join_attrs_.count(a.id)) continue;
-    bool cs = join_attr_case_[a.id];
-    for (const std::string& v : a.values) {
-      auto it = join_index_.find(join_hash(join_key(a.id, v, cs)));
-      if (it == join_index_.end()) continue;
-      auto& ids = it->second;
-      ids.erase(std::remove(ids.begin(), ids.end(), o.id), ids.end());
-      if (ids.empty()) join_index_.erase(it);
-    }
+    bool cs = join_case_sensitive(a.id);
+    for (const std::string& v : a.values) join_index_.erase(join_hash(a.id, v, cs), o.id);
   }
 }
 
@@ -377,21 +450,22 @@ void SyncState::index_mv_attributes(const MvObject& before, const MvObject& afte
 void SyncState::join_candidates(AttrId mv_attr, std::string_view value, bool case_sensitive,
                                 std::vector<MvId>& out) const {
   std::string key = join_key(mv_attr, value, case_sensitive);
-  auto it = join_index_.find(join_hash(key));
-  if (it == join_index_.end()) return;
-  auto attr_case = join_attr_case_.find(mv_attr);
-  bool indexed_case = attr_case != join_attr_case_.end() && attr_case->second;
-  for (MvId id : it->second) {
-    auto mv = mv_.find(id);
-    if (mv == mv_.end()) continue;
-    const ValueList* values = mv->second.attributes.get(mv_attr);
-    if (values == nullptr) continue;
-    for (const std::string& v : *values)
-      if (join_key(mv_attr, v, indexed_case) == key) {
+  uint64_t hash = XXH3_64bits(key.data(), key.size());
+  bool indexed_case = join_case_sensitive(mv_attr);
+  thread_local std::string candidate_key;
+  join_index_.for_each(hash, [&](uint64_t id) {
+    const MvObject* mv = mv_.find(id);
+    if (mv == nullptr) return;
+    const ValueList* values = mv->attributes.get(mv_attr);
+    if (values == nullptr) return;
+    for (const std::string& v : *values) {
+      join_key_into(mv_attr, v, indexed_case, candidate_key);
+      if (candidate_key == key) {
         out.push_back(id);
         break;
       }
-  }
+    }
+  });
 }
 
 }  // namespace idsync

@@ -2,8 +2,9 @@
 // rules and the indexes that join and reference resolution need — loaded from the store at the
 // start of a run and written back (only what changed) at the end of each step.
 //
-// Objects are keyed by id in hash maps whose nodes never move, so pointers stay valid while a
-// step adds objects elsewhere. Every change goes through mark_*() so save() writes exactly the
+// Objects are kept by id in ObjectTables whose slots never move, so pointers stay valid while a
+// step adds objects elsewhere; DN, anchor and join indexes are IdHashIndexes (hash → id,
+// checked against the object's own key). Every change goes through mark_*() so save() writes exactly the
 // changed rows in one transaction.
 #pragma once
 
@@ -21,22 +22,31 @@
 #include "model/objects.h"
 #include "rules/compiled_rule.h"
 #include "store/store.h"
+#include "sync/id_hash_index.h"
+#include "sync/id_set.h"
+#include "sync/object_table.h"
 
 namespace idsync {
 
 // The key under which a DN is indexed: RFC 4514 normalized (case-insensitive).
 std::string dn_key(std::string_view dn);
+// The same into `out` (replaced; its capacity reused): no allocation for the common DN.
+void dn_key_into(std::string_view dn, std::string& out);
+// The hash under which ConnectorSpace::by_dn files a DN: XXH3 of dn_key(dn).
+uint64_t dn_key_hash(std::string_view key);
+// dn_key(a) == dn_key(b), without allocating; the same spelling up to ASCII case decides at once.
+bool same_dn_key(std::string_view a, std::string_view b);
 
 struct ConnectorSpace {
   ConnectorId id = 0;
   ConnectorDefinition def;
-  std::unordered_map<CsId, CsObject> objects;
-  std::unordered_map<std::string, CsId> by_anchor;
-  std::unordered_map<std::string, CsId> by_dn;   // dn_key → id
+  ObjectTable<CsObject> objects;
+  IdHashIndex by_anchor;  // XXH3 of the anchor bytes → id
+  IdHashIndex by_dn;      // dn_key_hash(dn_key(dn)) → id
   // Objects joined to no metaverse object (cs.mv == 0), kept by SyncState::link / unlink /
   // new_cs_object / remove_cs, so that an outbound join looks only at these instead of
   // scanning the whole space in every delta synchronization.
-  std::unordered_set<CsId> disconnectors;
+  IdSet disconnectors;
   // Every object marked changed since the last synchronization of this space (with repeats):
   // a superset of those a delta synchronization must look at (a pending import or an
   // unresolved reference). Lets a delta synchronization cost O(changes), not O(objects).
@@ -46,12 +56,18 @@ struct ConnectorSpace {
   // A pending export is always changed together with mark_cs (or it would not be saved).
   std::unordered_set<CsId> pending_exports;
 
-  CsObject* find(CsId id);
-  CsObject* find_by_anchor(const std::string& anchor);
+  // Lookups are safe from many threads while nothing is indexed, unindexed, added or removed.
+  CsObject* find(CsId id) { return objects.find(id); }
+  const CsObject* find(CsId id) const { return objects.find(id); }
+  CsObject* find_by_anchor(std::string_view anchor);
   CsObject* find_by_dn(std::string_view dn);
+  // The same with `key` = dn_key(dn) already at hand.
+  CsObject* find_by_dn_key(std::string_view key);
   // Re-indexes after the anchor or DN of `o` changed (old values given).
   void reindex(const CsObject& o, const std::string& old_anchor, const std::string& old_dn);
   void index(const CsObject& o);
+  // The same with `key` = dn_key(o.dn) already at hand.
+  void index_with_key(const CsObject& o, std::string_view key);
   void unindex(const CsObject& o);
 };
 
@@ -106,8 +122,10 @@ class SyncState {
   MvObject& new_mv_object(const std::string& object_type);
   void mark_mv(MvId id) { dirty_mv_.insert(id); }
   void remove_mv(MvId id);
-  const std::unordered_map<MvId, MvObject>& metaverse() const { return mv_; }
-  // CS objects linked to an MV object, as (connector, cs id), in link order.
+  const ObjectTable<MvObject>& metaverse() const { return mv_; }
+  // CS objects linked to an MV object, as (connector, cs id), in link order. Lists live in a
+  // vector by MV id: the reference is valid until the next link() / unlink() (which may grow
+  // it), so copy the list before linking while iterating.
   const std::vector<std::pair<ConnectorId, CsId>>& links(MvId id) const;
   void link(CsObject& cs, MvId mv);
   void unlink(CsObject& cs);
@@ -135,24 +153,27 @@ class SyncState {
   Status load_rules(Store& store);
   void add_to_join_index(const MvObject& o);
   void remove_from_join_index(const MvObject& o);
+  bool join_case_sensitive(AttrId id) const;
+  // The link list of `id`, grown to hold it.
+  std::vector<std::pair<ConnectorId, CsId>>& links_for(MvId id);
 
   Configuration config_;
   Store::ChangeMarker marker_;  // the store's marker when loaded or last saved
   AttributeTable attrs_;
   size_t saved_attr_count_ = 0;
   std::vector<std::unique_ptr<ConnectorSpace>> spaces_;
-  std::unordered_map<MvId, MvObject> mv_;
-  std::unordered_map<MvId, std::vector<std::pair<ConnectorId, CsId>>> links_;
+  ObjectTable<MvObject> mv_;
+  std::vector<std::vector<std::pair<ConnectorId, CsId>>> links_;  // by MV id
   std::vector<CompiledRule> rules_;
   std::set<AttrId> join_attrs_;
   std::map<AttrId, bool> join_attr_case_;  // attr → case sensitive
-  std::unordered_map<uint64_t, std::vector<MvId>> join_index_;
+  IdHashIndex join_index_;  // XXH3 of join_key → MV id (a multimap)
   uint64_t next_cs_id_ = 1;
   uint64_t next_mv_id_ = 1;
-  std::set<CsId> dirty_cs_;
+  IdSet dirty_cs_;
   std::map<CsId, ConnectorId> removed_cs_;
-  std::set<MvId> dirty_mv_;
-  std::set<MvId> removed_mv_;
+  IdSet dirty_mv_;
+  IdSet removed_mv_;
   SyncStatistics sync_statistics_;
   ExportStatistics export_statistics_;
 };

@@ -21,6 +21,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 #include <atomic>
@@ -30,6 +31,7 @@
 #include <unordered_set>
 
 #include "idsync/expression.h"
+#include "sync/id_set.h"
 #include "sync/steps.h"
 
 namespace idsync {
@@ -47,13 +49,66 @@ struct Contribution {
   bool execute_once;
 };
 
+// Contributions to the attributes of one object, in the order the flows ran: one flat vector
+// per object instead of a map node and a vector per attribute.
+struct AttrContribution {
+  AttrId attr;
+  bool dropped = false;  // taken out (a carried attribute): contributes nothing
+  Contribution c;
+};
+using ContributionList = std::vector<AttrContribution>;
+
+// A range of one attribute's contributions, handed to resolve().
+struct ContributionRange {
+  AttrContribution* first;
+  AttrContribution* last;
+  size_t size() const { return static_cast<size_t>(last - first); }
+  Contribution& operator[](size_t i) const { return first[i].c; }
+};
+
+// Live contributions to `attr`, and taking them all out.
+size_t live_count(const ContributionList& list, AttrId attr) {
+  return static_cast<size_t>(std::count_if(list.begin(), list.end(), [&](const AttrContribution& a) {
+    return a.attr == attr && !a.dropped;
+  }));
+}
+void drop(ContributionList& list, AttrId attr) {
+  for (AttrContribution& a : list)
+    if (a.attr == attr) a.dropped = true;
+}
+
+// Calls fn(attr, range) for each attribute with contributions, in attribute order; within an
+// attribute the contributions keep the order the flows ran in (a stable sort by attribute).
+template <class Fn>
+void for_each_attribute(ContributionList& list, Fn&& fn) {
+  // Insertion sort: stable, no buffer, and quick for the few dozen flows of one object.
+  for (size_t i = 1; i < list.size(); ++i)
+    for (size_t k = i; k > 0 && list[k].attr < list[k - 1].attr; --k) std::swap(list[k], list[k - 1]);
+  for (size_t i = 0; i < list.size();) {
+    size_t j = i;
+    while (j < list.size() && list[j].attr == list[i].attr) ++j;
+    // Dropped entries sort together with their attribute; a dropped attribute has no live one.
+    size_t live = i;
+    for (size_t k = i; k < j; ++k)
+      if (!list[k].dropped) {
+        if (live != k) std::swap(list[live], list[k]);
+        ++live;
+      }
+    if (live > i) fn(list[i].attr, ContributionRange{list.data() + i, list.data() + live});
+    i = j;
+  }
+}
+
 // Resolves contributions for one attribute into its values; nullopt = attribute absent.
-std::optional<ValueList> resolve(std::vector<Contribution>& list, const ValueList* existing) {
-  std::stable_sort(list.begin(), list.end(), [](const Contribution& a, const Contribution& b) {
+std::optional<ValueList> resolve(ContributionRange list, const ValueList* existing) {
+  // Insertion sort: stable, and no buffer for the one to three contributions an attribute has.
+  auto before = [](const Contribution& a, const Contribution& b) {
     if (a.precedence != b.precedence) return a.precedence < b.precedence;
     if (a.order != b.order) return a.order < b.order;
     return a.source < b.source;
-  });
+  };
+  for (size_t i = 1; i < list.size(); ++i)
+    for (size_t k = i; k > 0 && before(list[k], list[k - 1]); --k) std::swap(list.first[k], list.first[k - 1]);
   for (size_t i = 0; i < list.size(); ++i) {
     Contribution& c = list[i];
     if (c.outcome.kind == FlowOutcome::kNull || c.outcome.kind == FlowOutcome::kIgnore) continue;
@@ -87,6 +142,14 @@ struct Deferred {
   uint64_t sync_errors = 0;
   std::vector<const CsObject*> marks;
 };
+
+// Rules in precedence order, ties in rule order: an insertion sort, stable like std::stable_sort
+// but without its temporary buffer (an allocation per object per pass for a list of one to three).
+void sort_by_precedence(std::vector<const CompiledRule*>& rules) {
+  for (size_t i = 1; i < rules.size(); ++i)
+    for (size_t k = i; k > 0 && rules[k]->def.precedence < rules[k - 1]->def.precedence; --k)
+      std::swap(rules[k], rules[k - 1]);
+}
 
 // Runs body(i) for i in [0, n) on the TBB pool. Work items are independent by construction
 // (see the file comment), so the grain only trades scheduling overhead for balance.
@@ -150,6 +213,24 @@ class Synchronizer {
   }
 
  private:
+  // The step counter `name` (a string literal), created at 0 on first use as counters[name]
+  // would be. The serial steps bump a counter or two per object: caching the map node by the
+  // literal's address saves building a string and searching the map each time.
+  uint64_t& counter(const char* name) {
+    for (const auto& [key, value] : counter_cache_)
+      if (key == name) return *value;
+    uint64_t* value = &result_.counters[name];
+    counter_cache_.emplace_back(name, value);
+    return *value;
+  }
+
+  uint64_t& export_pending_counter(PendingExportKind kind) {
+    auto k = static_cast<size_t>(kind);
+    if (export_pending_counters_[k] == nullptr)
+      export_pending_counters_[k] = &result_.counters[std::string("export-pending-") + pending_export_kind_name(kind)];
+    return *export_pending_counters_[k];
+  }
+
   void tick() {
     ++done_;
     if (progress_ && done_ % 10000 == 0) progress_(Progress{space_.def.name, result_.step_type, done_, total_});
@@ -157,7 +238,7 @@ class Synchronizer {
 
   void apply(const Deferred& d) {
     for (const Deferred::Error& e : d.errors) record_error(result_, e.dn, e.type, e.message);
-    if (d.sync_errors != 0) result_.counters["sync-error"] += d.sync_errors;
+    if (d.sync_errors != 0) counter("sync-error") += d.sync_errors;
     for (const CsObject* o : d.marks) state_.mark_cs(*o);
   }
 
@@ -186,8 +267,7 @@ class Synchronizer {
       if (mv_type != nullptr && !iequals(r.def.target_object_type, *mv_type)) continue;
       if (in_scope(r, hologram, [&](const std::string& g) { return is_member_of(o, g); }, o.dn)) out.push_back(&r);
     }
-    std::stable_sort(out.begin(), out.end(),
-                     [](const CompiledRule* a, const CompiledRule* b) { return a->def.precedence < b->def.precedence; });
+    sort_by_precedence(out);
     return out;
   }
 
@@ -233,7 +313,7 @@ class Synchronizer {
     if (p.imported) applied_.insert(id);
     switch (o->pending_import) {
       case PendingImportKind::kDelete: {
-        ++result_.counters["deleted"];
+        ++counter("deleted");
         if (o->mv != 0) {
           touched_mv_.insert(o->mv);
           relinked_mv_.insert(o->mv);
@@ -250,7 +330,6 @@ class Synchronizer {
         [[fallthrough]];
       case PendingImportKind::kAdd:
       case PendingImportKind::kUpdate: {
-        std::string old_dn = o->dn;
         // An update keeps the state it replaces for this run: a long reference attribute
         // (a group's members) is then carried as a value-level change (carry_inbound).
         if (carry_allowed_ && o->pending_import == PendingImportKind::kUpdate && o->import_dn.empty())
@@ -258,6 +337,7 @@ class Synchronizer {
         o->hologram = std::move(o->import_state);
         o->import_state.clear();
         if (!o->import_dn.empty()) {
+          std::string old_dn = std::move(o->dn);  // only a rename needs it: no copy per object
           o->dn = std::move(o->import_dn);
           o->import_dn.clear();
           space_.reindex(*o, o->anchor, old_dn);
@@ -271,7 +351,7 @@ class Synchronizer {
     if (p.imported || o->unresolved_refs) state_.mark_cs(*o);
     o->unresolved_refs = false;
     if (o->state == ConnectorState::kExplicitDisconnector || o->state == ConnectorState::kFiltered) {
-      ++result_.counters["disconnector-filtered"];
+      ++counter("disconnector-filtered");
       return false;
     }
     return true;
@@ -331,9 +411,9 @@ class Synchronizer {
         touched_mv_.insert(o.mv);
         relinked_mv_.insert(o.mv);
         state_.unlink(o);
-        ++result_.counters["disconnected"];
+        ++counter("disconnected");
       } else if (o.mv == 0) {
-        ++result_.counters["disconnector"];
+        ++counter("disconnector");
       }
       return;
     }
@@ -341,7 +421,7 @@ class Synchronizer {
     if (o.mv != 0) {
       touched_mv_.insert(o.mv);
       if (p.imported) reimported_mv_.insert(o.mv);
-      ++result_.counters["connector-flow"];
+      ++counter("connector-flow");
     }
   }
 
@@ -350,7 +430,7 @@ class Synchronizer {
       MvId target = p.join_target;
       for (const auto& [connector, cs] : state_.links(target)) {
         if (connector == o.connector) {
-          ++result_.counters["join-failure"];
+          ++counter("join-failure");
           std::string message = "ambiguous join: metaverse object " + std::to_string(target) +
                                 " is already joined to another object of connector '" + space_.def.name + "' (" +
                                 space_.find(cs)->dn + "); correct the join attribute values";
@@ -362,41 +442,55 @@ class Synchronizer {
       state_.link(o, target);
       relinked_mv_.insert(target);
       o.error.clear();
-      ++result_.counters["joined"];
+      ++counter("joined");
       return;
     }
     for (const CompiledRule* r : p.rules) {
       if (r->def.link_type != LinkType::kProvision) continue;
       if (p.join_rule != nullptr && !p.has_join_value) {
         // Projection needs a join value, so the object can be found again later.
-        ++result_.counters["disconnector"];
+        ++counter("disconnector");
         return;
       }
       // MV ids are allocated here, in CS id order: the same ids whatever the thread count.
       MvObject& mv = state_.new_mv_object(r->def.target_object_type);
       state_.link(o, mv.id);
       relinked_mv_.insert(mv.id);
-      ++result_.counters["projected"];
+      ++counter("projected");
       return;
     }
-    ++result_.counters["disconnector"];
+    ++counter("disconnector");
   }
 
   // Maps reference values (DNs in `space`) to metaverse ids; false when one is unresolved.
   bool to_mv_refs(ConnectorSpace& space, ValueList& values) {
-    bool all = true;
     ValueList out;
-    out.reserve(values.size());
-    for (const std::string& dn : values) {
+    bool all = to_mv_refs(space, values, out);
+    values = std::move(out);
+    return all;
+  }
+
+  // The same from `dns` (left as they are) into `out`.
+  static bool to_mv_refs(ConnectorSpace& space, const ValueList& dns, ValueList& out) {
+    bool all = true;
+    out.reserve(out.size() + dns.size());
+    for (const std::string& dn : dns) {
       CsObject* target = space.find_by_dn(dn);
       if (target != nullptr && target->mv != 0) {
-        out.push_back(kMvRefPrefix + std::to_string(target->mv));
+        out.push_back(mv_ref(target->mv));
       } else {
         all = false;
       }
     }
-    values = std::move(out);
     return all;
+  }
+
+  // "#<id>": short enough to stay in the string's own buffer (no allocation).
+  static std::string mv_ref(MvId id) {
+    char text[24];
+    text[0] = kMvRefPrefix[0];
+    auto [end, ec] = std::to_chars(text + 1, text + sizeof text, id);
+    return std::string(text, end);
   }
 
   // ---- pass 2: recompute the metaverse ----
@@ -459,7 +553,7 @@ class Synchronizer {
       if (MvObject* mv = state_.mv(id)) {
         if (!p.held) {
           deleted_mv_.insert(id);
-          ++result_.counters["mv-deleted"];
+          ++counter("mv-deleted");
           modified = true;
         } else if (p.changed) {
           state_.unindex_mv_attributes(*mv);
@@ -467,7 +561,7 @@ class Synchronizer {
           mv->attributes = std::move(p.attributes);
           state_.reindex_mv_attributes(*mv);
           state_.mark_mv(id);
-          ++result_.counters["mv-updated"];
+          ++counter("mv-updated");
           modified = true;
         }
       }
@@ -528,7 +622,7 @@ class Synchronizer {
     ConnectorSpace* space;
     const CompiledRule* rule;
     const CompiledFlow* flow;
-    size_t slot;  // its place in contributions[flow->destination]
+    size_t slot;  // its place in the object's ContributionList
     std::vector<const CompiledRule*> rules;  // the source's rules in scope now
   };
 
@@ -543,6 +637,22 @@ class Synchronizer {
   // error (recorded in `d`).
   std::optional<FlowOutcome> inbound_outcome(CsObject& cs, ConnectorSpace& space, const CompiledRule& r,
                                              const CompiledFlow& f, Deferred& d) {
+    if (f.type == FlowType::kDirect && f.direct_source != kDnAttr && f.destination_type == AttrType::kReference) {
+      // What evaluate_flow gives for a Direct flow, without copying every member DN first.
+      FlowOutcome out;
+      const ValueList* dns = cs.hologram.get(f.direct_source);
+      if (dns == nullptr) return out;  // NULL: contributes nothing
+      ValueList first;
+      if (!f.destination_multi && dns->size() > 1) first.push_back(dns->front());
+      const ValueList& source = first.empty() ? *dns : first;
+      resolved_ += source.size();
+      if (!to_mv_refs(space, source, out.values)) {
+        cs.unresolved_refs = true;
+        d.marks.push_back(&cs);
+      }
+      out.kind = out.values.empty() ? FlowOutcome::kNull : FlowOutcome::kValues;
+      return out;
+    }
     auto outcome = evaluate_flow(r, f, cs.hologram, cs.dn);
     if (!outcome.ok()) {
       flow_error(cs, r, f, outcome.status(), d);
@@ -567,7 +677,8 @@ class Synchronizer {
       plan.held = true;
       return plan;
     }
-    std::map<AttrId, std::vector<Contribution>> contributions;
+    ContributionList contributions;
+    contributions.reserve(32);
     std::vector<HeldFlow> held;
     const std::vector<std::pair<ConnectorId, CsId>>& links = state_.links(id);
     size_t sources_changed = 0;  // linked objects whose import was applied this run
@@ -582,35 +693,36 @@ class Synchronizer {
         if (!cs->provisioned && (r->def.link_type == LinkType::kProvision || r->def.link_type == LinkType::kStickyJoin))
           plan.held = true;
         for (const CompiledFlow& f : r->flows) {
-          auto& list = contributions[f.destination];
           if (may_carry && carriable(f)) {
-            held.push_back(HeldFlow{cs, space, r, &f, list.size(), rules});
-            list.push_back(Contribution{r->def.precedence, r->order, cs_id, f.merge, FlowOutcome{}, f.execute_once});
+            held.push_back(HeldFlow{cs, space, r, &f, contributions.size(), rules});
+            contributions.push_back(AttrContribution{
+                f.destination, false,
+                Contribution{r->def.precedence, r->order, cs_id, f.merge, FlowOutcome{}, f.execute_once}});
             continue;
           }
           auto outcome = inbound_outcome(*cs, *space, *r, f, plan.deferred);
           if (!outcome) continue;
-          list.push_back(Contribution{r->def.precedence, r->order, cs_id, f.merge, std::move(*outcome), f.execute_once});
+          contributions.push_back(AttrContribution{
+              f.destination, false,
+              Contribution{r->def.precedence, r->order, cs_id, f.merge, std::move(*outcome), f.execute_once}});
         }
       }
       if (cs->state == ConnectorState::kExplicitConnector && !cs->provisioned) plan.held = true;
     }
     if (!plan.held) return plan;
     for (HeldFlow& h : held) {
-      auto& list = contributions[h.flow->destination];
-      if (h.slot >= list.size()) continue;
-      if (list.size() == 1 && sources_changed == 1 && carry_inbound(*mv, h, plan)) {
-        contributions.erase(h.flow->destination);
+      if (contributions[h.slot].dropped) continue;  // its attribute was carried already
+      if (live_count(contributions, h.flow->destination) == 1 && sources_changed == 1 && carry_inbound(*mv, h, plan)) {
+        drop(contributions, h.flow->destination);
         continue;
       }
       auto outcome = inbound_outcome(*h.cs, *h.space, *h.rule, *h.flow, plan.deferred);
-      list[h.slot].outcome = outcome ? std::move(*outcome) : FlowOutcome{};
+      contributions[h.slot].c.outcome = outcome ? std::move(*outcome) : FlowOutcome{};
     }
-    for (auto& [attr, list] : contributions) {
-      if (list.empty()) continue;
+    for_each_attribute(contributions, [&](AttrId attr, ContributionRange list) {
       auto values = resolve(list, mv->attributes.get(attr));
       if (values && !values->empty()) plan.attributes.set(attr, std::move(*values));
-    }
+    });
     bool carried_change = std::any_of(plan.carried.begin(), plan.carried.end(), [](const CarriedRefs& c) {
       return !c.removed_at.empty() || !c.added.empty();
     });
@@ -655,7 +767,7 @@ class Synchronizer {
     for (size_t k = j; k < to.size(); ++k) {
       CsObject* target = h.space->find_by_dn(to[k]);
       if (target == nullptr || target->mv == 0) return false;  // unresolved: the full path marks it
-      c.added.push_back(kMvRefPrefix + std::to_string(target->mv));
+      c.added.push_back(mv_ref(target->mv));
     }
     // The values kept must still resolve as they did: a member deleted or disconnected (in
     // this run or since the group last changed) no longer does. A full evaluation drops it
@@ -715,8 +827,7 @@ class Synchronizer {
       if (!iequals(r.def.source_object_type, mv_type)) continue;
       if (in_scope(r, attributes)) out.push_back(&r);
     }
-    std::stable_sort(out.begin(), out.end(),
-                     [](const CompiledRule* a, const CompiledRule* b) { return a->def.precedence < b->def.precedence; });
+    sort_by_precedence(out);
     return out;
   }
 
@@ -753,7 +864,7 @@ class Synchronizer {
   struct Desired {
     bool has_dn = false;
     std::string dn;
-    std::map<AttrId, std::optional<ValueList>> attrs;  // nullopt = remove
+    std::vector<std::pair<AttrId, std::optional<ValueList>>> attrs;  // by attribute id; nullopt = remove
     std::string object_type;
     // Reference attributes carried value by value: the target DNs the metaverse change
     // removes and adds; plan_export folds them into the pending export it already holds.
@@ -820,7 +931,8 @@ class Synchronizer {
   // work item's); errors go to `d`.
   bool compute_desired(const MvObject& mv, ConnectorSpace& target, const std::vector<const CompiledRule*>& rules,
                        Desired& out, CsObject* existing, Deferred& d) {
-    std::map<AttrId, std::vector<Contribution>> contributions;
+    ContributionList contributions;
+    contributions.reserve(32);
     struct Held {
       const CompiledRule* rule;
       const CompiledFlow* flow;
@@ -833,9 +945,9 @@ class Synchronizer {
       if (out.object_type.empty()) out.object_type = r->def.target_object_type;
       for (const CompiledFlow& f : r->flows) {
         if (may_carry && f.destination != kDnAttr && carriable(f)) {
-          auto& list = contributions[f.destination];
-          held.push_back(Held{r, &f, list.size()});
-          list.push_back(Contribution{r->def.precedence, r->order, 0, f.merge, FlowOutcome{}, f.execute_once});
+          held.push_back(Held{r, &f, contributions.size()});
+          contributions.push_back(AttrContribution{
+              f.destination, false, Contribution{r->def.precedence, r->order, 0, f.merge, FlowOutcome{}, f.execute_once}});
           continue;
         }
         auto outcome = outbound_outcome(mv, target, *r, f, existing, unresolved, d);
@@ -847,32 +959,34 @@ class Synchronizer {
           }
           continue;
         }
-        contributions[f.destination].push_back(
-            Contribution{r->def.precedence, r->order, 0, f.merge, std::move(*outcome), f.execute_once});
+        contributions.push_back(AttrContribution{
+            f.destination, false,
+            Contribution{r->def.precedence, r->order, 0, f.merge, std::move(*outcome), f.execute_once}});
       }
     }
     for (const Held& h : held) {
-      auto& list = contributions[h.flow->destination];
-      if (h.slot >= list.size()) continue;
+      if (contributions[h.slot].dropped) continue;  // its attribute was carried already
       Desired::Carried carried;
-      if (list.size() == 1 && carry_outbound(mv, target, *existing, *h.flow, rules, carried)) {
+      if (live_count(contributions, h.flow->destination) == 1 &&
+          carry_outbound(mv, target, *existing, *h.flow, rules, carried)) {
         out.carried[h.flow->destination] = std::move(carried);
-        contributions.erase(h.flow->destination);
+        drop(contributions, h.flow->destination);
         continue;
       }
       auto outcome = outbound_outcome(mv, target, *h.rule, *h.flow, existing, unresolved, d);
       if (!outcome) return false;
-      list[h.slot].outcome = std::move(*outcome);
+      contributions[h.slot].c.outcome = std::move(*outcome);
     }
-    for (auto& [attr, list] : contributions) {
-      bool all_ignore = std::all_of(list.begin(), list.end(),
-                                    [](const Contribution& c) { return c.outcome.kind == FlowOutcome::kIgnore; });
-      if (all_ignore) continue;  // IgnoreThisFlow: neither sets nor removes
+    out.attrs.reserve(contributions.size());
+    for_each_attribute(contributions, [&](AttrId attr, ContributionRange list) {
+      bool all_ignore = true;
+      for (size_t i = 0; i < list.size(); ++i) all_ignore = all_ignore && list[i].outcome.kind == FlowOutcome::kIgnore;
+      if (all_ignore) return;  // IgnoreThisFlow: neither sets nor removes
       const ValueList* current = existing ? existing->hologram.get(attr) : nullptr;
       auto values = resolve(list, current);
       if (values && values->empty()) values.reset();
-      out.attrs[attr] = std::move(values);
-    }
+      out.attrs.emplace_back(attr, std::move(values));
+    });
     if (unresolved && existing != nullptr) {
       existing->unresolved_refs = true;
       d.marks.push_back(existing);
@@ -1067,7 +1181,7 @@ class Synchronizer {
       state_.link(*existing, mv.id);
       adopt(*existing, mv, it.rules);
       linked_this_run_.insert(existing->id);
-      ++result_.counters["export-joined"];
+      ++counter("export-joined");
       return;
     }
     if (it.provision == nullptr) return;
@@ -1075,7 +1189,7 @@ class Synchronizer {
     if (!it.preview_ok) return;
     const Desired& desired = it.preview;
     if (!desired.has_dn || desired.dn.empty()) {
-      ++result_.counters["sync-error"];
+      ++counter("sync-error");
       record_error(result_, "#" + std::to_string(mv.id), "sync-rule-error-provisioning",
                    "rule '" + it.provision->def.name + "' provisions to connector '" + target.def.name +
                        "' but no flow sets 'dn'; add a flow to the destination 'dn'");
@@ -1086,9 +1200,9 @@ class Synchronizer {
       state_.link(*same_dn, mv.id);
       adopt(*same_dn, mv, it.rules);
       linked_this_run_.insert(same_dn->id);
-      ++result_.counters["export-joined"];
+      ++counter("export-joined");
     } else if (same_dn != nullptr) {
-      ++result_.counters["sync-error"];
+      ++counter("sync-error");
       record_error(result_, desired.dn, "provisioning-dn-conflict",
                    "cannot provision metaverse object " + std::to_string(mv.id) + " to '" + target.def.name +
                        "': the DN is held by an object joined to metaverse object " + std::to_string(same_dn->mv));
@@ -1100,7 +1214,7 @@ class Synchronizer {
       target.index(created);
       state_.link(created, mv.id);
       linked_this_run_.insert(created.id);
-      ++result_.counters["provisioned"];
+      ++counter("provisioned");
     }
   }
 
@@ -1146,7 +1260,7 @@ class Synchronizer {
       if (rules.empty()) return;
       Desired desired;
       if (compute_desired(mv, *it.target, rules, desired, existing, plan.deferred))
-        plan_export(*existing, *it.target, desired, plan);
+        plan_export(*existing, *it.target, std::move(desired), plan);
     });
     for (ExportPlan& plan : plans) {
       apply(plan.deferred);
@@ -1162,7 +1276,7 @@ class Synchronizer {
           o.pending_export = std::move(plan.pending);
           state_.mark_cs(o);
           if (!o.pending_export.empty())
-            ++result_.counters[std::string("export-pending-") + pending_export_kind_name(o.pending_export.kind)];
+            ++export_pending_counter(o.pending_export.kind);
         }
       }
       plan = ExportPlan{};
@@ -1170,8 +1284,9 @@ class Synchronizer {
   }
 
   // The pending export = what the rules want minus what the directory is believed to hold
-  // (the hologram overlaid with exports not yet confirmed). Read-only; the result goes to `plan`.
-  void plan_export(CsObject& o, ConnectorSpace& target, const Desired& desired, ExportPlan& plan) {
+  // (the hologram overlaid with exports not yet confirmed). Read-only; the result goes to `plan`
+  // (the values of `desired` move into it).
+  void plan_export(CsObject& o, ConnectorSpace& target, Desired&& desired, ExportPlan& plan) {
     plan.object = &o;
     plan.target = &target;
     PendingExport pe;
@@ -1183,11 +1298,11 @@ class Synchronizer {
     if (o.pending_export.kind == PendingExportKind::kDelete) return;  // deprovisioning wins
     if (never_exported) {
       pe.kind = PendingExportKind::kAdd;
-      for (const auto& [attr, values] : desired.attrs)
-        if (values) pe.changes.push_back(AttrChange{attr, ValueOp::kReplace, *values});
+      for (auto& [attr, values] : desired.attrs)
+        if (values) pe.changes.push_back(AttrChange{attr, ValueOp::kReplace, std::move(*values)});
       if (desired.has_dn && desired.dn != o.dn) plan.dn = desired.dn;
     } else {
-      for (const auto& [attr, values] : desired.attrs) {
+      for (auto& [attr, values] : desired.attrs) {
         const ValueList* believed = o.unconfirmed.get(attr);
         if (believed == nullptr) believed = imported.get(attr);
         static const ValueList kNone;
@@ -1195,19 +1310,31 @@ class Synchronizer {
         const ValueList& want = values ? *values : kNone;
         if (state_.attrs().info(attr).multi_valued) {
           ValueList adds, deletes;
-          std::unordered_set<std::string_view> have_set(have.begin(), have.end()), want_set(want.begin(), want.end());
-          for (const std::string& v : want)
-            if (!have_set.count(v)) adds.push_back(v);
-          for (const std::string& v : have)
-            if (!want_set.count(v)) deletes.push_back(v);
+          if (have == want) continue;  // the usual case: nothing to diff
+          if (have.size() * want.size() <= 256) {
+            // Short lists: a scan beats building two hash sets.
+            auto in = [](const ValueList& list, const std::string& v) {
+              return std::find(list.begin(), list.end(), v) != list.end();
+            };
+            for (const std::string& v : want)
+              if (!in(have, v)) adds.push_back(v);
+            for (const std::string& v : have)
+              if (!in(want, v)) deletes.push_back(v);
+          } else {
+            std::unordered_set<std::string_view> have_set(have.begin(), have.end()), want_set(want.begin(), want.end());
+            for (const std::string& v : want)
+              if (!have_set.count(v)) adds.push_back(v);
+            for (const std::string& v : have)
+              if (!want_set.count(v)) deletes.push_back(v);
+          }
           if (!adds.empty()) pe.changes.push_back(AttrChange{attr, ValueOp::kAdd, std::move(adds)});
           if (!deletes.empty()) pe.changes.push_back(AttrChange{attr, ValueOp::kDelete, std::move(deletes)});
         } else if (have != want) {
-          pe.changes.push_back(AttrChange{attr, ValueOp::kReplace, want});
+          pe.changes.push_back(AttrChange{attr, ValueOp::kReplace, values ? std::move(*values) : ValueList{}});
         }
       }
       for (const auto& [attr, carried] : desired.carried) fold_carried(o.pending_export, attr, carried, pe.changes);
-      if (desired.has_dn && dn_key(desired.dn) != dn_key(o.dn)) pe.new_dn = desired.dn;
+      if (desired.has_dn && !same_dn_key(desired.dn, o.dn)) pe.new_dn = desired.dn;
       if (!pe.changes.empty() || !pe.new_dn.empty()) pe.kind = PendingExportKind::kUpdate;
     }
     if (pe == o.pending_export) return;
@@ -1254,16 +1381,16 @@ class Synchronizer {
       if (o.pending_export.kind == PendingExportKind::kAdd && imported_state(o).empty() && o.unconfirmed.empty()) {
         // Never exported: nothing to delete in the directory.
         state_.remove_cs(target, o.id);
-        ++result_.counters["deprovisioned"];
+        ++counter("deprovisioned");
         return;
       }
       o.pending_export = PendingExport{PendingExportKind::kDelete, {}, {}};
       state_.unlink(o);
       state_.mark_cs(o);
-      ++result_.counters["deprovisioned"];
+      ++counter("deprovisioned");
     } else {
       state_.unlink(o);
-      ++result_.counters["disconnected"];
+      ++counter("disconnected");
     }
   }
 
@@ -1282,24 +1409,26 @@ class Synchronizer {
   StepResult& result_;
   const ProgressCallback& progress_;
   std::optional<AttrId> member_attr_;
-  std::set<MvId> touched_mv_;
+  IdSet touched_mv_;
   // Value-level carry of reference attributes (delta synchronization only): what the
   // inbound pass saw, read by the parallel parts of the later passes.
   bool membership_scoping_ = false;
   bool carry_allowed_ = false;
   std::unordered_map<CsId, AttributeSet> previous_hologram_;  // state an applied update replaced
-  std::unordered_set<CsId> applied_;         // objects of this space whose import was applied
-  std::unordered_set<CsId> had_unresolved_;  // objects that had unresolved references before
-  std::unordered_set<MvId> relinked_mv_;     // MV objects that gained or lost a link this run
-  std::unordered_set<CsId> linked_this_run_;  // target objects provisioned or joined this run
+  IdSet applied_;          // objects of this space whose import was applied
+  IdSet had_unresolved_;   // objects that had unresolved references before
+  IdSet relinked_mv_;      // MV objects that gained or lost a link this run
+  IdSet linked_this_run_;  // target objects provisioned or joined this run
   std::unordered_map<MvId, MvRefDelta> mv_deltas_;
   SyncStatistics stats_;
   std::atomic<uint64_t> resolved_{0}, carried_{0}, checked_{0};
-  std::set<MvId> reimported_mv_;  // MV objects with a linked CS object whose import was applied
-  std::set<MvId> deleted_mv_;
+  IdSet reimported_mv_;  // MV objects with a linked CS object whose import was applied
+  IdSet deleted_mv_;
   std::map<std::tuple<ConnectorId, AttrId, bool>, ValueIndex> disconnector_index_;
   std::unordered_map<std::string, std::vector<ConnectorId>> outbound_targets_;
   uint64_t done_ = 0, total_ = 0;
+  std::vector<std::pair<const char*, uint64_t*>> counter_cache_;  // nodes of result_.counters
+  std::array<uint64_t*, 4> export_pending_counters_{};  // by PendingExportKind
 };
 
 }  // namespace
