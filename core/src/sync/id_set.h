@@ -45,6 +45,7 @@ class IdSet {
   }
   bool contains(uint64_t id) const { return count(id) != 0; }
   size_t size() const { return size_; }
+  size_t memory_bytes() const { return words_.capacity() * sizeof(uint64_t); }
   bool empty() const { return size_ == 0; }
   void clear() {
     words_.clear();

@@ -75,6 +75,13 @@ class ObjectTable {
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   void clear() { *this = ObjectTable(); }
+  // Heap bytes of the table itself (slots and id pages), not of what the objects own.
+  size_t memory_bytes() const {
+    size_t pages = 0;
+    for (const auto& p : pages_) pages += p ? 1 : 0;
+    return chunks_.size() * kChunk * sizeof(Slot) + pages * kPage * sizeof(uint32_t) +
+           (chunks_.capacity() + pages_.capacity()) * sizeof(void*) + free_.capacity() * sizeof(uint32_t);
+  }
 
   template <bool kConst>
   class Iterator {

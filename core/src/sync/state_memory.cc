@@ -8,13 +8,6 @@ namespace idsync {
 
 namespace {
 
-// libstdc++ hash nodes: a next pointer, the value, and the cached hash for non-trivial hashes.
-template <typename Map>
-uint64_t hash_container_bytes(const Map& m, size_t value_size, bool cached_hash) {
-  size_t node = sizeof(void*) + value_size + (cached_hash ? sizeof(size_t) : 0);
-  return m.size() * heap_block_estimate(node) + heap_block_estimate(m.bucket_count() * sizeof(void*));
-}
-
 // std::set / std::map nodes: three pointers and a colour word, then the value.
 template <typename Tree>
 uint64_t tree_bytes(const Tree& t, size_t value_size) {
@@ -40,23 +33,22 @@ class StateMemoryWalker {
     for (const auto& space : s.spaces_) walk_space(*space, out);
     MemoryRow mv{"metaverse: objects (nodes, type)", s.mv_.size(), {}};
     MemoryRow attrs{"metaverse: attributes", s.mv_.size(), {}};
-    mv.bytes.allocated = hash_container_bytes(s.mv_, sizeof(std::pair<const MvId, MvObject>), false);
+    mv.bytes.allocated = s.mv_.memory_bytes();
     for (const auto& [id, o] : s.mv_) {
       mv.bytes.allocated += heap_bytes(o.object_type).allocated;
       mv.bytes.payload += o.object_type.size();
       attrs.bytes += heap_bytes(o.attributes);
     }
-    MemoryRow links{"metaverse: links to CS objects", s.links_.size(), {}};
-    links.bytes.allocated =
-        hash_container_bytes(s.links_, sizeof(std::pair<const MvId, std::vector<std::pair<ConnectorId, CsId>>>), false);
-    for (const auto& [id, list] : s.links_) links.bytes.allocated += heap_block_size(list.data());
+    MemoryRow links{"metaverse: links to CS objects", s.mv_.size(), {}};
+    links.bytes.allocated = s.links_.capacity() * sizeof(s.links_[0]);
+    for (const auto& list : s.links_)
+      if (list.capacity() != 0) links.bytes.allocated += heap_block_size(list.data());
     MemoryRow join{"metaverse: join index", s.join_index_.size(), {}};
-    join.bytes.allocated = hash_container_bytes(s.join_index_, sizeof(std::pair<const uint64_t, std::vector<MvId>>), false);
-    for (const auto& [key, list] : s.join_index_) join.bytes.allocated += heap_block_size(list.data());
+    join.bytes.allocated = s.join_index_.memory_bytes();
     MemoryRow dirty{"unsaved change marks (dirty / removed sets)",
                     s.dirty_cs_.size() + s.removed_cs_.size() + s.dirty_mv_.size() + s.removed_mv_.size(), {}};
-    dirty.bytes.allocated = tree_bytes(s.dirty_cs_, sizeof(CsId)) + tree_bytes(s.removed_cs_, 16) +
-                            tree_bytes(s.dirty_mv_, sizeof(MvId)) + tree_bytes(s.removed_mv_, sizeof(MvId));
+    dirty.bytes.allocated = s.dirty_cs_.memory_bytes() + tree_bytes(s.removed_cs_, 16) + s.dirty_mv_.memory_bytes() +
+                            s.removed_mv_.memory_bytes();
     for (auto* row : {&mv, &attrs, &links, &join, &dirty}) out.rows.push_back(std::move(*row));
     return out;
   }
@@ -70,7 +62,7 @@ class StateMemoryWalker {
     MemoryRow import_state{p + "pending import state", 0, {}};
     MemoryRow pending{p + "pending export", 0, {}};
     MemoryRow unconfirmed{p + "unconfirmed exports", 0, {}};
-    objects.bytes.allocated = hash_container_bytes(space.objects, sizeof(std::pair<const CsId, CsObject>), false);
+    objects.bytes.allocated = space.objects.memory_bytes();
     for (const auto& [id, o] : space.objects) {
       for (const std::string* s : {&o.anchor, &o.dn, &o.object_type, &o.import_dn, &o.error}) {
         HeapBytes b = heap_bytes(*s);
@@ -89,14 +81,11 @@ class StateMemoryWalker {
       unconfirmed.bytes += u;
     }
     MemoryRow by_anchor{p + "anchor index", space.by_anchor.size(), {}};
-    by_anchor.bytes.allocated = hash_container_bytes(space.by_anchor, sizeof(std::pair<const std::string, CsId>), true);
-    for (const auto& [key, id] : space.by_anchor) by_anchor.bytes.allocated += heap_bytes(key).allocated;
+    by_anchor.bytes.allocated = space.by_anchor.memory_bytes();
     MemoryRow by_dn{p + "DN index", space.by_dn.size(), {}};
-    by_dn.bytes.allocated = hash_container_bytes(space.by_dn, sizeof(std::pair<const std::string, CsId>), true);
-    for (const auto& [key, id] : space.by_dn) by_dn.bytes.allocated += heap_bytes(key).allocated;
+    by_dn.bytes.allocated = space.by_dn.memory_bytes();
     MemoryRow lists{p + "disconnectors and sync candidates", space.disconnectors.size() + space.sync_candidates.size(), {}};
-    lists.bytes.allocated = hash_container_bytes(space.disconnectors, sizeof(CsId), false) +
-                            heap_block_size(space.sync_candidates.data());
+    lists.bytes.allocated = space.disconnectors.memory_bytes() + space.sync_candidates.capacity() * sizeof(CsId);
     for (auto* row : {&objects, &hologram, &import_state, &pending, &unconfirmed, &by_anchor, &by_dn, &lists})
       out.rows.push_back(std::move(*row));
   }
