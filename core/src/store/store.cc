@@ -102,6 +102,8 @@ enum StmtId : int {
   kCheckChunks,
   kCheckCsRefs,
   kCheckMvRefs,
+  kDataVersion,
+  kUpdateCsRow,
   kStmtCount
 };
 
@@ -171,6 +173,11 @@ constexpr std::array<const char*, kStmtCount> kStmtSql = {
     "SELECT kind, row, hash, data FROM value_chunks ORDER BY kind, row",
     "SELECT id, connector, dn, chunks FROM cs_objects WHERE chunks IS NOT NULL",
     "SELECT id, chunks FROM mv_objects WHERE chunks IS NOT NULL",
+    "PRAGMA data_version",
+    // put_cs when the indexed columns are as stored: SQLite maintains only the indexes whose
+    // columns are set (the two small partial ones).
+    "UPDATE cs_objects SET dn = ?4, object_type = ?6, state = ?7, pending_import = ?9, pending_export = ?10, "
+    "body = ?11, chunks = ?12 WHERE id = ?1",
 };
 
 #undef IDSYNC_CS_COLUMNS
@@ -256,13 +263,23 @@ struct Store::Impl {
   std::array<sqlite3_stmt*, kStmtCount> stmts{};
   std::string dn_norm;  // scratch for put_cs / find_cs_by_dn
   StoreWriteStats stats;
-  // The chunk hashes each row holds in value_chunks (sorted), keyed by chunk_row_key; only
-  // rows with chunks. Lets a write find the chunks to add and remove without a query per row.
-  // Valid while no other connection has committed (data_version) and nothing rolled back.
+  // What this connection knows the file holds, so that writes touch only what changed.
+  // Valid while no other connection has committed (data_version) and nothing rolled back;
+  // ensure_current() forgets it all otherwise.
+  // - chunk_index: the chunk hashes each row holds in value_chunks (sorted), keyed by
+  //   chunk_row_key, rows with chunks only (loaded on the first write that needs it). A write
+  //   finds the chunks to add and remove without a query per row.
+  // - cs_keys: by CS id, a fingerprint of the row's indexed columns (connector, anchor,
+  //   dn_norm, mv) as read or written; 0 = unknown. A write whose fingerprint matches updates
+  //   the other columns only, so SQLite leaves the DN, anchor and MV indexes alone (measured:
+  //   a random-row update that sets the indexed columns costs ~1.7x one that does not).
   std::unordered_map<uint64_t, std::vector<uint64_t>> chunk_index;
-  bool chunk_index_valid = false;
-  bool chunk_index_checked = false;  // checked in the open transaction: others cannot write
-  int64_t chunk_index_version = 0;
+  bool chunk_index_loaded = false;
+  std::vector<uint64_t> cs_keys;
+  bool memory_valid = false;
+  bool memory_checked = false;  // checked in the open transaction: others cannot write
+  int64_t memory_version = 0;
+  std::string key_scratch;
 
   ~Impl() {
     if (db != nullptr && sqlite3_get_autocommit(db) == 0) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -332,17 +349,54 @@ struct Store::Impl {
     return Status::Ok();
   }
 
+  // One row of a lookup; call ensure_current() before the query.
   Status read_cs(const Stmt& st, CsObject& o) {
     int64_t state = read_cs_columns(st, o);
-    if (st.is_null(8)) return finish_cs(state, st.blob(7), nullptr, o);
-    StoredChunks chunks;
-    IDSYNC_RETURN_IF_ERROR(read_chunks(kCsChunks, o.id, st.blob(8), chunks));
-    return finish_cs(state, st.blob(7), &chunks, o);
+    if (st.is_null(8)) {
+      IDSYNC_RETURN_IF_ERROR(finish_cs(state, st.blob(7), nullptr, o));
+    } else {
+      StoredChunks chunks;
+      IDSYNC_RETURN_IF_ERROR(read_chunks(kCsChunks, o.id, st.blob(8), chunks));
+      IDSYNC_RETURN_IF_ERROR(finish_cs(state, st.blob(7), &chunks, o));
+    }
+    remember_read(o);
+    return Status::Ok();
   }
 
   // The chunks of one row, on the SQLite thread (decoding may then run on any thread).
   Status read_chunks(int kind, uint64_t id, std::string_view refs, StoredChunks& out);
+  Status ensure_current();
   Status ensure_chunk_index();
+  void forget() {
+    memory_valid = false;
+    memory_checked = false;
+  }
+  static constexpr uint64_t kMaxKnownCsId = uint64_t{1} << 26;  // 512 MiB of cs_keys at most
+  // Thread-safe; `scratch` is the caller's.
+  static uint64_t cs_key(const CsObject& o, std::string_view norm, std::string& scratch) {
+    scratch.clear();
+    auto put64 = [&](uint64_t v) { scratch.append(reinterpret_cast<const char*>(&v), sizeof v); };
+    put64(o.connector);
+    put64(o.mv);
+    put64(o.anchor.size());
+    scratch.append(o.anchor);
+    scratch.append(norm);
+    uint64_t h = value_chunk_hash(scratch);
+    return h == 0 ? 1 : h;
+  }
+  // The key of a row as read (any thread).
+  static uint64_t cs_read_key(const CsObject& o) {
+    std::string norm, scratch;
+    normalize_dn(o.dn, norm);
+    return cs_key(o, norm, scratch);
+  }
+  void remember_cs(const CsObject& o, uint64_t key) {
+    if (o.id >= kMaxKnownCsId) return;
+    if (o.id >= cs_keys.size()) cs_keys.resize(std::max<uint64_t>(o.id + 1, cs_keys.size() * 3 / 2), 0);
+    cs_keys[o.id] = key;
+  }
+  // After a read of `o` on the SQLite thread.
+  void remember_read(const CsObject& o) { remember_cs(o, cs_read_key(o)); }
   // Makes value_chunks hold exactly `chunks` for the row: inserts those it lacks, deletes
   // those no longer referred to.
   Status write_chunks(int kind, uint64_t id, const std::vector<ValueChunk>& chunks);
@@ -787,7 +841,7 @@ Status Store::begin() {
   Stmt st;
   IDSYNC_RETURN_IF_ERROR(d.prepare(kBegin, st));
   int rc = st.step();
-  d.chunk_index_checked = false;
+  d.memory_checked = false;
   if (rc == SQLITE_DONE) return Status::Ok();
   if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
     return Status::Error(ErrorCode::kBusy,
@@ -825,9 +879,9 @@ Status Store::commit() {
     }
     d.bulk_load = false;
   }
-  d.chunk_index_checked = false;
+  d.memory_checked = false;
   Status s = d.exec(kCommit, "commit the transaction");
-  if (!s.ok()) d.chunk_index_valid = false;
+  if (!s.ok()) d.forget();
   return s;
 }
 
@@ -835,8 +889,7 @@ void Store::rollback() {
   Impl& d = *impl_;
   ++d.writes;  // what was written in the transaction is gone: state built on it is stale
   d.bulk_load = false;  // the dropped indexes come back with the rollback
-  d.chunk_index_valid = false;  // chunks written in the transaction are gone
-  d.chunk_index_checked = false;
+  d.forget();  // what was written in the transaction is gone
   if (sqlite3_get_autocommit(d.db) != 0) return;
   if (!d.exec(kRollback, "roll back").ok()) sqlite3_exec(d.db, "ROLLBACK", nullptr, nullptr, nullptr);
 }
@@ -965,7 +1018,7 @@ Status Store::delete_connector(ConnectorId id) {
   std::string what = "delete connector " + std::to_string(id);
   Savepoint sp(d);
   IDSYNC_RETURN_IF_ERROR(sp.begin(what));
-  d.chunk_index_valid = false;  // rebuilt on the next write
+  d.forget();  // its rows and chunks go: rebuilt on the next write
   {
     Stmt st;
     IDSYNC_RETURN_IF_ERROR(d.prepare(kDeleteConnectorChunks, st));
@@ -1036,9 +1089,11 @@ Status Store::load_cs(ConnectorId connector, const std::function<Status(CsObject
     int64_t state = 0;
     std::string body;
     std::unique_ptr<StoredChunks> chunks;  // layout 2 rows only
+    uint64_t key = 0;                      // Impl::cs_keys
     Status status = Status::Ok();
   };
   Impl& d = *impl_;
+  IDSYNC_RETURN_IF_ERROR(d.ensure_current());
   Stmt st;
   IDSYNC_RETURN_IF_ERROR(d.prepare(kLoadCs, st));
   st.bind(1, static_cast<int64_t>(connector));
@@ -1061,12 +1116,14 @@ Status Store::load_cs(ConnectorId connector, const std::function<Status(CsObject
         Row& row = chunk[i];
         if (!row.status.ok()) continue;
         row.status = d.finish_cs(row.state, row.body, row.chunks.get(), row.object);
+        row.key = Impl::cs_read_key(row.object);
         row.body = std::string();  // free it now rather than with the chunk
         row.chunks.reset();
       }
     });
     for (Row& row : chunk) {
       IDSYNC_RETURN_IF_ERROR(row.status);
+      d.remember_cs(row.object, row.key);
       IDSYNC_RETURN_IF_ERROR(sink(std::move(row.object)));
     }
   }
@@ -1137,28 +1194,41 @@ Status Store::Impl::write_cs(const CsObject& o, const EncodedBody& body, std::st
     return Status::Error(ErrorCode::kInvalidArgument,
                          d.prefix() + "cannot write connector space object '" + o.dn + "': it has no id");
   }
-  Stmt st;
-  IDSYNC_RETURN_IF_ERROR(d.prepare(kPutCs, st));
-  st.bind(1, as_sql(o.id));
-  st.bind(2, static_cast<int64_t>(o.connector));
-  st.bind_blob(3, o.anchor);
-  st.bind(4, o.dn);
-  st.bind(5, norm);
-  st.bind(6, o.object_type);
-  st.bind(7, static_cast<int64_t>(o.state));
-  st.bind(8, as_sql(o.mv));
-  st.bind(9, static_cast<int64_t>(o.pending_import));
-  st.bind(10, static_cast<int64_t>(o.pending_export.kind));
-  st.bind_blob(11, body.body);
-  std::string refs;
-  if (body.chunked()) {
-    refs = pack_chunk_refs(body.chunks);
-    st.bind_blob(12, refs);
-  } else {
-    st.bind_null(12);
+  IDSYNC_RETURN_IF_ERROR(d.ensure_current());
+  const uint64_t key = Impl::cs_key(o, norm, d.key_scratch);
+  const bool same_key = o.id < d.cs_keys.size() && d.cs_keys[o.id] == key;
+  const std::string refs = body.chunked() ? pack_chunk_refs(body.chunks) : std::string();
+  auto write = [&](StmtId id) -> Status {
+    Stmt st;
+    IDSYNC_RETURN_IF_ERROR(d.prepare(id, st));
+    st.bind(1, as_sql(o.id));
+    if (id == kPutCs) {
+      st.bind(2, static_cast<int64_t>(o.connector));
+      st.bind_blob(3, o.anchor);
+      st.bind(5, norm);
+      st.bind(8, as_sql(o.mv));
+    }
+    st.bind(4, o.dn);
+    st.bind(6, o.object_type);
+    st.bind(7, static_cast<int64_t>(o.state));
+    st.bind(9, static_cast<int64_t>(o.pending_import));
+    st.bind(10, static_cast<int64_t>(o.pending_export.kind));
+    st.bind_blob(11, body.body);
+    if (body.chunked()) {
+      st.bind_blob(12, refs);
+    } else {
+      st.bind_null(12);
+    }
+    int rc = st.step();
+    if (rc != SQLITE_DONE) return d.fail("write connector space object " + std::to_string(o.id), rc);
+    return Status::Ok();
+  };
+  IDSYNC_RETURN_IF_ERROR(write(same_key ? kUpdateCsRow : kPutCs));
+  if (same_key && sqlite3_changes(d.db) != 1) {
+    IDSYNC_RETURN_IF_ERROR(write(kPutCs));  // the row is gone after all: insert it
   }
-  int rc = st.step();
-  if (rc != SQLITE_DONE) return d.fail("write connector space object " + std::to_string(o.id), rc);
+  if (same_key) ++d.stats.rows_without_index_changes;
+  d.remember_cs(o, key);
   ++d.stats.rows;
   d.stats.body_bytes += body.body.size();
   return d.write_chunks(kCsChunks, o.id, body.chunks);
@@ -1172,6 +1242,7 @@ Status Store::delete_cs(CsId id) {
   st.bind(1, as_sql(id));
   int rc = st.step();
   if (rc != SQLITE_DONE) return d.fail("delete connector space object " + std::to_string(id), rc);
+  if (id < d.cs_keys.size()) d.cs_keys[id] = 0;
   return d.delete_row_chunks(kCsChunks, id);
 }
 
@@ -1180,6 +1251,7 @@ Result<std::optional<CsObject>> Store::find_cs_by_dn(ConnectorId connector, cons
   std::string norm;
   normalize_dn(dn, norm);
   Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.ensure_current());
   IDSYNC_RETURN_IF_ERROR(d.prepare(kFindCsByDn, st));
   st.bind(1, static_cast<int64_t>(connector));
   st.bind(2, norm);
@@ -1196,6 +1268,7 @@ Result<std::optional<CsObject>> Store::find_cs_by_dn(ConnectorId connector, cons
 Result<std::optional<CsObject>> Store::find_cs_by_id(CsId id) {
   Impl& d = *impl_;
   Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.ensure_current());
   IDSYNC_RETURN_IF_ERROR(d.prepare(kFindCsById, st));
   st.bind(1, as_sql(id));
   int rc = st.step();
@@ -1209,6 +1282,7 @@ Result<std::optional<CsObject>> Store::find_cs_by_id(CsId id) {
 Result<std::optional<CsObject>> Store::find_cs_by_anchor(ConnectorId connector, const std::string& anchor) {
   Impl& d = *impl_;
   Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.ensure_current());
   IDSYNC_RETURN_IF_ERROR(d.prepare(kFindCsByAnchor, st));
   st.bind(1, static_cast<int64_t>(connector));
   st.bind_blob(2, anchor);
@@ -1223,6 +1297,7 @@ Result<std::optional<CsObject>> Store::find_cs_by_anchor(ConnectorId connector, 
 Result<std::vector<CsObject>> Store::find_cs_by_mv(MvId mv) {
   Impl& d = *impl_;
   Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.ensure_current());
   IDSYNC_RETURN_IF_ERROR(d.prepare(kFindCsByMv, st));
   st.bind(1, as_sql(mv));
   std::vector<CsObject> out;
@@ -1331,13 +1406,31 @@ Result<std::optional<MvObject>> Store::find_mv(MvId id) {
 
 // ---- value chunks --------------------------------------------------------------------------
 
-Status Store::Impl::ensure_chunk_index() {
-  if (chunk_index_valid && chunk_index_checked) return Status::Ok();
+Status Store::Impl::ensure_current() {
+  if (memory_valid && memory_checked) return Status::Ok();
   int64_t version = 0;
-  int rc = single_int(db, "PRAGMA data_version", version);
-  if (rc != SQLITE_OK) return fail("read the data version", rc);
-  if (!chunk_index_valid || version != chunk_index_version) {
+  {
+    Stmt st;
+    IDSYNC_RETURN_IF_ERROR(prepare(kDataVersion, st));
+    int rc = st.step();
+    if (rc != SQLITE_ROW) return fail("read the data version", rc);
+    version = st.int64(0);
+  }
+  if (!memory_valid || version != memory_version) {
     chunk_index.clear();
+    chunk_index_loaded = false;
+    cs_keys.clear();
+  }
+  memory_valid = true;
+  memory_version = version;
+  memory_checked = sqlite3_get_autocommit(db) == 0;
+  return Status::Ok();
+}
+
+Status Store::Impl::ensure_chunk_index() {
+  IDSYNC_RETURN_IF_ERROR(ensure_current());
+  if (!chunk_index_loaded) {
+    int rc;
     Stmt st;
     IDSYNC_RETURN_IF_ERROR(prepare(kLoadChunkIndex, st));
     while ((rc = st.step()) == SQLITE_ROW) {
@@ -1346,10 +1439,8 @@ Status Store::Impl::ensure_chunk_index() {
     }
     if (rc != SQLITE_DONE) return fail("read the value chunk index", rc);
     for (auto& [key, hashes] : chunk_index) std::sort(hashes.begin(), hashes.end());
-    chunk_index_valid = true;
-    chunk_index_version = version;
+    chunk_index_loaded = true;
   }
-  chunk_index_checked = sqlite3_get_autocommit(db) == 0;
   return Status::Ok();
 }
 

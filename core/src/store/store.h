@@ -68,6 +68,8 @@ struct CsCounts {
 // statistics were reset): tests prove that a small change to a huge object writes little.
 struct StoreWriteStats {
   uint64_t rows = 0;                 // CS / MV rows written
+  uint64_t rows_without_index_changes = 0;  // of them, CS rows written without touching the
+                                            // DN / anchor / MV indexes (those columns unchanged)
   uint64_t body_bytes = 0;           // bytes of their bodies
   uint64_t chunks_written = 0;       // value chunks inserted (model/objects.h "Layout 2")
   uint64_t chunk_bytes_written = 0;
