@@ -223,6 +223,24 @@ TEST_F(StoreTest, OneValueChangedInAHundredThousandWritesOneOrTwoChunks) {
   EXPECT_EQ(store->write_stats().chunks_deleted, 0u);
 }
 
+TEST_F(StoreTest, TheSameHugeObjectTwiceInOneWriteKeepsTheLastVersionWhole) {
+  auto store = open_store();
+  ASSERT_NE(store, nullptr);
+  CsObject v1 = huge_group(10, 5000);
+  ASSERT_TRUE(store->put_cs(v1).ok());
+  // v2 drops chunks v1 holds; v3 (encoded before v2 is written) counts on them being held.
+  CsObject v2 = v1, v3 = v1;
+  v2.hologram.set(kMember, members(600));
+  v3.hologram.remove_value(kMember, "CN=Member 4000,OU=People,DC=Example,DC=Com");
+  ASSERT_TRUE(store->begin().ok());
+  ASSERT_TRUE(store->put_cs_many({&v2, &v3}).ok());
+  ASSERT_TRUE(store->commit().ok());
+  EXPECT_EQ(read_cs(*store, 10), v3);
+  auto report = store->check_value_chunks(10);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->findings.empty()) << report->findings[0];
+}
+
 TEST_F(StoreTest, ShrinkingBelowTheThresholdAndDeletingRemoveChunks) {
   auto store = open_store();
   ASSERT_NE(store, nullptr);

@@ -212,7 +212,9 @@ bool set_needs_chunks(const AttributeSet& set) {
 // Collects the distinct chunks of one object while its body is written.
 class ChunkWriter {
  public:
-  explicit ChunkWriter(std::vector<ValueChunk>& chunks) : chunks_(chunks) { chunks_.clear(); }
+  ChunkWriter(std::vector<ValueChunk>& chunks, const std::vector<uint64_t>* held) : chunks_(chunks), held_(held) {
+    chunks_.clear();
+  }
 
   // A value list: (count << 1) then the values inline, or (chunk count << 1 | 1) then the
   // index of each chunk in the object's chunk list.
@@ -223,7 +225,8 @@ class ChunkWriter {
       return;
     }
     indexes_.clear();
-    std::string data;
+    std::string& data = scratch_;  // reused: only chunks the store lacks are copied out
+    data.clear();
     for (const std::string& v : values) {
       put_bytes(data, v);
       if (data.size() >= kChunkMaxBytes ||
@@ -248,12 +251,20 @@ class ChunkWriter {
   void finish(std::string& data) {
     uint64_t hash = value_chunk_hash(data);
     auto [it, fresh] = index_.emplace(hash, static_cast<uint32_t>(chunks_.size()));
-    if (fresh) chunks_.push_back(ValueChunk{hash, std::move(data)});
+    if (fresh) {
+      if (held_ != nullptr && std::binary_search(held_->begin(), held_->end(), hash)) {
+        chunks_.push_back(ValueChunk{hash, std::string(), true});
+      } else {
+        chunks_.push_back(ValueChunk{hash, data, false});
+      }
+    }
     indexes_.push_back(it->second);
-    data = std::string();
+    data.clear();
   }
 
   std::vector<ValueChunk>& chunks_;
+  const std::vector<uint64_t>* held_;
+  std::string scratch_;
   std::unordered_map<uint64_t, uint32_t> index_;
   std::vector<uint32_t> indexes_;
 };
@@ -368,7 +379,7 @@ bool unpack_chunk_refs(std::string_view packed, std::vector<uint64_t>& refs) {
 }
 
 // Layout 2 of a CS body: as layout 1 with version 2, every value list written by put_list.
-void encode_cs_body_chunked(const CsObject& o, EncodedBody& out) {
+void encode_cs_body_chunked(const CsObject& o, EncodedBody& out, const std::vector<uint64_t>* held) {
   bool large = set_needs_chunks(o.hologram) || set_needs_chunks(o.import_state) || set_needs_chunks(o.unconfirmed) ||
                std::any_of(o.pending_export.changes.begin(), o.pending_export.changes.end(),
                            [](const AttrChange& c) { return needs_chunks(c.values); });
@@ -377,7 +388,7 @@ void encode_cs_body_chunked(const CsObject& o, EncodedBody& out) {
     out.chunks.clear();
     return;
   }
-  ChunkWriter w(out.chunks);
+  ChunkWriter w(out.chunks, held);
   std::string& b = out.body;
   b.clear();
   put_varint(b, 2);
@@ -399,13 +410,13 @@ void encode_cs_body_chunked(const CsObject& o, EncodedBody& out) {
   put_bytes(b, o.error);
 }
 
-void encode_mv_body_chunked(const AttributeSet& set, EncodedBody& out) {
+void encode_mv_body_chunked(const AttributeSet& set, EncodedBody& out, const std::vector<uint64_t>* held) {
   if (!set_needs_chunks(set)) {
     out.body = encode_attribute_set(set);
     out.chunks.clear();
     return;
   }
-  ChunkWriter w(out.chunks);
+  ChunkWriter w(out.chunks, held);
   out.body.clear();
   w.put_set(out.body, set);
 }

@@ -112,6 +112,7 @@ inline constexpr size_t kChunkMaxBytes = 256 * 1024;
 struct ValueChunk {
   uint64_t hash = 0;   // value_chunk_hash(data)
   std::string data;    // the values, each as varint length + bytes
+  bool held = false;   // in the caller's `held` list: data left empty, the store has it
 };
 
 struct EncodedBody {
@@ -132,8 +133,11 @@ uint64_t value_chunk_hash(std::string_view data);
 std::string pack_chunk_refs(const std::vector<ValueChunk>& chunks);
 bool unpack_chunk_refs(std::string_view packed, std::vector<uint64_t>& refs);
 
-void encode_cs_body_chunked(const CsObject& object, EncodedBody& out);
-void encode_mv_body_chunked(const AttributeSet& set, EncodedBody& out);
+// `held` (sorted, may be null): the chunk hashes the store already holds for this object;
+// those chunks are hashed but not copied out (a huge list with one changed value copies one
+// chunk, not the list).
+void encode_cs_body_chunked(const CsObject& object, EncodedBody& out, const std::vector<uint64_t>* held = nullptr);
+void encode_mv_body_chunked(const AttributeSet& set, EncodedBody& out, const std::vector<uint64_t>* held = nullptr);
 // `chunks` is null for a row stored without chunks (layout 1). A chunk that is missing or
 // whose bytes do not match its hash is kStoreError naming the chunk, never undefined behaviour.
 Status decode_cs_body(std::string_view blob, CsObject& object, const StoredChunks* chunks);

@@ -401,6 +401,33 @@ struct Store::Impl {
   // those no longer referred to.
   Status write_chunks(int kind, uint64_t id, const std::vector<ValueChunk>& chunks);
   Status delete_row_chunks(int kind, uint64_t id);
+  // The chunk hashes the row holds (sorted), or null; call ensure_chunk_index() first.
+  const std::vector<uint64_t>* held_chunks(int kind, uint64_t id) const {
+    auto it = chunk_index.find(chunk_row_key(kind, id));
+    return it != chunk_index.end() ? &it->second : nullptr;
+  }
+  // Whether every chunk the encoder left out as held is still held (it is, unless the same
+  // object came twice in one put_*_many).
+  bool still_held(int kind, uint64_t id, const EncodedBody& body) const {
+    const std::vector<uint64_t>* held = nullptr;
+    for (const ValueChunk& c : body.chunks) {
+      if (!c.held) continue;
+      if (held == nullptr) held = held_chunks(kind, id);
+      if (held == nullptr || !std::binary_search(held->begin(), held->end(), c.hash)) return false;
+    }
+    return true;
+  }
+  // For put_*_many: copies of the held lists of those objects, for the encoding threads.
+  template <typename T>
+  Result<std::unordered_map<uint64_t, std::vector<uint64_t>>> held_snapshot(int kind, const std::vector<const T*>& objects) {
+    IDSYNC_RETURN_IF_ERROR(ensure_chunk_index());
+    std::unordered_map<uint64_t, std::vector<uint64_t>> out;
+    if (chunk_index.empty()) return out;
+    for (const T* o : objects) {
+      if (const std::vector<uint64_t>* held = held_chunks(kind, o->id)) out[o->id] = *held;
+    }
+    return out;
+  }
   std::string row_name(int kind, uint64_t id) const {
     return (kind == kCsChunks ? "connector space object " : "metaverse object ") + std::to_string(id);
   }
@@ -1171,24 +1198,32 @@ Status write_pipelined(const std::vector<const T*>& objects, Encode encode, Writ
 
 Status Store::put_cs(const CsObject& o) {
   Impl& d = *impl_;
+  IDSYNC_RETURN_IF_ERROR(d.ensure_chunk_index());
   EncodedBody body;
-  encode_cs_body_chunked(o, body);
+  encode_cs_body_chunked(o, body, d.held_chunks(kCsChunks, o.id));
   normalize_dn(o.dn, d.dn_norm);
   return d.write_cs(o, body, d.dn_norm);
 }
 
 Status Store::put_cs_many(const std::vector<const CsObject*>& objects) {
+  auto held = impl_->held_snapshot(kCsChunks, objects);
+  if (!held.ok()) return held.status();
   return write_pipelined(
       objects,
-      [](const CsObject& o, EncodedRow& row) {
-        encode_cs_body_chunked(o, row.body);
+      [&](const CsObject& o, EncodedRow& row) {
+        auto it = held->find(o.id);
+        encode_cs_body_chunked(o, row.body, it != held->end() ? &it->second : nullptr);
         normalize_dn(o.dn, row.dn_norm);
       },
       [&](const CsObject& o, const EncodedRow& row) { return impl_->write_cs(o, row.body, row.dn_norm); });
 }
 
-Status Store::Impl::write_cs(const CsObject& o, const EncodedBody& body, std::string_view norm) {
+Status Store::Impl::write_cs(const CsObject& o, const EncodedBody& encoded, std::string_view norm) {
   Impl& d = *this;
+  IDSYNC_RETURN_IF_ERROR(d.ensure_chunk_index());
+  EncodedBody full;
+  if (!d.still_held(kCsChunks, o.id, encoded)) encode_cs_body_chunked(o, full, nullptr);
+  const EncodedBody& body = full.body.empty() ? encoded : full;
   ++d.writes;
   if (o.id == 0) {
     return Status::Error(ErrorCode::kInvalidArgument,
@@ -1344,19 +1379,30 @@ Status Store::load_mv(const std::function<Status(MvObject&&)>& sink) {
 }
 
 Status Store::put_mv(const MvObject& o) {
+  IDSYNC_RETURN_IF_ERROR(impl_->ensure_chunk_index());
   EncodedBody body;
-  encode_mv_body_chunked(o.attributes, body);
+  encode_mv_body_chunked(o.attributes, body, impl_->held_chunks(kMvChunks, o.id));
   return impl_->write_mv(o, body);
 }
 
 Status Store::put_mv_many(const std::vector<const MvObject*>& objects) {
+  auto held = impl_->held_snapshot(kMvChunks, objects);
+  if (!held.ok()) return held.status();
   return write_pipelined(
-      objects, [](const MvObject& o, EncodedRow& row) { encode_mv_body_chunked(o.attributes, row.body); },
+      objects,
+      [&](const MvObject& o, EncodedRow& row) {
+        auto it = held->find(o.id);
+        encode_mv_body_chunked(o.attributes, row.body, it != held->end() ? &it->second : nullptr);
+      },
       [&](const MvObject& o, const EncodedRow& row) { return impl_->write_mv(o, row.body); });
 }
 
-Status Store::Impl::write_mv(const MvObject& o, const EncodedBody& body) {
+Status Store::Impl::write_mv(const MvObject& o, const EncodedBody& encoded) {
   Impl& d = *this;
+  IDSYNC_RETURN_IF_ERROR(d.ensure_chunk_index());
+  EncodedBody full;
+  if (!d.still_held(kMvChunks, o.id, encoded)) encode_mv_body_chunked(o.attributes, full, nullptr);
+  const EncodedBody& body = full.body.empty() ? encoded : full;
   ++d.writes;
   if (o.id == 0) {
     return Status::Error(ErrorCode::kInvalidArgument, d.prefix() + "cannot write a metaverse object without an id");
