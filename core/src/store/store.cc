@@ -40,6 +40,16 @@ constexpr const char* kPragmas[] = {
     "PRAGMA temp_store=MEMORY",
 };
 
+// A put_*_many of at least kBigWriteRows rows in a transaction raises the page cache to
+// kBigWriteCachePragma until commit / rollback. Rows scattered over a large file dirty one page
+// each; with 32 MiB the cache spills dirty pages to the WAL mid-transaction and reads them
+// back. Measured on 80,000 random-row updates of a 300,000-row, 16 KiB-page file: 1.65 s with
+// 32 MiB, 1.27 s with 256 MiB (mmap: 1.57 s, not used: its pages count in the resident set).
+// 128 MiB: most of the gain for half of the resident cost.
+constexpr size_t kBigWriteRows = 2000;
+constexpr const char* kBigWriteCachePragma = "PRAGMA cache_size=-131072";
+constexpr const char* kNormalCachePragma = "PRAGMA cache_size=-32768";
+
 std::string errno_text(int err) { return std::strerror(err); }
 
 ErrorCode code_for_sqlite(int rc) {
@@ -280,6 +290,20 @@ struct Store::Impl {
   bool memory_checked = false;  // checked in the open transaction: others cannot write
   int64_t memory_version = 0;
   std::string key_scratch;
+  bool big_cache = false;  // kBigWriteCachePragma applies until the transaction ends
+
+  Status begin_big_write(size_t rows) {
+    // A bulk load appends: its pages are written once, a larger cache would only cost memory.
+    if (big_cache || bulk_load || rows < kBigWriteRows || sqlite3_get_autocommit(db) != 0) return Status::Ok();
+    IDSYNC_RETURN_IF_ERROR(exec_sql(kBigWriteCachePragma, "raise the page cache for a large write"));
+    big_cache = true;
+    return Status::Ok();
+  }
+  void end_big_write() {
+    if (!big_cache) return;
+    big_cache = false;
+    (void)exec_sql(kNormalCachePragma, "restore the page cache");  // frees the extra pages
+  }
 
   ~Impl() {
     if (db != nullptr && sqlite3_get_autocommit(db) == 0) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -909,6 +933,7 @@ Status Store::commit() {
   d.memory_checked = false;
   Status s = d.exec(kCommit, "commit the transaction");
   if (!s.ok()) d.forget();
+  d.end_big_write();
   return s;
 }
 
@@ -917,6 +942,7 @@ void Store::rollback() {
   ++d.writes;  // what was written in the transaction is gone: state built on it is stale
   d.bulk_load = false;  // the dropped indexes come back with the rollback
   d.forget();  // what was written in the transaction is gone
+  d.end_big_write();
   if (sqlite3_get_autocommit(d.db) != 0) return;
   if (!d.exec(kRollback, "roll back").ok()) sqlite3_exec(d.db, "ROLLBACK", nullptr, nullptr, nullptr);
 }
@@ -1208,6 +1234,7 @@ Status Store::put_cs(const CsObject& o) {
 Status Store::put_cs_many(const std::vector<const CsObject*>& objects) {
   auto held = impl_->held_snapshot(kCsChunks, objects);
   if (!held.ok()) return held.status();
+  IDSYNC_RETURN_IF_ERROR(impl_->begin_big_write(objects.size()));
   return write_pipelined(
       objects,
       [&](const CsObject& o, EncodedRow& row) {
@@ -1388,6 +1415,7 @@ Status Store::put_mv(const MvObject& o) {
 Status Store::put_mv_many(const std::vector<const MvObject*>& objects) {
   auto held = impl_->held_snapshot(kMvChunks, objects);
   if (!held.ok()) return held.status();
+  IDSYNC_RETURN_IF_ERROR(impl_->begin_big_write(objects.size()));
   return write_pipelined(
       objects,
       [&](const MvObject& o, EncodedRow& row) {
