@@ -4,14 +4,19 @@
 // - open() creates the file (mode 0600) when asked to, applies migrations up to
 //   kSchemaVersion, and refuses a newer or foreign file with kStoreError saying what to do.
 // - WAL mode, synchronous=NORMAL, 16 KiB pages for new stores (older stores keep theirs), a
-//   32 MiB page cache. Writes happen inside begin()/commit() transactions from one thread
-//   (put_cs_many / load_cs use oneTBB tasks only to encode / decode blobs, never to touch
-//   SQLite); readers in other processes keep working while a run writes.
+//   32 MiB page cache (128 MiB during a transaction that writes 2000+ rows in one put_*_many).
+// - A write changes only what changed: put_cs leaves the DN / anchor / MV indexes alone when
+//   those columns are as this Store last read or wrote them, and a huge value list rewrites only
+//   the chunks it does not hold yet (write_stats() counts both).
+// - Writes happen inside begin()/commit() transactions from one thread (put_cs_many / load_cs
+//   use oneTBB tasks only to encode / decode blobs, never to touch SQLite); readers in other
+//   processes keep working while a run writes.
 // - acquire_run_lock() takes the server's single-run lock (an flock on "<path>.lock" holding
 //   the holder's pid and description); a second holder gets kBusy at once, naming what runs.
 // - Objects are stored as compact blobs (model/objects.h) with indexed anchor / DN / MV-link
 //   columns; large value lists (a big group's members) as content-defined chunks in
-//   value_chunks, so that one changed value rewrites one chunk, not the list; configuration items (connectors, rules, settings) as JSON text owned by ops/.
+//   value_chunks, so that one changed value rewrites one chunk, not the list; configuration
+//   items (connectors, rules, settings) as JSON text owned by ops/.
 // - Every method returns a Status naming what failed; after an error inside a transaction the
 //   caller rolls back and the last committed state is intact.
 // Thread safety: one Store per thread; not shared.
