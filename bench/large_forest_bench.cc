@@ -306,9 +306,17 @@ void delta_phases(Report& report, const std::string& snapshot, const std::string
               static_cast<unsigned long long>(stats.reference_values_carried),
               static_cast<unsigned long long>(stats.reference_values_checked));
   t = now_s();
+  (**st).reset_write_stats();
   s = (*state)->save(**st);
   if (!s.ok()) die("save", s);
   report.add({"  " + label + " phase: save what changed", now_s() - t, objects});
+  const idsync::StoreWriteStats& written = (**st).write_stats();
+  std::printf("    (saved %llu rows, %llu of them without index changes, %.1f MB of bodies; %llu value chunks "
+              "written, %.1f MB, %llu deleted)\n",
+              static_cast<unsigned long long>(written.rows),
+              static_cast<unsigned long long>(written.rows_without_index_changes), written.body_bytes / 1e6,
+              static_cast<unsigned long long>(written.chunks_written), written.chunk_bytes_written / 1e6,
+              static_cast<unsigned long long>(written.chunks_deleted));
   state->reset();
   st->reset();
   std::error_code ec;

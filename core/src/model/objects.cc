@@ -1,6 +1,11 @@
 #include "model/objects.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <unordered_map>
 
 namespace idsync {
 
@@ -74,6 +79,13 @@ class Reader {
   // Bytes left: every encoded value or attribute takes at least one, so a count above this
   // is damage, and reserving min(count, remaining()) is exact for good data and bounded for bad.
   size_t remaining() const { return data_.size() - pos_; }
+  bool fixed64(uint64_t& v) {
+    if (data_.size() - pos_ < 8) return false;
+    v = 0;
+    for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(data_[pos_ + i])) << (8 * i);
+    pos_ += 8;
+    return true;
+  }
 
  private:
   std::string_view data_;
@@ -187,6 +199,280 @@ Status decode_cs_body(std::string_view blob, CsObject& o) {
   o.provisioned = flags & 2;
   o.export_error = flags & 4;
   o.unresolved_refs = flags & 8;
+  return Status::Ok();
+}
+
+// ---- layout 2 ------------------------------------------------------------------------------
+
+namespace {
+
+// About one value in 512 ends a chunk once it holds kChunkMinBytes: ~30-40 KiB chunks for
+// DN-valued members.
+constexpr uint64_t kBoundaryMask = 0x1ff;
+
+bool needs_chunks(const ValueList& values) { return values.size() >= kChunkedMinValues; }
+
+bool set_needs_chunks(const AttributeSet& set) {
+  return std::any_of(set.items().begin(), set.items().end(),
+                     [](const AttrValues& a) { return needs_chunks(a.values); });
+}
+
+// Collects the distinct chunks of one object while its body is written.
+class ChunkWriter {
+ public:
+  ChunkWriter(std::vector<ValueChunk>& chunks, const std::vector<uint64_t>* held) : chunks_(chunks), held_(held) {
+    chunks_.clear();
+  }
+
+  // A value list: (count << 1) then the values inline, or (chunk count << 1 | 1) then the
+  // index of each chunk in the object's chunk list.
+  void put_list(std::string& out, const ValueList& values) {
+    if (!needs_chunks(values)) {
+      put_varint(out, static_cast<uint64_t>(values.size()) << 1);
+      for (const std::string& v : values) put_bytes(out, v);
+      return;
+    }
+    indexes_.clear();
+    std::string& data = scratch_;  // reused: only chunks the store lacks are copied out
+    data.clear();
+    for (const std::string& v : values) {
+      put_bytes(data, v);
+      if (data.size() >= kChunkMaxBytes ||
+          (data.size() >= kChunkMinBytes && (XXH3_64bits(v.data(), v.size()) & kBoundaryMask) == 0)) {
+        finish(data);
+      }
+    }
+    if (!data.empty()) finish(data);
+    put_varint(out, (static_cast<uint64_t>(indexes_.size()) << 1) | 1);
+    for (uint32_t i : indexes_) put_varint(out, i);
+  }
+
+  void put_set(std::string& out, const AttributeSet& set) {
+    put_varint(out, set.size());
+    for (const AttrValues& a : set.items()) {
+      put_varint(out, a.id);
+      put_list(out, a.values);
+    }
+  }
+
+ private:
+  void finish(std::string& data) {
+    uint64_t hash = value_chunk_hash(data);
+    auto [it, fresh] = index_.emplace(hash, static_cast<uint32_t>(chunks_.size()));
+    if (fresh) {
+      if (held_ != nullptr && std::binary_search(held_->begin(), held_->end(), hash)) {
+        chunks_.push_back(ValueChunk{hash, std::string(), true});
+      } else {
+        chunks_.push_back(ValueChunk{hash, data, false});
+      }
+    }
+    indexes_.push_back(it->second);
+    data.clear();
+  }
+
+  std::vector<ValueChunk>& chunks_;
+  const std::vector<uint64_t>* held_;
+  std::string scratch_;
+  std::unordered_map<uint64_t, uint32_t> index_;
+  std::vector<uint32_t> indexes_;
+};
+
+class ChunkReader {
+ public:
+  explicit ChunkReader(const StoredChunks& chunks) : chunks_(chunks) {}
+
+  // Appends the values of one list; `error` names what is wrong when it returns false.
+  bool read_list(Reader& r, ValueList& values, std::string& error) {
+    uint64_t head = 0;
+    if (!r.varint(head)) return false;
+    uint64_t n = head >> 1;
+    if ((head & 1) == 0) {
+      values.reserve(std::min<uint64_t>(n, r.remaining()));  // exact for good data, bounded for bad
+      for (uint64_t j = 0; j < n; ++j) {
+        std::string v;
+        if (!r.bytes(v)) return false;
+        values.push_back(std::move(v));
+      }
+      return true;
+    }
+    for (uint64_t j = 0; j < n; ++j) {
+      uint64_t index = 0;
+      if (!r.varint(index)) return false;
+      if (index >= chunks_.refs.size()) {
+        error = "it refers to value chunk " + std::to_string(index) + " of " + std::to_string(chunks_.refs.size());
+        return false;
+      }
+      const uint64_t hash = chunks_.refs[index];
+      const std::string* data = chunks_.find(hash);
+      if (data == nullptr) {
+        error = "its value chunk " + hex(hash) + " is missing";
+        return false;
+      }
+      if (value_chunk_hash(*data) != hash) {
+        error = "its value chunk " + hex(hash) + " is damaged (its bytes do not match its hash)";
+        return false;
+      }
+      Reader c(*data);
+      while (!c.done()) {
+        std::string v;
+        if (!c.bytes(v)) {
+          error = "its value chunk " + hex(hash) + " is damaged";
+          return false;
+        }
+        values.push_back(std::move(v));
+      }
+    }
+    values.shrink_to_fit();  // a chunked list grew by doubling: give back up to half its block
+    return true;
+  }
+
+  bool read_set(Reader& r, AttributeSet& set, std::string& error) {
+    set.clear();
+    uint64_t n = 0;
+    if (!r.varint(n)) return false;
+    set.reserve(std::min<uint64_t>(n, r.remaining()));
+    for (uint64_t i = 0; i < n; ++i) {
+      uint64_t id = 0;
+      ValueList values;
+      if (!r.varint(id) || !read_list(r, values, error)) return false;
+      set.set(static_cast<AttrId>(id), std::move(values));
+    }
+    return true;
+  }
+
+  static std::string hex(uint64_t v) {
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+    return buf;
+  }
+
+ private:
+  const StoredChunks& chunks_;
+};
+
+Status damaged_chunked(const char* what, const std::string& error) {
+  return Status::Error(ErrorCode::kStoreError,
+                       std::string("damaged ") + what + " record in the store" + (error.empty() ? "" : ": ") +
+                           error + "; restore the store from a backup or rebuild it with an Initial cycle");
+}
+
+}  // namespace
+
+const std::string* StoredChunks::find(uint64_t hash) const {
+  auto it = std::lower_bound(data.begin(), data.end(), hash,
+                             [](const std::pair<uint64_t, std::string>& e, uint64_t h) { return e.first < h; });
+  return it != data.end() && it->first == hash ? &it->second : nullptr;
+}
+
+uint64_t value_chunk_hash(std::string_view data) { return XXH3_64bits(data.data(), data.size()); }
+
+std::string pack_chunk_refs(const std::vector<ValueChunk>& chunks) {
+  std::string out;
+  out.reserve(chunks.size() * 8);
+  for (const ValueChunk& c : chunks) {
+    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((c.hash >> (8 * i)) & 0xff));
+  }
+  return out;
+}
+
+bool unpack_chunk_refs(std::string_view packed, std::vector<uint64_t>& refs) {
+  refs.clear();
+  if (packed.size() % 8 != 0) return false;
+  Reader r(packed);
+  refs.reserve(packed.size() / 8);
+  while (!r.done()) {
+    uint64_t h = 0;
+    if (!r.fixed64(h)) return false;
+    refs.push_back(h);
+  }
+  return true;
+}
+
+// Layout 2 of a CS body: as layout 1 with version 2, every value list written by put_list.
+void encode_cs_body_chunked(const CsObject& o, EncodedBody& out, const std::vector<uint64_t>* held) {
+  bool large = set_needs_chunks(o.hologram) || set_needs_chunks(o.import_state) || set_needs_chunks(o.unconfirmed) ||
+               std::any_of(o.pending_export.changes.begin(), o.pending_export.changes.end(),
+                           [](const AttrChange& c) { return needs_chunks(c.values); });
+  if (!large) {
+    out.body = encode_cs_body(o);
+    out.chunks.clear();
+    return;
+  }
+  ChunkWriter w(out.chunks, held);
+  std::string& b = out.body;
+  b.clear();
+  put_varint(b, 2);
+  w.put_set(b, o.hologram);
+  put_varint(b, static_cast<uint64_t>(o.pending_import));
+  w.put_set(b, o.import_state);
+  put_bytes(b, o.import_dn);
+  put_varint(b, static_cast<uint64_t>(o.pending_export.kind));
+  put_bytes(b, o.pending_export.new_dn);
+  put_varint(b, o.pending_export.changes.size());
+  for (const AttrChange& c : o.pending_export.changes) {
+    put_varint(b, c.id);
+    put_varint(b, static_cast<uint64_t>(c.op));
+    w.put_list(b, c.values);
+  }
+  w.put_set(b, o.unconfirmed);
+  put_varint(b, (o.placeholder ? 1u : 0u) | (o.provisioned ? 2u : 0u) | (o.export_error ? 4u : 0u) |
+                    (o.unresolved_refs ? 8u : 0u));
+  put_bytes(b, o.error);
+}
+
+void encode_mv_body_chunked(const AttributeSet& set, EncodedBody& out, const std::vector<uint64_t>* held) {
+  if (!set_needs_chunks(set)) {
+    out.body = encode_attribute_set(set);
+    out.chunks.clear();
+    return;
+  }
+  ChunkWriter w(out.chunks, held);
+  out.body.clear();
+  w.put_set(out.body, set);
+}
+
+Status decode_cs_body(std::string_view blob, CsObject& o, const StoredChunks* chunks) {
+  if (chunks == nullptr) {
+    if (!blob.empty() && blob[0] == 2) {
+      return damaged_chunked("connector space object", "it has value chunks but the store lists none");
+    }
+    return decode_cs_body(blob, o);
+  }
+  const char* what = "connector space object";
+  Reader r(blob);
+  ChunkReader cr(*chunks);
+  std::string error;
+  uint64_t version = 0, kind = 0, count = 0, flags = 0;
+  if (!r.varint(version) || version != 2) return damaged_chunked(what, "it has chunks but not layout 2");
+  if (!cr.read_set(r, o.hologram, error) || !r.varint(kind) || kind > 4) return damaged_chunked(what, error);
+  o.pending_import = static_cast<PendingImportKind>(kind);
+  if (!cr.read_set(r, o.import_state, error) || !r.bytes(o.import_dn)) return damaged_chunked(what, error);
+  if (!r.varint(kind) || kind > 3) return damaged_chunked(what, error);
+  o.pending_export.kind = static_cast<PendingExportKind>(kind);
+  if (!r.bytes(o.pending_export.new_dn) || !r.varint(count)) return damaged_chunked(what, error);
+  o.pending_export.changes.clear();
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t id = 0, op = 0;
+    if (!r.varint(id) || !r.varint(op) || op > 2) return damaged_chunked(what, error);
+    AttrChange c{static_cast<AttrId>(id), static_cast<ValueOp>(op), {}};
+    if (!cr.read_list(r, c.values, error)) return damaged_chunked(what, error);
+    o.pending_export.changes.push_back(std::move(c));
+  }
+  if (!cr.read_set(r, o.unconfirmed, error) || !r.varint(flags) || !r.bytes(o.error) || !r.done())
+    return damaged_chunked(what, error);
+  o.placeholder = flags & 1;
+  o.provisioned = flags & 2;
+  o.export_error = flags & 4;
+  o.unresolved_refs = flags & 8;
+  return Status::Ok();
+}
+
+Status decode_mv_body(std::string_view blob, AttributeSet& set, const StoredChunks* chunks) {
+  if (chunks == nullptr) return decode_attribute_set(blob, set);
+  Reader r(blob);
+  ChunkReader cr(*chunks);
+  std::string error;
+  if (!cr.read_set(r, set, error) || !r.done()) return damaged_chunked("metaverse object", error);
   return Status::Ok();
 }
 

@@ -88,9 +88,59 @@ inline const AttributeSet& imported_state(const CsObject& o) {
 // Compact binary encoding of the non-indexed parts of a CsObject / MvObject for the store
 // (varint lengths, attribute ids, raw values). Decoding validates every length and fails
 // with kStoreError on damaged data instead of reading past the buffer.
+// These are layout 1: every value inline in the one blob.
 std::string encode_cs_body(const CsObject& object);
 Status decode_cs_body(std::string_view blob, CsObject& object);
 std::string encode_attribute_set(const AttributeSet& set);
 Status decode_attribute_set(std::string_view blob, AttributeSet& set);
+
+// ---- Layout 2: large value lists out of line, in content-defined chunks -------------------
+//
+// A value list of at least kChunkedMinValues values (a big group's member, a pending export
+// of it) is cut into chunks of consecutive values: a chunk ends after a value whose hash
+// matches a mask once it holds kChunkMinBytes, or at kChunkMaxBytes. The boundaries depend on
+// the values, not on positions, so adding or removing one value changes one chunk (rarely
+// two) and the store rewrites only chunks it does not already hold. A chunk is named by the
+// 64-bit hash of its bytes; the body refers to chunks by their index in the object's list of
+// chunk hashes (the same chunk in the hologram and the pending import is stored once).
+// An object with no list that large is encoded in layout 1 with no chunks, byte for byte as
+// before, so ordinary objects cost exactly what they did.
+inline constexpr size_t kChunkedMinValues = 512;
+inline constexpr size_t kChunkMinBytes = 8 * 1024;
+inline constexpr size_t kChunkMaxBytes = 256 * 1024;
+
+struct ValueChunk {
+  uint64_t hash = 0;   // value_chunk_hash(data)
+  std::string data;    // the values, each as varint length + bytes
+  bool held = false;   // in the caller's `held` list: data left empty, the store has it
+};
+
+struct EncodedBody {
+  std::string body;
+  std::vector<ValueChunk> chunks;   // distinct hashes, in the order the body refers to them
+  bool chunked() const { return !chunks.empty(); }
+};
+
+// The chunks of one stored object, as the store hands them to the decoder.
+struct StoredChunks {
+  std::vector<uint64_t> refs;                     // the object's list of chunk hashes
+  std::vector<std::pair<uint64_t, std::string>> data;  // (hash, bytes), sorted by hash
+  const std::string* find(uint64_t hash) const;
+};
+
+uint64_t value_chunk_hash(std::string_view data);
+// The chunk hash list as the store keeps it beside the body (8 bytes per hash, little endian).
+std::string pack_chunk_refs(const std::vector<ValueChunk>& chunks);
+bool unpack_chunk_refs(std::string_view packed, std::vector<uint64_t>& refs);
+
+// `held` (sorted, may be null): the chunk hashes the store already holds for this object;
+// those chunks are hashed but not copied out (a huge list with one changed value copies one
+// chunk, not the list).
+void encode_cs_body_chunked(const CsObject& object, EncodedBody& out, const std::vector<uint64_t>* held = nullptr);
+void encode_mv_body_chunked(const AttributeSet& set, EncodedBody& out, const std::vector<uint64_t>* held = nullptr);
+// `chunks` is null for a row stored without chunks (layout 1). A chunk that is missing or
+// whose bytes do not match its hash is kStoreError naming the chunk, never undefined behaviour.
+Status decode_cs_body(std::string_view blob, CsObject& object, const StoredChunks* chunks);
+Status decode_mv_body(std::string_view blob, AttributeSet& set, const StoredChunks* chunks);
 
 }  // namespace idsync

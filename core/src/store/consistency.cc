@@ -39,6 +39,14 @@ Result<ConsistencyReport> check_store_consistency(Store& store) {
   ConsistencyReport report;
   Findings findings(report);
 
+  // Value chunks first: an object with a missing or damaged chunk cannot be loaded, so the
+  // checks below would stop at the first one instead of listing them.
+  auto chunks = store.check_value_chunks(ConsistencyReport::kMaxFindings);
+  if (!chunks.ok()) return chunks.status();
+  report.value_chunks = chunks->chunks;
+  for (std::string& f : chunks->findings) findings.add(std::move(f));
+  if (chunks->unreadable) return report;
+
   auto connectors = store.load_connectors();
   if (!connectors.ok()) return connectors.status();
   std::map<ConnectorId, std::string> names;

@@ -9,6 +9,9 @@
 //    a DN (ASCII case-insensitive, as the store indexes it);
 //  - pending exports are well formed: none carries changes or a new DN without a kind, a
 //    delete carries no changes;
+//  - value chunks (large value lists stored out of line): every chunk an object refers to is
+//    present and intact, no chunk is left without its object (an orphan); a missing or
+//    damaged chunk ends the check there, naming the objects, since they cannot be loaded;
 //  - id sequences are ahead of every id in use (next_cs_id, next_mv_id), so no id is reused.
 // Watermarks are the connector's business (an LDIF watermark names a change file): the chaos
 // test checks them against the directory. Reads only; call it outside a write transaction.
@@ -27,6 +30,7 @@ struct ConsistencyReport {
   uint64_t mv_objects = 0;
   uint64_t links = 0;
   uint64_t pending_exports = 0;
+  uint64_t value_chunks = 0;
   std::vector<std::string> findings;  // empty when consistent; at most kMaxFindings
   static constexpr size_t kMaxFindings = 50;
 };

@@ -57,7 +57,18 @@ const std::vector<Migration>& migrations() {
            "CREATE INDEX runs_by_end_time ON runs(end_time)",
            "CREATE TABLE sequences(name TEXT PRIMARY KEY, next INTEGER NOT NULL)",
        }},
-      // {2, {"ALTER TABLE ...", ...}},   <- the next schema version goes here
+      // 2: large value lists out of line (model/objects.h "Layout 2"). A row's chunks column
+      // lists the hashes of the chunks its body refers to (NULL = none, layout 1); each chunk
+      // is stored once per row, found by (kind 0 = connector space / 1 = metaverse, row id, hash).
+      {2,
+       {
+           "ALTER TABLE cs_objects ADD COLUMN chunks BLOB",
+           "ALTER TABLE mv_objects ADD COLUMN chunks BLOB",
+           "CREATE TABLE value_chunks(id INTEGER PRIMARY KEY, kind INTEGER NOT NULL, row INTEGER NOT NULL, "
+           "hash INTEGER NOT NULL, data BLOB NOT NULL)",
+           "CREATE UNIQUE INDEX value_chunks_by_row ON value_chunks(kind, row, hash)",
+       }},
+      // {3, {"ALTER TABLE ...", ...}},   <- the next schema version goes here
   };
   return kMigrations;
 }

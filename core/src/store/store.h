@@ -4,13 +4,19 @@
 // - open() creates the file (mode 0600) when asked to, applies migrations up to
 //   kSchemaVersion, and refuses a newer or foreign file with kStoreError saying what to do.
 // - WAL mode, synchronous=NORMAL, 16 KiB pages for new stores (older stores keep theirs), a
-//   32 MiB page cache. Writes happen inside begin()/commit() transactions from one thread
-//   (put_cs_many / load_cs use oneTBB tasks only to encode / decode blobs, never to touch
-//   SQLite); readers in other processes keep working while a run writes.
+//   32 MiB page cache (128 MiB during a transaction that writes 2000+ rows in one put_*_many).
+// - A write changes only what changed: put_cs leaves the DN / anchor / MV indexes alone when
+//   those columns are as this Store last read or wrote them, and a huge value list rewrites only
+//   the chunks it does not hold yet (write_stats() counts both).
+// - Writes happen inside begin()/commit() transactions from one thread (put_cs_many / load_cs
+//   use oneTBB tasks only to encode / decode blobs, never to touch SQLite); readers in other
+//   processes keep working while a run writes.
 // - acquire_run_lock() takes the server's single-run lock (an flock on "<path>.lock" holding
 //   the holder's pid and description); a second holder gets kBusy at once, naming what runs.
 // - Objects are stored as compact blobs (model/objects.h) with indexed anchor / DN / MV-link
-//   columns; configuration items (connectors, rules, settings) as JSON text owned by ops/.
+//   columns; large value lists (a big group's members) as content-defined chunks in
+//   value_chunks, so that one changed value rewrites one chunk, not the list; configuration
+//   items (connectors, rules, settings) as JSON text owned by ops/.
 // - Every method returns a Status naming what failed; after an error inside a transaction the
 //   caller rolls back and the last committed state is intact.
 // Thread safety: one Store per thread; not shared.
@@ -29,7 +35,7 @@
 
 namespace idsync {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 enum class OpenMode { kCreateIfMissing, kMustExist, kReadOnly };
 
@@ -61,6 +67,25 @@ struct CsCounts {
   int64_t pending_exports = 0;
   int64_t pending_export_deletes = 0;
   int64_t disconnectors = 0;
+};
+
+// What this Store wrote to connector space / metaverse rows since it was opened (or the
+// statistics were reset): tests prove that a small change to a huge object writes little.
+struct StoreWriteStats {
+  uint64_t rows = 0;                 // CS / MV rows written
+  uint64_t rows_without_index_changes = 0;  // of them, CS rows written without touching the
+                                            // DN / anchor / MV indexes (those columns unchanged)
+  uint64_t body_bytes = 0;           // bytes of their bodies
+  uint64_t chunks_written = 0;       // value chunks inserted (model/objects.h "Layout 2")
+  uint64_t chunk_bytes_written = 0;
+  uint64_t chunks_deleted = 0;       // chunks a row no longer refers to, and those of deleted rows
+};
+
+// What check_value_chunks found.
+struct ValueChunkReport {
+  uint64_t chunks = 0;
+  std::vector<std::string> findings;  // each names the object and the chunk
+  bool unreadable = false;            // a chunk is missing or damaged: loading that object fails
 };
 
 struct RunQuery {
@@ -156,6 +181,14 @@ class Store {
 
   // SQLite's integrity check; kStoreError with its findings when not "ok".
   Status check_integrity();
+
+  // Checks every value chunk against the rows: a chunk a row refers to is present and its
+  // bytes match its hash; no chunk belongs to a row that is gone or no longer refers to it.
+  // At most `max_findings` findings. Fails only when the store cannot be read.
+  Result<ValueChunkReport> check_value_chunks(size_t max_findings);
+
+  const StoreWriteStats& write_stats() const;
+  void reset_write_stats();
 
   struct Impl;
 
