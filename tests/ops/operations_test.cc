@@ -266,17 +266,31 @@ TEST_F(OperationsTest, StopRequestEndsTheCycleAtTheNextStep) {
   });
   auto other = Server::open(s_.store_path(), StoreOpenMode::kMustExist, s_.registry());
   ASSERT_TRUE(other.ok());
-  for (int i = 0; i < 200; ++i) {
-    auto running = (*other)->running();
-    ASSERT_TRUE(running.ok());
-    if (running->has_value()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // The import is inside its step once it has the FIFO open for reading: only then does a
+  // non-blocking open for writing succeed (ENXIO before). Asking for the stop earlier would
+  // stop the cycle before its first step — correct, but not what this test checks — and a
+  // blocking write would then wait forever. So wait on that condition, with a deadline.
+  int fifo = -1;
+  for (int i = 0; i < 1500 && fifo < 0; ++i) {
+    fifo = open(content.c_str(), O_WRONLY | O_NONBLOCK);
+    if (fifo < 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (fifo < 0) {
+    cycle_thread.join();
+    FAIL() << "the cycle's import never opened its content file";
   }
   auto running = (*other)->running();
-  ASSERT_TRUE(running.ok() && running->has_value());
-  EXPECT_NE((*running)->find("Initial sync cycle"), std::string::npos) << **running;
-  ASSERT_TRUE((*other)->request_stop().ok());
-  write_text(content, "version: 1\n\n" + users(0, 3));
+  bool is_running = running.ok() && running->has_value();
+  EXPECT_TRUE(is_running);
+  if (is_running) {
+    EXPECT_NE((*running)->find("Initial sync cycle"), std::string::npos) << **running;
+  }
+  EXPECT_TRUE((*other)->request_stop().ok());
+  // The import in progress completes: write its content and close, which gives it end of file.
+  std::string ldif = "version: 1\n\n" + users(0, 3);
+  EXPECT_EQ(fcntl(fifo, F_SETFL, 0), 0);
+  EXPECT_EQ(write(fifo, ldif.data(), ldif.size()), static_cast<ssize_t>(ldif.size()));
+  close(fifo);
   cycle_thread.join();
   auto after = (*other)->running();
   ASSERT_TRUE(after.ok());
