@@ -52,26 +52,52 @@ class ReferenceDeltaTest : public ::testing::Test {
     auto state = SyncState::load(**store);
     EXPECT_TRUE(state.ok()) << state.status().to_string();
     if (!state.ok()) return {};
-    ConnectorSpace* space = (*state)->space(connector);
+    return import_and_sync(**store, **state, connector, sync_step);
+  }
+
+  // The same on a state kept from round to round, as a server keeps it while the store does
+  // not change under it (SyncState::is_current).
+  SyncStatistics resident_delta_import_and_sync(const std::string& connector, StepResult& sync_step) {
+    if (resident_state_ == nullptr) {
+      auto store = Store::open(s_.store_path(), OpenMode::kMustExist);
+      EXPECT_TRUE(store.ok()) << store.status().to_string();
+      if (!store.ok()) return {};
+      auto state = SyncState::load(**store);
+      EXPECT_TRUE(state.ok()) << state.status().to_string();
+      if (!state.ok()) return {};
+      resident_store_ = std::move(*store);
+      resident_state_ = std::move(*state);
+    }
+    EXPECT_TRUE(resident_state_->is_current(*resident_store_));
+    return import_and_sync(*resident_store_, *resident_state_, connector, sync_step);
+  }
+
+  SyncStatistics import_and_sync(Store& store_ref, SyncState& state_ref, const std::string& connector,
+                                 StepResult& sync_step) {
+    Store* store = &store_ref;
+    SyncState* state = &state_ref;
+    ConnectorSpace* space = state->space(connector);
     EXPECT_NE(space, nullptr);
     if (space == nullptr) return {};
     auto created = s_.registry().create(ConnectorConfig{space->def.name, space->def.type, space->def.options, space->def.schema});
     EXPECT_TRUE(created.ok()) << created.status().to_string();
     if (!created.ok()) return {};
-    auto watermark = (*store)->get_setting("watermark." + space->def.name);
+    auto watermark = store->get_setting("watermark." + space->def.name);
     EXPECT_TRUE(watermark.ok());
     std::string wm = watermark.ok() ? watermark->value_or("") : "";
     StepResult import_step;
-    Status s = run_import(**state, *space, **created, /*delta=*/true, wm, import_step, {});
+    Status s = run_import(*state, *space, **created, /*delta=*/true, wm, import_step, {});
     EXPECT_TRUE(s.ok()) << s.to_string();
-    EXPECT_TRUE((*state)->save(**store, {{"watermark." + space->def.name, wm}}).ok());
-    s = run_sync(**state, *space, /*delta=*/true, sync_step, {});
+    EXPECT_TRUE(state->save(*store, {{"watermark." + space->def.name, wm}}).ok());
+    s = run_sync(*state, *space, /*delta=*/true, sync_step, {});
     EXPECT_TRUE(s.ok()) << s.to_string();
-    EXPECT_TRUE((*state)->save(**store).ok());
-    return (*state)->sync_statistics();
+    EXPECT_TRUE(state->save(*store).ok());
+    return state->sync_statistics();
   }
 
   Scenario s_;
+  std::unique_ptr<Store> resident_store_;
+  std::unique_ptr<SyncState> resident_state_;
 };
 
 TEST_F(ReferenceDeltaTest, OneMemberRemovedIsOneValueDeleteTouchingOnlyTheGroup) {
@@ -352,6 +378,87 @@ TEST_F(ReferenceDeltaTest, HundredsOfDeletedMembersLeaveTheGroupInOneDelta) {
   EXPECT_EQ(counter(full.steps[0], "mv-updated"), 0u);
   EXPECT_EQ(s_.mv_of("hr", kGroupDn), mv_after);
   EXPECT_EQ(pending(kDirGroupDn), json::array());
+}
+
+std::string remove_member(int i) {
+  return std::string("dn: ") + kGroupDn + "\nchangetype: modify\ndelete: member\nmember: " + member_dn(i) + "\n-\n\n";
+}
+
+// A server keeps its state between runs: once every member of the group was seen linked, a
+// delta in which nothing was unlinked carries the members without looking at each one again
+// (reference_values_checked == 0, issue 5). A freshly loaded state checks them all.
+TEST_F(ReferenceDeltaTest, NothingUnlinkedSinceTheLastCheckSkipsTheLinkCheckOfKeptMembers) {
+  s_.add_changes("hr", remove_member(7));
+  StepResult first;
+  SyncStatistics stats = resident_delta_import_and_sync("hr", first);
+  // Loaded from the store: no note of an earlier check, so inbound and outbound check all kept.
+  EXPECT_EQ(stats.reference_values_checked, 2u * (kMembers - 1));
+
+  s_.add_changes("hr", remove_member(8));
+  StepResult second;
+  stats = resident_delta_import_and_sync("hr", second);
+  EXPECT_EQ(stats.cs_examined, 1u);
+  EXPECT_EQ(stats.reference_values_checked, 0u);
+  EXPECT_GE(stats.reference_values_carried, 2u * (kMembers - 2));
+  json expected = json::array({{{"attribute", "member"}, {"operation", "delete"}, {"values", {dir_member_dn(7), dir_member_dn(8)}}}});
+  EXPECT_EQ(pending(kDirGroupDn), expected);
+  EXPECT_EQ(mv_values(s_.mv_of("hr", kGroupDn), "member").size(), static_cast<size_t>(kMembers - 2));
+
+  // The same on a state loaded afresh: it checks again (the notes live in memory only).
+  s_.add_changes("hr", remove_member(9));
+  StepResult loaded;
+  stats = delta_import_and_sync("hr", loaded);
+  EXPECT_EQ(stats.reference_values_checked, 2u * (kMembers - 3));
+}
+
+// After an unlink (a member deleted without leaving the group) the kept members are checked
+// again, and the deleted one is caught and becomes a value delete; the result equals what a
+// full synchronization computes.
+TEST_F(ReferenceDeltaTest, AnUnlinkSinceTheLastCheckMakesTheCarriedPathCheckAgainAndCatchTheDeletedMember) {
+  s_.add_changes("hr", remove_member(7));
+  StepResult first;
+  resident_delta_import_and_sync("hr", first);
+  s_.add_changes("hr", remove_member(8));
+  StepResult quiet;
+  ASSERT_EQ(resident_delta_import_and_sync("hr", quiet).reference_values_checked, 0u);
+
+  // User 40 is deleted but the group still lists it; the group itself changes too.
+  s_.add_changes("hr", "dn: " + member_dn(40) + "\nchangetype: delete\n\n" + remove_member(9));
+  StepResult unlinked;
+  SyncStatistics stats = resident_delta_import_and_sync("hr", unlinked);
+  EXPECT_EQ(stats.cs_examined, 2u);
+  EXPECT_GE(stats.reference_values_checked, kMembers - 3u);
+  std::vector<std::string> gone = {dir_member_dn(7), dir_member_dn(8), dir_member_dn(9), dir_member_dn(40)};
+  std::sort(gone.begin(), gone.end());
+  json have = pending(kDirGroupDn);
+  ASSERT_EQ(have.size(), 1u) << have.dump();
+  std::vector<std::string> deleted = have[0]["values"].get<std::vector<std::string>>();
+  std::sort(deleted.begin(), deleted.end());
+  EXPECT_EQ(have[0]["operation"], "delete");
+  EXPECT_EQ(deleted, gone);
+  json mv_after_delta = s_.mv_of("hr", kGroupDn);
+  EXPECT_EQ(mv_values(mv_after_delta, "member").size(), static_cast<size_t>(kMembers - 4));
+
+  // Checked in that run after the unlink: the next deltas, with nothing unlinked, skip again.
+  s_.add_changes("hr", remove_member(10));
+  StepResult after;
+  stats = resident_delta_import_and_sync("hr", after);
+  EXPECT_EQ(stats.reference_values_checked, 0u);
+  s_.add_changes("hr", remove_member(11));
+  StepResult quiet_again;
+  stats = resident_delta_import_and_sync("hr", quiet_again);
+  EXPECT_EQ(stats.reference_values_checked, 0u);
+  EXPECT_EQ(mv_values(s_.mv_of("hr", kGroupDn), "member").size(), static_cast<size_t>(kMembers - 6));
+
+  resident_state_.reset();
+  resident_store_.reset();
+  json mv_before_full = s_.mv_of("hr", kGroupDn);
+  json pending_before_full = pending(kDirGroupDn);
+  RunResult full = s_.run("hr", "Full Synchronization");
+  ASSERT_EQ(full.steps.size(), 1u);
+  EXPECT_EQ(counter(full.steps[0], "mv-updated"), 0u);
+  EXPECT_EQ(s_.mv_of("hr", kGroupDn), mv_before_full);
+  EXPECT_EQ(pending(kDirGroupDn), pending_before_full);
 }
 
 }  // namespace

@@ -376,6 +376,8 @@ void SyncState::remove_mv(MvId id) {
   MvObject* o = mv_.find(id);
   if (o == nullptr) return;
   remove_from_join_index(*o);
+  link_checks_.something_unlinked();
+  link_checks_.forget(id);
   mv_.erase(id);
   if (id < links_.size()) std::vector<std::pair<ConnectorId, CsId>>().swap(links_[id]);
   dirty_mv_.erase(id);
@@ -400,6 +402,7 @@ void SyncState::link(CsObject& cs, MvId mv) {
 
 void SyncState::unlink(CsObject& cs) {
   if (cs.mv == 0) return;
+  link_checks_.something_unlinked();
   if (cs.mv < links_.size()) {
     auto& list = links_[cs.mv];
     list.erase(std::remove(list.begin(), list.end(), std::make_pair(cs.connector, cs.id)), list.end());

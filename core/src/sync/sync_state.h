@@ -24,6 +24,7 @@
 #include "store/store.h"
 #include "sync/id_hash_index.h"
 #include "sync/id_set.h"
+#include "sync/link_checks.h"
 #include "sync/object_table.h"
 
 namespace idsync {
@@ -143,6 +144,11 @@ class SyncState {
   void join_candidates(AttrId mv_attr, std::string_view value, bool case_sensitive, std::vector<MvId>& out) const;
   bool is_join_attribute(AttrId id) const { return join_attrs_.count(id) != 0; }
 
+  // When the carried values of a reference list were last seen linked (sync/link_checks.h);
+  // unlink() and remove_mv() move its generation.
+  LinkChecks& link_checks() { return link_checks_; }
+  const LinkChecks& link_checks() const { return link_checks_; }
+
   // Filled by each run_sync.
   SyncStatistics& sync_statistics() { return sync_statistics_; }
   // Filled by each run_export.
@@ -174,6 +180,7 @@ class SyncState {
   std::map<CsId, ConnectorId> removed_cs_;
   IdSet dirty_mv_;
   IdSet removed_mv_;
+  LinkChecks link_checks_;
   SyncStatistics sync_statistics_;
   ExportStatistics export_statistics_;
 };

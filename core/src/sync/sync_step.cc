@@ -141,6 +141,8 @@ struct Deferred {
   std::vector<Error> errors;
   uint64_t sync_errors = 0;
   std::vector<const CsObject*> marks;
+  // Reference lists whose every value was seen linked, and the generation then (LinkChecks).
+  std::vector<std::pair<LinkChecks::Key, uint64_t>> linked_lists;
 };
 
 // Rules in precedence order, ties in rule order: an insertion sort, stable like std::stable_sort
@@ -240,6 +242,7 @@ class Synchronizer {
     for (const Deferred::Error& e : d.errors) record_error(result_, e.dn, e.type, e.message);
     if (d.sync_errors != 0) counter("sync-error") += d.sync_errors;
     for (const CsObject* o : d.marks) state_.mark_cs(*o);
+    for (const auto& [key, generation] : d.linked_lists) state_.link_checks().note(key, generation);
   }
 
   bool is_member_of(const CsObject& o, const std::string& group_dn) {
@@ -502,6 +505,7 @@ class Synchronizer {
     AttrId attr = 0;
     std::vector<size_t> removed_at;
     ValueList added;  // metaverse references ("#id")
+    uint64_t checked_at = 0;  // the LinkChecks generation when the kept values were seen linked
   };
 
   struct MvPlan {
@@ -557,12 +561,17 @@ class Synchronizer {
           modified = true;
         } else if (p.changed) {
           state_.unindex_mv_attributes(*mv);
+          forget_uncarried_checks(id, p.carried);
           if (!p.carried.empty()) carry_into(*mv, p);
           mv->attributes = std::move(p.attributes);
           state_.reindex_mv_attributes(*mv);
           state_.mark_mv(id);
           ++counter("mv-updated");
           modified = true;
+        } else {
+          // Carried without a change: the kept values were seen linked all the same.
+          for (const CarriedRefs& c : p.carried)
+            state_.link_checks().note(LinkChecks::Key{id, c.attr, space_.id, false}, c.checked_at);
         }
       }
       // An import into an object linked to this MV object may show that the directory no
@@ -578,6 +587,7 @@ class Synchronizer {
   void carry_into(MvObject& mv, MvPlan& p) {
     MvRefDelta& delta = mv_deltas_[mv.id];
     for (CarriedRefs& c : p.carried) {
+      note_carried_checks(mv.id, c);
       ValueList values = mv.attributes.take(c.attr);
       MvRefDelta::Values d;
       d.attr = c.attr;
@@ -598,6 +608,34 @@ class Synchronizer {
       delta.attrs.push_back(std::move(d));
     }
     delta.before = std::move(mv.attributes);  // the carried attributes were taken out above
+  }
+
+  // The lists of `mv`'s attributes other than the carried ones may change any way: forget
+  // when they were last seen linked.
+  void forget_uncarried_checks(MvId mv, const std::vector<CarriedRefs>& carried) {
+    std::vector<AttrId> forget;
+    state_.link_checks().for_each(mv, [&](const LinkChecks::Key& k) {
+      bool kept = std::any_of(carried.begin(), carried.end(), [&](const CarriedRefs& c) { return c.attr == k.attr; });
+      if (!kept && (forget.empty() || forget.back() != k.attr)) forget.push_back(k.attr);
+    });
+    for (AttrId attr : forget) state_.link_checks().forget(mv, attr);
+  }
+
+  // A carried list becomes kept values (seen linked from this space at c.checked_at) plus
+  // added ones (resolved through this space's links): note that. What a target's note said
+  // holds now only for the kept values, so it moves to prior_outbound_ for carry_outbound of
+  // this run, which checks the added values itself and notes the list again.
+  void note_carried_checks(MvId mv, const CarriedRefs& c) {
+    LinkChecks& checks = state_.link_checks();
+    std::vector<LinkChecks::Key> keys;
+    checks.for_each(mv, [&](const LinkChecks::Key& k) {
+      if (k.attr == c.attr) keys.push_back(k);
+    });
+    for (const LinkChecks::Key& k : keys) {
+      auto at = checks.take(k);
+      if (k.outbound && at) prior_outbound_[k] = *at;
+    }
+    checks.note(LinkChecks::Key{mv, c.attr, space_.id, false}, c.checked_at);
   }
 
   // True when `a` and `b` hold the same attributes, leaving out the carried ones.
@@ -775,7 +813,11 @@ class Synchronizer {
     // value delete — the group's other members stay carried. One id parse and one link lookup
     // per kept value; no DN is normalized or looked up again.
     bool dropped = false;
-    if (current != nullptr) {
+    // Nothing unlinked since every value of the list was last seen linked: they all still are.
+    c.checked_at = state_.link_checks().generation();
+    if (current != nullptr && state_.link_checks().still_linked(LinkChecks::Key{mv.id, c.attr, space_.id, false})) {
+      c.removed_at = removed;
+    } else if (current != nullptr) {
       checked_ += current->size() - removed.size();
       size_t next = 0;
       for (size_t i = 0; i < current->size(); ++i) {
@@ -968,7 +1010,7 @@ class Synchronizer {
       if (contributions[h.slot].dropped) continue;  // its attribute was carried already
       Desired::Carried carried;
       if (live_count(contributions, h.flow->destination) == 1 &&
-          carry_outbound(mv, target, *existing, *h.flow, rules, carried)) {
+          carry_outbound(mv, target, *existing, *h.flow, rules, carried, d)) {
         out.carried[h.flow->destination] = std::move(carried);
         drop(contributions, h.flow->destination);
         continue;
@@ -1000,7 +1042,7 @@ class Synchronizer {
   // a value-level change of that pending export (plan_export folds it in). Otherwise false:
   // the flow is evaluated and diffed in full.
   bool carry_outbound(const MvObject& mv, ConnectorSpace& target, const CsObject& o, const CompiledFlow& f,
-                      const std::vector<const CompiledRule*>& rules, Desired::Carried& out) {
+                      const std::vector<const CompiledRule*>& rules, Desired::Carried& out, Deferred& d) {
     const MvRefDelta& delta = mv_deltas_.at(mv.id);
     const MvRefDelta::Values* values = nullptr;
     for (const MvRefDelta::Values& v : delta.attrs)
@@ -1036,8 +1078,13 @@ class Synchronizer {
     const ValueList* now = mv.attributes.get(f.direct_source);
     size_t before_count = (now ? now->size() : 0) + values->removed.size() - values->added.size();
     // The values kept must still have their object in the target (not deprovisioned or
-    // disconnected since): one id parse and one link lookup each.
-    if (now != nullptr) {
+    // disconnected since): one id parse and one link lookup each — unless nothing was unlinked
+    // since every value of the list before this run's change was seen linked in the target.
+    const LinkChecks::Key key{mv.id, f.direct_source, target.id, true};
+    const uint64_t generation = state_.link_checks().generation();
+    auto prior = prior_outbound_.find(key);
+    bool still_linked = prior != prior_outbound_.end() && prior->second == generation;
+    if (now != nullptr && !still_linked) {
       checked_ += now->size() - values->added.size();
       for (size_t i = 0; i + values->added.size() < now->size(); ++i)
         if (ref_target((*now)[i], target) == nullptr) return false;
@@ -1055,6 +1102,7 @@ class Synchronizer {
     }
     resolved_ += out.removed.size() + out.added.size();
     carried_ += before_count - values->removed.size();
+    d.linked_lists.emplace_back(key, generation);
     return true;
   }
 
@@ -1418,6 +1466,8 @@ class Synchronizer {
   IdSet applied_;          // objects of this space whose import was applied
   IdSet had_unresolved_;   // objects that had unresolved references before
   IdSet relinked_mv_;      // MV objects that gained or lost a link this run
+  // Targets' LinkChecks notes of the lists carried inbound this run (see note_carried_checks).
+  std::map<LinkChecks::Key, uint64_t> prior_outbound_;
   IdSet linked_this_run_;  // target objects provisioned or joined this run
   std::unordered_map<MvId, MvRefDelta> mv_deltas_;
   SyncStatistics stats_;
