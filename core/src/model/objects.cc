@@ -130,6 +130,38 @@ Status damaged(const char* what) {
                            "with an Initial cycle");
 }
 
+// Layout 1's value lists: the count, then the values.
+struct InlineLists {
+  void put_list(std::string& out, const ValueList& values) {
+    put_varint(out, values.size());
+    for (const std::string& v : values) put_bytes(out, v);
+  }
+  void put_set(std::string& out, const AttributeSet& set) { idsync::put_set(out, set); }
+};
+
+// Every field of a CS body after its layout version, in order: hologram, pending import
+// (kind, state, dn), pending export (kind, new dn, changes), unconfirmed, flags, error. The
+// layouts differ only in how `lists` writes value lists (ChunkWriter for layout 2).
+template <typename Lists>
+void put_cs_fields(std::string& out, const CsObject& o, Lists& lists) {
+  lists.put_set(out, o.hologram);
+  put_varint(out, static_cast<uint64_t>(o.pending_import));
+  lists.put_set(out, o.import_state);
+  put_bytes(out, o.import_dn);
+  put_varint(out, static_cast<uint64_t>(o.pending_export.kind));
+  put_bytes(out, o.pending_export.new_dn);
+  put_varint(out, o.pending_export.changes.size());
+  for (const AttrChange& c : o.pending_export.changes) {
+    put_varint(out, c.id);
+    put_varint(out, static_cast<uint64_t>(c.op));
+    lists.put_list(out, c.values);
+  }
+  lists.put_set(out, o.unconfirmed);
+  put_varint(out, (o.placeholder ? 1u : 0u) | (o.provisioned ? 2u : 0u) | (o.export_error ? 4u : 0u) |
+                      (o.unresolved_refs ? 8u : 0u));
+  put_bytes(out, o.error);
+}
+
 }  // namespace
 
 std::string encode_attribute_set(const AttributeSet& set) {
@@ -149,23 +181,8 @@ Status decode_attribute_set(std::string_view blob, AttributeSet& set) {
 std::string encode_cs_body(const CsObject& o) {
   std::string out;
   put_varint(out, 1);
-  put_set(out, o.hologram);
-  put_varint(out, static_cast<uint64_t>(o.pending_import));
-  put_set(out, o.import_state);
-  put_bytes(out, o.import_dn);
-  put_varint(out, static_cast<uint64_t>(o.pending_export.kind));
-  put_bytes(out, o.pending_export.new_dn);
-  put_varint(out, o.pending_export.changes.size());
-  for (const AttrChange& c : o.pending_export.changes) {
-    put_varint(out, c.id);
-    put_varint(out, static_cast<uint64_t>(c.op));
-    put_varint(out, c.values.size());
-    for (const std::string& v : c.values) put_bytes(out, v);
-  }
-  put_set(out, o.unconfirmed);
-  put_varint(out, (o.placeholder ? 1u : 0u) | (o.provisioned ? 2u : 0u) | (o.export_error ? 4u : 0u) |
-                   (o.unresolved_refs ? 8u : 0u));
-  put_bytes(out, o.error);
+  InlineLists lists;
+  put_cs_fields(out, o, lists);
   return out;
 }
 
@@ -399,25 +416,9 @@ void encode_cs_body_chunked(const CsObject& o, EncodedBody& out, const std::vect
     return;
   }
   ChunkWriter w(out.chunks, held);
-  std::string& b = out.body;
-  b.clear();
-  put_varint(b, 2);
-  w.put_set(b, o.hologram);
-  put_varint(b, static_cast<uint64_t>(o.pending_import));
-  w.put_set(b, o.import_state);
-  put_bytes(b, o.import_dn);
-  put_varint(b, static_cast<uint64_t>(o.pending_export.kind));
-  put_bytes(b, o.pending_export.new_dn);
-  put_varint(b, o.pending_export.changes.size());
-  for (const AttrChange& c : o.pending_export.changes) {
-    put_varint(b, c.id);
-    put_varint(b, static_cast<uint64_t>(c.op));
-    w.put_list(b, c.values);
-  }
-  w.put_set(b, o.unconfirmed);
-  put_varint(b, (o.placeholder ? 1u : 0u) | (o.provisioned ? 2u : 0u) | (o.export_error ? 4u : 0u) |
-                    (o.unresolved_refs ? 8u : 0u));
-  put_bytes(b, o.error);
+  out.body.clear();
+  put_varint(out.body, 2);
+  put_cs_fields(out.body, o, w);
 }
 
 void encode_mv_body_chunked(const AttributeSet& set, EncodedBody& out, const std::vector<uint64_t>* held) {
