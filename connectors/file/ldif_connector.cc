@@ -15,6 +15,7 @@
 
 #include "file_util.h"
 #include "idsync/dn.h"
+#include "ldif_dn_snapshot.h"
 #include "idsync/file/file_connectors.h"
 #include "idsync/file/ldif.h"
 #include "idsync/value_types.h"
@@ -127,6 +128,15 @@ class DirectoryState {
 
   // Live entries in order (content file order, then added ones).
   std::vector<std::optional<Entry>>& entries() { return entries_; }
+
+  // The DNs of the live entries, in order (what a DN snapshot holds).
+  std::vector<std::string> live_dns() const {
+    std::vector<std::string> dns;
+    dns.reserve(index_.size());
+    for (const auto& e : entries_)
+      if (e) dns.push_back(e->dn);
+    return dns;
+  }
 
  private:
   Status rename(size_t pos, const std::string& old_norm, EntryChange& change,
@@ -416,11 +426,9 @@ class LdifConnector final : public Connector {
     }
     auto files = list_change_files(delta_dir_);
     if (!files.ok()) return files.status();
-    auto state = std::make_unique<DirectoryState>(false);  // DNs only: enough to validate
-    IDSYNC_RETURN_IF_ERROR(load_state(*state, *files, true));
-
     auto ex = std::make_unique<ExportState>();
-    ex->state = std::move(state);
+    ex->state = std::make_unique<DirectoryState>(false);  // DNs only: enough to validate
+    IDSYNC_RETURN_IF_ERROR(load_export_state(*ex, *files));
     std::string name = next_change_file_name(files->empty() ? std::string() : files->back());
     ex->final_path = delta_dir_ / name;
     ex->temp = delta_dir_ / ("." + name + ".tmp");
@@ -492,15 +500,26 @@ class LdifConnector final : public Connector {
     }
     if (ex->writer->records_written() == 0) {  // nothing changed: no empty change file
       fs::remove(ex->temp, ec);
+      if (!ex->from_snapshot) save_dn_snapshot(*ex);
       return Status::Ok();
     }
     // A change file is part of the content file's data: it takes that file's mode and owner.
-    return fsync_and_rename(ex->temp, ex->final_path, path_);
+    IDSYNC_RETURN_IF_ERROR(fsync_and_rename(ex->temp, ex->final_path, path_));
+    std::optional<FileStamp> written = stamp_file(ex->final_path, ex->final_path.filename().string());
+    if (written) {
+      ex->stamps.push_back(std::move(*written));
+      save_dn_snapshot(*ex);
+    }
+    return Status::Ok();
   }
 
  private:
   struct ExportState {
     std::unique_ptr<DirectoryState> state;
+    // The files `state` was read from (directly or through the DN snapshot), stamped before
+    // they were read, so that a file changed meanwhile never matches a later snapshot.
+    std::vector<FileStamp> stamps;
+    bool from_snapshot = false;
     fs::path temp;
     fs::path final_path;
     std::ofstream out;
@@ -521,6 +540,54 @@ class LdifConnector final : public Connector {
                              " (entry '" + rec.change.dn + "'): the content file holds a change "
                              "record; put change records in the change folder '" +
                              delta_dir_.string() + "'");
+  }
+
+  fs::path dn_snapshot_path() const { return delta_dir_ / ".export-dns"; }
+
+  // The DNs an export validates against: from the DN snapshot when it matches the content
+  // file and a prefix of the change files exactly (then only the change files after that
+  // prefix are read), else from all the files.
+  Status load_export_state(ExportState& ex, const std::vector<std::string>& files) {
+    std::optional<FileStamp> content = stamp_file(path_, path_.string());
+    if (!content) return Status::Error(ErrorCode::kIoError, "cannot read LDIF file '" + path_.string() + "'");
+    std::vector<FileStamp> stamps{*content};
+    for (const std::string& name : files) {
+      std::optional<FileStamp> st = stamp_file(delta_dir_ / name, name);
+      if (!st)
+        return Status::Error(ErrorCode::kIoError, "cannot read change file '" + (delta_dir_ / name).string() + "'");
+      stamps.push_back(std::move(*st));
+    }
+    ex.stamps = stamps;
+    std::optional<DnSnapshot> snapshot = read_dn_snapshot(dn_snapshot_path());
+    const bool matches = snapshot && !snapshot->files.empty() && snapshot->files.size() <= stamps.size() &&
+                         std::equal(snapshot->files.begin(), snapshot->files.end(), stamps.begin());
+    if (matches) {
+      const std::string context = dn_snapshot_path().string();
+      Status s = Status::Ok();
+      for (std::string& dn : snapshot->dns) {
+        Entry e;
+        e.dn = std::move(dn);
+        s = ex.state->add(std::move(e), context);
+        if (!s.ok()) break;
+      }
+      if (s.ok()) {
+        const std::vector<std::string> newer(files.begin() + static_cast<std::ptrdiff_t>(snapshot->files.size() - 1),
+                                             files.end());
+        ex.from_snapshot = newer.empty();
+        return load_state(*ex.state, newer, false);
+      }
+      ex.state = std::make_unique<DirectoryState>(false);  // an inconsistent snapshot: read the files
+    }
+    return load_state(*ex.state, files, true);
+  }
+
+  // A cache for the next export: when it cannot be written, that export reads the files (an
+  // older snapshot stays usable: its files are a prefix of the new list).
+  void save_dn_snapshot(const ExportState& ex) const {
+    DnSnapshot snapshot;
+    snapshot.files = ex.stamps;
+    snapshot.dns = ex.state->live_dns();
+    (void)write_dn_snapshot(dn_snapshot_path(), snapshot);
   }
 
   Status load_state(DirectoryState& state, const std::vector<std::string>& files,

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -6,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "idsync/file/file_connectors.h"
@@ -101,10 +103,15 @@ class LdifConnectorTest : public ::testing::Test {
     std::vector<std::string> names;
     fs::path d = content_.string() + ".changes";
     if (!fs::exists(d)) return names;
-    for (const auto& e : fs::directory_iterator(d)) names.push_back(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(d)) {
+      std::string name = e.path().filename().string();
+      if (name.front() != '.') names.push_back(name);  // the DN snapshot is hidden
+    }
     std::sort(names.begin(), names.end());
     return names;
   }
+  fs::path change_dir() const { return content_.string() + ".changes"; }
+  fs::path snapshot() const { return change_dir() / ".export-dns"; }
 
   TempDir dir_;
   fs::path content_;
@@ -510,6 +517,107 @@ TEST_F(LdifConnectorTest, ANewExportFileAndItsChangeFilesArePrivate) {
   fs::path p = fs::path(content_.string() + ".changes") / files[0];
   ASSERT_EQ(::stat(p.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0600u);
+}
+
+// ---- the export's DN snapshot ------------------------------------------------------------
+
+EntryChange add_change(const std::string& dn) {
+  EntryChange c;
+  c.kind = ChangeKind::kAdd;
+  c.dn = dn;
+  c.object_type = "user";
+  c.attributes = {Attribute{"cn", {"x"}}};
+  return c;
+}
+
+EntryChange delete_change(const std::string& dn) {
+  EntryChange c;
+  c.kind = ChangeKind::kDelete;
+  c.dn = dn;
+  return c;
+}
+
+// Overwrites `p` with bytes that are not LDIF, keeping its size and modification time, so that
+// only an export that does not read the file can still succeed.
+void garble_keeping_stamp(const fs::path& p) {
+  struct stat st {};
+  ASSERT_EQ(::stat(p.c_str(), &st), 0);
+  {
+    std::fstream f(p, std::ios::in | std::ios::out | std::ios::binary);
+    f.write(std::string(static_cast<size_t>(st.st_size), '%').data(), st.st_size);
+  }
+  struct timespec times[2] = {st.st_atim, st.st_mtim};
+  ASSERT_EQ(::utimensat(AT_FDCWD, p.c_str(), times, 0), 0);
+}
+
+TEST_F(LdifConnectorTest, AnExportLeavesADnSnapshotThatTheNextExportUsesInsteadOfTheFiles) {
+  auto c = make();
+  ASSERT_TRUE(c->begin_export().ok());
+  ASSERT_TRUE(c->export_change(add_change("CN=Cy,OU=People,DC=corp")).status.ok());
+  ASSERT_TRUE(c->end_export().ok());
+  ASSERT_TRUE(fs::exists(snapshot()));
+  EXPECT_EQ(fs::status(snapshot()).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+
+  // Neither the content file nor the change file can be parsed now: the next export must
+  // still know every DN, including the one the first export added.
+  garble_keeping_stamp(content_);
+  garble_keeping_stamp(change_dir() / change_files().at(0));
+  auto again = make();
+  ASSERT_TRUE(again->begin_export().ok());
+  ExportResult dup = again->export_change(add_change("cn=cy,ou=people,dc=corp"));
+  EXPECT_NE(dup.status.message().find("already exists"), std::string::npos) << dup.status.message();
+  dup = again->export_change(add_change("CN=Ann,OU=People,DC=corp"));
+  EXPECT_NE(dup.status.message().find("already exists"), std::string::npos) << dup.status.message();
+  EXPECT_TRUE(again->export_change(delete_change("CN=Staff,OU=People,DC=corp")).status.ok());
+  ExportResult gone = again->export_change(delete_change("CN=Staff,OU=People,DC=corp"));
+  EXPECT_NE(gone.status.message().find("no such entry"), std::string::npos) << gone.status.message();
+  ASSERT_TRUE(again->end_export().ok());
+  EXPECT_EQ(change_files().size(), 2u);
+}
+
+TEST_F(LdifConnectorTest, ADnSnapshotThatDoesNotMatchTheFilesIsIgnored) {
+  auto c = make();
+  ASSERT_TRUE(c->begin_export().ok());
+  ASSERT_TRUE(c->export_change(add_change("CN=Cy,OU=People,DC=corp")).status.ok());
+  ASSERT_TRUE(c->end_export().ok());
+
+  // The administrator edits the content file by hand: the snapshot must not hide the edit.
+  write_file(content_, kBaseline + "\ndn: CN=Dee,OU=People,DC=corp\nobjectClass: user\ncn: Dee\n");
+  auto edited = make();
+  ASSERT_TRUE(edited->begin_export().ok());
+  ExportResult dup = edited->export_change(add_change("CN=Dee,OU=People,DC=corp"));
+  EXPECT_NE(dup.status.message().find("already exists"), std::string::npos) << dup.status.message();
+  ASSERT_TRUE(edited->end_export().ok());
+
+  // A change file written by someone else after the snapshot is read on top of it.
+  write_file(change_dir() / "99999999T000000Z-000001.ldif",
+             "version: 1\n\ndn: CN=Eve,OU=People,DC=corp\nchangetype: add\nobjectClass: user\ncn: Eve\n");
+  auto newer = make();
+  ASSERT_TRUE(newer->begin_export().ok());
+  dup = newer->export_change(add_change("CN=Eve,OU=People,DC=corp"));
+  EXPECT_NE(dup.status.message().find("already exists"), std::string::npos) << dup.status.message();
+  ASSERT_TRUE(newer->end_export().ok());
+
+  // A damaged snapshot (one flipped byte, or cut short) is ignored, never trusted.
+  for (int damage = 0; damage < 2; ++damage) {
+    {
+      std::string bytes;
+      {
+        std::ifstream in(snapshot(), std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      }
+      ASSERT_GT(bytes.size(), 40u);
+      if (damage == 0) bytes[bytes.size() / 2] ^= 0x20; else bytes.resize(bytes.size() - 9);
+      write_file(snapshot(), bytes);
+    }
+    auto damaged = make();
+    ASSERT_TRUE(damaged->begin_export().ok());
+    for (const char* dn : {"CN=Cy,OU=People,DC=corp", "CN=Dee,OU=People,DC=corp", "CN=Eve,OU=People,DC=corp"}) {
+      dup = damaged->export_change(add_change(dn));
+      EXPECT_NE(dup.status.message().find("already exists"), std::string::npos) << dn << ": " << dup.status.message();
+    }
+    ASSERT_TRUE(damaged->end_export().ok());  // nothing written: the snapshot is rewritten from the files
+  }
 }
 
 }  // namespace
