@@ -466,8 +466,12 @@ Status LdifWriter::write_entry(const Entry& entry) {
   return flush_record();
 }
 
-Status LdifWriter::write_change(const EntryChange& change) {
-  for (const Attribute& a : change.attributes) IDSYNC_RETURN_IF_ERROR(check_name(a.name, change.dn));
+Status LdifWriter::write_change(const EntryChange& change) { return write_change(change, {}, {}); }
+
+Status LdifWriter::write_change(const EntryChange& change, const std::vector<Attribute>& before,
+                                const std::vector<Attribute>& after) {
+  for (const auto* list : {&before, &change.attributes, &after})
+    for (const Attribute& a : *list) IDSYNC_RETURN_IF_ERROR(check_name(a.name, change.dn));
   for (const AttributeChange& c : change.changes) IDSYNC_RETURN_IF_ERROR(check_name(c.name, change.dn));
   auto write_modify = [&](const std::string& dn) -> Status {
     IDSYNC_RETURN_IF_ERROR(begin_record());
@@ -487,8 +491,9 @@ Status LdifWriter::write_change(const EntryChange& change) {
       IDSYNC_RETURN_IF_ERROR(begin_record());
       append_line(buf_, "dn", change.dn);
       buf_ += "changetype: add\n";
-      for (const Attribute& a : change.attributes)
-        for (const std::string& v : a.values) append_line(buf_, a.name, v);
+      for (const auto* list : {&before, &change.attributes, &after})
+        for (const Attribute& a : *list)
+          for (const std::string& v : a.values) append_line(buf_, a.name, v);
       return flush_record();
     case ChangeKind::kDelete:
       IDSYNC_RETURN_IF_ERROR(begin_record());

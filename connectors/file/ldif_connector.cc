@@ -448,41 +448,37 @@ class LdifConnector final : public Connector {
       result.status = Status::Error(ErrorCode::kInternal, "export_change called before begin_export");
       return result;
     }
-    EntryChange record = change;
-    if (record.kind == ChangeKind::kAdd) {
-      if (!record.object_type.empty()) {
+    if (change.kind == ChangeKind::kModify && change.changes.empty()) return result;
+    // What an add gains on its way to the file (objectClass from the object type, the anchor),
+    // written around its attributes: the change itself is not copied.
+    std::vector<Attribute> before, after;
+    if (change.kind == ChangeKind::kAdd) {
+      if (!change.object_type.empty()) {
         bool has_oc = false;
-        for (const Attribute& a : record.attributes) has_oc = has_oc || iequals(a.name, "objectClass");
-        if (!has_oc) record.attributes.insert(record.attributes.begin(),
-                                              Attribute{"objectClass", {record.object_type}});
+        for (const Attribute& a : change.attributes) has_oc = has_oc || iequals(a.name, "objectClass");
+        if (!has_oc) before.push_back(Attribute{"objectClass", {change.object_type}});
       }
-      if (!anchor_attr_.empty() && anchor_of(record.attributes).empty()) {
-        std::string anchor = record.anchor;
+      if (!anchor_attr_.empty() && anchor_of(change.attributes).empty()) {
+        std::string anchor = change.anchor;
         if (anchor.empty() && assign_anchor_) {
           anchor = random_guid_bytes();
           result.new_anchor = anchor;
         }
-        if (!anchor.empty()) {
-          Entry tmp;
-          tmp.attributes = std::move(record.attributes);
-          tmp.set(anchor_attr_, {anchor});
-          record.attributes = std::move(tmp.attributes);
-        }
+        if (!anchor.empty()) after.push_back(Attribute{anchor_attr_, {std::move(anchor)}});
       }
     }
-    if (record.kind == ChangeKind::kModify && record.changes.empty()) return result;
     // Validate against the directory state first so that a rejected object leaves no record.
     EntryChange probe;
-    probe.kind = record.kind;
-    probe.dn = record.dn;
-    probe.new_dn = record.new_dn;
+    probe.kind = change.kind;
+    probe.dn = change.dn;
+    probe.new_dn = change.new_dn;
     Status s = export_->state->apply(probe, "export to '" + config_.name + "'");
     if (!s.ok()) {
       result.status = s;
       result.new_anchor.clear();
       return result;
     }
-    result.status = export_->writer->write_change(record);
+    result.status = export_->writer->write_change(change, before, after);
     if (!result.status.ok()) result.new_anchor.clear();
     return result;
   }

@@ -106,6 +106,10 @@ class LdifWriter {
   // "newsuperior" when the parent changes; its attribute changes, if any, follow as a
   // separate modify record on the new DN. kModify with no changes writes nothing.
   Status write_change(const EntryChange& change);
+  // The same, with `before` and `after` written around an add's attributes (an export adding
+  // objectClass or an anchor) without copying the change.
+  Status write_change(const EntryChange& change, const std::vector<Attribute>& before,
+                      const std::vector<Attribute>& after);
   // kIoError when the stream has failed.
   Status status() const;
   uint64_t records_written() const { return records_; }
