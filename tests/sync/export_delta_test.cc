@@ -151,12 +151,25 @@ TEST_F(ExportDeltaTest, ARejectedExportStaysPendingAndIsLookedAtAgain) {
                            user_dn(8) + "\nchangetype: modify\nreplace: title\ntitle: Pilot\n-\n\n");
   delta_import_and_sync(*state);
   ASSERT_EQ(dir.pending_exports.size(), 2u);
+  // The export moves the values into the change it sends and back: the rejected object keeps
+  // its pending export value for value, the accepted one escrows what it sent.
+  const CsObject* rejected = nullptr;
+  const CsObject* accepted = nullptr;
+  for (CsId id : dir.pending_exports) (dir.find(id)->dn == dir_user_dn(7) ? rejected : accepted) = dir.find(id);
+  ASSERT_TRUE(rejected != nullptr && accepted != nullptr);
+  const PendingExport rejected_before = rejected->pending_export;
+  ASSERT_FALSE(rejected_before.changes.empty());
+  ASSERT_FALSE(rejected_before.changes.front().values.empty());
   StepResult step = export_dir(*state);
   EXPECT_EQ(counter(step, "export-update"), 1u);
   EXPECT_EQ(counter(step, "export-failure"), 1u);
   ASSERT_EQ(kept_pending(dir), scan_pending(dir));
   ASSERT_EQ(dir.pending_exports.size(), 1u);
   EXPECT_EQ(dir.find(*dir.pending_exports.begin())->dn, dir_user_dn(7));
+  EXPECT_EQ(rejected->pending_export, rejected_before);
+  const AttrId title = state->attrs().find(dir.id, "title").value_or(0);
+  ASSERT_NE(accepted->unconfirmed.get(title), nullptr);
+  EXPECT_EQ(*accepted->unconfirmed.get(title), ValueList{"Pilot"});
   {
     std::unique_ptr<SyncState> loaded = load();
     ASSERT_NE(loaded, nullptr);
