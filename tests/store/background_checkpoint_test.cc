@@ -66,6 +66,30 @@ TEST_F(StoreTest, LargeCommitIsCheckpointedWhileTheStoreStaysOpen) {
   EXPECT_TRUE((*other)->check_integrity().ok());
 }
 
+// A server keeps its engine state in memory while change_marker() is unchanged: the
+// checkpoint on the other connection is not a change and must not make it reload.
+TEST_F(StoreTest, BackgroundCheckpointLeavesTheChangeMarkerAlone) {
+  auto store = open_store();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(write_range(*store, 1, kBigObjects).ok());
+  auto before = store->change_marker();
+  ASSERT_TRUE(before.ok());
+  store->wait_for_checkpoint();
+  ASSERT_GE(store->checkpoints_completed(), 1u);
+  auto after = store->change_marker();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(*before, *after);
+  // And the next write of an unchanged row still skips the index columns.
+  store->reset_write_stats();
+  ASSERT_TRUE(store->find_cs_by_id(5).ok());
+  ASSERT_TRUE(store->begin().ok());
+  CsObject o = big_cs(5);
+  o.hologram.set(4, {"changed"});
+  ASSERT_TRUE(store->put_cs(o).ok());
+  ASSERT_TRUE(store->commit().ok());
+  EXPECT_EQ(store->write_stats().rows_without_index_changes, 1u);
+}
+
 TEST_F(StoreTest, SmallCommitStartsNoCheckpoint) {
   auto store = open_store();
   ASSERT_NE(store, nullptr);
