@@ -4,6 +4,7 @@
 // loses nothing that was committed.
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -132,6 +133,7 @@ TEST_F(StoreTest, KillDuringTheBackgroundCheckpointLosesNothingCommitted) {
   pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive a parent that died before killing it
     close(fds[0]);
     auto store = Store::open(path_, OpenMode::kMustExist);
     if (!store.ok()) _exit(2);
