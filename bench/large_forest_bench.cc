@@ -337,10 +337,11 @@ int single_thread_sync(const std::string& store, const std::string& connector) {
 
 // For profiling one phase at a time: load / synchronize / save on a copy of a store kept with
 // --keep (DIR/before-sync-kept.db), e.g. `perf record -g large_forest_bench --phases-only
-// DIR/before-sync-kept.db DIR/work.db idsync.example`.
+// DIR/before-sync-kept.db DIR/work.db idsync.example`; --delta-phases-only does the same for a delta
+// synchronization (e.g. of DIR/before-delta-sync-kept.db).
 // Prints wall and CPU seconds (all threads) per phase: on a shared machine the CPU figure
 // moves less with the other builds' load.
-int phases_only(const std::string& kept, const std::string& work, const std::string& connector) {
+int phases_only(const std::string& kept, const std::string& work, const std::string& connector, bool delta) {
   auto cpu_s = [] {
     timespec ts{};
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
@@ -355,13 +356,19 @@ int phases_only(const std::string& kept, const std::string& work, const std::str
   std::printf("load %.3f s (cpu %.3f s)\n", now_s() - t, cpu_s() - c);
   idsync::StepResult step;
   t = now_s(), c = cpu_s();
-  Status s = idsync::run_sync(**state, *(*state)->space(connector), false, step, {});
+  Status s = idsync::run_sync(**state, *(*state)->space(connector), delta, step, {});
   if (!s.ok()) die("run_sync", s);
   std::printf("synchronize %.3f s (cpu %.3f s)\n", now_s() - t, cpu_s() - c);
   t = now_s(), c = cpu_s();
   s = (*state)->save(**st);
   if (!s.ok()) die("save", s);
-  std::printf("save %.3f s (cpu %.3f s)  peak RSS %.0f MB\n", now_s() - t, cpu_s() - c, peak_rss_mb());
+  std::printf("save %.3f s (cpu %.3f s)  peak RSS %.0f MB; %llu rows, %.1f MB of bodies\n", now_s() - t, cpu_s() - c,
+              peak_rss_mb(), static_cast<unsigned long long>((**st).write_stats().rows),
+              (**st).write_stats().body_bytes / 1e6);
+  state->reset();
+  t = now_s(), c = cpu_s();
+  st->reset();  // waits for a checkpoint still running and checkpoints what is left
+  std::printf("close the store %.3f s (cpu %.3f s)\n", now_s() - t, cpu_s() - c);
   return 0;
 }
 
@@ -389,7 +396,8 @@ int memory_breakdown(const std::string& store_path) {
 int main(int argc, char** argv) {
   if (argc == 3 && std::string(argv[1]) == "--memory-breakdown") return memory_breakdown(argv[2]);
   if (argc == 4 && std::string(argv[1]) == "--single-thread-sync") return single_thread_sync(argv[2], argv[3]);
-  if (argc == 5 && std::string(argv[1]) == "--phases-only") return phases_only(argv[2], argv[3], argv[4]);
+  if (argc == 5 && std::string(argv[1]) == "--phases-only") return phases_only(argv[2], argv[3], argv[4], false);
+  if (argc == 5 && std::string(argv[1]) == "--delta-phases-only") return phases_only(argv[2], argv[3], argv[4], true);
   Options opt = parse_args(argc, argv);
   unsigned threads = opt.threads ? opt.threads : static_cast<unsigned>(tbb::info::default_concurrency());
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);

@@ -292,6 +292,17 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, OpenMode mod
       return s;
     }
   }
+  rc = single_int(d.db, "PRAGMA page_size", d.page_size);
+  if (rc != SQLITE_OK) {
+    s = d.fail("read the page size", rc);
+    cleanup_created();
+    return s;
+  }
+  if (!read_only) {
+    // Replaces SQLite's automatic checkpoint (wal_hook and wal_autocheckpoint share one slot).
+    d.checkpointer = std::make_unique<WalCheckpointer>(path);
+    sqlite3_wal_hook(d.db, &Impl::on_wal_commit, &d);
+  }
   if (state.fresh || state.schema_version < kSchemaVersion) {
     if (read_only) {
       return Status::Error(ErrorCode::kStoreError,
@@ -396,6 +407,7 @@ Status Store::begin() {
   if (sqlite3_get_autocommit(d.db) == 0) {
     return Status::Error(ErrorCode::kInternal, d.prefix() + "begin: a transaction is already open");
   }
+  d.bound_wal();
   Stmt st;
   IDSYNC_RETURN_IF_ERROR(d.prepare(kBegin, st));
   int rc = st.step();
@@ -639,11 +651,64 @@ Status Store::replace_rules(const std::vector<RuleRow>& rules) {
 
 // ---- connector space -----------------------------------------------------------------------
 
+namespace {
+
+// How many rows one decoding task handles while this thread reads the next ones.
+constexpr size_t kDecodeChunk = 1024;
+
+// Reads rows with read(Row&) on this thread a chunk at a time (false: no more rows), decodes
+// each with decode(Row&) on oneTBB tasks, and hands them to deliver(Row&) in order on this
+// thread. Reading chunk k+1 and delivering chunk k-1 overlap the decoding of chunk k (on 2
+// cores, this thread's SQLite and sink work runs beside the allocation-heavy decoding, not
+// after it). The sink sees exactly the sequence, and a damaged row exactly the error, of a
+// row-by-row scan: deliver stops at the first failure.
+template <typename Row, typename Read, typename Decode, typename Deliver>
+Status read_pipelined(Read read, Decode decode, Deliver deliver) {
+  auto decode_chunk = [&](std::vector<Row>& rows) {
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, rows.size(), 64), [&](const tbb::blocked_range<size_t>& r) {
+      for (size_t i = r.begin(); i != r.end(); ++i) decode(rows[i]);
+    });
+  };
+  std::vector<Row> decoding, ready;
+  bool more = true;
+  Status read_error = Status::Ok();  // reported after the rows read before it are delivered
+  auto fill = [&](std::vector<Row>& rows) {
+    rows.clear();
+    while (more && rows.size() < kDecodeChunk) {
+      Row& row = rows.emplace_back();
+      Result<bool> got = read(row);
+      if (!got.ok() || !*got) {
+        if (!got.ok()) read_error = got.status();
+        rows.pop_back();
+        more = false;
+      }
+    }
+  };
+  decoding.reserve(kDecodeChunk);
+  ready.reserve(kDecodeChunk);
+  fill(decoding);
+  while (!decoding.empty()) {
+    Status s = Status::Ok();
+    {
+      tbb::task_group group;
+      group.run([&] { decode_chunk(decoding); });
+      for (Row& row : ready) {
+        s = deliver(row);
+        if (!s.ok()) break;
+      }
+      if (s.ok()) fill(ready);  // the chunk after the one being decoded
+      group.wait();  // before returning, even on an error: the task uses this frame
+    }
+    IDSYNC_RETURN_IF_ERROR(s);
+    std::swap(ready, decoding);  // ready = decoded; decoding = the chunk just read
+  }
+  for (Row& row : ready) IDSYNC_RETURN_IF_ERROR(deliver(row));
+  return read_error;
+}
+
+}  // namespace
+
 Status Store::load_cs(ConnectorId connector, const std::function<Status(CsObject&&)>& sink) {
-  // Rows are read here a chunk at a time, their bodies decoded on oneTBB tasks (the
-  // allocation-heavy part of a load), then handed to the sink in id order on this thread: the
-  // sink sees exactly the sequence, and a damaged row exactly the error, of a row-by-row scan.
-  constexpr size_t kDecodeChunk = 1024;
   struct Row {
     CsObject object;
     int64_t state = 0;
@@ -657,38 +722,31 @@ Status Store::load_cs(ConnectorId connector, const std::function<Status(CsObject
   Stmt st;
   IDSYNC_RETURN_IF_ERROR(d.prepare(kLoadCs, st));
   st.bind(1, static_cast<int64_t>(connector));
-  std::vector<Row> chunk;
-  chunk.reserve(kDecodeChunk);
-  int rc = SQLITE_ROW;
-  while (rc == SQLITE_ROW) {
-    chunk.clear();
-    while (chunk.size() < kDecodeChunk && (rc = st.step()) == SQLITE_ROW) {
-      Row& row = chunk.emplace_back();
-      row.state = Impl::read_cs_columns(st, row.object);
-      row.body.assign(st.blob(7));
-      if (!st.is_null(8)) {
-        row.chunks = std::make_unique<StoredChunks>();
-        row.status = d.read_chunks(kCsChunks, row.object.id, st.blob(8), *row.chunks);
-      }
-    }
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, chunk.size(), 64), [&](const tbb::blocked_range<size_t>& r) {
-      for (size_t i = r.begin(); i != r.end(); ++i) {
-        Row& row = chunk[i];
-        if (!row.status.ok()) continue;
+  return read_pipelined<Row>(
+      [&](Row& row) -> Result<bool> {
+        int rc = st.step();
+        if (rc == SQLITE_DONE) return false;
+        if (rc != SQLITE_ROW) return d.fail("read the connector space of connector " + std::to_string(connector), rc);
+        row.state = Impl::read_cs_columns(st, row.object);
+        row.body.assign(st.blob(7));
+        if (!st.is_null(8)) {
+          row.chunks = std::make_unique<StoredChunks>();
+          row.status = d.read_chunks(kCsChunks, row.object.id, st.blob(8), *row.chunks);
+        }
+        return true;
+      },
+      [&](Row& row) {
+        if (!row.status.ok()) return;
         row.status = d.finish_cs(row.state, row.body, row.chunks.get(), row.object);
         row.key = Impl::cs_read_key(row.object);
         row.body = std::string();  // free it now rather than with the chunk
         row.chunks.reset();
-      }
-    });
-    for (Row& row : chunk) {
-      IDSYNC_RETURN_IF_ERROR(row.status);
-      d.remember_cs(row.object, row.key);
-      IDSYNC_RETURN_IF_ERROR(sink(std::move(row.object)));
-    }
-  }
-  if (rc != SQLITE_DONE) return d.fail("read the connector space of connector " + std::to_string(connector), rc);
-  return Status::Ok();
+      },
+      [&](Row& row) -> Status {
+        IDSYNC_RETURN_IF_ERROR(row.status);
+        d.remember_cs(row.object, row.key);
+        return sink(std::move(row.object));
+      });
 }
 
 namespace {
@@ -899,17 +957,39 @@ Result<CsCounts> Store::count_cs(ConnectorId connector) {
 // ---- metaverse -----------------------------------------------------------------------------
 
 Status Store::load_mv(const std::function<Status(MvObject&&)>& sink) {
+  struct Row {
+    MvObject object;
+    std::string body;
+    std::unique_ptr<StoredChunks> chunks;  // layout 2 rows only
+    Status status = Status::Ok();
+  };
   Impl& d = *impl_;
   Stmt st;
   IDSYNC_RETURN_IF_ERROR(d.prepare(kLoadMv, st));
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW) {
-    MvObject o;
-    IDSYNC_RETURN_IF_ERROR(d.read_mv(st, o));
-    IDSYNC_RETURN_IF_ERROR(sink(std::move(o)));
-  }
-  if (rc != SQLITE_DONE) return d.fail("read the metaverse", rc);
-  return Status::Ok();
+  return read_pipelined<Row>(
+      [&](Row& row) -> Result<bool> {
+        int rc = st.step();
+        if (rc == SQLITE_DONE) return false;
+        if (rc != SQLITE_ROW) return d.fail("read the metaverse", rc);
+        row.object.id = static_cast<MvId>(st.int64(0));
+        row.object.object_type = st.text(1);
+        row.body.assign(st.blob(2));
+        if (!st.is_null(3)) {
+          row.chunks = std::make_unique<StoredChunks>();
+          row.status = d.read_chunks(kMvChunks, row.object.id, st.blob(3), *row.chunks);
+        }
+        return true;
+      },
+      [&](Row& row) {
+        if (!row.status.ok()) return;
+        row.status = d.finish_mv(row.body, row.chunks.get(), row.object);
+        row.body = std::string();
+        row.chunks.reset();
+      },
+      [&](Row& row) -> Status {
+        IDSYNC_RETURN_IF_ERROR(row.status);
+        return sink(std::move(row.object));
+      });
 }
 
 Status Store::put_mv(const MvObject& o) {
@@ -1006,6 +1086,14 @@ Status Store::Impl::ensure_current() {
   memory_version = version;
   memory_checked = sqlite3_get_autocommit(db) == 0;
   return Status::Ok();
+}
+
+void Store::wait_for_checkpoint() {
+  if (impl_->checkpointer != nullptr) impl_->checkpointer->wait_idle();
+}
+
+uint64_t Store::checkpoints_completed() const {
+  return impl_->checkpointer != nullptr ? impl_->checkpointer->completed() : 0;
 }
 
 const StoreWriteStats& Store::write_stats() const { return impl_->stats; }

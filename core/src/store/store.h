@@ -5,6 +5,9 @@
 //   kSchemaVersion, and refuses a newer or foreign file with kStoreError saying what to do.
 // - WAL mode, synchronous=NORMAL, 16 KiB pages for new stores (older stores keep theirs), a
 //   32 MiB page cache (128 MiB during a transaction that writes 2000+ rows in one put_*_many).
+// - The WAL is checkpointed on a background thread after a commit that leaves 1000+ frames
+//   in it, not inside the commit; begin() waits for that checkpoint only when the WAL has
+//   grown past 1 GiB, and closing the Store waits for it.
 // - A write changes only what changed: put_cs leaves the DN / anchor / MV indexes alone when
 //   those columns are as this Store last read or wrote them, and a huge value list rewrites only
 //   the chunks it does not hold yet (write_stats() counts both).
@@ -186,6 +189,13 @@ class Store {
   // bytes match its hash; no chunk belongs to a row that is gone or no longer refers to it.
   // At most `max_findings` findings. Fails only when the store cannot be read.
   Result<ValueChunkReport> check_value_chunks(size_t max_findings);
+
+  // A commit that leaves 1000+ frames in the WAL has them copied back into the store file on
+  // a background thread (store/wal_checkpointer.h): the commit returns once the frames are in
+  // the WAL, where they are safe. This waits until no such checkpoint runs or is pending
+  // (tests, tools that copy the file); closing the Store waits as well.
+  void wait_for_checkpoint();
+  uint64_t checkpoints_completed() const;  // background checkpoints finished since open()
 
   const StoreWriteStats& write_stats() const;
   void reset_write_stats();

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@
 
 #include "model/objects.h"
 #include "store/store.h"
+#include "store/wal_checkpointer.h"
 
 namespace idsync {
 
@@ -43,6 +45,15 @@ constexpr const char* kPragmas[] = {
 constexpr size_t kBigWriteRows = 2000;
 constexpr const char* kBigWriteCachePragma = "PRAGMA cache_size=-131072";
 constexpr const char* kNormalCachePragma = "PRAGMA cache_size=-32768";
+
+// A commit that leaves at least this many frames in the WAL has it checkpointed on the
+// WalCheckpointer's thread (SQLite's automatic checkpoint, which this replaces, uses the
+// same threshold inside the commit).
+constexpr int kCheckpointFrames = 1000;
+// begin() waits for a checkpoint still running when the WAL holds more than this, so that
+// back-to-back large writes cannot grow it without bound (a WAL that is being checkpointed
+// cannot restart from its beginning).
+constexpr int64_t kMaxWalBytes = int64_t{1} << 30;
 
 inline std::string errno_text(int err) { return std::strerror(err); }
 
@@ -287,6 +298,22 @@ struct Store::Impl {
   int64_t memory_version = 0;
   std::string key_scratch;
   bool big_cache = false;  // kBigWriteCachePragma applies until the transaction ends
+  int64_t page_size = 0;
+  int64_t wal_frames = 0;  // the WAL's length after the last commit (wal hook)
+  std::unique_ptr<WalCheckpointer> checkpointer;  // writable stores only
+
+  // sqlite3_wal_hook: after every commit of this connection.
+  static int on_wal_commit(void* self, sqlite3* /*db*/, const char* /*schema*/, int frames) {
+    auto* d = static_cast<Impl*>(self);
+    d->wal_frames = frames;
+    if (frames >= kCheckpointFrames && d->checkpointer != nullptr) d->checkpointer->request();
+    return SQLITE_OK;
+  }
+  // Before a write transaction: bounds the WAL (kMaxWalBytes).
+  void bound_wal() {
+    if (checkpointer == nullptr || wal_frames * page_size <= kMaxWalBytes) return;
+    checkpointer->wait_idle();
+  }
 
   Status begin_big_write(size_t rows) {
     // A bulk load appends: its pages are written once, a larger cache would only cost memory.
@@ -303,6 +330,8 @@ struct Store::Impl {
 
   ~Impl() {
     if (db != nullptr && sqlite3_get_autocommit(db) == 0) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    // First: its connection must not be the last one, whose close checkpoints what is left.
+    checkpointer.reset();
     for (sqlite3_stmt*& s : stmts) {
       sqlite3_finalize(s);
       s = nullptr;
@@ -487,7 +516,11 @@ struct Store::Impl {
     StoredChunks chunks;
     const bool chunked = !st.is_null(3);
     if (chunked) IDSYNC_RETURN_IF_ERROR(read_chunks(kMvChunks, o.id, st.blob(3), chunks));
-    Status s = decode_mv_body(st.blob(2), o.attributes, chunked ? &chunks : nullptr);
+    return finish_mv(st.blob(2), chunked ? &chunks : nullptr, o);
+  }
+  // Decodes the body of `o` (id set); touches nothing but `o` (runs on any thread).
+  Status finish_mv(std::string_view body, const StoredChunks* chunks, MvObject& o) const {
+    Status s = decode_mv_body(body, o.attributes, chunks);
     if (!s.ok()) return s.with_context(prefix() + "metaverse object " + std::to_string(o.id));
     return Status::Ok();
   }
