@@ -404,11 +404,183 @@ TEST_F(ReferenceDeltaTest, NothingUnlinkedSinceTheLastCheckSkipsTheLinkCheckOfKe
   EXPECT_EQ(pending(kDirGroupDn), expected);
   EXPECT_EQ(mv_values(s_.mv_of("hr", kGroupDn), "member").size(), static_cast<size_t>(kMembers - 2));
 
-  // The same on a state loaded afresh: it checks again (the notes live in memory only).
+  // The same on a state loaded afresh, as a one-shot run does: the notes were saved with the
+  // state, so it skips the check too.
   s_.add_changes("hr", remove_member(9));
   StepResult loaded;
   stats = delta_import_and_sync("hr", loaded);
-  EXPECT_EQ(stats.reference_values_checked, 2u * (kMembers - 3));
+  EXPECT_EQ(stats.reference_values_checked, 0u);
+  EXPECT_GE(stats.reference_values_carried, 2u * (kMembers - 3));
+  EXPECT_EQ(mv_values(s_.mv_of("hr", kGroupDn), "member").size(), static_cast<size_t>(kMembers - 3));
+}
+
+// The saved notes after a reload: a member deleted in a run of its own (the group unchanged)
+// is an unlink in that run, so the notes saved with it are gone, and the group's next change —
+// in another process, on a state loaded afresh — checks every kept member and drops the
+// deleted one, as a full synchronization does.
+TEST_F(ReferenceDeltaTest, AMemberDeletedAfterTheNotesWereSavedIsCaughtAfterAReload) {
+  s_.add_changes("hr", remove_member(7));
+  StepResult first;
+  delta_import_and_sync("hr", first);
+  s_.add_changes("hr", remove_member(8));
+  StepResult noted;
+  ASSERT_EQ(delta_import_and_sync("hr", noted).reference_values_checked, 0u);
+
+  s_.add_changes("hr", "dn: " + member_dn(40) + "\nchangetype: delete\n\n");
+  StepResult deleted;
+  SyncStatistics stats = delta_import_and_sync("hr", deleted);
+  EXPECT_EQ(counter(deleted, "deleted"), 1u);
+  EXPECT_EQ(mv_values(s_.mv_of("hr", kGroupDn), "member").size(), static_cast<size_t>(kMembers - 2));
+
+  s_.add_changes("hr", remove_member(9));
+  StepResult reloaded;
+  stats = delta_import_and_sync("hr", reloaded);
+  EXPECT_GE(stats.reference_values_checked, kMembers - 3u);
+  std::vector<std::string> gone = {dir_member_dn(7), dir_member_dn(8), dir_member_dn(9), dir_member_dn(40)};
+  std::sort(gone.begin(), gone.end());
+  json have = pending(kDirGroupDn);
+  ASSERT_EQ(have.size(), 1u) << have.dump();
+  std::vector<std::string> values = have[0]["values"].get<std::vector<std::string>>();
+  std::sort(values.begin(), values.end());
+  EXPECT_EQ(have[0]["operation"], "delete");
+  EXPECT_EQ(values, gone);
+  json mv_after_delta = s_.mv_of("hr", kGroupDn);
+  EXPECT_EQ(mv_values(mv_after_delta, "member").size(), static_cast<size_t>(kMembers - 4));
+
+  // Checked again in that run: the next one-shot delta skips once more.
+  s_.add_changes("hr", remove_member(10));
+  StepResult quiet;
+  EXPECT_EQ(delta_import_and_sync("hr", quiet).reference_values_checked, 0u);
+  json mv_before_full = s_.mv_of("hr", kGroupDn);
+  json pending_before_full = pending(kDirGroupDn);
+  RunResult full = s_.run("hr", "Full Synchronization");
+  ASSERT_EQ(full.steps.size(), 1u);
+  EXPECT_EQ(counter(full.steps[0], "mv-updated"), 0u);
+  EXPECT_EQ(s_.mv_of("hr", kGroupDn), mv_before_full);
+  EXPECT_EQ(pending(kDirGroupDn), pending_before_full);
+}
+
+// A run that unlinks and dies before its save (chaos tests kill runs mid-way) leaves the store
+// as the last save wrote it: rows and notes together. The next run stages the delete again
+// from the same changes, unlinks, and the group's change in it checks the members in full.
+TEST_F(ReferenceDeltaTest, ARunThatUnlinksAndIsNeverSavedLeavesTheSavedNotesAndRowsTogether) {
+  s_.add_changes("hr", remove_member(7));
+  StepResult first;
+  delta_import_and_sync("hr", first);
+  {
+    auto store = Store::open(s_.store_path(), OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok()) << store.status().to_string();
+    auto state = SyncState::load(**store);
+    ASSERT_TRUE(state.ok()) << state.status().to_string();
+    CsObject* user = (*state)->space("hr")->find_by_dn(member_dn(40));
+    ASSERT_NE(user, nullptr);
+    ASSERT_NE(user->mv, 0u);
+    (*state)->unlink(*user);  // in memory only: the process "dies" here, nothing is saved
+  }
+  s_.add_changes("hr", "dn: " + member_dn(40) + "\nchangetype: delete\n\n" + remove_member(8));
+  StepResult after;
+  SyncStatistics stats = delta_import_and_sync("hr", after);
+  EXPECT_GE(stats.reference_values_checked, kMembers - 2u);
+  json have = pending(kDirGroupDn);
+  ASSERT_EQ(have.size(), 1u) << have.dump();
+  std::vector<std::string> values = have[0]["values"].get<std::vector<std::string>>();
+  std::sort(values.begin(), values.end());
+  std::vector<std::string> gone = {dir_member_dn(7), dir_member_dn(8), dir_member_dn(40)};
+  std::sort(gone.begin(), gone.end());
+  EXPECT_EQ(values, gone);
+}
+
+// Deleting a connector removes its objects, and their links, behind the sync state: the store
+// clears the saved notes with it, so no later load trusts them.
+TEST_F(ReferenceDeltaTest, DeletingAConnectorClearsTheSavedNotes) {
+  s_.add_changes("hr", remove_member(7));
+  StepResult first;
+  delta_import_and_sync("hr", first);
+  auto store = Store::open(s_.store_path(), OpenMode::kMustExist);
+  ASSERT_TRUE(store.ok()) << store.status().to_string();
+  auto saved = (*store)->get_setting(Store::kLinkChecksSetting);
+  ASSERT_TRUE(saved.ok());
+  ASSERT_TRUE(saved->has_value());
+  std::vector<LinkChecks::Key> keys;
+  ASSERT_TRUE(LinkChecks::parse_saved(**saved, keys));
+  EXPECT_EQ(keys.size(), 2u);  // the group's list, seen linked from hr and in dir
+  auto connectors = (*store)->load_connectors();
+  ASSERT_TRUE(connectors.ok());
+  ConnectorId dir = 0;
+  for (const ConnectorRow& row : *connectors)
+    if (row.name == "dir") dir = row.id;
+  ASSERT_NE(dir, 0u);
+  ASSERT_TRUE((*store)->begin().ok());
+  ASSERT_TRUE((*store)->delete_connector(dir).ok());
+  ASSERT_TRUE((*store)->replace_rules({}).ok());  // as a configuration import drops the rules naming it
+  ASSERT_TRUE((*store)->commit().ok());
+  saved = (*store)->get_setting(Store::kLinkChecksSetting);
+  ASSERT_TRUE(saved.ok());
+  keys.clear();
+  EXPECT_FALSE(saved->has_value() && LinkChecks::parse_saved(**saved, keys) && !keys.empty());
+  auto state = SyncState::load(**store);
+  ASSERT_TRUE(state.ok()) << state.status().to_string();
+  EXPECT_EQ((*state)->link_checks().size(), 0u);
+}
+
+// A damaged setting seeds nothing: the check runs in full, and the result is right.
+TEST_F(ReferenceDeltaTest, DamagedSavedNotesSeedNothing) {
+  s_.add_changes("hr", remove_member(7));
+  StepResult first;
+  delta_import_and_sync("hr", first);
+  {
+    auto store = Store::open(s_.store_path(), OpenMode::kMustExist);
+    ASSERT_TRUE(store.ok()) << store.status().to_string();
+    auto saved = (*store)->get_setting(Store::kLinkChecksSetting);
+    ASSERT_TRUE(saved.ok() && saved->has_value());
+    std::string damaged = **saved;
+    damaged.back() = 'x';  // the last line's terminator
+    ASSERT_TRUE((*store)->put_setting(Store::kLinkChecksSetting, damaged).ok());
+    auto state = SyncState::load(**store);
+    ASSERT_TRUE(state.ok()) << state.status().to_string();
+    EXPECT_EQ((*state)->link_checks().size(), 0u);
+  }
+  s_.add_changes("hr", remove_member(8));
+  StepResult second;
+  EXPECT_EQ(delta_import_and_sync("hr", second).reference_values_checked, 2u * (kMembers - 2));
+  EXPECT_EQ(mv_values(s_.mv_of("hr", kGroupDn), "member").size(), static_cast<size_t>(kMembers - 2));
+}
+
+// The saved form round-trips every field, and a truncated or malformed line is refused whole.
+TEST(LinkCheckNotes, SavedFormRoundTripsAndRefusesDamage) {
+  LinkChecks checks;
+  checks.note({7, 3, 2, false}, 0);
+  checks.note({7, 3, 5, true}, 0);
+  checks.note({4294967296ull, 4294967295u, 1, true}, 0);
+  checks.something_unlinked();
+  checks.note({9, 1, 2, false}, checks.generation());  // the only one still current
+  checks.note({10, 1, 2, false}, checks.generation());
+  std::string text = checks.saved([](const LinkChecks::Key& k) { return k.mv != 10; });
+  std::vector<LinkChecks::Key> keys;
+  ASSERT_TRUE(LinkChecks::parse_saved(text, keys));
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_EQ(keys[0], (LinkChecks::Key{9, 1, 2, false}));
+
+  LinkChecks all;
+  for (const LinkChecks::Key& k : {LinkChecks::Key{7, 3, 2, false}, LinkChecks::Key{7, 3, 5, true},
+                                   LinkChecks::Key{4294967296ull, 4294967295u, 1, true}})
+    all.note(k, 0);
+  text = all.saved([](const LinkChecks::Key&) { return true; });
+  LinkChecks seeded;
+  seeded.something_unlinked();
+  seeded.seed(text, [](const LinkChecks::Key& k) { return k.connector != 5; });
+  EXPECT_EQ(seeded.size(), 2u);
+  EXPECT_TRUE(seeded.still_linked({7, 3, 2, false}));
+  EXPECT_FALSE(seeded.still_linked({7, 3, 5, true}));
+  EXPECT_TRUE(seeded.still_linked({4294967296ull, 4294967295u, 1, true}));
+
+  for (std::string bad : {std::string(""), std::string("2\n"), text.substr(0, text.size() - 1), std::string("1\n7 3 2\n"),
+                          std::string("1\n7 3 2 2\n"), std::string("1\n7 3 x 0\n"), std::string("1\n7 4294967296 2 0\n"),
+                          std::string("1\n7 3 2 0 5\n")}) {
+    LinkChecks none;
+    none.seed(bad, [](const LinkChecks::Key&) { return true; });
+    EXPECT_EQ(none.size(), 0u) << bad;
+  }
 }
 
 // After an unlink (a member deleted without leaving the group) the kept members are checked

@@ -8,8 +8,15 @@
 // object, attribute, connector, direction) records the generation at which every value of
 // that list was last seen linked to an object of that connector. While the generation has not
 // moved and the list changed only by a checked carry, the check would find nothing: skip it.
-// Whoever changes a list any other way forgets its notes. In memory only: a freshly loaded
-// state has no notes, so the first delta synchronization after a load checks in full.
+// Whoever changes a list any other way forgets its notes.
+//
+// Saved with the state (SyncState::write, store setting Store::kLinkChecksSetting): the notes still
+// current when the state is written hold for exactly what that transaction commits — every
+// row an unlink or a list change touched is in it, and a note outdated by either is left out
+// — so a load seeds them again (one-shot runs reopen the store each time). Only the notes of
+// long lists are saved: a short list is checked in microseconds. Nothing else may unlink
+// behind the saved notes: Store::delete_connector (the one other writer of connector space
+// rows) clears the setting; a damaged setting seeds nothing (the check runs in full).
 //
 // Thread safety: const members may run concurrently; the others need exclusive access (the
 // sync step writes notes only in its serial apply phases).
@@ -19,11 +26,17 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <vector>
+#include <string>
+#include <string_view>
 
 #include "model/attribute_table.h"
 #include "model/objects.h"
 
 namespace idsync {
+
+// Lists shorter than this are not worth a saved note.
+inline constexpr size_t kSavedLinkCheckMinValues = 256;
 
 class LinkChecks {
  public:
@@ -66,6 +79,54 @@ class LinkChecks {
     for (auto it = notes_.lower_bound(Key{mv, 0, 0, false}); it != notes_.end() && it->first.mv == mv; ++it) f(it->first);
   }
   size_t size() const { return notes_.size(); }
+
+  // The notes still current, for the store: "1\n" then "mv attr connector direction\n" each.
+  // `keep(key)` picks the ones worth saving.
+  template <typename Keep>
+  std::string saved(Keep&& keep) const {
+    std::string out = "1\n";
+    for (const auto& [key, at] : notes_) {
+      if (at != generation_ || !keep(key)) continue;
+      out += std::to_string(key.mv) + ' ' + std::to_string(key.attr) + ' ' + std::to_string(key.connector) +
+             (key.outbound ? " 1\n" : " 0\n");
+    }
+    return out;
+  }
+  // Seeds the notes `text` (as saved() wrote it) names at the current generation, those `valid`
+  // accepts; none at all when any line is damaged.
+  template <typename Valid>
+  void seed(std::string_view text, Valid&& valid) {
+    std::vector<Key> keys;
+    if (!parse_saved(text, keys)) return;
+    for (const Key& key : keys)
+      if (valid(key)) notes_[key] = generation_;
+  }
+
+  static bool parse_saved(std::string_view text, std::vector<Key>& keys) {
+    if (text.substr(0, 2) != "1\n") return false;
+    text.remove_prefix(2);
+    while (!text.empty()) {
+      size_t end = text.find('\n');
+      if (end == std::string_view::npos) return false;
+      std::string_view line = text.substr(0, end);
+      text.remove_prefix(end + 1);
+      uint64_t fields[4];
+      for (uint64_t& f : fields) {
+        size_t n = 0;
+        f = 0;
+        while (n < line.size() && line[n] >= '0' && line[n] <= '9' && n < 19) f = f * 10 + static_cast<uint64_t>(line[n++] - '0');
+        if (n == 0) return false;
+        line.remove_prefix(n);
+        if (!line.empty()) {
+          if (line[0] != ' ') return false;
+          line.remove_prefix(1);
+        }
+      }
+      if (!line.empty() || fields[3] > 1 || fields[1] > UINT32_MAX || fields[2] > UINT32_MAX) return false;
+      keys.push_back(Key{fields[0], static_cast<AttrId>(fields[1]), static_cast<ConnectorId>(fields[2]), fields[3] == 1});
+    }
+    return true;
+  }
 
  private:
   uint64_t generation_ = 0;
