@@ -1,5 +1,8 @@
 #include "model/objects.h"
 
+// Inlined: the short-input path of the per-value chunk boundary hash was a library call per
+// value of every huge list encoded (the same function either way, so the same chunks).
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
@@ -236,6 +239,20 @@ bool set_needs_chunks(const AttributeSet& set) {
 
 // Collects the distinct chunks of one object while its body is written.
 class ChunkWriter {
+  // put_bytes in one append per value (the varint built on the stack): the encoding of a huge
+  // list is this loop.
+  static void append_value(std::string& out, const std::string& v) {
+    char head[10];
+    size_t n = 0;
+    uint64_t size = v.size();
+    while (size >= 0x80) {
+      head[n++] = static_cast<char>((size & 0x7f) | 0x80);
+      size >>= 7;
+    }
+    head[n++] = static_cast<char>(size);
+    out.append(head, n).append(v);
+  }
+
  public:
   ChunkWriter(std::vector<ValueChunk>& chunks, const std::vector<uint64_t>* held) : chunks_(chunks), held_(held) {
     chunks_.clear();
@@ -252,8 +269,9 @@ class ChunkWriter {
     indexes_.clear();
     std::string& data = scratch_;  // reused: only chunks the store lacks are copied out
     data.clear();
+    data.reserve(kChunkMaxBytes + 64 * 1024);
     for (const std::string& v : values) {
-      put_bytes(data, v);
+      append_value(data, v);
       if (data.size() >= kChunkMaxBytes ||
           (data.size() >= kChunkMinBytes && (XXH3_64bits(v.data(), v.size()) & kBoundaryMask) == 0)) {
         finish(data);
