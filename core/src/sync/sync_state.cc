@@ -400,7 +400,7 @@ void SyncState::remove_mv(MvId id) {
   MvObject* o = mv_.find(id);
   if (o == nullptr) return;
   remove_from_join_index(*o);
-  link_checks_.something_unlinked();
+  link_checks_.unlinked(id, 0);
   link_checks_.forget(id);
   mv_.erase(id);
   if (id < links_.size()) std::vector<std::pair<ConnectorId, CsId>>().swap(links_[id]);
@@ -426,7 +426,7 @@ void SyncState::link(CsObject& cs, MvId mv) {
 
 void SyncState::unlink(CsObject& cs) {
   if (cs.mv == 0) return;
-  link_checks_.something_unlinked();
+  link_checks_.unlinked(cs.mv, cs.connector);
   if (cs.mv < links_.size()) {
     auto& list = links_[cs.mv];
     list.erase(std::remove(list.begin(), list.end(), std::make_pair(cs.connector, cs.id)), list.end());
