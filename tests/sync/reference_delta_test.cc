@@ -652,6 +652,21 @@ TEST(LinkCheckNotes, ALongLogDropsItsOldestHalf) {
   ASSERT_TRUE(checks.unlinked_after(1, late, ids));
   EXPECT_EQ(ids, (std::vector<MvId>{7}));
   EXPECT_LE(checks.log_size(), LinkChecks::kMaxLog);
+
+  // The saved form holds at most kMaxSavedLog unlinks: a note older than those is left out.
+  LinkChecks saving;
+  saving.note({1, 1, 1, false}, 0);
+  for (MvId id = 1; id <= LinkChecks::kMaxSavedLog; ++id) saving.unlinked(id + 100, 1);
+  saving.note({2, 1, 1, false}, 1);
+  saving.unlinked(7, 1);
+  LinkChecks parsed;
+  ASSERT_TRUE(LinkChecks::parse_saved(saving.saved([](const LinkChecks::Key&) { return true; }), parsed));
+  EXPECT_FALSE(parsed.noted_at({1, 1, 1, false}).has_value());
+  EXPECT_EQ(parsed.noted_at({2, 1, 1, false}), std::optional<uint64_t>(1));
+  EXPECT_EQ(parsed.log_size(), LinkChecks::kMaxSavedLog);
+  ids.clear();
+  ASSERT_TRUE(parsed.unlinked_after(1, 1, ids));
+  EXPECT_EQ(ids.back(), 7u);
 }
 
 // After an unlink (a member deleted without leaving the group) the kept members are checked

@@ -69,6 +69,7 @@ class LinkChecks {
   // At most this many unlinks are remembered (the oldest half goes beyond): a note older than
   // what the log reaches is checked in full.
   static constexpr size_t kMaxLog = 65536;
+  static constexpr size_t kMaxSavedLog = 16384;
 
   // Moves on every unlink or metaverse object removal.
   uint64_t generation() const { return generation_; }
@@ -129,12 +130,15 @@ class LinkChecks {
   // For the store: "2 generation log_start\n", then "n mv attr connector direction generation\n"
   // per note the log still reaches and `keep(key)` picks, then "u generation mv connector\n" per
   // unlink after the oldest of those notes.
+  // At most kMaxSavedLog unlinks are saved (the store rewrites the setting at every save): a
+  // note older than those is left out.
   template <typename Keep>
   std::string saved(Keep&& keep) const {
     std::string notes;
     uint64_t oldest = generation_;
+    const uint64_t reach = log_.size() > kMaxSavedLog ? log_[log_.size() - kMaxSavedLog - 1].generation : log_start_;
     for (const auto& [key, at] : notes_) {
-      if (at < log_start_ || !keep(key)) continue;
+      if (at < reach || !keep(key)) continue;
       oldest = std::min(oldest, at);
       notes += "n " + std::to_string(key.mv) + ' ' + std::to_string(key.attr) + ' ' + std::to_string(key.connector) +
                (key.outbound ? " 1 " : " 0 ") + std::to_string(at) + '\n';
