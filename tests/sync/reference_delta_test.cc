@@ -600,6 +600,9 @@ TEST(LinkCheckNotes, SavedFormRoundTripsAndRefusesDamage) {
   ASSERT_TRUE(parsed.unlinked_after(2, 0, ids));
   EXPECT_EQ(ids, (std::vector<MvId>{40, 41}));
   ids.clear();
+  EXPECT_FALSE(parsed.unlinked_after(2, 0, ids, 2));  // three unlinks since, any connector
+  EXPECT_TRUE(parsed.unlinked_after(2, 0, ids, 3));
+  ids.clear();
   ASSERT_TRUE(parsed.unlinked_after(1, 1, ids));
   EXPECT_EQ(ids, (std::vector<MvId>{41, 42}));
   UnlinkedIds suspects(ids);

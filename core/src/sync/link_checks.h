@@ -94,11 +94,13 @@ class LinkChecks {
     return it == notes_.end() ? std::nullopt : std::optional<uint64_t>(it->second);
   }
   // The metaverse objects unlinked from `connector` (or removed) after generation `since`;
-  // false when the log no longer reaches back that far.
-  bool unlinked_after(ConnectorId connector, uint64_t since, std::vector<MvId>& ids) const {
+  // false when the log no longer reaches back that far, or holds more than `max` unlinks since.
+  bool unlinked_after(ConnectorId connector, uint64_t since, std::vector<MvId>& ids,
+                      size_t max = static_cast<size_t>(-1)) const {
     if (since < log_start_) return false;
     auto it = std::upper_bound(log_.begin(), log_.end(), since,
                                [](uint64_t g, const Unlink& u) { return g < u.generation; });
+    if (static_cast<size_t>(log_.end() - it) > max) return false;
     for (; it != log_.end(); ++it)
       if (it->connector == connector || it->connector == 0) ids.push_back(it->mv);
     return true;

@@ -820,7 +820,7 @@ class Synchronizer {
     if (current != nullptr && state_.link_checks().still_linked(key)) {
       c.removed_at = removed;
     } else if (current != nullptr) {
-      std::optional<UnlinkedIds> suspects = unlinked_since(key);
+      std::optional<UnlinkedIds> suspects = unlinked_since(key, current->size());
       size_t next = 0, looked_up = 0;
       for (size_t i = 0; i < current->size(); ++i) {
         if (next < removed.size() && removed[next] == i) {
@@ -971,16 +971,18 @@ class Synchronizer {
   // The objects unlinked from `key`'s connector since its note: the kept values naming none of
   // them are still linked (sync/link_checks.h). nullopt (check every value) without a note, when
   // the log no longer reaches it, or when so much was unlinked that the lookups cost as much.
-  std::optional<UnlinkedIds> unlinked_since(const LinkChecks::Key& key) const {
+  // Sorting the values out costs a log entry per unlink since and a bit per id: not worth it
+  // for a short list, nor when the unlinks since are many for the list's size.
+  std::optional<UnlinkedIds> unlinked_since(const LinkChecks::Key& key, size_t list_size) const {
     std::optional<uint64_t> at = state_.link_checks().noted_at(key);
-    return at ? unlinked_since(key.connector, *at) : std::nullopt;
+    return at ? unlinked_since(key.connector, *at, list_size) : std::nullopt;
   }
-  std::optional<UnlinkedIds> unlinked_since(ConnectorId connector, uint64_t at) const {
+  std::optional<UnlinkedIds> unlinked_since(ConnectorId connector, uint64_t at, size_t list_size) const {
+    if (list_size < kSavedLinkCheckMinValues) return std::nullopt;
     std::vector<MvId> ids;
-    if (!state_.link_checks().unlinked_after(connector, at, ids) || ids.size() > kMaxSuspects) return std::nullopt;
+    if (!state_.link_checks().unlinked_after(connector, at, ids, list_size / 4)) return std::nullopt;
     return UnlinkedIds(ids);
   }
-  static constexpr size_t kMaxSuspects = 1 << 20;
 
   // True when the metaverse object `ref` names is still linked to an object of `connector`.
   bool linked_from(const std::string& ref, ConnectorId connector) const {
@@ -1108,7 +1110,7 @@ class Synchronizer {
     bool still_linked = prior != prior_outbound_.end() && prior->second == generation;
     if (now != nullptr && !still_linked) {
       std::optional<UnlinkedIds> suspects;
-      if (prior != prior_outbound_.end()) suspects = unlinked_since(target.id, prior->second);
+      if (prior != prior_outbound_.end()) suspects = unlinked_since(target.id, prior->second, now->size());
       size_t looked_up = 0;
       for (size_t i = 0; i + values->added.size() < now->size(); ++i) {
         if (suspects && !suspects->suspect(ref_id((*now)[i]))) continue;
