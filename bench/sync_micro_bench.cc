@@ -341,4 +341,39 @@ void BM_HugeGroupOneMemberDeltaSync(benchmark::State& st) {
 }
 BENCHMARK(BM_HugeGroupOneMemberDeltaSync)->Unit(benchmark::kMillisecond);
 
+// Layout-2 encoding of a connector space object whose hologram holds one huge member list
+// (Arg 0 values, DN-like), as every save of the huge group's row pays it; the store already holds
+// its chunks (`held`), so only hashes are compared, no chunk copied. Arg 1 = 2: the object also
+// holds a pending import of the list with one member removed, as the save after a delta import
+// that removed it (its one new chunk is copied). Items = values encoded.
+void BM_HugeListChunkedEncode(benchmark::State& st) {
+  const auto n = static_cast<size_t>(st.range(0));
+  const bool staged = st.range(1) == 2;
+  CsObject o;
+  o.id = 1;
+  ValueList members;
+  members.reserve(n);
+  for (size_t i = 0; i < n; ++i)
+    members.push_back("CN=User " + std::to_string(i * 7919 % 1000003) + ",OU=People,OU=Staff,DC=corp,DC=example,DC=com");
+  o.hologram.set(1, members);
+  EncodedBody first;
+  encode_cs_body_chunked(o, first);
+  std::vector<uint64_t> held;
+  for (const ValueChunk& c : first.chunks) held.push_back(c.hash);
+  std::sort(held.begin(), held.end());
+  if (staged) {
+    members.erase(members.begin() + static_cast<std::ptrdiff_t>(n / 2));
+    o.import_state.set(1, std::move(members));
+    o.pending_import = PendingImportKind::kUpdate;
+  }
+  EncodedBody out;
+  for (auto _ : st) {
+    encode_cs_body_chunked(o, out, &held);
+    benchmark::DoNotOptimize(out.body.data());
+  }
+  st.counters["chunks"] = static_cast<double>(out.chunks.size());
+  st.SetItemsProcessed(st.iterations() * static_cast<int64_t>(staged ? 2 * n - 1 : n));
+}
+BENCHMARK(BM_HugeListChunkedEncode)->Args({500000, 1})->Args({500000, 2})->Unit(benchmark::kMillisecond);
+
 BENCHMARK_MAIN();

@@ -83,6 +83,62 @@ TEST(ValueChunkEncoding, OneRemovedValueChangesOneOrTwoChunks) {
   EXPECT_LE(fresh, 2u);
 }
 
+// An object with several huge lists (hologram, pending import, a pending export) has them cut
+// on several threads: the chunks must come out numbered as one list after the other would —
+// each distinct chunk once, in order of first use, its bytes copied only when not held — and
+// decode to the same object.
+TEST(ValueChunkEncoding, SeveralHugeListsCutInParallelEncodeAsOneListAtATime) {
+  CsObject o = huge_group(4, 30000);
+  o.pending_import = PendingImportKind::kUpdate;
+  o.import_state.set(kMember, members(30000, 12345));
+  o.pending_export.kind = PendingExportKind::kUpdate;
+  o.pending_export.changes.push_back({kMember, ValueOp::kAdd, members(2000)});
+  std::vector<uint64_t> expected;
+  std::vector<uint64_t> hologram_hashes;
+  for (const ValueList* list : std::initializer_list<const ValueList*>{o.hologram.get(kMember), o.import_state.get(kMember),
+                                                                      &o.pending_export.changes[0].values}) {
+    AttributeSet alone;
+    alone.set(kMember, *list);
+    EncodedBody one;
+    encode_mv_body_chunked(alone, one);
+    for (const ValueChunk& c : one.chunks) {
+      if (std::find(expected.begin(), expected.end(), c.hash) == expected.end()) expected.push_back(c.hash);
+      if (list == o.hologram.get(kMember)) hologram_hashes.push_back(c.hash);
+    }
+  }
+  std::sort(hologram_hashes.begin(), hologram_hashes.end());
+  EncodedBody body, again;
+  encode_cs_body_chunked(o, body, &hologram_hashes);
+  encode_cs_body_chunked(o, again, &hologram_hashes);
+  EXPECT_EQ(body.body, again.body);
+  std::vector<uint64_t> got;
+  StoredChunks chunks;
+  for (const ValueChunk& c : body.chunks) {
+    got.push_back(c.hash);
+    bool held = std::binary_search(hologram_hashes.begin(), hologram_hashes.end(), c.hash);
+    EXPECT_EQ(c.held, held);
+    EXPECT_EQ(c.data.empty(), held);
+    chunks.refs.push_back(c.hash);
+  }
+  EXPECT_EQ(got, expected);
+  // The held chunks as the store would hand them back: from an encoding without `held`.
+  EncodedBody full;
+  encode_cs_body_chunked(o, full);
+  EXPECT_EQ(full.body, body.body);
+  for (const ValueChunk& c : full.chunks) chunks.data.emplace_back(c.hash, c.data);
+  std::sort(chunks.data.begin(), chunks.data.end());
+  CsObject back;
+  ASSERT_TRUE(decode_cs_body(body.body, back, &chunks).ok());
+  back.id = o.id;
+  back.connector = o.connector;
+  back.anchor = o.anchor;
+  back.dn = o.dn;
+  back.object_type = o.object_type;
+  back.state = o.state;
+  back.mv = o.mv;
+  EXPECT_EQ(back, o);
+}
+
 TEST(ValueChunkEncoding, DamagedOrMissingChunkIsAStoreError) {
   CsObject o = huge_group(3, 5000);
   EncodedBody body;

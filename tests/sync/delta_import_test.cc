@@ -87,6 +87,35 @@ TEST_F(DeltaImportTest, ValueLevelChangesStageWhatAFullImportOfTheSameDirectoryF
   EXPECT_EQ(s_.mv_of("hr", kGroupDn), group);
 }
 
+// A group long enough that staging copies its members on several threads: a one-member change
+// stages exactly what a full import of the directory then finds.
+TEST_F(DeltaImportTest, AOneMemberChangeToAHugeGroupStagesWhatAFullImportFinds) {
+  constexpr int kMembers = 40000;
+  std::string add = "dn: " + std::string(kGroupDn) + "\nchangetype: modify\nadd: member\n";
+  for (int i = 0; i < kMembers; ++i) add += "member: " + user_dn("M " + std::to_string(i)) + "\n";
+  s_.add_changes("hr", add + "-\n\n");
+  s_.run("hr", "Delta Import");
+  s_.run("hr", "Delta Synchronization");
+  json held = s_.cs("hr", kGroupDn);
+  ASSERT_FALSE(held.is_null());
+  ASSERT_EQ(held.value("pendingImport", ""), "none") << held.value("error", "");
+
+  s_.add_changes("hr", "dn: " + std::string(kGroupDn) + "\nchangetype: modify\ndelete: member\nmember: " +
+                           user_dn("M 777") + "\n-\nadd: member\nmember: " + user_dn("M new") + "\n-\n\n");
+  RunResult delta = s_.run("hr", "Delta Import");
+  ASSERT_EQ(delta.steps.size(), 1u);
+  EXPECT_EQ(counter(delta.steps[0], "stage-update"), 1u);
+  json group = s_.cs("hr", kGroupDn);
+  ASSERT_FALSE(group.is_null());
+  EXPECT_EQ(group.value("pendingImport", ""), "update");
+
+  RunResult full = s_.run("hr", "Full Import");
+  ASSERT_EQ(full.steps.size(), 1u);
+  EXPECT_EQ(full.steps[0].error_count, 0u);
+  EXPECT_EQ(counter(full.steps[0], "stage-update"), 0u);
+  EXPECT_EQ(counter(full.steps[0], "stage-no-change"), 4u);
+}
+
 TEST_F(DeltaImportTest, AValueThatDoesNotFitItsTypeIsRejectedAndNothingIsStaged) {
   s_.add_changes("hr", "dn: " + user_dn("Ann Lee") +
                            "\nchangetype: modify\nreplace: userAccountControl\nuserAccountControl: lots\n-\n"

@@ -1,6 +1,11 @@
 #include "model/objects.h"
 
+// Inlined: the short-input path of the per-value chunk boundary hash was a library call per
+// value of every huge list encoded (the same function either way, so the same chunks).
+#define XXH_INLINE_ALL
 #include <xxhash.h>
+
+#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -234,10 +239,52 @@ bool set_needs_chunks(const AttributeSet& set) {
                      [](const AttrValues& a) { return needs_chunks(a.values); });
 }
 
+// put_bytes in one append per value (the varint built on the stack): the encoding of a huge
+// list is this loop.
+void append_value(std::string& out, const std::string& v) {
+  char head[10];
+  size_t n = 0;
+  uint64_t size = v.size();
+  while (size >= 0x80) {
+    head[n++] = static_cast<char>((size & 0x7f) | 0x80);
+    size >>= 7;
+  }
+  head[n++] = static_cast<char>(size);
+  out.append(head, n).append(v);
+}
+
+// One huge list cut into its chunks, in order (a chunk may repeat): each with its hash, and its
+// bytes unless `held` (sorted, may be null) lists it. Depends on nothing but its arguments, so
+// the lists of one object are cut in parallel.
+void cut_list(const ValueList& values, const std::vector<uint64_t>* held, std::vector<ValueChunk>& pieces) {
+  std::string data;  // only chunks the store lacks are copied out of it
+  data.reserve(kChunkMaxBytes + 64 * 1024);
+  auto finish = [&] {
+    uint64_t hash = value_chunk_hash(data);
+    if (held != nullptr && std::binary_search(held->begin(), held->end(), hash)) {
+      pieces.push_back(ValueChunk{hash, std::string(), true});
+    } else {
+      pieces.push_back(ValueChunk{hash, data, false});
+    }
+    data.clear();
+  };
+  for (const std::string& v : values) {
+    append_value(data, v);
+    if (data.size() >= kChunkMaxBytes ||
+        (data.size() >= kChunkMinBytes && (XXH3_64bits(v.data(), v.size()) & kBoundaryMask) == 0)) {
+      finish();
+    }
+  }
+  if (!data.empty()) finish();
+}
+
 // Collects the distinct chunks of one object while its body is written.
 class ChunkWriter {
  public:
-  ChunkWriter(std::vector<ValueChunk>& chunks, const std::vector<uint64_t>* held) : chunks_(chunks), held_(held) {
+  // `precut`: huge lists of the object already cut (cut_list), by address.
+  ChunkWriter(std::vector<ValueChunk>& chunks, const std::vector<uint64_t>* held,
+              std::vector<std::pair<const ValueList*, std::vector<ValueChunk>>>* precut = nullptr)
+      : chunks_(chunks), held_(held), precut_(precut) {
     chunks_.clear();
   }
 
@@ -249,19 +296,21 @@ class ChunkWriter {
       for (const std::string& v : values) put_bytes(out, v);
       return;
     }
-    indexes_.clear();
-    std::string& data = scratch_;  // reused: only chunks the store lacks are copied out
-    data.clear();
-    for (const std::string& v : values) {
-      put_bytes(data, v);
-      if (data.size() >= kChunkMaxBytes ||
-          (data.size() >= kChunkMinBytes && (XXH3_64bits(v.data(), v.size()) & kBoundaryMask) == 0)) {
-        finish(data);
-      }
+    std::vector<ValueChunk>* pieces = nullptr;
+    if (precut_ != nullptr)
+      for (auto& [list, cut] : *precut_)
+        if (list == &values) pieces = &cut;
+    if (pieces == nullptr) {
+      own_.clear();
+      cut_list(values, held_, own_);
+      pieces = &own_;
     }
-    if (!data.empty()) finish(data);
-    put_varint(out, (static_cast<uint64_t>(indexes_.size()) << 1) | 1);
-    for (uint32_t i : indexes_) put_varint(out, i);
+    put_varint(out, (static_cast<uint64_t>(pieces->size()) << 1) | 1);
+    for (ValueChunk& piece : *pieces) {
+      auto [it, fresh] = index_.emplace(piece.hash, static_cast<uint32_t>(chunks_.size()));
+      if (fresh) chunks_.push_back(std::move(piece));
+      put_varint(out, it->second);
+    }
   }
 
   void put_set(std::string& out, const AttributeSet& set) {
@@ -273,25 +322,11 @@ class ChunkWriter {
   }
 
  private:
-  void finish(std::string& data) {
-    uint64_t hash = value_chunk_hash(data);
-    auto [it, fresh] = index_.emplace(hash, static_cast<uint32_t>(chunks_.size()));
-    if (fresh) {
-      if (held_ != nullptr && std::binary_search(held_->begin(), held_->end(), hash)) {
-        chunks_.push_back(ValueChunk{hash, std::string(), true});
-      } else {
-        chunks_.push_back(ValueChunk{hash, data, false});
-      }
-    }
-    indexes_.push_back(it->second);
-    data.clear();
-  }
-
   std::vector<ValueChunk>& chunks_;
   const std::vector<uint64_t>* held_;
-  std::string scratch_;
+  std::vector<std::pair<const ValueList*, std::vector<ValueChunk>>>* precut_;
+  std::vector<ValueChunk> own_;
   std::unordered_map<uint64_t, uint32_t> index_;
-  std::vector<uint32_t> indexes_;
 };
 
 class ChunkReader {
@@ -415,7 +450,22 @@ void encode_cs_body_chunked(const CsObject& o, EncodedBody& out, const std::vect
     out.chunks.clear();
     return;
   }
-  ChunkWriter w(out.chunks, held);
+  // An object with several huge lists (a group's hologram and its pending import, saved by
+  // every import that changes it) has them cut on several threads; the writer then only
+  // numbers the chunks, in the order a sequential cut would, so the bytes are the same.
+  std::vector<std::pair<const ValueList*, std::vector<ValueChunk>>> precut;
+  auto add = [&](const ValueList& values) {
+    if (needs_chunks(values)) precut.emplace_back(&values, std::vector<ValueChunk>());
+  };
+  for (const AttributeSet* set : {&o.hologram, &o.import_state, &o.unconfirmed})
+    for (const AttrValues& a : set->items()) add(a.values);
+  for (const AttrChange& c : o.pending_export.changes) add(c.values);
+  if (precut.size() > 1) {
+    tbb::parallel_for(size_t{0}, precut.size(), [&](size_t i) { cut_list(*precut[i].first, held, precut[i].second); });
+  } else {
+    precut.clear();
+  }
+  ChunkWriter w(out.chunks, held, &precut);
   out.body.clear();
   put_varint(out.body, 2);
   put_cs_fields(out.body, o, w);

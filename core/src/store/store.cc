@@ -591,6 +591,8 @@ Status Store::delete_connector(ConnectorId id) {
   Savepoint sp(d);
   IDSYNC_RETURN_IF_ERROR(sp.begin(what));
   d.forget();  // its rows and chunks go: rebuilt on the next write
+  // Its objects' links go with them, unseen by the sync state's saved link-check notes.
+  IDSYNC_RETURN_IF_ERROR(put_setting(kLinkChecksSetting, ""));
   {
     Stmt st;
     IDSYNC_RETURN_IF_ERROR(d.prepare(kDeleteConnectorChunks, st));

@@ -140,6 +140,9 @@ class Store {
   // Settings: small named text values (scheduler, staging mode, thresholds, watermarks).
   Result<std::optional<std::string>> get_setting(const std::string& key);
   Status put_setting(const std::string& key, const std::string& value);
+  // The setting holding the sync state's saved link-check notes (sync/link_checks.h). They
+  // hold only while nothing unlinks behind the sync state: delete_connector clears it.
+  static constexpr const char* kLinkChecksSetting = "link_checks";
 
   // The interned attribute table, saved whole when it grew.
   Status load_attributes(AttributeTable& table);

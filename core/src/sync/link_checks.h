@@ -4,26 +4,58 @@
 //
 // A reference value "#id" stops resolving only when its metaverse object loses a link
 // (SyncState::unlink, which remove_cs also runs) or is removed (remove_mv); linking more never
-// breaks one. So SyncState bumps a generation at each of those, and a note per (metaverse
-// object, attribute, connector, direction) records the generation at which every value of
-// that list was last seen linked to an object of that connector. While the generation has not
-// moved and the list changed only by a checked carry, the check would find nothing: skip it.
-// Whoever changes a list any other way forgets its notes. In memory only: a freshly loaded
-// state has no notes, so the first delta synchronization after a load checks in full.
+// breaks one. So SyncState bumps a generation at each of those and logs which metaverse object
+// it was (and from which connector), and a note per (metaverse object, attribute, connector,
+// direction) records the generation at which every value of that list was last seen linked to
+// an object of that connector. While the generation has not moved and the list changed only
+// by a checked carry, the check would find nothing: skip it. When it moved, only the values
+// naming an object the log shows unlinked since need the check (unlinked_after): the others
+// are still linked. Whoever changes a list any other way forgets its notes.
+//
+// Saved with the state (SyncState::write, store setting Store::kLinkChecksSetting): notes and
+// log as the state is written hold for exactly what that transaction commits — every row an
+// unlink or a list change touched is in it — so a load seeds them again (one-shot runs reopen
+// the store each time). Only the notes of long lists are saved: a short list is checked in
+// microseconds. Nothing else may unlink behind the saved notes: Store::delete_connector (the
+// one other writer of connector space rows) clears the setting; a damaged setting seeds nothing
+// (the check runs in full).
 //
 // Thread safety: const members may run concurrently; the others need exclusive access (the
 // sync step writes notes only in its serial apply phases).
 #pragma once
 
+#include <algorithm>
 #include <compare>
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "model/attribute_table.h"
 #include "model/objects.h"
 
 namespace idsync {
+
+// Lists shorter than this are not worth a saved note.
+inline constexpr size_t kSavedLinkCheckMinValues = 256;
+
+// The metaverse objects unlinked since a note, as one bit per id: one test per kept value.
+class UnlinkedIds {
+ public:
+  explicit UnlinkedIds(const std::vector<MvId>& ids) {
+    MvId top = 0;
+    for (MvId id : ids) top = std::max(top, id);
+    bits_.assign(ids.empty() ? 0 : top / 64 + 1, 0);
+    for (MvId id : ids) bits_[id / 64] |= uint64_t{1} << (id % 64);
+  }
+  // Id 0 (a value that is no reference) is always suspect.
+  bool suspect(MvId id) const { return id == 0 || (id / 64 < bits_.size() && (bits_[id / 64] >> (id % 64) & 1) != 0); }
+
+ private:
+  std::vector<uint64_t> bits_;
+};
 
 class LinkChecks {
  public:
@@ -34,15 +66,44 @@ class LinkChecks {
     bool outbound = false;  // values linked in a target (else: linked from the source)
     auto operator<=>(const Key&) const = default;
   };
+  // At most this many unlinks are remembered (the oldest half goes beyond): a note older than
+  // what the log reaches is checked in full.
+  static constexpr size_t kMaxLog = 65536;
+  static constexpr size_t kMaxSavedLog = 16384;
 
   // Moves on every unlink or metaverse object removal.
   uint64_t generation() const { return generation_; }
-  void something_unlinked() { ++generation_; }
+  // `mv` lost its link to an object of `connector` (0: `mv` was removed, from every connector).
+  void unlinked(MvId mv, ConnectorId connector) {
+    ++generation_;
+    if (log_.size() >= kMaxLog) {
+      log_start_ = log_[log_.size() / 2 - 1].generation;
+      log_.erase(log_.begin(), log_.begin() + static_cast<std::ptrdiff_t>(log_.size() / 2));
+    }
+    log_.push_back(Unlink{generation_, mv, connector});
+  }
 
   // True when every value of `key`'s list was seen linked at the current generation.
   bool still_linked(const Key& key) const {
     auto it = notes_.find(key);
     return it != notes_.end() && it->second == generation_;
+  }
+  // The generation when every value of `key`'s list was last seen linked (nullopt: no note).
+  std::optional<uint64_t> noted_at(const Key& key) const {
+    auto it = notes_.find(key);
+    return it == notes_.end() ? std::nullopt : std::optional<uint64_t>(it->second);
+  }
+  // The metaverse objects unlinked from `connector` (or removed) after generation `since`;
+  // false when the log no longer reaches back that far, or holds more than `max` unlinks since.
+  bool unlinked_after(ConnectorId connector, uint64_t since, std::vector<MvId>& ids,
+                      size_t max = static_cast<size_t>(-1)) const {
+    if (since < log_start_) return false;
+    auto it = std::upper_bound(log_.begin(), log_.end(), since,
+                               [](uint64_t g, const Unlink& u) { return g < u.generation; });
+    if (static_cast<size_t>(log_.end() - it) > max) return false;
+    for (; it != log_.end(); ++it)
+      if (it->connector == connector || it->connector == 0) ids.push_back(it->mv);
+    return true;
   }
   // Every value of `key`'s list was seen linked when the generation was `checked_at`.
   void note(const Key& key, uint64_t checked_at) { notes_[key] = checked_at; }
@@ -66,9 +127,89 @@ class LinkChecks {
     for (auto it = notes_.lower_bound(Key{mv, 0, 0, false}); it != notes_.end() && it->first.mv == mv; ++it) f(it->first);
   }
   size_t size() const { return notes_.size(); }
+  size_t log_size() const { return log_.size(); }
+
+  // For the store: "2 generation log_start\n", then "n mv attr connector direction generation\n"
+  // per note the log still reaches and `keep(key)` picks, then "u generation mv connector\n" per
+  // unlink after the oldest of those notes.
+  // At most kMaxSavedLog unlinks are saved (the store rewrites the setting at every save): a
+  // note older than those is left out.
+  template <typename Keep>
+  std::string saved(Keep&& keep) const {
+    std::string notes;
+    uint64_t oldest = generation_;
+    const uint64_t reach = log_.size() > kMaxSavedLog ? log_[log_.size() - kMaxSavedLog - 1].generation : log_start_;
+    for (const auto& [key, at] : notes_) {
+      if (at < reach || !keep(key)) continue;
+      oldest = std::min(oldest, at);
+      notes += "n " + std::to_string(key.mv) + ' ' + std::to_string(key.attr) + ' ' + std::to_string(key.connector) +
+               (key.outbound ? " 1 " : " 0 ") + std::to_string(at) + '\n';
+    }
+    std::string out = "2 " + std::to_string(generation_) + ' ' + std::to_string(oldest) + '\n' + notes;
+    for (const Unlink& u : log_)
+      if (u.generation > oldest)
+        out += "u " + std::to_string(u.generation) + ' ' + std::to_string(u.mv) + ' ' + std::to_string(u.connector) + '\n';
+    return out;
+  }
+  // Replaces notes and log by those `text` (as saved() wrote it) holds, keeping the notes
+  // `valid` accepts; nothing at all when any line is damaged. For a freshly loaded state.
+  template <typename Valid>
+  void seed(std::string_view text, Valid&& valid) {
+    LinkChecks parsed;
+    if (!parse_saved(text, parsed)) return;
+    *this = std::move(parsed);
+    for (auto it = notes_.begin(); it != notes_.end();) it = valid(it->first) ? std::next(it) : notes_.erase(it);
+  }
+
+  // False for damaged text: a wrong header, a malformed line, generations out of order or beyond
+  // the saved generation, a note older than the log.
+  static bool parse_saved(std::string_view text, LinkChecks& out) {
+    out = LinkChecks();
+    uint64_t f[6];
+    if (!line(text, "2 ", f, 2) || f[1] > f[0]) return false;
+    out.generation_ = f[0];
+    out.log_start_ = f[1];
+    while (text.substr(0, 2) == "n ") {
+      if (!line(text, "n ", f, 5) || f[1] > UINT32_MAX || f[2] > UINT32_MAX || f[3] > 1 || f[4] < out.log_start_ ||
+          f[4] > out.generation_)
+        return false;
+      out.notes_[Key{f[0], static_cast<AttrId>(f[1]), static_cast<ConnectorId>(f[2]), f[3] == 1}] = f[4];
+    }
+    uint64_t last = out.log_start_;
+    while (!text.empty()) {
+      if (!line(text, "u ", f, 3) || f[0] <= last || f[0] > out.generation_ || f[2] > UINT32_MAX) return false;
+      last = f[0];
+      out.log_.push_back(Unlink{f[0], f[1], static_cast<ConnectorId>(f[2])});
+    }
+    return out.log_.size() <= kMaxLog;
+  }
 
  private:
+  struct Unlink {
+    uint64_t generation;  // the generation this unlink moved to
+    MvId mv;
+    ConnectorId connector;  // 0: the object was removed
+  };
+
+  // One line "<tag><n numbers separated by spaces>\n" taken off the front of `text`.
+  static bool line(std::string_view& text, std::string_view tag, uint64_t* fields, int n) {
+    if (text.substr(0, tag.size()) != tag) return false;
+    text.remove_prefix(tag.size());
+    for (int i = 0; i < n; ++i) {
+      size_t digits = 0;
+      uint64_t v = 0;
+      while (digits < text.size() && digits < 19 && text[digits] >= '0' && text[digits] <= '9')
+        v = v * 10 + static_cast<uint64_t>(text[digits++] - '0');
+      if (digits == 0 || digits >= text.size() || text[digits] != (i + 1 == n ? '\n' : ' ')) return false;
+      fields[i] = v;
+      text.remove_prefix(digits + 1);
+    }
+    return true;
+  }
+
   uint64_t generation_ = 0;
+  uint64_t log_start_ = 0;   // the log holds every unlink after this generation
+  std::vector<Unlink> log_;  // in generation order
   std::map<Key, uint64_t> notes_;
 };
 

@@ -194,6 +194,10 @@ Result<std::unique_ptr<SyncState>> SyncState::load(Store& store) {
   }));
   // Links come from CS objects in id order per connector; keep a stable order for determinism.
   for (auto& list : state->links_) std::sort(list.begin(), list.end());
+  // Every list the saved link-check notes name was seen linked when this store was written.
+  auto notes = store.get_setting(Store::kLinkChecksSetting);
+  if (!notes.ok()) return notes.status();
+  if (notes->has_value()) state->seed_link_checks(**notes);
   return state;
 }
 
@@ -276,8 +280,28 @@ Status SyncState::write(Store& store, const std::map<std::string, std::string>& 
     IDSYNC_RETURN_IF_ERROR(store.put_mv_many(mv_rows_to_write));
     IDSYNC_RETURN_IF_ERROR(store.put_setting("next_cs_id", std::to_string(next_cs_id_)));
     IDSYNC_RETURN_IF_ERROR(store.put_setting("next_mv_id", std::to_string(next_mv_id_)));
+    // Always written, so that notes an unlink in this state outdated never outlive it.
+    IDSYNC_RETURN_IF_ERROR(store.put_setting(Store::kLinkChecksSetting, saved_link_checks()));
     for (const auto& [k, v] : settings) IDSYNC_RETURN_IF_ERROR(store.put_setting(k, v));
     return Status::Ok();
+}
+
+std::string SyncState::saved_link_checks() const {
+  return link_checks_.saved([&](const LinkChecks::Key& key) {
+    const MvObject* o = mv_.find(key.mv);
+    const ValueList* values = o ? o->attributes.get(key.attr) : nullptr;
+    return values != nullptr && values->size() >= kSavedLinkCheckMinValues;
+  });
+}
+
+void SyncState::seed_link_checks(std::string_view saved) {
+  link_checks_.seed(saved, [&](const LinkChecks::Key& key) {
+    const ConnectorSpace* s = nullptr;
+    for (const auto& space : spaces_)
+      if (space->id == key.connector) s = space.get();
+    const MvObject* o = mv_.find(key.mv);
+    return s != nullptr && o != nullptr && o->attributes.has(key.attr);
+  });
 }
 
 bool SyncState::is_current(Store& store) const {
@@ -376,7 +400,7 @@ void SyncState::remove_mv(MvId id) {
   MvObject* o = mv_.find(id);
   if (o == nullptr) return;
   remove_from_join_index(*o);
-  link_checks_.something_unlinked();
+  link_checks_.unlinked(id, 0);
   link_checks_.forget(id);
   mv_.erase(id);
   if (id < links_.size()) std::vector<std::pair<ConnectorId, CsId>>().swap(links_[id]);
@@ -402,7 +426,7 @@ void SyncState::link(CsObject& cs, MvId mv) {
 
 void SyncState::unlink(CsObject& cs) {
   if (cs.mv == 0) return;
-  link_checks_.something_unlinked();
+  link_checks_.unlinked(cs.mv, cs.connector);
   if (cs.mv < links_.size()) {
     auto& list = links_[cs.mv];
     list.erase(std::remove(list.begin(), list.end(), std::make_pair(cs.connector, cs.id)), list.end());

@@ -160,6 +160,9 @@ class SyncState {
   void add_to_join_index(const MvObject& o);
   void remove_from_join_index(const MvObject& o);
   bool join_case_sensitive(AttrId id) const;
+  // The link-check notes worth saving (sync/link_checks.h), and seeding them at load.
+  std::string saved_link_checks() const;
+  void seed_link_checks(std::string_view saved);
   // The link list of `id`, grown to hold it.
   std::vector<std::pair<ConnectorId, CsId>>& links_for(MvId id);
 

@@ -814,17 +814,24 @@ class Synchronizer {
     // per kept value; no DN is normalized or looked up again.
     bool dropped = false;
     // Nothing unlinked since every value of the list was last seen linked: they all still are.
+    // Some objects unlinked since: only the values naming one of them need the lookup.
+    const LinkChecks::Key key{mv.id, c.attr, space_.id, false};
     c.checked_at = state_.link_checks().generation();
-    if (current != nullptr && state_.link_checks().still_linked(LinkChecks::Key{mv.id, c.attr, space_.id, false})) {
+    if (current != nullptr && state_.link_checks().still_linked(key)) {
       c.removed_at = removed;
     } else if (current != nullptr) {
-      checked_ += current->size() - removed.size();
-      size_t next = 0;
+      std::optional<UnlinkedIds> suspects = unlinked_since(key, current->size());
+      size_t next = 0, looked_up = 0;
       for (size_t i = 0; i < current->size(); ++i) {
         if (next < removed.size() && removed[next] == i) {
           c.removed_at.push_back(i);
           ++next;
-        } else if (!linked_from((*current)[i], space_.id)) {
+          continue;
+        }
+        const std::string& value = (*current)[i];
+        if (suspects && !suspects->suspect(ref_id(value))) continue;
+        ++looked_up;
+        if (!linked_from(value, space_.id)) {
           // Its source DN (the same position: the counts agree) may now name an object linked
           // to another metaverse object (a delete-add this run): a full evaluation maps it there.
           ++resolved_;
@@ -834,6 +841,7 @@ class Synchronizer {
           dropped = true;
         }
       }
+      checked_ += looked_up;
     }
     if (dropped) {
       h.cs->unresolved_refs = true;
@@ -958,6 +966,22 @@ class Synchronizer {
     if (ref.size() < 2 || ref[0] != kMvRefPrefix[0]) return 0;
     auto [end, ec] = std::from_chars(ref.data() + 1, ref.data() + ref.size(), id);
     return ec == std::errc() && end == ref.data() + ref.size() ? id : 0;
+  }
+
+  // The objects unlinked from `key`'s connector since its note: the kept values naming none of
+  // them are still linked (sync/link_checks.h). nullopt (check every value) without a note, when
+  // the log no longer reaches it, or when so much was unlinked that the lookups cost as much.
+  // Sorting the values out costs a log entry per unlink since and a bit per id: not worth it
+  // for a short list, nor when the unlinks since are many for the list's size.
+  std::optional<UnlinkedIds> unlinked_since(const LinkChecks::Key& key, size_t list_size) const {
+    std::optional<uint64_t> at = state_.link_checks().noted_at(key);
+    return at ? unlinked_since(key.connector, *at, list_size) : std::nullopt;
+  }
+  std::optional<UnlinkedIds> unlinked_since(ConnectorId connector, uint64_t at, size_t list_size) const {
+    if (list_size < kSavedLinkCheckMinValues) return std::nullopt;
+    std::vector<MvId> ids;
+    if (!state_.link_checks().unlinked_after(connector, at, ids, list_size / 4)) return std::nullopt;
+    return UnlinkedIds(ids);
   }
 
   // True when the metaverse object `ref` names is still linked to an object of `connector`.
@@ -1085,9 +1109,18 @@ class Synchronizer {
     auto prior = prior_outbound_.find(key);
     bool still_linked = prior != prior_outbound_.end() && prior->second == generation;
     if (now != nullptr && !still_linked) {
-      checked_ += now->size() - values->added.size();
-      for (size_t i = 0; i + values->added.size() < now->size(); ++i)
-        if (ref_target((*now)[i], target) == nullptr) return false;
+      std::optional<UnlinkedIds> suspects;
+      if (prior != prior_outbound_.end()) suspects = unlinked_since(target.id, prior->second, now->size());
+      size_t looked_up = 0;
+      for (size_t i = 0; i + values->added.size() < now->size(); ++i) {
+        if (suspects && !suspects->suspect(ref_id((*now)[i]))) continue;
+        ++looked_up;
+        if (ref_target((*now)[i], target) == nullptr) {
+          checked_ += looked_up;
+          return false;
+        }
+      }
+      checked_ += looked_up;
     }
     if ((believed ? believed->size() : 0) + adds != before_count + deletes) return false;
     for (const std::string& ref : values->removed) {
