@@ -203,9 +203,12 @@ class Synchronizer {
     }
     std::vector<MvId> changed = recompute_pass(delta);
     // Link (provision / join / deprovision) everything first, so that references between
-    // objects provisioned in this same run resolve when the exports are computed.
-    link_pass(changed);
-    plan_pass(changed);
+    // objects provisioned in this same run resolve when the exports are computed. Both passes
+    // work on one item list: the plan pass reuses the rules in scope and the flow outcomes
+    // the link pass found (the metaverse objects do not change in between).
+    std::vector<OutboundItem> items = outbound_items(changed);
+    link_pass(items);
+    plan_pass(items);
     for (MvId id : deleted_mv_) deprovision_all(id);
     stats_.reference_values_resolved = resolved_.load();
     stats_.reference_values_carried = carried_.load();
@@ -921,6 +924,16 @@ class Synchronizer {
   std::optional<FlowOutcome> outbound_outcome(const MvObject& mv, ConnectorSpace& target, const CompiledRule& r,
                                               const CompiledFlow& f, CsObject* existing, bool& unresolved,
                                               Deferred& d) {
+    auto outcome = outbound_evaluate(mv, r, f, existing, d);
+    if (outcome) map_to_target(target, f, *outcome, unresolved);
+    return outcome;
+  }
+
+  // The outcome of an outbound flow as the expression gives it (references still "#id"): it
+  // depends only on the metaverse object's attributes and the rule. nullopt after an error
+  // (recorded in `d`).
+  static std::optional<FlowOutcome> outbound_evaluate(const MvObject& mv, const CompiledRule& r, const CompiledFlow& f,
+                                                      const CsObject* existing, Deferred& d) {
     auto outcome = evaluate_flow(r, f, mv.attributes);
     if (!outcome.ok()) {
       std::string message = "rule '" + r.def.name + "', flow to '" + f.destination_name + "' for metaverse object " +
@@ -930,21 +943,56 @@ class Synchronizer {
           {existing ? existing->dn : "#" + std::to_string(mv.id), expr::error_kind(outcome.status().message()), message});
       return std::nullopt;
     }
-    if (f.destination != kDnAttr && f.destination_type == AttrType::kReference &&
-        outcome->kind == FlowOutcome::kValues) {
-      resolved_ += outcome->values.size();
-      ValueList dns;
-      dns.reserve(outcome->values.size());
-      for (const std::string& ref : outcome->values) {
-        if (CsObject* t = ref_target(ref, target)) {
-          dns.push_back(t->dn);
-        } else {
-          unresolved = true;
-        }
-      }
-      outcome->values = std::move(dns);
-    }
     return std::move(outcome).value();
+  }
+
+  // Maps the references of an outbound flow's outcome to DNs in `target`; sets `unresolved`
+  // when one has no object there yet.
+  void map_to_target(ConnectorSpace& target, const CompiledFlow& f, FlowOutcome& outcome, bool& unresolved) {
+    if (f.destination == kDnAttr || f.destination_type != AttrType::kReference || outcome.kind != FlowOutcome::kValues)
+      return;
+    resolved_ += outcome.values.size();
+    ValueList dns;
+    dns.reserve(outcome.values.size());
+    for (const std::string& ref : outcome.values) {
+      if (CsObject* t = ref_target(ref, target)) {
+        dns.push_back(t->dn);
+      } else {
+        unresolved = true;
+      }
+    }
+    outcome.values = std::move(dns);
+  }
+
+  // The link pass's provisioning preview of an (MV object, target) pair: the DN and object
+  // type the object would be created with. It evaluates every flow as computing the whole
+  // desired state would (an error in any flow stops the provisioning and is recorded), and
+  // keeps the outcomes before references are mapped (`raw`, in rule and flow order): they
+  // depend only on the MV object's attributes and the rules, which linking leaves as they
+  // are, so the plan pass maps and diffs them instead of evaluating every flow again.
+  // Read-only; errors go to `d`.
+  static bool preview_provisioning(const MvObject& mv, const std::vector<const CompiledRule*>& rules, Desired& out,
+                                   std::vector<FlowOutcome>& raw, Deferred& d) {
+    size_t flows = 0;
+    for (const CompiledRule* r : rules) flows += r->flows.size();
+    raw.reserve(flows);
+    for (const CompiledRule* r : rules) {
+      if (out.object_type.empty()) out.object_type = r->def.target_object_type;
+      for (const CompiledFlow& f : r->flows) {
+        auto outcome = outbound_evaluate(mv, *r, f, nullptr, d);
+        if (!outcome) {
+          raw.clear();
+          return false;
+        }
+        if (f.destination == kDnAttr && outcome->kind == FlowOutcome::kValues && !outcome->values.empty() &&
+            !out.has_dn) {
+          out.has_dn = true;
+          out.dn = outcome->values.front();
+        }
+        raw.push_back(std::move(*outcome));
+      }
+    }
+    return true;
   }
 
   CsObject* ref_target(const std::string& ref, ConnectorSpace& target) {
@@ -971,28 +1019,40 @@ class Synchronizer {
 
   // Read-only but for `existing`'s unresolved flag (existing is linked to `mv`: no other
   // work item's); errors go to `d`.
+  // `raw`, when not null, holds the outcomes preview_provisioning evaluated for these rules:
+  // they are taken (moved) in place of evaluating the flows again.
   bool compute_desired(const MvObject& mv, ConnectorSpace& target, const std::vector<const CompiledRule*>& rules,
-                       Desired& out, CsObject* existing, Deferred& d) {
+                       Desired& out, CsObject* existing, Deferred& d, std::vector<FlowOutcome>* raw = nullptr) {
     ContributionList contributions;
     contributions.reserve(32);
     struct Held {
       const CompiledRule* rule;
       const CompiledFlow* flow;
       size_t slot;
+      size_t index;  // the flow's place in rule and flow order (in `raw`)
     };
     std::vector<Held> held;
     bool may_carry = carry_allowed_ && existing != nullptr && mv_deltas_.count(mv.id) != 0;
     bool unresolved = false;
+    // The outcome of the flow at `index` in rule and flow order: the preview's, or evaluated now.
+    auto outcome_of = [&](const CompiledRule& r, const CompiledFlow& f, size_t index) -> std::optional<FlowOutcome> {
+      if (raw == nullptr) return outbound_outcome(mv, target, r, f, existing, unresolved, d);
+      FlowOutcome outcome = std::move((*raw)[index]);
+      map_to_target(target, f, outcome, unresolved);
+      return outcome;
+    };
+    size_t index = 0;
     for (const CompiledRule* r : rules) {
       if (out.object_type.empty()) out.object_type = r->def.target_object_type;
       for (const CompiledFlow& f : r->flows) {
+        const size_t at = index++;
         if (may_carry && f.destination != kDnAttr && carriable(f)) {
-          held.push_back(Held{r, &f, contributions.size()});
+          held.push_back(Held{r, &f, contributions.size(), at});
           contributions.push_back(AttrContribution{
               f.destination, false, Contribution{r->def.precedence, r->order, 0, f.merge, FlowOutcome{}, f.execute_once}});
           continue;
         }
-        auto outcome = outbound_outcome(mv, target, *r, f, existing, unresolved, d);
+        auto outcome = outcome_of(*r, f, at);
         if (!outcome) return false;
         if (f.destination == kDnAttr) {
           if (outcome->kind == FlowOutcome::kValues && !outcome->values.empty() && !out.has_dn) {
@@ -1015,7 +1075,7 @@ class Synchronizer {
         drop(contributions, h.flow->destination);
         continue;
       }
-      auto outcome = outbound_outcome(mv, target, *h.rule, *h.flow, existing, unresolved, d);
+      auto outcome = outcome_of(*h.rule, *h.flow, h.index);
       if (!outcome) return false;
       contributions[h.slot].c.outcome = std::move(*outcome);
     }
@@ -1161,13 +1221,17 @@ class Synchronizer {
   struct OutboundItem {
     MvId mv = 0;
     ConnectorSpace* target = nullptr;
-    std::vector<const CompiledRule*> rules;
+    std::vector<const CompiledRule*> rules;  // the outbound rules in scope (both passes)
     CsObject* existing = nullptr;
     // Link pass: the provisioning preview (DN and object type), computed in parallel.
     const CompiledRule* provision = nullptr;
     bool preview_ok = false;
     Desired preview;
+    std::string preview_dn_key;  // dn_key(preview.dn), computed in parallel
     Deferred deferred;
+    // The preview's flow outcomes, references unmapped: the plan pass takes them (see
+    // preview_provisioning) instead of evaluating the flows again.
+    std::vector<FlowOutcome> raw;
   };
 
   std::vector<OutboundItem> outbound_items(const std::vector<MvId>& ids) {
@@ -1190,8 +1254,7 @@ class Synchronizer {
 
   // Provision / join / deprovision. Scoping and the provisioning DN are computed in
   // parallel (they read only the MV object); linking is serial, in MV id order.
-  void link_pass(const std::vector<MvId>& ids) {
-    std::vector<OutboundItem> items = outbound_items(ids);
+  void link_pass(std::vector<OutboundItem>& items) {
     parallel_each(items.size(), [&](size_t i) {
       OutboundItem& it = items[i];
       const MvObject& mv = *state_.mv(it.mv);
@@ -1203,12 +1266,17 @@ class Synchronizer {
           it.provision = r;
           break;
         }
-      if (it.provision != nullptr)
-        it.preview_ok = compute_desired(mv, *it.target, it.rules, it.preview, nullptr, it.deferred);
+      if (it.provision == nullptr) return;
+      it.preview_ok = preview_provisioning(mv, it.rules, it.preview, it.raw, it.deferred);
+      if (it.preview_ok && it.preview.has_dn && !it.preview.dn.empty()) dn_key_into(it.preview.dn, it.preview_dn_key);
     });
     for (OutboundItem& it : items) {
       link_to(*state_.mv(it.mv), it);
-      it = OutboundItem{};
+      // Only the rules and the raw outcomes go on to the plan pass.
+      it.existing = nullptr;
+      it.preview = Desired{};
+      it.preview_dn_key = std::string();
+      it.deferred = Deferred{};
     }
   }
 
@@ -1243,7 +1311,7 @@ class Synchronizer {
                        "' but no flow sets 'dn'; add a flow to the destination 'dn'");
       return;
     }
-    if (CsObject* same_dn = target.find_by_dn(desired.dn); same_dn != nullptr && same_dn->mv == 0) {
+    if (CsObject* same_dn = target.find_by_dn_key(it.preview_dn_key); same_dn != nullptr && same_dn->mv == 0) {
       // Reverse join by DN: the directory already has the object.
       state_.link(*same_dn, mv.id);
       adopt(*same_dn, mv, it.rules);
@@ -1256,10 +1324,10 @@ class Synchronizer {
                        "': the DN is held by an object joined to metaverse object " + std::to_string(same_dn->mv));
     } else {
       CsObject& created = state_.new_cs_object(target);
-      created.dn = desired.dn;
-      created.object_type = desired.object_type;
+      created.dn = std::move(it.preview.dn);
+      created.object_type = std::move(it.preview.object_type);
       created.provisioned = true;
-      target.index(created);
+      target.index_with_key(created, it.preview_dn_key);
       state_.link(created, mv.id);
       linked_this_run_.insert(created.id);
       ++counter("provisioned");
@@ -1294,21 +1362,24 @@ class Synchronizer {
 
   // Pending exports, computed in parallel (each item writes only its own slot and its own
   // linked CS object's flags) and applied serially in MV id order.
-  void plan_pass(const std::vector<MvId>& ids) {
-    std::vector<OutboundItem> items = outbound_items(ids);
+  void plan_pass(std::vector<OutboundItem>& items) {
     stats_.outbound_planned = items.size();
     std::vector<ExportPlan> plans(items.size());
     parallel_each(items.size(), [&](size_t i) {
       OutboundItem& it = items[i];
       ExportPlan& plan = plans[i];
       const MvObject& mv = *state_.mv(it.mv);
-      CsObject* existing = linked_in(it.mv, *it.target);
-      if (existing == nullptr) return;
-      auto rules = outbound_rules(mv, it.target->id);
-      if (rules.empty()) return;
+      ConnectorSpace& target = *it.target;
+      CsObject* existing = linked_in(it.mv, target);
+      // The item is done with here: its rules and raw outcomes move out, the rest is freed.
+      std::vector<FlowOutcome> raw = std::move(it.raw);
+      std::vector<const CompiledRule*> rules = std::move(it.rules);
+      const bool previewed = it.preview_ok;
+      it = OutboundItem{};
+      if (existing == nullptr || rules.empty()) return;
       Desired desired;
-      if (compute_desired(mv, *it.target, rules, desired, existing, plan.deferred))
-        plan_export(*existing, *it.target, std::move(desired), plan);
+      if (compute_desired(mv, target, rules, desired, existing, plan.deferred, previewed ? &raw : nullptr))
+        plan_export(*existing, target, std::move(desired), plan);
     });
     for (ExportPlan& plan : plans) {
       apply(plan.deferred);
