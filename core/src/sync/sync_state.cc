@@ -220,8 +220,8 @@ Status SyncState::load_rules(Store& store) {
     compiled->parameters.emplace_back("Connector.ID", cs->def.id);
     for (const auto& group : compiled->joins)
       for (const CompiledJoinCondition& j : group) {
-        join_attrs_.insert(j.mv_attr);
-        join_attr_case_[j.mv_attr] = j.case_sensitive;
+        if (j.mv_attr >= join_attr_kind_.size()) join_attr_kind_.resize(size_t{j.mv_attr} + 1, kNotJoin);
+        join_attr_kind_[j.mv_attr] = j.case_sensitive ? kJoinCaseSensitive : kJoinCaseInsensitive;
       }
     rules_.push_back(std::move(compiled).value());
   }
@@ -424,14 +424,9 @@ uint64_t join_hash(AttrId attr, std::string_view value, bool case_sensitive) {
 
 }  // namespace
 
-bool SyncState::join_case_sensitive(AttrId id) const {
-  auto it = join_attr_case_.find(id);
-  return it != join_attr_case_.end() && it->second;
-}
-
 void SyncState::add_to_join_index(const MvObject& o) {
   for (const AttrValues& a : o.attributes.items()) {
-    if (!join_attrs_.count(a.id)) continue;
+    if (!is_join_attribute(a.id)) continue;
     bool cs = join_case_sensitive(a.id);
     for (const std::string& v : a.values) join_index_.add(join_hash(a.id, v, cs), o.id);
   }
@@ -439,7 +434,7 @@ void SyncState::add_to_join_index(const MvObject& o) {
 
 void SyncState::remove_from_join_index(const MvObject& o) {
   for (const AttrValues& a : o.attributes.items()) {
-    if (!join_attrs_.count(a.id)) continue;
+    if (!is_join_attribute(a.id)) continue;
     bool cs = join_case_sensitive(a.id);
     for (const std::string& v : a.values) join_index_.erase(join_hash(a.id, v, cs), o.id);
   }

@@ -142,7 +142,7 @@ class SyncState {
   // does with `case_sensitive`). A hash collision never yields a wrong candidate: each one is
   // checked against the MV object's values. Duplicates are possible; callers dedupe.
   void join_candidates(AttrId mv_attr, std::string_view value, bool case_sensitive, std::vector<MvId>& out) const;
-  bool is_join_attribute(AttrId id) const { return join_attrs_.count(id) != 0; }
+  bool is_join_attribute(AttrId id) const { return id < join_attr_kind_.size() && join_attr_kind_[id] != kNotJoin; }
 
   // When the carried values of a reference list were last seen linked (sync/link_checks.h);
   // unlink() and remove_mv() move its generation.
@@ -159,7 +159,7 @@ class SyncState {
   Status load_rules(Store& store);
   void add_to_join_index(const MvObject& o);
   void remove_from_join_index(const MvObject& o);
-  bool join_case_sensitive(AttrId id) const;
+  bool join_case_sensitive(AttrId id) const { return id < join_attr_kind_.size() && join_attr_kind_[id] == kJoinCaseSensitive; }
   // The link list of `id`, grown to hold it.
   std::vector<std::pair<ConnectorId, CsId>>& links_for(MvId id);
 
@@ -171,8 +171,10 @@ class SyncState {
   ObjectTable<MvObject> mv_;
   std::vector<std::vector<std::pair<ConnectorId, CsId>>> links_;  // by MV id
   std::vector<CompiledRule> rules_;
-  std::set<AttrId> join_attrs_;
-  std::map<AttrId, bool> join_attr_case_;  // attr → case sensitive
+  // By attribute id: whether a join condition uses it, and how it compares. A flat table: the
+  // join index is kept for every attribute of every metaverse object a sync changes.
+  enum JoinAttrKind : uint8_t { kNotJoin, kJoinCaseInsensitive, kJoinCaseSensitive };
+  std::vector<JoinAttrKind> join_attr_kind_;
   IdHashIndex join_index_;  // XXH3 of join_key → MV id (a multimap)
   uint64_t next_cs_id_ = 1;
   uint64_t next_mv_id_ = 1;

@@ -876,8 +876,8 @@ class Synchronizer {
     return out;
   }
 
-  // The target connectors of outbound rules for an MV object type, sorted (computed serially
-  // before the parallel parts read it).
+  // The target connectors of outbound rules for an MV object type, sorted (serial only: the
+  // outbound passes look them up when they build their item list).
   const std::vector<ConnectorId>& outbound_targets(const std::string& mv_type) {
     std::string key = to_lower_ascii(mv_type);
     auto it = outbound_targets_.find(key);
@@ -887,17 +887,6 @@ class Synchronizer {
       if (!r.def.disabled && r.def.direction == Direction::kOutbound && iequals(r.def.source_object_type, mv_type))
         out.insert(r.connector);
     return outbound_targets_[key] = std::vector<ConnectorId>(out.begin(), out.end());
-  }
-
-  void prepare_outbound_targets(const std::vector<MvId>& ids) {
-    for (MvId id : ids)
-      if (const MvObject* mv = state_.mv(id)) outbound_targets(mv->object_type);
-  }
-
-  const std::vector<ConnectorId>& cached_targets(const std::string& mv_type) const {
-    static const std::vector<ConnectorId> kNone;
-    auto it = outbound_targets_.find(to_lower_ascii(mv_type));
-    return it == outbound_targets_.end() ? kNone : it->second;
   }
 
   CsObject* linked_in(MvId mv, ConnectorSpace& target) {
@@ -1235,18 +1224,24 @@ class Synchronizer {
   };
 
   std::vector<OutboundItem> outbound_items(const std::vector<MvId>& ids) {
-    prepare_outbound_targets(ids);
     std::vector<OutboundItem> items;
+    items.reserve(ids.size());
+    // Runs of one object type are the rule: look its targets up once per run, not per object.
+    const std::string* type = nullptr;
+    const std::vector<ConnectorId>* targets = nullptr;
     for (MvId id : ids) {
       const MvObject* mv = state_.mv(id);
       if (mv == nullptr) continue;
-      for (ConnectorId target_id : cached_targets(mv->object_type)) {
+      if (type == nullptr || !iequals(*type, mv->object_type)) {
+        type = &mv->object_type;
+        targets = &outbound_targets(mv->object_type);
+      }
+      for (ConnectorId target_id : *targets) {
         ConnectorSpace* target = state_.space(target_id);
         if (target == nullptr) continue;
-        OutboundItem item;
+        OutboundItem& item = items.emplace_back();
         item.mv = id;
         item.target = target;
-        items.push_back(std::move(item));
       }
     }
     return items;
