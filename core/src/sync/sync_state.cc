@@ -440,6 +440,20 @@ void SyncState::remove_from_join_index(const MvObject& o) {
   }
 }
 
+void SyncState::join_hashes(const AttributeSet& attributes, std::vector<uint64_t>& out) const {
+  out.clear();
+  for (const AttrValues& a : attributes.items()) {
+    if (!is_join_attribute(a.id)) continue;
+    bool cs = join_case_sensitive(a.id);
+    for (const std::string& v : a.values) out.push_back(join_hash(a.id, v, cs));
+  }
+}
+
+void SyncState::rejoin_index(MvId id, const std::vector<uint64_t>& before, const std::vector<uint64_t>& after) {
+  for (uint64_t hash : before) join_index_.erase(hash, id);
+  for (uint64_t hash : after) join_index_.add(hash, id);
+}
+
 void SyncState::index_mv_attributes(const MvObject& before, const MvObject& after) {
   remove_from_join_index(before);
   add_to_join_index(after);

@@ -142,6 +142,14 @@ class SyncState {
   // does with `case_sensitive`). A hash collision never yields a wrong candidate: each one is
   // checked against the MV object's values. Duplicates are possible; callers dedupe.
   void join_candidates(AttrId mv_attr, std::string_view value, bool case_sensitive, std::vector<MvId>& out) const;
+  // The join index entries of a metaverse object with `attributes`, into `out` (replaced), in
+  // the order add_to_join_index makes them. Read-only: safe from many threads, so the parallel
+  // part of a sync computes them and the serial part only calls rejoin_index.
+  void join_hashes(const AttributeSet& attributes, std::vector<uint64_t>& out) const;
+  // Replaces the join index entries of `id`: those in `before` (its entries, as join_hashes gave
+  // them for its attributes until now) go, those in `after` come. The same as unindexing the old
+  // attributes and reindexing the new ones.
+  void rejoin_index(MvId id, const std::vector<uint64_t>& before, const std::vector<uint64_t>& after);
   bool is_join_attribute(AttrId id) const { return id < join_attr_kind_.size() && join_attr_kind_[id] != kNotJoin; }
 
   // When the carried values of a reference list were last seen linked (sync/link_checks.h);

@@ -517,6 +517,11 @@ class Synchronizer {
     AttributeSet attributes;  // the new attributes when changed (carried ones excepted)
     std::vector<CarriedRefs> carried;
     Deferred deferred;
+    // The object's join index entries before and after (SyncState::join_hashes), computed in
+    // the parallel part so that the serial step only moves entries; not computed (false) when a
+    // carried attribute is a join attribute (its new values are known only in the serial step).
+    bool join_hashed = false;
+    std::vector<uint64_t> join_before, join_after;
   };
 
   // What changed in a metaverse object's carried reference attributes this run, for the
@@ -563,11 +568,16 @@ class Synchronizer {
           ++counter("mv-deleted");
           modified = true;
         } else if (p.changed) {
-          state_.unindex_mv_attributes(*mv);
+          if (!p.join_hashed) state_.unindex_mv_attributes(*mv);
           forget_uncarried_checks(id, p.carried);
           if (!p.carried.empty()) carry_into(*mv, p);
-          mv->attributes = std::move(p.attributes);
-          state_.reindex_mv_attributes(*mv);
+          // The old set goes into the plan, freed in parallel below.
+          std::swap(mv->attributes, p.attributes);
+          if (p.join_hashed) {
+            state_.rejoin_index(id, p.join_before, p.join_after);
+          } else {
+            state_.reindex_mv_attributes(*mv);
+          }
           state_.mark_mv(id);
           ++counter("mv-updated");
           modified = true;
@@ -581,8 +591,10 @@ class Synchronizer {
       // longer holds what we exported (the import dropped those values from the escrow):
       // its pending export must be computed again even when the MV object did not change.
       if (modified || !delta || reimported_mv_.count(id)) changed.push_back(id);
-      p = MvPlan{};
     }
+    // Freeing what the plans still hold (the objects' old attributes among it) is per-object
+    // work like the rest: in parallel.
+    parallel_each(plans.size(), [&](size_t i) { plans[i] = MvPlan{}; });
   }
 
   // Applies the carried attributes of `p` to `mv` in place (moving the long lists, never
@@ -769,6 +781,12 @@ class Synchronizer {
     });
     plan.changed = carried_change || !same_except(plan.attributes, mv->attributes, plan.carried);
     if (!plan.changed) plan.attributes.clear();
+    auto carried_join = [&](const CarriedRefs& c) { return state_.is_join_attribute(c.attr); };
+    if (plan.changed && std::none_of(plan.carried.begin(), plan.carried.end(), carried_join)) {
+      plan.join_hashed = true;
+      state_.join_hashes(mv->attributes, plan.join_before);
+      state_.join_hashes(plan.attributes, plan.join_after);
+    }
     // The set becomes the MV object's attributes for good: trim the doubling slack here, in
     // the parallel part, rather than keep it on every metaverse object (issue 5).
     plan.attributes.shrink_to_fit();
