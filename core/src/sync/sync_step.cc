@@ -1203,8 +1203,13 @@ class Synchronizer {
           std::vector<CsId> matches;
           if (mv_values != nullptr) {
             ValueIndex& index = disconnector_index(target, c.cs_attr, c.case_sensitive);
-            auto hit = index.find(join_key(0, mv_values->front(), c.case_sensitive));
-            if (hit != index.end()) matches = hit->second;
+            // No disconnector holds the attribute (a target provisioned into from empty): no
+            // key to build. Else the key goes into a reused buffer (this part is serial).
+            if (!index.empty()) {
+              join_key_into(0, mv_values->front(), c.case_sensitive, join_key_buffer_);
+              auto hit = index.find(join_key_buffer_);
+              if (hit != index.end()) matches = hit->second;
+            }
           }
           if (candidates) {
             std::vector<CsId> both;
@@ -1283,6 +1288,12 @@ class Synchronizer {
       it.preview_ok = preview_provisioning(mv, it.rules, it.preview, it.raw, it.deferred);
       if (it.preview_ok && it.preview.has_dn && !it.preview.dn.empty()) dn_key_into(it.preview.dn, it.preview_dn_key);
     });
+    // Each provisioning preview may add an object to its target's DN index: grow each index
+    // once here rather than step by step in the serial loop.
+    std::map<ConnectorSpace*, size_t> may_provision;
+    for (const OutboundItem& it : items)
+      if (it.preview_ok) ++may_provision[it.target];
+    for (const auto& [target, n] : may_provision) target->by_dn.reserve(target->by_dn.size() + n);
     for (OutboundItem& it : items) {
       link_to(*state_.mv(it.mv), it);
       // Only the rules and the raw outcomes go on to the plan pass.
@@ -1562,6 +1573,7 @@ class Synchronizer {
   std::unordered_map<std::string, std::vector<ConnectorId>> outbound_targets_;
   uint64_t done_ = 0, total_ = 0;
   std::vector<std::pair<const char*, uint64_t*>> counter_cache_;  // nodes of result_.counters
+  std::string join_key_buffer_;  // outbound_join's lookup key
   std::array<uint64_t*, 4> export_pending_counters_{};  // by PendingExportKind
 };
 
