@@ -340,7 +340,9 @@ int single_thread_sync(const std::string& store, const std::string& connector) {
 // DIR/before-sync-kept.db DIR/work.db idsync.example`.
 // Prints wall and CPU seconds (all threads) per phase: on a shared machine the CPU figure
 // moves less with the other builds' load.
-int phases_only(const std::string& kept, const std::string& work, const std::string& connector) {
+// A sixth argument --delta runs a Delta Synchronization instead (e.g. on
+// DIR/before-delta-sync-kept.db with the on-premises connector).
+int phases_only(const std::string& kept, const std::string& work, const std::string& connector, bool delta = false) {
   auto cpu_s = [] {
     timespec ts{};
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
@@ -355,7 +357,7 @@ int phases_only(const std::string& kept, const std::string& work, const std::str
   std::printf("load %.3f s (cpu %.3f s)\n", now_s() - t, cpu_s() - c);
   idsync::StepResult step;
   t = now_s(), c = cpu_s();
-  Status s = idsync::run_sync(**state, *(*state)->space(connector), false, step, {});
+  Status s = idsync::run_sync(**state, *(*state)->space(connector), delta, step, {});
   if (!s.ok()) die("run_sync", s);
   std::printf("synchronize %.3f s (cpu %.3f s)\n", now_s() - t, cpu_s() - c);
   t = now_s(), c = cpu_s();
@@ -390,6 +392,8 @@ int main(int argc, char** argv) {
   if (argc == 3 && std::string(argv[1]) == "--memory-breakdown") return memory_breakdown(argv[2]);
   if (argc == 4 && std::string(argv[1]) == "--single-thread-sync") return single_thread_sync(argv[2], argv[3]);
   if (argc == 5 && std::string(argv[1]) == "--phases-only") return phases_only(argv[2], argv[3], argv[4]);
+  if (argc == 6 && std::string(argv[1]) == "--phases-only" && std::string(argv[5]) == "--delta")
+    return phases_only(argv[2], argv[3], argv[4], true);
   Options opt = parse_args(argc, argv);
   unsigned threads = opt.threads ? opt.threads : static_cast<unsigned>(tbb::info::default_concurrency());
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);

@@ -537,6 +537,18 @@ class Synchronizer {
   };
 
   std::vector<MvId> recompute_pass(bool delta) {
+    std::vector<MvId> changed = recompute_touched(delta);
+    // Only this pass reads the holograms that applied updates replaced: free them now, in
+    // parallel (one attribute set per updated object), not serially when the run ends.
+    std::vector<AttributeSet*> replaced;
+    replaced.reserve(previous_hologram_.size());
+    for (auto& [id, set] : previous_hologram_) replaced.push_back(&set);
+    parallel_each(replaced.size(), [&](size_t i) { AttributeSet gone = std::move(*replaced[i]); });
+    previous_hologram_.clear();
+    return changed;
+  }
+
+  std::vector<MvId> recompute_touched(bool delta) {
     std::vector<MvId> touched(touched_mv_.begin(), touched_mv_.end());
     stats_.mv_recomputed = touched.size();
     std::vector<MvId> changed;
