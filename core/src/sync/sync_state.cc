@@ -174,7 +174,7 @@ Result<std::unique_ptr<SyncState>> SyncState::load(Store& store) {
     IDSYNC_RETURN_IF_ERROR(store.load_cs(row.id, [&](CsObject&& o) {
       raw->index(o);
       if (o.mv == 0) raw->disconnectors.insert(o.id);
-      if (o.pending_import != PendingImportKind::kNone || o.unresolved_refs) raw->sync_candidates.push_back(o.id);
+      if (o.pending_import != PendingImportKind::kNone || o.unresolved_refs) raw->sync_candidates.insert(o.id);
       if (!o.pending_export.empty()) raw->pending_exports.insert(o.id);
       CsId id = o.id;
       MvId mv = o.mv;
@@ -309,14 +309,7 @@ void SyncState::mark_cs(const CsObject& o) {
   dirty_cs_.insert(o.id);
   for (auto& s : spaces_)
     if (s->id == o.connector) {
-      std::vector<CsId>& list = s->sync_candidates;
-      // Marks repeat (an object is marked by several changes): dedupe now and then so the
-      // list stays proportional to the distinct objects changed.
-      if (list.size() >= 4096 && list.size() == list.capacity()) {
-        std::sort(list.begin(), list.end());
-        list.erase(std::unique(list.begin(), list.end()), list.end());
-      }
-      list.push_back(o.id);
+      s->sync_candidates.insert(o.id);
       if (o.pending_export.empty()) {
         s->pending_exports.erase(o.id);
       } else {
@@ -327,10 +320,10 @@ void SyncState::mark_cs(const CsObject& o) {
 }
 
 std::vector<CsId> SyncState::take_sync_candidates(ConnectorSpace& space) {
-  std::vector<CsId> out = std::move(space.sync_candidates);
+  std::vector<CsId> out;
+  out.reserve(space.sync_candidates.size());
+  out.assign(space.sync_candidates.begin(), space.sync_candidates.end());  // ascending, unique
   space.sync_candidates.clear();
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 

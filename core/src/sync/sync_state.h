@@ -48,14 +48,15 @@ struct ConnectorSpace {
   // new_cs_object / remove_cs, so that an outbound join looks only at these instead of
   // scanning the whole space in every delta synchronization.
   IdSet disconnectors;
-  // Every object marked changed since the last synchronization of this space (with repeats):
-  // a superset of those a delta synchronization must look at (a pending import or an
-  // unresolved reference). Lets a delta synchronization cost O(changes), not O(objects).
-  std::vector<CsId> sync_candidates;
+  // Every object marked changed since the last synchronization of this space: a superset of
+  // those a delta synchronization must look at (a pending import or an unresolved reference).
+  // Lets a delta synchronization cost O(changes), not O(objects). A bitmap: a mark is one bit,
+  // however often an object is marked (a full sync marks every object it provisions twice).
+  IdSet sync_candidates;
   // Objects whose pending export is not empty, kept by SyncState::mark_cs / remove_cs and
   // rebuilt on load, so that an export visits only them: O(pending exports), not O(objects).
   // A pending export is always changed together with mark_cs (or it would not be saved).
-  std::unordered_set<CsId> pending_exports;
+  IdSet pending_exports;
 
   // Lookups are safe from many threads while nothing is indexed, unindexed, added or removed.
   CsObject* find(CsId id) { return objects.find(id); }

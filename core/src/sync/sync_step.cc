@@ -1211,8 +1211,12 @@ class Synchronizer {
       for (const auto& group : r->joins) {
         std::optional<std::vector<CsId>> candidates;
         for (const CompiledJoinCondition& c : group) {
-          const ValueList* mv_values = mv.attributes.get(c.mv_attr);
           std::vector<CsId> matches;
+          // Built already and empty (a target provisioned into from empty): nothing can match,
+          // so the metaverse object's value need not even be read.
+          auto built = disconnector_index_.find(std::make_tuple(target.id, c.cs_attr, c.case_sensitive));
+          const bool none = built != disconnector_index_.end() && built->second.empty();
+          const ValueList* mv_values = none ? nullptr : mv.attributes.get(c.mv_attr);
           if (mv_values != nullptr) {
             ValueIndex& index = disconnector_index(target, c.cs_attr, c.case_sensitive);
             // No disconnector holds the attribute (a target provisioned into from empty): no
