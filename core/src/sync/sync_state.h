@@ -8,6 +8,7 @@
 // changed rows in one transaction.
 #pragma once
 
+#include <iterator>
 #include <map>
 #include <memory>
 #include <set>
@@ -65,6 +66,13 @@ struct ConnectorSpace {
   CsObject* find_by_dn(std::string_view dn);
   // The same with `key` = dn_key(dn) already at hand.
   CsObject* find_by_dn_key(std::string_view key);
+  // find_by_dn of every DN in `dns` (a range of strings), calling fn(object or nullptr) in
+  // order. Long lists (a group's members) are looked up in batches whose memory reads overlap
+  // (prefetched in rounds: index slot, object, DN text), since each lookup would otherwise wait
+  // for three or four cache misses in turn once the space outgrows the caches. The answers are
+  // find_by_dn's: the prefetches are hints only.
+  template <class Range, class Fn>
+  void find_many_by_dn(const Range& dns, Fn&& fn);
   // Re-indexes after the anchor or DN of `o` changed (old values given).
   void reindex(const CsObject& o, const std::string& old_anchor, const std::string& old_dn);
   void index(const CsObject& o);
@@ -72,6 +80,31 @@ struct ConnectorSpace {
   void index_with_key(const CsObject& o, std::string_view key);
   void unindex(const CsObject& o);
 };
+
+template <class Range, class Fn>
+void ConnectorSpace::find_many_by_dn(const Range& dns, Fn&& fn) {
+  constexpr size_t kBatch = 16;
+  thread_local std::string keys[kBatch];
+  auto it = std::begin(dns);
+  const auto end = std::end(dns);
+  while (it != end) {
+    size_t n = 0;
+    for (auto at = it; at != end && n < kBatch; ++at, ++n) {
+      dn_key_into(*at, keys[n]);
+      by_dn.prefetch(dn_key_hash(keys[n]));
+    }
+    if (n > 1) {
+      const CsObject* found[kBatch];
+      for (size_t i = 0; i < n; ++i) {
+        found[i] = find(by_dn.first(dn_key_hash(keys[i])));
+        if (found[i] != nullptr) __builtin_prefetch(found[i]);
+      }
+      for (size_t i = 0; i < n; ++i)
+        if (found[i] != nullptr) __builtin_prefetch(found[i]->dn.data());
+    }
+    for (size_t i = 0; i < n; ++i, ++it) fn(find_by_dn_key(keys[i]));
+  }
+}
 
 // What the last synchronization step looked at, so that tests can prove a delta
 // synchronization costs O(changes) — without timing it.

@@ -480,14 +480,13 @@ class Synchronizer {
   static bool to_mv_refs(ConnectorSpace& space, const ValueList& dns, ValueList& out) {
     bool all = true;
     out.reserve(out.size() + dns.size());
-    for (const std::string& dn : dns) {
-      CsObject* target = space.find_by_dn(dn);
+    space.find_many_by_dn(dns, [&](const CsObject* target) {
       if (target != nullptr && target->mv != 0) {
         out.push_back(mv_ref(target->mv));
       } else {
         all = false;
       }
-    }
+    });
     return all;
   }
 
