@@ -341,6 +341,7 @@ int single_thread_sync(const std::string& store, const std::string& connector) {
 // synchronization (e.g. of DIR/before-delta-sync-kept.db).
 // Prints wall and CPU seconds (all threads) per phase: on a shared machine the CPU figure
 // moves less with the other builds' load.
+// `--phases-only KEPT WORK CONNECTOR --delta` is the same as --delta-phases-only.
 int phases_only(const std::string& kept, const std::string& work, const std::string& connector, bool delta) {
   auto cpu_s = [] {
     timespec ts{};
@@ -398,6 +399,8 @@ int main(int argc, char** argv) {
   if (argc == 4 && std::string(argv[1]) == "--single-thread-sync") return single_thread_sync(argv[2], argv[3]);
   if (argc == 5 && std::string(argv[1]) == "--phases-only") return phases_only(argv[2], argv[3], argv[4], false);
   if (argc == 5 && std::string(argv[1]) == "--delta-phases-only") return phases_only(argv[2], argv[3], argv[4], true);
+  if (argc == 6 && std::string(argv[1]) == "--phases-only" && std::string(argv[5]) == "--delta")
+    return phases_only(argv[2], argv[3], argv[4], true);
   Options opt = parse_args(argc, argv);
   unsigned threads = opt.threads ? opt.threads : static_cast<unsigned>(tbb::info::default_concurrency());
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);

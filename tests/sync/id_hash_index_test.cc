@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "idsync/dn.h"
 #include "sync/id_hash_index.h"
@@ -196,6 +197,51 @@ TEST(ConnectorSpaceIndexTest, DnLookupNormalizesAndFollowsRenames) {
   space.objects.erase(5000);
   EXPECT_EQ(space.find_by_dn("CN=User 11,OU=People,DC=x"), nullptr);
   EXPECT_EQ(space.find_by_anchor("a11")->id, 11u);
+}
+
+// The batched lookup of a group's members answers exactly as one lookup per DN: found, absent,
+// other spellings, an empty DN, repeats, and lists that end inside a batch.
+TEST(ConnectorSpaceIndexTest, FindManyByDnAnswersAsFindByDnInOrder) {
+  ConnectorSpace space;
+  for (CsId id = 1; id <= 500; ++id)
+    space.index(space.objects.emplace(id, object(id, "CN=Member " + std::to_string(id) + ",OU=G,DC=x", "")));
+  for (size_t length : {0u, 1u, 15u, 16u, 17u, 40u}) {
+    std::vector<std::string> dns;
+    for (size_t i = 0; i < length; ++i) {
+      switch (i % 5) {
+        case 0: dns.push_back("CN=Member " + std::to_string(1 + i * 7) + ",OU=G,DC=x"); break;
+        case 1: dns.push_back("cn=member " + std::to_string(2 + i) + ", ou=g,DC=X"); break;
+        case 2: dns.push_back("CN=Nobody " + std::to_string(i) + ",OU=G,DC=x"); break;
+        case 3: dns.push_back(i % 2 ? "" : "not a dn"); break;
+        default: dns.push_back(dns.front()); break;
+      }
+    }
+    std::vector<const CsObject*> batched;
+    space.find_many_by_dn(dns, [&](const CsObject* o) { batched.push_back(o); });
+    ASSERT_EQ(batched.size(), dns.size()) << length;
+    size_t found = 0;
+    for (size_t i = 0; i < dns.size(); ++i) {
+      EXPECT_EQ(batched[i], space.find_by_dn(dns[i])) << length << " " << dns[i];
+      found += batched[i] != nullptr ? 1 : 0;
+    }
+    if (length >= 15) {
+      EXPECT_GT(found, length / 3) << "the lists must hold members that exist";
+    }
+  }
+}
+
+TEST(IdHashIndexTest, FirstGivesTheFirstIdUnderAHashUnchecked) {
+  IdHashIndex index;
+  EXPECT_EQ(index.first(42), 0u);
+  index.prefetch(42);  // a hint on an empty index: no effect, no crash
+  index.add(42, 7);
+  index.add(42, 9);
+  index.add(43, 8);
+  EXPECT_EQ(index.first(42), 7u);
+  EXPECT_EQ(index.first(43), 8u);
+  EXPECT_EQ(index.first(44), 0u);
+  index.erase(42, 7);
+  EXPECT_EQ(index.first(42), 9u);
 }
 
 TEST(ConnectorSpaceIndexTest, DnKeysOfUnusualDnsMatchNormalizeDn) {

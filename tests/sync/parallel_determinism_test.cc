@@ -4,8 +4,9 @@
 // exports. The forest is built to exercise the conflict cases where thread timing could leak
 // into the result: ambiguous joins (two AD objects with one employeeID), two sources
 // contributing to one attribute (title by precedence, proxyAddresses merged), references to
-// objects not imported yet (placeholders resolved by a later delta), and provisioning of objects
-// whose references point at objects provisioned in the same run.
+// objects not imported yet (placeholders resolved by a later delta), provisioning of objects
+// whose references point at objects provisioned in the same run, and two metaverse objects
+// provisioning the same DN in one run (the provisioning DN conflict goes to the later one).
 #include <tbb/global_control.h>
 #include <tbb/task_arena.h>
 
@@ -17,6 +18,7 @@ namespace {
 
 constexpr int kUsers = 1500;
 constexpr int kGroups = 120;
+constexpr int kContractorEvery = 100;
 
 std::string user_cn(int i) { return "User " + std::to_string(10000 + i); }
 std::string user_dn(int i) { return "CN=" + user_cn(i) + ",OU=People,DC=hr"; }
@@ -38,6 +40,11 @@ std::string hr_forest() {
     members.push_back("CN=Not Yet " + std::to_string(g) + ",OU=People,DC=hr");               // unresolved
     out += hr_group("g" + std::to_string(g), "Group " + std::to_string(g), members);
   }
+  // Contractors named like a user: their metaverse objects want the user's DN in "dir". Which
+  // one gets it is decided in the serial link step, in metaverse id order.
+  for (int i = 0; i < kUsers; i += kContractorEvery)
+    out += "dn: CN=" + user_cn(i) + ",OU=Contractors,DC=hr\nobjectClass: top\nobjectClass: user\nuid: c" +
+           std::to_string(i) + "\ncn: " + user_cn(i) + "\nemployeeID: C" + std::to_string(i) + "\n\n";
   return out;
 }
 
@@ -148,12 +155,13 @@ TEST(ParallelDeterminismTest, OneThreadAndManyThreadsLeaveIdenticalStoresCounter
   ASSERT_FALSE(many.is_null());
 
   // The forest really has the conflicts this test is about.
-  uint64_t ambiguous = 0, joined = 0, provisioned = 0, pending = 0;
+  uint64_t ambiguous = 0, joined = 0, provisioned = 0, pending = 0, dn_conflicts = 0;
   for (const json& run : one["runs"])
     for (const json& step : run["steps"]) {
       ambiguous += step["counters"].value("join-failure", 0ull);
       joined += step["counters"].value("joined", 0ull);
       provisioned += step["counters"].value("provisioned", 0ull);
+      for (const json& e : step["errors"]) dn_conflicts += e[1] == "provisioning-dn-conflict" ? 1 : 0;
     }
   for (const json& o : one["cs"]["dir"]) pending += o.value("pendingExport", "none") != "none" ? 1 : 0;
   // Every duplicate fails to join in both AD full syncs.
@@ -161,6 +169,8 @@ TEST(ParallelDeterminismTest, OneThreadAndManyThreadsLeaveIdenticalStoresCounter
   EXPECT_GE(joined, static_cast<uint64_t>(kUsers / 2 - kUsers / 50));
   EXPECT_GE(provisioned, static_cast<uint64_t>(kUsers + kGroups));
   EXPECT_GT(pending, 0u);
+  // Every contractor loses its DN to the user in the HR full sync that provisions both.
+  EXPECT_GE(dn_conflicts, static_cast<uint64_t>((kUsers + kContractorEvery - 1) / kContractorEvery));
 
   // Field by field first (readable failures), then the whole documents.
   for (const char* connector : {"hr", "ad", "dir"}) {

@@ -35,6 +35,18 @@ class IdHashIndex {
     return 0;
   }
 
+  // The first id stored under `hash`, unchecked (0 when none): a hint for prefetching the
+  // object a find() will check, never an answer.
+  uint64_t first(uint64_t hash) const {
+    if (size_ == 0) return 0;
+    for (size_t i = hash & mask_; slots_[i].id != 0; i = (i + 1) & mask_)
+      if (slots_[i].hash == hash) return slots_[i].id;
+    return 0;
+  }
+  // Starts loading the slot where a lookup of `hash` begins (a hint; changes nothing).
+  void prefetch(uint64_t hash) const {
+    if (size_ != 0) __builtin_prefetch(&slots_[hash & mask_]);
+  }
   // Calls fn(id) for every id stored under `hash` (a multimap: repeats possible).
   template <class Fn>
   void for_each(uint64_t hash, Fn&& fn) const {

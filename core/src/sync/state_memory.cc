@@ -85,7 +85,7 @@ class StateMemoryWalker {
     MemoryRow by_dn{p + "DN index", space.by_dn.size(), {}};
     by_dn.bytes.allocated = space.by_dn.memory_bytes();
     MemoryRow lists{p + "disconnectors and sync candidates", space.disconnectors.size() + space.sync_candidates.size(), {}};
-    lists.bytes.allocated = space.disconnectors.memory_bytes() + space.sync_candidates.capacity() * sizeof(CsId);
+    lists.bytes.allocated = space.disconnectors.memory_bytes() + space.sync_candidates.memory_bytes();
     for (auto* row : {&objects, &hologram, &import_state, &pending, &unconfirmed, &by_anchor, &by_dn, &lists})
       out.rows.push_back(std::move(*row));
   }

@@ -174,7 +174,7 @@ Result<std::unique_ptr<SyncState>> SyncState::load(Store& store) {
     IDSYNC_RETURN_IF_ERROR(store.load_cs(row.id, [&](CsObject&& o) {
       raw->index(o);
       if (o.mv == 0) raw->disconnectors.insert(o.id);
-      if (o.pending_import != PendingImportKind::kNone || o.unresolved_refs) raw->sync_candidates.push_back(o.id);
+      if (o.pending_import != PendingImportKind::kNone || o.unresolved_refs) raw->sync_candidates.insert(o.id);
       if (!o.pending_export.empty()) raw->pending_exports.insert(o.id);
       CsId id = o.id;
       MvId mv = o.mv;
@@ -224,8 +224,8 @@ Status SyncState::load_rules(Store& store) {
     compiled->parameters.emplace_back("Connector.ID", cs->def.id);
     for (const auto& group : compiled->joins)
       for (const CompiledJoinCondition& j : group) {
-        join_attrs_.insert(j.mv_attr);
-        join_attr_case_[j.mv_attr] = j.case_sensitive;
+        if (j.mv_attr >= join_attr_kind_.size()) join_attr_kind_.resize(size_t{j.mv_attr} + 1, kNotJoin);
+        join_attr_kind_[j.mv_attr] = j.case_sensitive ? kJoinCaseSensitive : kJoinCaseInsensitive;
       }
     rules_.push_back(std::move(compiled).value());
   }
@@ -333,14 +333,7 @@ void SyncState::mark_cs(const CsObject& o) {
   dirty_cs_.insert(o.id);
   for (auto& s : spaces_)
     if (s->id == o.connector) {
-      std::vector<CsId>& list = s->sync_candidates;
-      // Marks repeat (an object is marked by several changes): dedupe now and then so the
-      // list stays proportional to the distinct objects changed.
-      if (list.size() >= 4096 && list.size() == list.capacity()) {
-        std::sort(list.begin(), list.end());
-        list.erase(std::unique(list.begin(), list.end()), list.end());
-      }
-      list.push_back(o.id);
+      s->sync_candidates.insert(o.id);
       if (o.pending_export.empty()) {
         s->pending_exports.erase(o.id);
       } else {
@@ -351,10 +344,10 @@ void SyncState::mark_cs(const CsObject& o) {
 }
 
 std::vector<CsId> SyncState::take_sync_candidates(ConnectorSpace& space) {
-  std::vector<CsId> out = std::move(space.sync_candidates);
+  std::vector<CsId> out;
+  out.reserve(space.sync_candidates.size());
+  out.assign(space.sync_candidates.begin(), space.sync_candidates.end());  // ascending, unique
   space.sync_candidates.clear();
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
@@ -448,14 +441,9 @@ uint64_t join_hash(AttrId attr, std::string_view value, bool case_sensitive) {
 
 }  // namespace
 
-bool SyncState::join_case_sensitive(AttrId id) const {
-  auto it = join_attr_case_.find(id);
-  return it != join_attr_case_.end() && it->second;
-}
-
 void SyncState::add_to_join_index(const MvObject& o) {
   for (const AttrValues& a : o.attributes.items()) {
-    if (!join_attrs_.count(a.id)) continue;
+    if (!is_join_attribute(a.id)) continue;
     bool cs = join_case_sensitive(a.id);
     for (const std::string& v : a.values) join_index_.add(join_hash(a.id, v, cs), o.id);
   }
@@ -463,10 +451,24 @@ void SyncState::add_to_join_index(const MvObject& o) {
 
 void SyncState::remove_from_join_index(const MvObject& o) {
   for (const AttrValues& a : o.attributes.items()) {
-    if (!join_attrs_.count(a.id)) continue;
+    if (!is_join_attribute(a.id)) continue;
     bool cs = join_case_sensitive(a.id);
     for (const std::string& v : a.values) join_index_.erase(join_hash(a.id, v, cs), o.id);
   }
+}
+
+void SyncState::join_hashes(const AttributeSet& attributes, std::vector<uint64_t>& out) const {
+  out.clear();
+  for (const AttrValues& a : attributes.items()) {
+    if (!is_join_attribute(a.id)) continue;
+    bool cs = join_case_sensitive(a.id);
+    for (const std::string& v : a.values) out.push_back(join_hash(a.id, v, cs));
+  }
+}
+
+void SyncState::rejoin_index(MvId id, const std::vector<uint64_t>& before, const std::vector<uint64_t>& after) {
+  for (uint64_t hash : before) join_index_.erase(hash, id);
+  for (uint64_t hash : after) join_index_.add(hash, id);
 }
 
 void SyncState::index_mv_attributes(const MvObject& before, const MvObject& after) {

@@ -8,6 +8,7 @@
 // changed rows in one transaction.
 #pragma once
 
+#include <iterator>
 #include <map>
 #include <memory>
 #include <set>
@@ -48,14 +49,15 @@ struct ConnectorSpace {
   // new_cs_object / remove_cs, so that an outbound join looks only at these instead of
   // scanning the whole space in every delta synchronization.
   IdSet disconnectors;
-  // Every object marked changed since the last synchronization of this space (with repeats):
-  // a superset of those a delta synchronization must look at (a pending import or an
-  // unresolved reference). Lets a delta synchronization cost O(changes), not O(objects).
-  std::vector<CsId> sync_candidates;
+  // Every object marked changed since the last synchronization of this space: a superset of
+  // those a delta synchronization must look at (a pending import or an unresolved reference).
+  // Lets a delta synchronization cost O(changes), not O(objects). A bitmap: a mark is one bit,
+  // however often an object is marked (a full sync marks every object it provisions twice).
+  IdSet sync_candidates;
   // Objects whose pending export is not empty, kept by SyncState::mark_cs / remove_cs and
   // rebuilt on load, so that an export visits only them: O(pending exports), not O(objects).
   // A pending export is always changed together with mark_cs (or it would not be saved).
-  std::unordered_set<CsId> pending_exports;
+  IdSet pending_exports;
 
   // Lookups are safe from many threads while nothing is indexed, unindexed, added or removed.
   CsObject* find(CsId id) { return objects.find(id); }
@@ -64,6 +66,13 @@ struct ConnectorSpace {
   CsObject* find_by_dn(std::string_view dn);
   // The same with `key` = dn_key(dn) already at hand.
   CsObject* find_by_dn_key(std::string_view key);
+  // find_by_dn of every DN in `dns` (a range of strings), calling fn(object or nullptr) in
+  // order. Long lists (a group's members) are looked up in batches whose memory reads overlap
+  // (prefetched in rounds: index slot, object, DN text), since each lookup would otherwise wait
+  // for three or four cache misses in turn once the space outgrows the caches. The answers are
+  // find_by_dn's: the prefetches are hints only.
+  template <class Range, class Fn>
+  void find_many_by_dn(const Range& dns, Fn&& fn);
   // Re-indexes after the anchor or DN of `o` changed (old values given).
   void reindex(const CsObject& o, const std::string& old_anchor, const std::string& old_dn);
   void index(const CsObject& o);
@@ -71,6 +80,31 @@ struct ConnectorSpace {
   void index_with_key(const CsObject& o, std::string_view key);
   void unindex(const CsObject& o);
 };
+
+template <class Range, class Fn>
+void ConnectorSpace::find_many_by_dn(const Range& dns, Fn&& fn) {
+  constexpr size_t kBatch = 16;
+  thread_local std::string keys[kBatch];
+  auto it = std::begin(dns);
+  const auto end = std::end(dns);
+  while (it != end) {
+    size_t n = 0;
+    for (auto at = it; at != end && n < kBatch; ++at, ++n) {
+      dn_key_into(*at, keys[n]);
+      by_dn.prefetch(dn_key_hash(keys[n]));
+    }
+    if (n > 1) {
+      const CsObject* found[kBatch];
+      for (size_t i = 0; i < n; ++i) {
+        found[i] = find(by_dn.first(dn_key_hash(keys[i])));
+        if (found[i] != nullptr) __builtin_prefetch(found[i]);
+      }
+      for (size_t i = 0; i < n; ++i)
+        if (found[i] != nullptr) __builtin_prefetch(found[i]->dn.data());
+    }
+    for (size_t i = 0; i < n; ++i, ++it) fn(find_by_dn_key(keys[i]));
+  }
+}
 
 // What the last synchronization step looked at, so that tests can prove a delta
 // synchronization costs O(changes) — without timing it.
@@ -142,7 +176,15 @@ class SyncState {
   // does with `case_sensitive`). A hash collision never yields a wrong candidate: each one is
   // checked against the MV object's values. Duplicates are possible; callers dedupe.
   void join_candidates(AttrId mv_attr, std::string_view value, bool case_sensitive, std::vector<MvId>& out) const;
-  bool is_join_attribute(AttrId id) const { return join_attrs_.count(id) != 0; }
+  // The join index entries of a metaverse object with `attributes`, into `out` (replaced), in
+  // the order add_to_join_index makes them. Read-only: safe from many threads, so the parallel
+  // part of a sync computes them and the serial part only calls rejoin_index.
+  void join_hashes(const AttributeSet& attributes, std::vector<uint64_t>& out) const;
+  // Replaces the join index entries of `id`: those in `before` (its entries, as join_hashes gave
+  // them for its attributes until now) go, those in `after` come. The same as unindexing the old
+  // attributes and reindexing the new ones.
+  void rejoin_index(MvId id, const std::vector<uint64_t>& before, const std::vector<uint64_t>& after);
+  bool is_join_attribute(AttrId id) const { return id < join_attr_kind_.size() && join_attr_kind_[id] != kNotJoin; }
 
   // When the carried values of a reference list were last seen linked (sync/link_checks.h);
   // unlink() and remove_mv() move its generation.
@@ -159,7 +201,7 @@ class SyncState {
   Status load_rules(Store& store);
   void add_to_join_index(const MvObject& o);
   void remove_from_join_index(const MvObject& o);
-  bool join_case_sensitive(AttrId id) const;
+  bool join_case_sensitive(AttrId id) const { return id < join_attr_kind_.size() && join_attr_kind_[id] == kJoinCaseSensitive; }
   // The link-check notes worth saving (sync/link_checks.h), and seeding them at load.
   std::string saved_link_checks() const;
   void seed_link_checks(std::string_view saved);
@@ -174,8 +216,10 @@ class SyncState {
   ObjectTable<MvObject> mv_;
   std::vector<std::vector<std::pair<ConnectorId, CsId>>> links_;  // by MV id
   std::vector<CompiledRule> rules_;
-  std::set<AttrId> join_attrs_;
-  std::map<AttrId, bool> join_attr_case_;  // attr → case sensitive
+  // By attribute id: whether a join condition uses it, and how it compares. A flat table: the
+  // join index is kept for every attribute of every metaverse object a sync changes.
+  enum JoinAttrKind : uint8_t { kNotJoin, kJoinCaseInsensitive, kJoinCaseSensitive };
+  std::vector<JoinAttrKind> join_attr_kind_;
   IdHashIndex join_index_;  // XXH3 of join_key → MV id (a multimap)
   uint64_t next_cs_id_ = 1;
   uint64_t next_mv_id_ = 1;

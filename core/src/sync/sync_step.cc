@@ -203,9 +203,12 @@ class Synchronizer {
     }
     std::vector<MvId> changed = recompute_pass(delta);
     // Link (provision / join / deprovision) everything first, so that references between
-    // objects provisioned in this same run resolve when the exports are computed.
-    link_pass(changed);
-    plan_pass(changed);
+    // objects provisioned in this same run resolve when the exports are computed. Both passes
+    // work on one item list: the plan pass reuses the rules in scope and the flow outcomes
+    // the link pass found (the metaverse objects do not change in between).
+    std::vector<OutboundItem> items = outbound_items(changed);
+    link_pass(items);
+    plan_pass(items);
     for (MvId id : deleted_mv_) deprovision_all(id);
     stats_.reference_values_resolved = resolved_.load();
     stats_.reference_values_carried = carried_.load();
@@ -477,14 +480,13 @@ class Synchronizer {
   static bool to_mv_refs(ConnectorSpace& space, const ValueList& dns, ValueList& out) {
     bool all = true;
     out.reserve(out.size() + dns.size());
-    for (const std::string& dn : dns) {
-      CsObject* target = space.find_by_dn(dn);
+    space.find_many_by_dn(dns, [&](const CsObject* target) {
       if (target != nullptr && target->mv != 0) {
         out.push_back(mv_ref(target->mv));
       } else {
         all = false;
       }
-    }
+    });
     return all;
   }
 
@@ -514,6 +516,11 @@ class Synchronizer {
     AttributeSet attributes;  // the new attributes when changed (carried ones excepted)
     std::vector<CarriedRefs> carried;
     Deferred deferred;
+    // The object's join index entries before and after (SyncState::join_hashes), computed in
+    // the parallel part so that the serial step only moves entries; not computed (false) when a
+    // carried attribute is a join attribute (its new values are known only in the serial step).
+    bool join_hashed = false;
+    std::vector<uint64_t> join_before, join_after;
   };
 
   // What changed in a metaverse object's carried reference attributes this run, for the
@@ -529,6 +536,18 @@ class Synchronizer {
   };
 
   std::vector<MvId> recompute_pass(bool delta) {
+    std::vector<MvId> changed = recompute_touched(delta);
+    // Only this pass reads the holograms that applied updates replaced: free them now, in
+    // parallel (one attribute set per updated object), not serially when the run ends.
+    std::vector<AttributeSet*> replaced;
+    replaced.reserve(previous_hologram_.size());
+    for (auto& [id, set] : previous_hologram_) replaced.push_back(&set);
+    parallel_each(replaced.size(), [&](size_t i) { AttributeSet gone = std::move(*replaced[i]); });
+    previous_hologram_.clear();
+    return changed;
+  }
+
+  std::vector<MvId> recompute_touched(bool delta) {
     std::vector<MvId> touched(touched_mv_.begin(), touched_mv_.end());
     stats_.mv_recomputed = touched.size();
     std::vector<MvId> changed;
@@ -560,11 +579,16 @@ class Synchronizer {
           ++counter("mv-deleted");
           modified = true;
         } else if (p.changed) {
-          state_.unindex_mv_attributes(*mv);
+          if (!p.join_hashed) state_.unindex_mv_attributes(*mv);
           forget_uncarried_checks(id, p.carried);
           if (!p.carried.empty()) carry_into(*mv, p);
-          mv->attributes = std::move(p.attributes);
-          state_.reindex_mv_attributes(*mv);
+          // The old set goes into the plan, freed in parallel below.
+          std::swap(mv->attributes, p.attributes);
+          if (p.join_hashed) {
+            state_.rejoin_index(id, p.join_before, p.join_after);
+          } else {
+            state_.reindex_mv_attributes(*mv);
+          }
           state_.mark_mv(id);
           ++counter("mv-updated");
           modified = true;
@@ -578,8 +602,10 @@ class Synchronizer {
       // longer holds what we exported (the import dropped those values from the escrow):
       // its pending export must be computed again even when the MV object did not change.
       if (modified || !delta || reimported_mv_.count(id)) changed.push_back(id);
-      p = MvPlan{};
     }
+    // Freeing what the plans still hold (the objects' old attributes among it) is per-object
+    // work like the rest: in parallel.
+    parallel_each(plans.size(), [&](size_t i) { plans[i] = MvPlan{}; });
   }
 
   // Applies the carried attributes of `p` to `mv` in place (moving the long lists, never
@@ -766,6 +792,12 @@ class Synchronizer {
     });
     plan.changed = carried_change || !same_except(plan.attributes, mv->attributes, plan.carried);
     if (!plan.changed) plan.attributes.clear();
+    auto carried_join = [&](const CarriedRefs& c) { return state_.is_join_attribute(c.attr); };
+    if (plan.changed && std::none_of(plan.carried.begin(), plan.carried.end(), carried_join)) {
+      plan.join_hashed = true;
+      state_.join_hashes(mv->attributes, plan.join_before);
+      state_.join_hashes(plan.attributes, plan.join_after);
+    }
     // The set becomes the MV object's attributes for good: trim the doubling slack here, in
     // the parallel part, rather than keep it on every metaverse object (issue 5).
     plan.attributes.shrink_to_fit();
@@ -881,8 +913,8 @@ class Synchronizer {
     return out;
   }
 
-  // The target connectors of outbound rules for an MV object type, sorted (computed serially
-  // before the parallel parts read it).
+  // The target connectors of outbound rules for an MV object type, sorted (serial only: the
+  // outbound passes look them up when they build their item list).
   const std::vector<ConnectorId>& outbound_targets(const std::string& mv_type) {
     std::string key = to_lower_ascii(mv_type);
     auto it = outbound_targets_.find(key);
@@ -892,17 +924,6 @@ class Synchronizer {
       if (!r.def.disabled && r.def.direction == Direction::kOutbound && iequals(r.def.source_object_type, mv_type))
         out.insert(r.connector);
     return outbound_targets_[key] = std::vector<ConnectorId>(out.begin(), out.end());
-  }
-
-  void prepare_outbound_targets(const std::vector<MvId>& ids) {
-    for (MvId id : ids)
-      if (const MvObject* mv = state_.mv(id)) outbound_targets(mv->object_type);
-  }
-
-  const std::vector<ConnectorId>& cached_targets(const std::string& mv_type) const {
-    static const std::vector<ConnectorId> kNone;
-    auto it = outbound_targets_.find(to_lower_ascii(mv_type));
-    return it == outbound_targets_.end() ? kNone : it->second;
   }
 
   CsObject* linked_in(MvId mv, ConnectorSpace& target) {
@@ -929,6 +950,16 @@ class Synchronizer {
   std::optional<FlowOutcome> outbound_outcome(const MvObject& mv, ConnectorSpace& target, const CompiledRule& r,
                                               const CompiledFlow& f, CsObject* existing, bool& unresolved,
                                               Deferred& d) {
+    auto outcome = outbound_evaluate(mv, r, f, existing, d);
+    if (outcome) map_to_target(target, f, *outcome, unresolved);
+    return outcome;
+  }
+
+  // The outcome of an outbound flow as the expression gives it (references still "#id"): it
+  // depends only on the metaverse object's attributes and the rule. nullopt after an error
+  // (recorded in `d`).
+  static std::optional<FlowOutcome> outbound_evaluate(const MvObject& mv, const CompiledRule& r, const CompiledFlow& f,
+                                                      const CsObject* existing, Deferred& d) {
     auto outcome = evaluate_flow(r, f, mv.attributes);
     if (!outcome.ok()) {
       std::string message = "rule '" + r.def.name + "', flow to '" + f.destination_name + "' for metaverse object " +
@@ -938,21 +969,78 @@ class Synchronizer {
           {existing ? existing->dn : "#" + std::to_string(mv.id), expr::error_kind(outcome.status().message()), message});
       return std::nullopt;
     }
-    if (f.destination != kDnAttr && f.destination_type == AttrType::kReference &&
-        outcome->kind == FlowOutcome::kValues) {
-      resolved_ += outcome->values.size();
-      ValueList dns;
-      dns.reserve(outcome->values.size());
-      for (const std::string& ref : outcome->values) {
-        if (CsObject* t = ref_target(ref, target)) {
+    return std::move(outcome).value();
+  }
+
+  // Maps the references of an outbound flow's outcome to DNs in `target`; sets `unresolved`
+  // when one has no object there yet.
+  void map_to_target(ConnectorSpace& target, const CompiledFlow& f, FlowOutcome& outcome, bool& unresolved) {
+    if (f.destination == kDnAttr || f.destination_type != AttrType::kReference || outcome.kind != FlowOutcome::kValues)
+      return;
+    resolved_ += outcome.values.size();
+    ValueList dns;
+    dns.reserve(outcome.values.size());
+    const ValueList& refs = outcome.values;
+    // In batches whose memory reads overlap, as find_many_by_dn does for the inbound side:
+    // the link list, the CS object and its DN text of each reference are prefetched in rounds
+    // (hints only: the answers are ref_target's).
+    constexpr size_t kBatch = 16;
+    for (size_t begin = 0; begin < refs.size(); begin += kBatch) {
+      const size_t n = std::min(kBatch, refs.size() - begin);
+      if (n > 1) {
+        MvId ids[kBatch];
+        for (size_t i = 0; i < n; ++i) {
+          ids[i] = ref_id(refs[begin + i]);
+          if (ids[i] != 0) __builtin_prefetch(state_.links(ids[i]).data());
+        }
+        const CsObject* found[kBatch];
+        for (size_t i = 0; i < n; ++i) {
+          found[i] = ids[i] == 0 ? nullptr : linked_in(ids[i], target);
+          if (found[i] != nullptr) __builtin_prefetch(found[i]);
+        }
+        for (size_t i = 0; i < n; ++i)
+          if (found[i] != nullptr) __builtin_prefetch(found[i]->dn.data());
+      }
+      for (size_t i = begin; i < begin + n; ++i) {
+        if (CsObject* t = ref_target(refs[i], target)) {
           dns.push_back(t->dn);
         } else {
           unresolved = true;
         }
       }
-      outcome->values = std::move(dns);
     }
-    return std::move(outcome).value();
+    outcome.values = std::move(dns);
+  }
+
+  // The link pass's provisioning preview of an (MV object, target) pair: the DN and object
+  // type the object would be created with. It evaluates every flow as computing the whole
+  // desired state would (an error in any flow stops the provisioning and is recorded), and
+  // keeps the outcomes before references are mapped (`raw`, in rule and flow order): they
+  // depend only on the MV object's attributes and the rules, which linking leaves as they
+  // are, so the plan pass maps and diffs them instead of evaluating every flow again.
+  // Read-only; errors go to `d`.
+  static bool preview_provisioning(const MvObject& mv, const std::vector<const CompiledRule*>& rules, Desired& out,
+                                   std::vector<FlowOutcome>& raw, Deferred& d) {
+    size_t flows = 0;
+    for (const CompiledRule* r : rules) flows += r->flows.size();
+    raw.reserve(flows);
+    for (const CompiledRule* r : rules) {
+      if (out.object_type.empty()) out.object_type = r->def.target_object_type;
+      for (const CompiledFlow& f : r->flows) {
+        auto outcome = outbound_evaluate(mv, *r, f, nullptr, d);
+        if (!outcome) {
+          raw.clear();
+          return false;
+        }
+        if (f.destination == kDnAttr && outcome->kind == FlowOutcome::kValues && !outcome->values.empty() &&
+            !out.has_dn) {
+          out.has_dn = true;
+          out.dn = outcome->values.front();
+        }
+        raw.push_back(std::move(*outcome));
+      }
+    }
+    return true;
   }
 
   CsObject* ref_target(const std::string& ref, ConnectorSpace& target) {
@@ -995,28 +1083,40 @@ class Synchronizer {
 
   // Read-only but for `existing`'s unresolved flag (existing is linked to `mv`: no other
   // work item's); errors go to `d`.
+  // `raw`, when not null, holds the outcomes preview_provisioning evaluated for these rules:
+  // they are taken (moved) in place of evaluating the flows again.
   bool compute_desired(const MvObject& mv, ConnectorSpace& target, const std::vector<const CompiledRule*>& rules,
-                       Desired& out, CsObject* existing, Deferred& d) {
+                       Desired& out, CsObject* existing, Deferred& d, std::vector<FlowOutcome>* raw = nullptr) {
     ContributionList contributions;
     contributions.reserve(32);
     struct Held {
       const CompiledRule* rule;
       const CompiledFlow* flow;
       size_t slot;
+      size_t index;  // the flow's place in rule and flow order (in `raw`)
     };
     std::vector<Held> held;
     bool may_carry = carry_allowed_ && existing != nullptr && mv_deltas_.count(mv.id) != 0;
     bool unresolved = false;
+    // The outcome of the flow at `index` in rule and flow order: the preview's, or evaluated now.
+    auto outcome_of = [&](const CompiledRule& r, const CompiledFlow& f, size_t index) -> std::optional<FlowOutcome> {
+      if (raw == nullptr) return outbound_outcome(mv, target, r, f, existing, unresolved, d);
+      FlowOutcome outcome = std::move((*raw)[index]);
+      map_to_target(target, f, outcome, unresolved);
+      return outcome;
+    };
+    size_t index = 0;
     for (const CompiledRule* r : rules) {
       if (out.object_type.empty()) out.object_type = r->def.target_object_type;
       for (const CompiledFlow& f : r->flows) {
+        const size_t at = index++;
         if (may_carry && f.destination != kDnAttr && carriable(f)) {
-          held.push_back(Held{r, &f, contributions.size()});
+          held.push_back(Held{r, &f, contributions.size(), at});
           contributions.push_back(AttrContribution{
               f.destination, false, Contribution{r->def.precedence, r->order, 0, f.merge, FlowOutcome{}, f.execute_once}});
           continue;
         }
-        auto outcome = outbound_outcome(mv, target, *r, f, existing, unresolved, d);
+        auto outcome = outcome_of(*r, f, at);
         if (!outcome) return false;
         if (f.destination == kDnAttr) {
           if (outcome->kind == FlowOutcome::kValues && !outcome->values.empty() && !out.has_dn) {
@@ -1039,7 +1139,7 @@ class Synchronizer {
         drop(contributions, h.flow->destination);
         continue;
       }
-      auto outcome = outbound_outcome(mv, target, *h.rule, *h.flow, existing, unresolved, d);
+      auto outcome = outcome_of(*h.rule, *h.flow, h.index);
       if (!outcome) return false;
       contributions[h.slot].c.outcome = std::move(*outcome);
     }
@@ -1165,12 +1265,21 @@ class Synchronizer {
       for (const auto& group : r->joins) {
         std::optional<std::vector<CsId>> candidates;
         for (const CompiledJoinCondition& c : group) {
-          const ValueList* mv_values = mv.attributes.get(c.mv_attr);
           std::vector<CsId> matches;
+          // Built already and empty (a target provisioned into from empty): nothing can match,
+          // so the metaverse object's value need not even be read.
+          auto built = disconnector_index_.find(std::make_tuple(target.id, c.cs_attr, c.case_sensitive));
+          const bool none = built != disconnector_index_.end() && built->second.empty();
+          const ValueList* mv_values = none ? nullptr : mv.attributes.get(c.mv_attr);
           if (mv_values != nullptr) {
             ValueIndex& index = disconnector_index(target, c.cs_attr, c.case_sensitive);
-            auto hit = index.find(join_key(0, mv_values->front(), c.case_sensitive));
-            if (hit != index.end()) matches = hit->second;
+            // No disconnector holds the attribute (a target provisioned into from empty): no
+            // key to build. Else the key goes into a reused buffer (this part is serial).
+            if (!index.empty()) {
+              join_key_into(0, mv_values->front(), c.case_sensitive, join_key_buffer_);
+              auto hit = index.find(join_key_buffer_);
+              if (hit != index.end()) matches = hit->second;
+            }
           }
           if (candidates) {
             std::vector<CsId> both;
@@ -1194,28 +1303,38 @@ class Synchronizer {
   struct OutboundItem {
     MvId mv = 0;
     ConnectorSpace* target = nullptr;
-    std::vector<const CompiledRule*> rules;
+    std::vector<const CompiledRule*> rules;  // the outbound rules in scope (both passes)
     CsObject* existing = nullptr;
     // Link pass: the provisioning preview (DN and object type), computed in parallel.
     const CompiledRule* provision = nullptr;
     bool preview_ok = false;
     Desired preview;
+    std::string preview_dn_key;  // dn_key(preview.dn), computed in parallel
     Deferred deferred;
+    // The preview's flow outcomes, references unmapped: the plan pass takes them (see
+    // preview_provisioning) instead of evaluating the flows again.
+    std::vector<FlowOutcome> raw;
   };
 
   std::vector<OutboundItem> outbound_items(const std::vector<MvId>& ids) {
-    prepare_outbound_targets(ids);
     std::vector<OutboundItem> items;
+    items.reserve(ids.size());
+    // Runs of one object type are the rule: look its targets up once per run, not per object.
+    const std::string* type = nullptr;
+    const std::vector<ConnectorId>* targets = nullptr;
     for (MvId id : ids) {
       const MvObject* mv = state_.mv(id);
       if (mv == nullptr) continue;
-      for (ConnectorId target_id : cached_targets(mv->object_type)) {
+      if (type == nullptr || !iequals(*type, mv->object_type)) {
+        type = &mv->object_type;
+        targets = &outbound_targets(mv->object_type);
+      }
+      for (ConnectorId target_id : *targets) {
         ConnectorSpace* target = state_.space(target_id);
         if (target == nullptr) continue;
-        OutboundItem item;
+        OutboundItem& item = items.emplace_back();
         item.mv = id;
         item.target = target;
-        items.push_back(std::move(item));
       }
     }
     return items;
@@ -1223,8 +1342,7 @@ class Synchronizer {
 
   // Provision / join / deprovision. Scoping and the provisioning DN are computed in
   // parallel (they read only the MV object); linking is serial, in MV id order.
-  void link_pass(const std::vector<MvId>& ids) {
-    std::vector<OutboundItem> items = outbound_items(ids);
+  void link_pass(std::vector<OutboundItem>& items) {
     parallel_each(items.size(), [&](size_t i) {
       OutboundItem& it = items[i];
       const MvObject& mv = *state_.mv(it.mv);
@@ -1236,12 +1354,23 @@ class Synchronizer {
           it.provision = r;
           break;
         }
-      if (it.provision != nullptr)
-        it.preview_ok = compute_desired(mv, *it.target, it.rules, it.preview, nullptr, it.deferred);
+      if (it.provision == nullptr) return;
+      it.preview_ok = preview_provisioning(mv, it.rules, it.preview, it.raw, it.deferred);
+      if (it.preview_ok && it.preview.has_dn && !it.preview.dn.empty()) dn_key_into(it.preview.dn, it.preview_dn_key);
     });
+    // Each provisioning preview may add an object to its target's DN index: grow each index
+    // once here rather than step by step in the serial loop.
+    std::map<ConnectorSpace*, size_t> may_provision;
+    for (const OutboundItem& it : items)
+      if (it.preview_ok) ++may_provision[it.target];
+    for (const auto& [target, n] : may_provision) target->by_dn.reserve(target->by_dn.size() + n);
     for (OutboundItem& it : items) {
       link_to(*state_.mv(it.mv), it);
-      it = OutboundItem{};
+      // Only the rules and the raw outcomes go on to the plan pass.
+      it.existing = nullptr;
+      it.preview = Desired{};
+      it.preview_dn_key = std::string();
+      it.deferred = Deferred{};
     }
   }
 
@@ -1276,7 +1405,7 @@ class Synchronizer {
                        "' but no flow sets 'dn'; add a flow to the destination 'dn'");
       return;
     }
-    if (CsObject* same_dn = target.find_by_dn(desired.dn); same_dn != nullptr && same_dn->mv == 0) {
+    if (CsObject* same_dn = target.find_by_dn_key(it.preview_dn_key); same_dn != nullptr && same_dn->mv == 0) {
       // Reverse join by DN: the directory already has the object.
       state_.link(*same_dn, mv.id);
       adopt(*same_dn, mv, it.rules);
@@ -1289,10 +1418,10 @@ class Synchronizer {
                        "': the DN is held by an object joined to metaverse object " + std::to_string(same_dn->mv));
     } else {
       CsObject& created = state_.new_cs_object(target);
-      created.dn = desired.dn;
-      created.object_type = desired.object_type;
+      created.dn = std::move(it.preview.dn);
+      created.object_type = std::move(it.preview.object_type);
       created.provisioned = true;
-      target.index(created);
+      target.index_with_key(created, it.preview_dn_key);
       state_.link(created, mv.id);
       linked_this_run_.insert(created.id);
       ++counter("provisioned");
@@ -1327,21 +1456,24 @@ class Synchronizer {
 
   // Pending exports, computed in parallel (each item writes only its own slot and its own
   // linked CS object's flags) and applied serially in MV id order.
-  void plan_pass(const std::vector<MvId>& ids) {
-    std::vector<OutboundItem> items = outbound_items(ids);
+  void plan_pass(std::vector<OutboundItem>& items) {
     stats_.outbound_planned = items.size();
     std::vector<ExportPlan> plans(items.size());
     parallel_each(items.size(), [&](size_t i) {
       OutboundItem& it = items[i];
       ExportPlan& plan = plans[i];
       const MvObject& mv = *state_.mv(it.mv);
-      CsObject* existing = linked_in(it.mv, *it.target);
-      if (existing == nullptr) return;
-      auto rules = outbound_rules(mv, it.target->id);
-      if (rules.empty()) return;
+      ConnectorSpace& target = *it.target;
+      CsObject* existing = linked_in(it.mv, target);
+      // The item is done with here: its rules and raw outcomes move out, the rest is freed.
+      std::vector<FlowOutcome> raw = std::move(it.raw);
+      std::vector<const CompiledRule*> rules = std::move(it.rules);
+      const bool previewed = it.preview_ok;
+      it = OutboundItem{};
+      if (existing == nullptr || rules.empty()) return;
       Desired desired;
-      if (compute_desired(mv, *it.target, rules, desired, existing, plan.deferred))
-        plan_export(*existing, *it.target, std::move(desired), plan);
+      if (compute_desired(mv, target, rules, desired, existing, plan.deferred, previewed ? &raw : nullptr))
+        plan_export(*existing, target, std::move(desired), plan);
     });
     for (ExportPlan& plan : plans) {
       apply(plan.deferred);
@@ -1511,6 +1643,7 @@ class Synchronizer {
   std::unordered_map<std::string, std::vector<ConnectorId>> outbound_targets_;
   uint64_t done_ = 0, total_ = 0;
   std::vector<std::pair<const char*, uint64_t*>> counter_cache_;  // nodes of result_.counters
+  std::string join_key_buffer_;  // outbound_join's lookup key
   std::array<uint64_t*, 4> export_pending_counters_{};  // by PendingExportKind
 };
 
