@@ -193,7 +193,7 @@ TEST_F(StoreTest, OneValueChangedInAHundredThousandWritesOneOrTwoChunks) {
   MvObject mv;
   mv.id = 20;
   mv.object_type = "group";
-  mv.attributes.set(kMember, *group.hologram.get(kMember));
+  mv.attributes.set(kMember, group.hologram.get(kMember).to_list());
   ASSERT_TRUE(store->put_cs(group).ok());
   ASSERT_TRUE(store->put_mv(mv).ok());
   const uint64_t full_bytes = store->write_stats().chunk_bytes_written;

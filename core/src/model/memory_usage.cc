@@ -29,10 +29,10 @@ HeapBytes heap_bytes(const ValueList& values) {
 
 HeapBytes heap_bytes(const AttributeSet& set) {
   HeapBytes b;
-  const std::vector<AttrValues>& items = set.items();
+  const auto& items = set.items_;
   if (items.capacity() != 0) b.allocated = heap_block_size(items.data());
-  b.slack = (items.capacity() - items.size()) * sizeof(AttrValues);
-  for (const AttrValues& a : items) b += heap_bytes(a.values);
+  b.slack = (items.capacity() - items.size()) * sizeof(items[0]);
+  for (const auto& a : items) b += heap_bytes(a.values);
   return b;
 }
 

@@ -69,9 +69,16 @@ class Reader {
     return false;
   }
   bool bytes(std::string& out) {
+    std::string_view v;
+    if (!view(v)) return false;
+    out.assign(v);
+    return true;
+  }
+  // A length-prefixed value, in place.
+  bool view(std::string_view& out) {
     uint64_t n = 0;
     if (!varint(n) || n > data_.size() - pos_) return false;
-    out.assign(data_.substr(pos_, n));
+    out = data_.substr(pos_, n);
     pos_ += n;
     return true;
   }
@@ -94,33 +101,39 @@ class Reader {
 
 void put_set(std::string& out, const AttributeSet& set) {
   put_varint(out, set.size());
-  for (const AttrValues& a : set.items()) {
+  for (const AttrEntry a : set.items()) {
     put_varint(out, a.id);
     put_varint(out, a.values.size());
-    for (const std::string& v : a.values) put_bytes(out, v);
+    for (std::string_view v : a.values) put_bytes(out, v);
   }
 }
 
-bool read_set(Reader& r, AttributeSet& set) {
+// The builder is the caller's, reused from set to set, so decoding a set allocates its block
+// once and copies each value once, straight from the blob.
+bool read_set(Reader& r, AttributeSet& set, AttributeSet::Builder& builder) {
   set.clear();
   uint64_t n = 0;
   if (!r.varint(n)) return false;
-  // Exact sizes: a vector grown by doubling leaves up to half its block unused, on every
-  // attribute set of every object loaded (7% of a loaded state's memory before this).
-  set.reserve(std::min<uint64_t>(n, r.remaining()));
+  builder.reserve(std::min<uint64_t>(n, r.remaining()));
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t id = 0, count = 0;
     if (!r.varint(id) || !r.varint(count)) return false;
-    ValueList values;
-    values.reserve(std::min<uint64_t>(count, r.remaining()));
+    builder.start(static_cast<AttrId>(id), std::min<uint64_t>(count, r.remaining()));
     for (uint64_t j = 0; j < count; ++j) {
-      std::string v;
-      if (!r.bytes(v)) return false;
-      values.push_back(std::move(v));
+      std::string_view v;
+      if (!r.view(v)) return false;
+      builder.value(v);
     }
-    set.set(static_cast<AttrId>(id), std::move(values));
   }
+  set = builder.finish();
   return true;
+}
+
+bool read_set(Reader& r, AttributeSet& set) {
+  AttributeSet::Builder builder;
+  bool ok = read_set(r, set, builder);
+  if (!ok) builder.finish();  // drop what a damaged blob left staged
+  return ok;
 }
 
 Status damaged(const char* what) {
@@ -132,9 +145,9 @@ Status damaged(const char* what) {
 
 // Layout 1's value lists: the count, then the values.
 struct InlineLists {
-  void put_list(std::string& out, const ValueList& values) {
+  void put_list(std::string& out, ValuesView values) {
     put_varint(out, values.size());
-    for (const std::string& v : values) put_bytes(out, v);
+    for (std::string_view v : values) put_bytes(out, v);
   }
   void put_set(std::string& out, const AttributeSet& set) { idsync::put_set(out, set); }
 };
@@ -227,11 +240,12 @@ namespace {
 // DN-valued members.
 constexpr uint64_t kBoundaryMask = 0x1ff;
 
-bool needs_chunks(const ValueList& values) { return values.size() >= kChunkedMinValues; }
+bool needs_chunks(ValuesView values) { return values.size() >= kChunkedMinValues; }
 
 bool set_needs_chunks(const AttributeSet& set) {
-  return std::any_of(set.items().begin(), set.items().end(),
-                     [](const AttrValues& a) { return needs_chunks(a.values); });
+  for (const AttrEntry a : set.items())
+    if (needs_chunks(a.values)) return true;
+  return false;
 }
 
 // Collects the distinct chunks of one object while its body is written.
@@ -243,16 +257,16 @@ class ChunkWriter {
 
   // A value list: (count << 1) then the values inline, or (chunk count << 1 | 1) then the
   // index of each chunk in the object's chunk list.
-  void put_list(std::string& out, const ValueList& values) {
+  void put_list(std::string& out, ValuesView values) {
     if (!needs_chunks(values)) {
       put_varint(out, static_cast<uint64_t>(values.size()) << 1);
-      for (const std::string& v : values) put_bytes(out, v);
+      for (std::string_view v : values) put_bytes(out, v);
       return;
     }
     indexes_.clear();
     std::string& data = scratch_;  // reused: only chunks the store lacks are copied out
     data.clear();
-    for (const std::string& v : values) {
+    for (std::string_view v : values) {
       put_bytes(data, v);
       if (data.size() >= kChunkMaxBytes ||
           (data.size() >= kChunkMinBytes && (XXH3_64bits(v.data(), v.size()) & kBoundaryMask) == 0)) {
@@ -266,7 +280,7 @@ class ChunkWriter {
 
   void put_set(std::string& out, const AttributeSet& set) {
     put_varint(out, set.size());
-    for (const AttrValues& a : set.items()) {
+    for (const AttrEntry a : set.items()) {
       put_varint(out, a.id);
       put_list(out, a.values);
     }
@@ -347,13 +361,15 @@ class ChunkReader {
     set.clear();
     uint64_t n = 0;
     if (!r.varint(n)) return false;
-    set.reserve(std::min<uint64_t>(n, r.remaining()));
+    AttributeSet::Builder builder;
+    builder.reserve(std::min<uint64_t>(n, r.remaining()));
     for (uint64_t i = 0; i < n; ++i) {
       uint64_t id = 0;
       ValueList values;
       if (!r.varint(id) || !read_list(r, values, error)) return false;
-      set.set(static_cast<AttrId>(id), std::move(values));
+      builder.add(static_cast<AttrId>(id), std::move(values));
     }
+    set = builder.finish();
     return true;
   }
 

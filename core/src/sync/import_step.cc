@@ -49,7 +49,8 @@ class Stager : public ImportSink {
   // Converts an entry's attributes to an AttributeSet with canonical values; false (and an
   // error recorded) when a value does not fit its declared type.
   bool to_set(const std::string& dn, const std::vector<Attribute>& in, AttributeSet& out) {
-    out.reserve(in.size());  // exact: the set is kept as the pending import, then the hologram
+    AttributeSet::Builder built;  // packed once, exactly sized: kept as the pending import, then the hologram
+    built.reserve(in.size());
     for (const Attribute& a : in) {
       if (a.values.empty()) continue;
       const ResolvedAttr& r = resolve(a);
@@ -70,8 +71,9 @@ class Stager : public ImportSink {
           values.push_back(v);
         }
       }
-      out.set(id, std::move(values));
+      built.add(id, std::move(values));
     }
+    out = built.finish();
     return true;
   }
 
@@ -148,9 +150,9 @@ class Stager : public ImportSink {
     size_t count;
     uint64_t sum;
   };
-  static uint64_t values_sum(const ValueList& values) {
+  static uint64_t values_sum(ValuesView values) {
     uint64_t sum = 0;
-    for (const std::string& v : values) sum += XXH3_64bits(v.data(), v.size());
+    for (std::string_view v : values) sum += XXH3_64bits(v.data(), v.size());
     return sum;
   }
 
@@ -163,7 +165,7 @@ class Stager : public ImportSink {
     if (o.unconfirmed.empty()) return;
     std::vector<EscrowPrint>& prints = escrow_prints_[o.id];
     prints.reserve(o.unconfirmed.size());
-    for (const AttrValues& a : o.unconfirmed.items()) prints.push_back({a.id, a.values.size(), values_sum(a.values)});
+    for (const AttrEntry a : o.unconfirmed.items()) prints.push_back({a.id, a.values.size(), values_sum(a.values)});
     o.unconfirmed.clear();
   }
 
@@ -171,8 +173,8 @@ class Stager : public ImportSink {
   // reported and dropped from the escrow so the next sync computes a fresh export.
   void confirm_exports(CsObject& o, const std::vector<EscrowPrint>& prints, const AttributeSet& imported) {
     for (const EscrowPrint& p : prints) {
-      const ValueList* now = imported.get(p.id);
-      if (now == nullptr || now->size() != p.count || values_sum(*now) != p.sum) {
+      const ValuesView now = imported.get(p.id);
+      if (now.size() != p.count || values_sum(now) != p.sum) {
         ++result_.counters["exported-change-not-reimported"];
         record_error(result_, o.dn, "exported-change-not-reimported",
                      "the value exported to '" + state_.attrs().info(p.id).name +

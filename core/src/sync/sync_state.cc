@@ -430,18 +430,18 @@ bool SyncState::join_case_sensitive(AttrId id) const {
 }
 
 void SyncState::add_to_join_index(const MvObject& o) {
-  for (const AttrValues& a : o.attributes.items()) {
+  for (const AttrEntry a : o.attributes.items()) {
     if (!join_attrs_.count(a.id)) continue;
     bool cs = join_case_sensitive(a.id);
-    for (const std::string& v : a.values) join_index_.add(join_hash(a.id, v, cs), o.id);
+    for (std::string_view v : a.values) join_index_.add(join_hash(a.id, v, cs), o.id);
   }
 }
 
 void SyncState::remove_from_join_index(const MvObject& o) {
-  for (const AttrValues& a : o.attributes.items()) {
+  for (const AttrEntry a : o.attributes.items()) {
     if (!join_attrs_.count(a.id)) continue;
     bool cs = join_case_sensitive(a.id);
-    for (const std::string& v : a.values) join_index_.erase(join_hash(a.id, v, cs), o.id);
+    for (std::string_view v : a.values) join_index_.erase(join_hash(a.id, v, cs), o.id);
   }
 }
 
@@ -459,9 +459,8 @@ void SyncState::join_candidates(AttrId mv_attr, std::string_view value, bool cas
   join_index_.for_each(hash, [&](uint64_t id) {
     const MvObject* mv = mv_.find(id);
     if (mv == nullptr) return;
-    const ValueList* values = mv->attributes.get(mv_attr);
-    if (values == nullptr) return;
-    for (const std::string& v : *values) {
+    const ValuesView values = mv->attributes.get(mv_attr);
+    for (std::string_view v : values) {
       join_key_into(mv_attr, v, indexed_case, candidate_key);
       if (candidate_key == key) {
         out.push_back(id);

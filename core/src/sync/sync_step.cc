@@ -100,7 +100,7 @@ void for_each_attribute(ContributionList& list, Fn&& fn) {
 }
 
 // Resolves contributions for one attribute into its values; nullopt = attribute absent.
-std::optional<ValueList> resolve(ContributionRange list, const ValueList* existing) {
+std::optional<ValueList> resolve(ContributionRange list, ValuesView existing) {
   // Insertion sort: stable, and no buffer for the one to three contributions an attribute has.
   auto before = [](const Contribution& a, const Contribution& b) {
     if (a.precedence != b.precedence) return a.precedence < b.precedence;
@@ -113,7 +113,7 @@ std::optional<ValueList> resolve(ContributionRange list, const ValueList* existi
     Contribution& c = list[i];
     if (c.outcome.kind == FlowOutcome::kNull || c.outcome.kind == FlowOutcome::kIgnore) continue;
     if (c.outcome.kind == FlowOutcome::kAuthoritativeNull) return std::nullopt;
-    if (c.execute_once && existing != nullptr) return *existing;
+    if (c.execute_once && existing) return existing.to_list();
     if (c.merge == MergeType::kMerge || c.merge == MergeType::kMergeCaseInsensitive) {
       ValueList merged;
       std::set<std::string> keys;
@@ -248,10 +248,9 @@ class Synchronizer {
   bool is_member_of(const CsObject& o, const std::string& group_dn) {
     CsObject* group = space_.find_by_dn(group_dn);
     if (group == nullptr || !member_attr_) return false;
-    const ValueList* members = group->hologram.get(*member_attr_);
-    if (members == nullptr) return false;
+    const ValuesView members = group->hologram.get(*member_attr_);
     std::string key = dn_key(o.dn);
-    for (const std::string& m : *members)
+    for (std::string_view m : members)
       if (dn_key(m) == key) return true;
     return false;
   }
@@ -372,10 +371,10 @@ class Synchronizer {
       std::optional<std::vector<MvId>> candidates;
       for (const CompiledJoinCondition& c : group) {
         std::vector<MvId> matches;
-        if (const ValueList* values = o.hologram.get(c.cs_attr)) {
+        if (const ValuesView values = o.hologram.get(c.cs_attr)) {
           p.has_join_value = true;
           std::vector<MvId> ids;
-          for (const std::string& v : *values) state_.join_candidates(c.mv_attr, v, c.case_sensitive, ids);
+          for (std::string_view v : values) state_.join_candidates(c.mv_attr, v, c.case_sensitive, ids);
           for (MvId id : ids) {
             const MvObject* mv = state_.mv(id);
             if (mv != nullptr && iequals(mv->object_type, p.join_rule->def.target_object_type)) matches.push_back(id);
@@ -474,10 +473,10 @@ class Synchronizer {
   }
 
   // The same from `dns` (left as they are) into `out`.
-  static bool to_mv_refs(ConnectorSpace& space, const ValueList& dns, ValueList& out) {
+  static bool to_mv_refs(ConnectorSpace& space, ValuesView dns, ValueList& out) {
     bool all = true;
     out.reserve(out.size() + dns.size());
-    for (const std::string& dn : dns) {
+    for (std::string_view dn : dns) {
       CsObject* target = space.find_by_dn(dn);
       if (target != nullptr && target->mv != 0) {
         out.push_back(mv_ref(target->mv));
@@ -648,7 +647,7 @@ class Synchronizer {
       while (x != a.items().end() && skip(x->id)) ++x;
       while (y != b.items().end() && skip(y->id)) ++y;
       if (x == a.items().end() || y == b.items().end()) return x == a.items().end() && y == b.items().end();
-      if (!(*x == *y)) return false;
+      if (x->id != y->id || !(x->values == y->values)) return false;
       ++x;
       ++y;
     }
@@ -678,11 +677,11 @@ class Synchronizer {
     if (f.type == FlowType::kDirect && f.direct_source != kDnAttr && f.destination_type == AttrType::kReference) {
       // What evaluate_flow gives for a Direct flow, without copying every member DN first.
       FlowOutcome out;
-      const ValueList* dns = cs.hologram.get(f.direct_source);
-      if (dns == nullptr) return out;  // NULL: contributes nothing
+      const ValuesView dns = cs.hologram.get(f.direct_source);
+      if (!dns) return out;  // NULL: contributes nothing
       ValueList first;
-      if (!f.destination_multi && dns->size() > 1) first.push_back(dns->front());
-      const ValueList& source = first.empty() ? *dns : first;
+      if (!f.destination_multi && dns.size() > 1) first.emplace_back(dns.front());
+      const ValuesView source = first.empty() ? dns : ValuesView(first);
       resolved_ += source.size();
       if (!to_mv_refs(space, source, out.values)) {
         cs.unresolved_refs = true;
@@ -757,18 +756,17 @@ class Synchronizer {
       auto outcome = inbound_outcome(*h.cs, *h.space, *h.rule, *h.flow, plan.deferred);
       contributions[h.slot].c.outcome = outcome ? std::move(*outcome) : FlowOutcome{};
     }
+    AttributeSet::Builder attributes;  // packed once, not once per attribute
     for_each_attribute(contributions, [&](AttrId attr, ContributionRange list) {
       auto values = resolve(list, mv->attributes.get(attr));
-      if (values && !values->empty()) plan.attributes.set(attr, std::move(*values));
+      if (values && !values->empty()) attributes.add(attr, std::move(*values));
     });
+    plan.attributes = attributes.finish();
     bool carried_change = std::any_of(plan.carried.begin(), plan.carried.end(), [](const CarriedRefs& c) {
       return !c.removed_at.empty() || !c.added.empty();
     });
     plan.changed = carried_change || !same_except(plan.attributes, mv->attributes, plan.carried);
     if (!plan.changed) plan.attributes.clear();
-    // The set becomes the MV object's attributes for good: trim the doubling slack here, in
-    // the parallel part, rather than keep it on every metaverse object (issue 5).
-    plan.attributes.shrink_to_fit();
     return plan;
   }
 
@@ -782,13 +780,10 @@ class Synchronizer {
     if (had_unresolved_.count(cs.id) || relinked_mv_.count(mv.id)) return false;
     const AttributeSet& before = previous_hologram_.at(cs.id);
     if (inbound_rules_in_scope(cs, before, &mv.object_type) != h.rules) return false;
-    static const ValueList kNone;
-    const ValueList* old_values = before.get(h.flow->direct_source);
-    const ValueList* new_values = cs.hologram.get(h.flow->direct_source);
-    const ValueList& from = old_values ? *old_values : kNone;
-    const ValueList& to = new_values ? *new_values : kNone;
-    const ValueList* current = mv.attributes.get(h.flow->destination);
-    if ((current ? current->size() : 0) != from.size()) return false;
+    const ValuesView from = before.get(h.flow->direct_source);
+    const ValuesView to = cs.hologram.get(h.flow->direct_source);
+    const ValuesView current = mv.attributes.get(h.flow->destination);
+    if (current.size() != from.size()) return false;
     CarriedRefs c;
     c.attr = h.flow->destination;
     // new = old without some values, then some appended (how a delta import applies a
@@ -815,16 +810,16 @@ class Synchronizer {
     bool dropped = false;
     // Nothing unlinked since every value of the list was last seen linked: they all still are.
     c.checked_at = state_.link_checks().generation();
-    if (current != nullptr && state_.link_checks().still_linked(LinkChecks::Key{mv.id, c.attr, space_.id, false})) {
+    if (current && state_.link_checks().still_linked(LinkChecks::Key{mv.id, c.attr, space_.id, false})) {
       c.removed_at = removed;
-    } else if (current != nullptr) {
-      checked_ += current->size() - removed.size();
+    } else if (current) {
+      checked_ += current.size() - removed.size();
       size_t next = 0;
-      for (size_t i = 0; i < current->size(); ++i) {
+      for (size_t i = 0; i < current.size(); ++i) {
         if (next < removed.size() && removed[next] == i) {
           c.removed_at.push_back(i);
           ++next;
-        } else if (!linked_from((*current)[i], space_.id)) {
+        } else if (!linked_from(current[i], space_.id)) {
           // Its source DN (the same position: the counts agree) may now name an object linked
           // to another metaverse object (a delete-add this run): a full evaluation maps it there.
           ++resolved_;
@@ -947,13 +942,13 @@ class Synchronizer {
     return std::move(outcome).value();
   }
 
-  CsObject* ref_target(const std::string& ref, ConnectorSpace& target) {
+  CsObject* ref_target(std::string_view ref, ConnectorSpace& target) {
     MvId id = ref_id(ref);
     return id == 0 ? nullptr : linked_in(id, target);
   }
 
   // The metaverse id of a reference value ("#id"); 0 when it is not one.
-  static MvId ref_id(const std::string& ref) {
+  static MvId ref_id(std::string_view ref) {
     MvId id = 0;
     if (ref.size() < 2 || ref[0] != kMvRefPrefix[0]) return 0;
     auto [end, ec] = std::from_chars(ref.data() + 1, ref.data() + ref.size(), id);
@@ -961,7 +956,7 @@ class Synchronizer {
   }
 
   // True when the metaverse object `ref` names is still linked to an object of `connector`.
-  bool linked_from(const std::string& ref, ConnectorId connector) const {
+  bool linked_from(std::string_view ref, ConnectorId connector) const {
     MvId id = ref_id(ref);
     if (id == 0) return false;
     for (const auto& [c, cs] : state_.links(id))
@@ -1024,7 +1019,7 @@ class Synchronizer {
       bool all_ignore = true;
       for (size_t i = 0; i < list.size(); ++i) all_ignore = all_ignore && list[i].outcome.kind == FlowOutcome::kIgnore;
       if (all_ignore) return;  // IgnoreThisFlow: neither sets nor removes
-      const ValueList* current = existing ? existing->hologram.get(attr) : nullptr;
+      const ValuesView current = existing ? existing->hologram.get(attr) : ValuesView();
       auto values = resolve(list, current);
       if (values && values->empty()) values.reset();
       out.attrs.emplace_back(attr, std::move(values));
@@ -1073,10 +1068,10 @@ class Synchronizer {
       if (c.op == ValueOp::kReplace) return false;
       (c.op == ValueOp::kAdd ? adds : deletes) += c.values.size();
     }
-    const ValueList* believed = o.unconfirmed.get(f.destination);
-    if (believed == nullptr) believed = imported.get(f.destination);
-    const ValueList* now = mv.attributes.get(f.direct_source);
-    size_t before_count = (now ? now->size() : 0) + values->removed.size() - values->added.size();
+    ValuesView believed = o.unconfirmed.get(f.destination);
+    if (!believed) believed = imported.get(f.destination);
+    const ValuesView now = mv.attributes.get(f.direct_source);
+    size_t before_count = now.size() + values->removed.size() - values->added.size();
     // The values kept must still have their object in the target (not deprovisioned or
     // disconnected since): one id parse and one link lookup each — unless nothing was unlinked
     // since every value of the list before this run's change was seen linked in the target.
@@ -1084,12 +1079,12 @@ class Synchronizer {
     const uint64_t generation = state_.link_checks().generation();
     auto prior = prior_outbound_.find(key);
     bool still_linked = prior != prior_outbound_.end() && prior->second == generation;
-    if (now != nullptr && !still_linked) {
-      checked_ += now->size() - values->added.size();
-      for (size_t i = 0; i + values->added.size() < now->size(); ++i)
-        if (ref_target((*now)[i], target) == nullptr) return false;
+    if (now && !still_linked) {
+      checked_ += now.size() - values->added.size();
+      for (size_t i = 0; i + values->added.size() < now.size(); ++i)
+        if (ref_target(now[i], target) == nullptr) return false;
     }
-    if ((believed ? believed->size() : 0) + adds != before_count + deletes) return false;
+    if (believed.size() + adds != before_count + deletes) return false;
     for (const std::string& ref : values->removed) {
       CsObject* t = ref_target(ref, target);
       if (t == nullptr) return false;
@@ -1118,8 +1113,8 @@ class Synchronizer {
       if (found == nullptr) continue;
       const CsObject& cs = *found;
       if (cs.mv != 0 || cs.placeholder) continue;
-      if (const ValueList* values = imported_state(cs).get(attr); values != nullptr && !values->empty())
-        index[join_key(0, values->front(), case_sensitive)].push_back(cs_id);
+      if (const ValuesView values = imported_state(cs).get(attr))
+        index[join_key(0, values.front(), case_sensitive)].push_back(cs_id);
     }
     for (auto& [value, ids] : index) std::sort(ids.begin(), ids.end());
     return index;
@@ -1132,11 +1127,11 @@ class Synchronizer {
       for (const auto& group : r->joins) {
         std::optional<std::vector<CsId>> candidates;
         for (const CompiledJoinCondition& c : group) {
-          const ValueList* mv_values = mv.attributes.get(c.mv_attr);
+          const ValuesView mv_values = mv.attributes.get(c.mv_attr);
           std::vector<CsId> matches;
-          if (mv_values != nullptr) {
+          if (mv_values) {
             ValueIndex& index = disconnector_index(target, c.cs_attr, c.case_sensitive);
-            auto hit = index.find(join_key(0, mv_values->front(), c.case_sensitive));
+            auto hit = index.find(join_key(0, mv_values.front(), c.case_sensitive));
             if (hit != index.end()) matches = hit->second;
           }
           if (candidates) {
@@ -1351,33 +1346,28 @@ class Synchronizer {
       if (desired.has_dn && desired.dn != o.dn) plan.dn = desired.dn;
     } else {
       for (auto& [attr, values] : desired.attrs) {
-        const ValueList* believed = o.unconfirmed.get(attr);
-        if (believed == nullptr) believed = imported.get(attr);
-        static const ValueList kNone;
-        const ValueList& have = believed ? *believed : kNone;
-        const ValueList& want = values ? *values : kNone;
+        ValuesView have = o.unconfirmed.get(attr);
+        if (!have) have = imported.get(attr);
+        const ValuesView want = values ? ValuesView(*values) : ValuesView();
         if (state_.attrs().info(attr).multi_valued) {
           ValueList adds, deletes;
           if (have == want) continue;  // the usual case: nothing to diff
           if (have.size() * want.size() <= 256) {
             // Short lists: a scan beats building two hash sets.
-            auto in = [](const ValueList& list, const std::string& v) {
-              return std::find(list.begin(), list.end(), v) != list.end();
-            };
-            for (const std::string& v : want)
-              if (!in(have, v)) adds.push_back(v);
-            for (const std::string& v : have)
-              if (!in(want, v)) deletes.push_back(v);
+            for (std::string_view v : want)
+              if (!have.contains(v)) adds.emplace_back(v);
+            for (std::string_view v : have)
+              if (!want.contains(v)) deletes.emplace_back(v);
           } else {
             std::unordered_set<std::string_view> have_set(have.begin(), have.end()), want_set(want.begin(), want.end());
-            for (const std::string& v : want)
-              if (!have_set.count(v)) adds.push_back(v);
-            for (const std::string& v : have)
-              if (!want_set.count(v)) deletes.push_back(v);
+            for (std::string_view v : want)
+              if (!have_set.count(v)) adds.emplace_back(v);
+            for (std::string_view v : have)
+              if (!want_set.count(v)) deletes.emplace_back(v);
           }
           if (!adds.empty()) pe.changes.push_back(AttrChange{attr, ValueOp::kAdd, std::move(adds)});
           if (!deletes.empty()) pe.changes.push_back(AttrChange{attr, ValueOp::kDelete, std::move(deletes)});
-        } else if (have != want) {
+        } else if (!(have == want)) {
           pe.changes.push_back(AttrChange{attr, ValueOp::kReplace, values ? std::move(*values) : ValueList{}});
         }
       }
