@@ -1,12 +1,26 @@
-// AttributeSet: the attributes of one object, sorted by id, each a non-empty list of values.
+// AttributeSet: the attributes of one object, sorted by id, each a non-empty list of values,
+// in one heap block per object (issue 5: a std::string per value and a vector per attribute
+// cost about 4.5x the value bytes on a loaded state).
 //
-// Lookups are a binary search over a few dozen entries, iteration is cache-friendly, and two
-// sets compare (and diff) in one merge pass. An attribute with no values is never stored.
-// Values are read through ValuesView (idsync/values_view.h), so callers do not depend on how
-// the set keeps them; a view is invalidated by any change to the set.
+// Block layout (malloc'd, 8-aligned; every count and offset a u32):
+//   nattrs, nlarge
+//   ValueList* large[nlarge]              lists of >= kOutOfLineValues values, owned by the set
+//   Entry {id, first} x (nattrs + 1)       sorted by id; `first` = index of the attribute's
+//                                          first packed value, kLargeFlag set when the
+//                                          attribute is out of line (it packs no value); the
+//                                          last entry is a sentinel whose `first` = npacked
+//   offsets[npacked + 1]                  value i = bytes[offsets[i] .. offsets[i + 1])
+//   bytes
+// A big group's member list lives out of line so that changing one member moves one value,
+// never repacks the list. Lookups are a binary search over the entries; values are read
+// through ValuesView (idsync/values_view.h), string_views into the block or the list. A
+// mutator rebuilds the block (one allocation, the object's small values copied once); a set
+// built attribute by attribute uses the Builder and is packed once. A view is invalidated by
+// any change to the set. An attribute with no values is never stored.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,6 +34,11 @@ namespace idsync {
 
 struct HeapBytes;
 
+// A value list of at least this many values is kept out of line (the store's chunked lists
+// start at the same size, model/objects.h kChunkedMinValues); one shrunk below half of it by
+// remove_value is packed again (the gap keeps a list near the limit from moving each change).
+inline constexpr size_t kOutOfLineValues = 512;
+
 // One attribute as items() shows it.
 struct AttrEntry {
   AttrId id;
@@ -28,6 +47,13 @@ struct AttrEntry {
 
 class AttributeSet {
  public:
+  AttributeSet() = default;
+  AttributeSet(const AttributeSet& other);
+  AttributeSet(AttributeSet&& other) noexcept : block_(other.block_) { other.block_ = nullptr; }
+  AttributeSet& operator=(const AttributeSet& other);
+  AttributeSet& operator=(AttributeSet&& other) noexcept;
+  ~AttributeSet() { release(); }
+
   // Values of `id`; an empty (false) view when absent.
   ValuesView get(AttrId id) const;
   bool has(AttrId id) const { return !get(id).empty(); }
@@ -41,19 +67,24 @@ class AttributeSet {
   // change a long list in place and set() it back without copying it.
   ValueList take(AttrId id);
 
-  bool empty() const { return items_.empty(); }
-  size_t size() const { return items_.size(); }
+  bool empty() const { return block_ == nullptr; }
+  size_t size() const { return block_ == nullptr ? 0 : header()[0]; }
   // The i-th attribute in id order (i < size()).
-  AttrEntry at(size_t i) const { return {items_[i].id, ValuesView(items_[i].values)}; }
+  AttrEntry at(size_t i) const;
+  // Whether `id` is held out of line (false when absent); for tests and accounting.
+  bool out_of_line(AttrId id) const;
 
   class Items;
   // The attributes in id order, as (id, values) entries.
   Items items() const;
 
   // Removes every attribute and frees the storage.
-  void clear() { std::vector<Stored>().swap(items_); }
-  // Trims the storage to its size, for a set kept long after it was built.
+  void clear() { release(); }
+  // Trims the out-of-line lists to their sizes (the block is always exact), for a set kept
+  // long after it was built.
   void shrink_to_fit();
+  // Bytes of the packed block (0 when empty); the out-of-line lists are apart.
+  size_t block_bytes() const;
 
   friend bool operator==(const AttributeSet& a, const AttributeSet& b);
   // The heap this set holds (model/memory_usage.h).
@@ -65,6 +96,10 @@ class AttributeSet {
   // attribute with no values is left out.
   class Builder {
    public:
+    Builder() = default;
+    Builder(const Builder&) = delete;
+    Builder& operator=(const Builder&) = delete;
+    ~Builder() { reset(); }
     // Room for `attributes` attributes (a hint).
     void reserve(size_t attributes) { staged_.reserve(attributes); }
     // A whole attribute.
@@ -72,23 +107,56 @@ class AttributeSet {
     // An attribute given value by value: start(), then value() for each.
     void start(AttrId id, size_t count_hint = 0);
     void value(std::string_view v);
-    // The set built; the builder is empty afterwards and can be reused.
+    // The set built; the builder is empty afterwards and can be reused (its buffers stay).
     AttributeSet finish();
+    // Drops what was staged.
+    void reset();
 
    private:
     struct Staged {
       AttrId id;
-      ValueList values;
+      uint32_t first;      // index of its first value in offsets_ (packed ones)
+      uint32_t count;      // values packed
+      ValueList* large;    // owned until finish(); null when packed
     };
     std::vector<Staged> staged_;
+    std::string bytes_;              // staged packed values, back to back
+    std::vector<uint32_t> offsets_;  // value i = bytes_[offsets_[i] .. offsets_[i + 1])
   };
 
  private:
-  struct Stored {
-    AttrId id;
-    ValueList values;
+  struct Entry {
+    uint32_t id;
+    uint32_t first;
   };
-  std::vector<Stored> items_;
+  static constexpr uint32_t kLargeFlag = 0x80000000u;
+  // One attribute of a block being built: its values packed from `values`, or the list
+  // `large` adopted as it is.
+  struct Part {
+    AttrId id;
+    ValuesView values;
+    ValueList* large;
+  };
+  static char* pack(const Part* parts, size_t n);
+  // The parts of this set, with `id` left out.
+  std::vector<Part> parts_without(AttrId id) const;
+  void adopt(char* block) {
+    release_block_only();
+    block_ = block;
+  }
+  void release();             // frees the block and the out-of-line lists
+  void release_block_only();  // frees the block; its lists now belong to a newer block
+  // Index of `id` among the entries, or size() when absent.
+  size_t find(AttrId id) const;
+  ValueList* large_of(size_t i) const;  // the out-of-line list of entry i
+
+  const uint32_t* header() const { return reinterpret_cast<const uint32_t*>(block_); }
+  ValueList* const* larges() const { return reinterpret_cast<ValueList* const*>(block_ + 8); }
+  const Entry* entries() const { return reinterpret_cast<const Entry*>(block_ + 8 + 8 * header()[1]); }
+  const uint32_t* offsets() const { return reinterpret_cast<const uint32_t*>(entries() + header()[0] + 1); }
+  const char* bytes() const { return reinterpret_cast<const char*>(offsets() + (entries()[header()[0]].first + 1)); }
+
+  char* block_ = nullptr;
 };
 
 // Iterates the attributes of a set in id order; invalidated by any change to the set.

@@ -130,9 +130,9 @@ bool read_set(Reader& r, AttributeSet& set, AttributeSet::Builder& builder) {
 }
 
 bool read_set(Reader& r, AttributeSet& set) {
-  AttributeSet::Builder builder;
+  thread_local AttributeSet::Builder builder;  // its buffers serve every set this thread loads
   bool ok = read_set(r, set, builder);
-  if (!ok) builder.finish();  // drop what a damaged blob left staged
+  if (!ok) builder.reset();  // drop what a damaged blob left staged
   return ok;
 }
 
