@@ -16,20 +16,8 @@ constexpr size_t kRepackBelowValues = kOutOfLineValues / 2;
 
 size_t AttributeSet::block_bytes() const {
   if (block_ == nullptr) return 0;
-  const uint32_t npacked = entries()[header()[0]].first;
-  return static_cast<size_t>(bytes() - block_) + offsets()[npacked];
-}
-
-size_t AttributeSet::find(AttrId id) const {
-  const size_t n = size();
-  if (n == 0) return 0;
-  const Entry* e = entries();
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (e[mid].id < id) lo = mid + 1; else hi = mid;
-  }
-  return lo < n && e[lo].id == id ? lo : n;
+  const size_t end = header()[1] + offsets()[npacked()];
+  return nlarge() == 0 ? end : align8(end) + 8 * nlarge();
 }
 
 ValueList* AttributeSet::large_of(size_t i) const {
@@ -39,20 +27,6 @@ ValueList* AttributeSet::large_of(size_t i) const {
   size_t k = 0;
   for (size_t j = 0; j < i; ++j) k += (e[j].first & kLargeFlag) != 0;
   return larges()[k];
-}
-
-AttrEntry AttributeSet::at(size_t i) const {
-  const Entry* e = entries();
-  if (e[i].first & kLargeFlag) return {e[i].id, ValuesView(*large_of(i))};
-  const uint32_t first = e[i].first;
-  const uint32_t next = e[i + 1].first & ~kLargeFlag;
-  return {e[i].id, ValuesView(bytes(), offsets() + first, next - first)};
-}
-
-ValuesView AttributeSet::get(AttrId id) const {
-  const size_t i = find(id);
-  if (i == size()) return {};
-  return at(i).values;
 }
 
 bool AttributeSet::out_of_line(AttrId id) const {
@@ -74,16 +48,17 @@ char* AttributeSet::pack(const Part* parts, size_t n) {
     }
   }
   if (npacked >= kLargeFlag || nbytes > UINT32_MAX) throw std::length_error("attribute set too large to pack");
-  const size_t size = 8 + 8 * nlarge + 8 * (n + 1) + 4 * (npacked + 1) + nbytes;
+  const size_t bytes_at = 8 + 8 * (n + 1) + 4 * (npacked + 1);
+  const size_t size = nlarge == 0 ? bytes_at + nbytes : align8(bytes_at + nbytes) + 8 * nlarge;
   char* block = static_cast<char*>(std::malloc(size));
   if (block == nullptr) throw std::bad_alloc();
   auto* header = reinterpret_cast<uint32_t*>(block);
   header[0] = static_cast<uint32_t>(n);
-  header[1] = static_cast<uint32_t>(nlarge);
-  auto* large = reinterpret_cast<ValueList**>(block + 8);
-  auto* entry = reinterpret_cast<Entry*>(block + 8 + 8 * nlarge);
+  header[1] = static_cast<uint32_t>(bytes_at);
+  auto* entry = reinterpret_cast<Entry*>(block + 8);
   auto* offsets = reinterpret_cast<uint32_t*>(entry + n + 1);
-  char* bytes = reinterpret_cast<char*>(offsets + npacked + 1);
+  char* bytes = block + bytes_at;
+  auto* large = reinterpret_cast<ValueList**>(block + align8(bytes_at + nbytes));
   uint32_t value = 0, end = 0;
   offsets[0] = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -101,7 +76,7 @@ char* AttributeSet::pack(const Part* parts, size_t n) {
       offsets[++value] = end;
     }
   }
-  entry[n].id = 0;
+  entry[n].id = static_cast<uint32_t>(nlarge);
   entry[n].first = value;
   return block;
 }
@@ -133,7 +108,7 @@ void AttributeSet::release_block_only() {
 
 void AttributeSet::release() {
   if (block_ == nullptr) return;
-  for (uint32_t k = 0; k < header()[1]; ++k) delete larges()[k];
+  for (uint32_t k = 0; k < nlarge(); ++k) delete larges()[k];
   release_block_only();
 }
 
@@ -146,8 +121,8 @@ AttributeSet::AttributeSet(const AttributeSet& other) {
   if (block == nullptr) throw std::bad_alloc();
   std::memcpy(block, other.block_, n);
   // The copy owns copies of the long lists; should one fail to copy, the ones made are freed.
-  auto* large = reinterpret_cast<ValueList**>(block + 8);
-  const uint32_t nlarge = other.header()[1];
+  auto* large = reinterpret_cast<ValueList**>(block + other.larges_at());
+  const uint32_t nlarge = other.nlarge();
   uint32_t made = 0;
   try {
     for (; made < nlarge; ++made) large[made] = new ValueList(*other.larges()[made]);
@@ -268,14 +243,14 @@ ValueList AttributeSet::take(AttrId id) {
 
 void AttributeSet::shrink_to_fit() {
   if (block_ == nullptr) return;
-  for (uint32_t k = 0; k < header()[1]; ++k) larges()[k]->shrink_to_fit();
+  for (uint32_t k = 0; k < nlarge(); ++k) larges()[k]->shrink_to_fit();
 }
 
 bool operator==(const AttributeSet& a, const AttributeSet& b) {
   if (a.size() != b.size()) return false;
   if (a.block_ == nullptr) return true;
   // No long lists on either side (the usual case): equal sets have equal blocks.
-  if (a.header()[1] == 0 && b.header()[1] == 0) {
+  if (a.nlarge() == 0 && b.nlarge() == 0) {
     const size_t n = a.block_bytes();
     return n == b.block_bytes() && std::memcmp(a.block_, b.block_, n) == 0;
   }

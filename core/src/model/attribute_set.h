@@ -3,14 +3,15 @@
 // cost about 4.5x the value bytes on a loaded state).
 //
 // Block layout (malloc'd, 8-aligned; every count and offset a u32):
-//   nattrs, nlarge
-//   ValueList* large[nlarge]              lists of >= kOutOfLineValues values, owned by the set
+//   nattrs, offset of the bytes         both read by every get(), with the first entries
 //   Entry {id, first} x (nattrs + 1)       sorted by id; `first` = index of the attribute's
 //                                          first packed value, kLargeFlag set when the
 //                                          attribute is out of line (it packs no value); the
-//                                          last entry is a sentinel whose `first` = npacked
+//                                          last entry is a sentinel: id = nlarge, first = npacked
 //   offsets[npacked + 1]                  value i = bytes[offsets[i] .. offsets[i + 1])
-//   bytes
+//   bytes, then padding to 8
+//   ValueList* large[nlarge]              lists of >= kOutOfLineValues values, owned by the set,
+//                                          in entry order
 // A big group's member list lives out of line so that changing one member moves one value,
 // never repacks the list. Lookups are a binary search over the entries; values are read
 // through ValuesView (idsync/values_view.h), string_views into the block or the list. A
@@ -54,8 +55,12 @@ class AttributeSet {
   AttributeSet& operator=(AttributeSet&& other) noexcept;
   ~AttributeSet() { release(); }
 
-  // Values of `id`; an empty (false) view when absent.
-  ValuesView get(AttrId id) const;
+  // Values of `id`; an empty (false) view when absent. Inline: the hottest read of a sync.
+  ValuesView get(AttrId id) const {
+    if (block_ == nullptr) return {};
+    const size_t i = find(id);
+    return i == size() ? ValuesView() : at(i).values;
+  }
   bool has(AttrId id) const { return !get(id).empty(); }
   // Replaces the values; an empty list removes the attribute.
   void set(AttrId id, ValueList values);
@@ -70,7 +75,13 @@ class AttributeSet {
   bool empty() const { return block_ == nullptr; }
   size_t size() const { return block_ == nullptr ? 0 : header()[0]; }
   // The i-th attribute in id order (i < size()).
-  AttrEntry at(size_t i) const;
+  AttrEntry at(size_t i) const {
+    const Entry* e = entries();
+    const uint32_t first = e[i].first;
+    if (first & kLargeFlag) return {e[i].id, ValuesView(*large_of(i))};
+    const auto* offs = reinterpret_cast<const uint32_t*>(e + header()[0] + 1);
+    return {e[i].id, ValuesView(bytes(), offs + first, (e[i + 1].first & ~kLargeFlag) - first)};
+  }
   // Whether `id` is held out of line (false when absent); for tests and accounting.
   bool out_of_line(AttrId id) const;
 
@@ -147,14 +158,30 @@ class AttributeSet {
   void release();             // frees the block and the out-of-line lists
   void release_block_only();  // frees the block; its lists now belong to a newer block
   // Index of `id` among the entries, or size() when absent.
-  size_t find(AttrId id) const;
+  size_t find(AttrId id) const {
+    const size_t n = size();
+    if (n == 0) return 0;
+    const Entry* e = entries();
+    size_t lo = 0, len = n;
+    while (len > 1) {  // branch-free lower bound: a few dozen entries, ~5 steps
+      const size_t half = len / 2;
+      lo = e[lo + half].id < id ? lo + half : lo;
+      len -= half;
+    }
+    lo += e[lo].id < id;
+    return lo < n && e[lo].id == id ? lo : n;
+  }
   ValueList* large_of(size_t i) const;  // the out-of-line list of entry i
 
+  static size_t align8(size_t n) { return (n + 7) & ~size_t{7}; }
   const uint32_t* header() const { return reinterpret_cast<const uint32_t*>(block_); }
-  ValueList* const* larges() const { return reinterpret_cast<ValueList* const*>(block_ + 8); }
-  const Entry* entries() const { return reinterpret_cast<const Entry*>(block_ + 8 + 8 * header()[1]); }
+  const Entry* entries() const { return reinterpret_cast<const Entry*>(block_ + 8); }
   const uint32_t* offsets() const { return reinterpret_cast<const uint32_t*>(entries() + header()[0] + 1); }
-  const char* bytes() const { return reinterpret_cast<const char*>(offsets() + (entries()[header()[0]].first + 1)); }
+  const char* bytes() const { return block_ + header()[1]; }
+  uint32_t npacked() const { return entries()[header()[0]].first; }
+  uint32_t nlarge() const { return entries()[header()[0]].id; }
+  size_t larges_at() const { return align8(header()[1] + offsets()[npacked()]); }
+  ValueList* const* larges() const { return reinterpret_cast<ValueList* const*>(block_ + larges_at()); }
 
   char* block_ = nullptr;
 };

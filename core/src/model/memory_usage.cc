@@ -31,11 +31,10 @@ HeapBytes heap_bytes(const AttributeSet& set) {
   HeapBytes b;
   if (set.block_ == nullptr) return b;
   b.allocated = heap_block_size(set.block_);
-  const uint32_t nattrs = set.header()[0];
-  const uint32_t npacked = set.entries()[nattrs].first;
+  const uint32_t npacked = set.npacked();
   b.payload = set.offsets()[npacked];
   b.values = npacked;
-  for (uint32_t k = 0; k < set.header()[1]; ++k) {
+  for (uint32_t k = 0; k < set.nlarge(); ++k) {
     const ValueList* list = set.larges()[k];
     b.allocated += heap_block_size(list);  // the list object itself
     b += heap_bytes(*list);
