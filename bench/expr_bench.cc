@@ -24,6 +24,7 @@ namespace {
 
 using idsync::AttrType;
 using idsync::ValueList;
+using idsync::ValuesView;
 using namespace idsync::expr;
 
 constexpr const char* kCloudFiltered =
@@ -68,7 +69,7 @@ class Object : public EvalContext {
  public:
   std::vector<std::optional<ValueList>> attrs = std::vector<std::optional<ValueList>>(16);
   std::string fqdn = "contoso.com";
-  const ValueList* values(uint32_t id) const override { return attrs[id] ? &*attrs[id] : nullptr; }
+  ValuesView values(uint32_t id) const override { return attrs[id] ? ValuesView(*attrs[id]) : ValuesView(); }
   const std::string* parameter(std::string_view name) const override {
     return name == "Domain.FQDN" ? &fqdn : nullptr;
   }

@@ -247,14 +247,14 @@ inline std::string hex_or_text(const std::string& v) {
 inline void dump_set(std::ostringstream& out, const char* label, const AttributeSet& set, const AttributeTable& attrs,
                      const std::map<MvId, std::string>* mv_names = nullptr) {
   std::vector<std::string> lines;
-  for (const AttrValues& a : set.items()) {
+  for (const AttrEntry a : set.items()) {
     const AttrInfo& info = attrs.info(a.id);
     std::string line = std::string("  ") + label + " " + info.name + ":";
     if (is_assigned_anchor(info.name)) {
       line += " <assigned>";
     } else {
       std::vector<std::string> values;
-      for (const std::string& v : a.values) {
+      for (const std::string& v : a.values.to_list()) {
         std::string shown = hex_or_text(v);
         if (mv_names != nullptr && info.type == AttrType::kReference && v.size() > 1 && v[0] == '#') {
           auto it = mv_names->find(std::strtoull(v.c_str() + 1, nullptr, 10));
@@ -306,7 +306,7 @@ inline std::string snapshot_store(const std::string& path, std::string* error) {
   Status s = store.load_mv([&](MvObject&& o) {
     std::string key = "mv#" + std::to_string(o.id);
     if (anchor_id)
-      if (const ValueList* v = o.attributes.get(*anchor_id); v != nullptr && !v->empty()) key = (*v)[0];
+      if (const ValuesView v = o.attributes.get(*anchor_id)) key = v[0];
     mv_key[o.id] = key;
     mvs.push_back(std::move(o));
     return Status::Ok();

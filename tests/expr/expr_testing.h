@@ -46,17 +46,17 @@ class MapContext : public EvalContext {
   std::map<uint32_t, ValueList> attrs;
   std::map<uint32_t, ValueList> imported;
   std::map<std::string, std::string, std::less<>> params;
-  const ValueList* values(uint32_t id) const override {
+  ValuesView values(uint32_t id) const override {
     auto it = attrs.find(id);
-    return it == attrs.end() ? nullptr : &it->second;
+    return it == attrs.end() ? ValuesView() : ValuesView(it->second);
   }
   const std::string* parameter(std::string_view name) const override {
     auto it = params.find(name);
     return it == params.end() ? nullptr : &it->second;
   }
-  const ValueList* imported_values(uint32_t id) const override {
+  ValuesView imported_values(uint32_t id) const override {
     auto it = imported.find(id);
-    return it == imported.end() ? values(id) : &it->second;
+    return it == imported.end() ? values(id) : ValuesView(it->second);
   }
 };
 

@@ -46,7 +46,7 @@ struct Object : EvalContext {
       {"Smith"},
   };
   std::string fqdn = "contoso.com";
-  const ValueList* values(uint32_t id) const override { return id < 9 && !v[id].empty() ? &v[id] : nullptr; }
+  ValuesView values(uint32_t id) const override { return id < 9 ? ValuesView(v[id]) : ValuesView(); }
   const std::string* parameter(std::string_view name) const override {
     return name == "Domain.FQDN" ? &fqdn : nullptr;
   }

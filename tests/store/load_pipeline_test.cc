@@ -43,8 +43,8 @@ TEST_F(LoadPipelineTest, EveryRowArrivesInIdOrder) {
   ASSERT_TRUE(store->load_mv([&](MvObject&& o) {
     ++n;
     EXPECT_EQ(o.id, static_cast<MvId>(n));
-    const ValueList* v = o.attributes.get(2);
-    EXPECT_TRUE(v != nullptr && v->size() == 1 && (*v)[0] == "Person " + std::to_string(n));
+    const ValuesView v = o.attributes.get(2);
+    EXPECT_TRUE(v.size() == 1 && v[0] == "Person " + std::to_string(n));
     return Status::Ok();
   }).ok());
   EXPECT_EQ(n, kRows);

@@ -90,10 +90,9 @@ TEST_F(UndeclaredTypeTest, AnUndeclaredBinaryAttributeKeepsItsBytesAcrossTheStor
   auto sid = attrs.find(space->id, "objectSid");
   ASSERT_TRUE(sid.has_value());
   EXPECT_EQ(attrs.info(*sid).type, AttrType::kBinary);
-  const ValueList* sid_values = ann->import_state.get(*sid);
-  ASSERT_NE(sid_values, nullptr);
-  ASSERT_EQ(sid_values->size(), 1u);
-  EXPECT_EQ((*sid_values)[0], kSid);
+  const ValuesView sid_values = ann->import_state.get(*sid);
+  ASSERT_EQ(sid_values.size(), 1u);
+  EXPECT_EQ(sid_values[0], kSid);
 
   // Undeclared by both: a string, as before.
   auto info = attrs.find(space->id, "info");

@@ -45,8 +45,8 @@ class CommandLineAttributes : public expr::AttributeResolver, public expr::EvalC
     bool multi = values_[it->second].size() > 1;
     return expr::AttrRef{it->second, AttrType::kString, multi};
   }
-  const ValueList* values(uint32_t id) const override {
-    return id < values_.size() && !values_[id].empty() ? &values_[id] : nullptr;
+  ValuesView values(uint32_t id) const override {
+    return id < values_.size() ? ValuesView(values_[id]) : ValuesView();
   }
   const std::string* parameter(std::string_view name) const override {
     auto it = parameters_.find(std::string(name));

@@ -18,6 +18,7 @@
 
 #include "idsync/status.h"
 #include "idsync/value_types.h"
+#include "idsync/values_view.h"
 
 namespace idsync::expr {
 
@@ -65,13 +66,13 @@ class AttributeResolver {
 class EvalContext {
  public:
   virtual ~EvalContext() = default;
-  // Values of the attribute with `id` on the source object, or nullptr when absent.
-  virtual const ValueList* values(uint32_t id) const = 0;
+  // Values of the attribute with `id` on the source object; an empty view when absent.
+  virtual ValuesView values(uint32_t id) const = 0;
   // %Name% parameters (Domain.FQDN, Connector.ID, global parameters); nullptr when unknown.
   virtual const std::string* parameter(std::string_view name) const = 0;
   // ImportedValue("attr"): the value as last imported, before pending changes. Default: same
   // as values().
-  virtual const ValueList* imported_values(uint32_t id) const { return values(id); }
+  virtual ValuesView imported_values(uint32_t id) const { return values(id); }
 };
 
 class Program {

@@ -255,9 +255,9 @@ Result<Value> evaluate_each(const Node& node, Frame& frame, bool select) {
   return finish_multi(std::move(out));
 }
 
-Value attribute_value(const AttrRef& attr, const ValueList* values) {
-  if (!values || values->empty()) return Value::null();
-  return {kind_of(attr.type), attr.multi_valued || values->size() > 1, *values};
+Value attribute_value(const AttrRef& attr, ValuesView values) {
+  if (values.empty()) return Value::null();
+  return {kind_of(attr.type), attr.multi_valued || values.size() > 1, values.to_list()};
 }
 
 }  // namespace
@@ -288,8 +288,7 @@ Result<Value> evaluate_node(const Node& node, Frame& frame) {
     case NodeType::kImportedValue:
       return attribute_value(node.attr, frame.context.imported_values(node.attr.id));
     case NodeType::kValueCount: {
-      const ValueList* values = frame.context.values(node.attr.id);
-      return Value::number(values ? static_cast<int64_t>(values->size()) : 0);
+      return Value::number(static_cast<int64_t>(frame.context.values(node.attr.id).size()));
     }
     case NodeType::kParameter: {
       const std::string* value = frame.context.parameter(node.name);

@@ -156,13 +156,13 @@ class Lane {
       }
       case NodeType::kAttribute: {
         if (node.attr.multi_valued) return FastResult::kBail;
-        const ValueList* values = frame_.context.values(node.attr.id);
-        if (!values || values->empty()) {
+        const ValuesView values = frame_.context.values(node.attr.id);
+        if (values.empty()) {
           out = {};
           return FastResult::kOk;
         }
-        if (values->size() > 1) return FastResult::kBail;
-        out = {kind_of(node.attr.type), (*values)[0]};
+        if (values.size() > 1) return FastResult::kBail;
+        out = {kind_of(node.attr.type), values[0]};
         return FastResult::kOk;
       }
       case NodeType::kParameter: {
@@ -309,11 +309,11 @@ class Lane {
     bool nullish = false;
     bool empty_text = false;
     if (arg.type == NodeType::kAttribute) {
-      const ValueList* values = frame_.context.values(arg.attr.id);
-      nullish = !values || values->empty();
+      const ValuesView values = frame_.context.values(arg.attr.id);
+      nullish = values.empty();
       if (!nullish) {
         empty_text = true;
-        for (const auto& s : *values)
+        for (std::string_view s : values)
           if (!s.empty()) empty_text = false;
       }
     } else {

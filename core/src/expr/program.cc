@@ -29,7 +29,7 @@ bool foldable(const FunctionDef& fn) {
 
 class NoContext : public EvalContext {
  public:
-  const ValueList* values(uint32_t) const override { return nullptr; }
+  ValuesView values(uint32_t) const override { return {}; }
   const std::string* parameter(std::string_view) const override { return nullptr; }
 };
 

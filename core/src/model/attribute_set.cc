@@ -1,65 +1,342 @@
 #include "model/attribute_set.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <stdexcept>
 
 namespace idsync {
 
 namespace {
-auto lower(std::vector<AttrValues>& items, AttrId id) {
-  return std::lower_bound(items.begin(), items.end(), id,
-                          [](const AttrValues& a, AttrId key) { return a.id < key; });
-}
+constexpr size_t kRepackBelowValues = kOutOfLineValues / 2;
 }  // namespace
 
-const ValueList* AttributeSet::get(AttrId id) const {
-  auto it = std::lower_bound(items_.begin(), items_.end(), id,
-                             [](const AttrValues& a, AttrId key) { return a.id < key; });
-  if (it == items_.end() || it->id != id) return nullptr;
-  return &it->values;
+// ---- block access ------------------------------------------------------------------------
+
+size_t AttributeSet::block_bytes() const {
+  if (block_ == nullptr) return 0;
+  const size_t end = header()[1] + offsets()[npacked()];
+  return nlarge() == 0 ? end : align8(end) + 8 * nlarge();
 }
 
-void AttributeSet::set(AttrId id, ValueList values) {
-  auto it = lower(items_, id);
-  bool found = it != items_.end() && it->id == id;
-  if (values.empty()) {
-    if (found) items_.erase(it);
-  } else if (found) {
-    it->values = std::move(values);
-  } else {
-    items_.insert(it, AttrValues{id, std::move(values)});
+ValueList* AttributeSet::large_of(size_t i) const {
+  // The lists are in entry order: count the out-of-line entries before this one (a set holds
+  // a few dozen entries and rarely more than one long list).
+  const Entry* e = entries();
+  size_t k = 0;
+  for (size_t j = 0; j < i; ++j) k += (e[j].first & kLargeFlag) != 0;
+  return larges()[k];
+}
+
+bool AttributeSet::out_of_line(AttrId id) const {
+  const size_t i = find(id);
+  return i != size() && (entries()[i].first & kLargeFlag) != 0;
+}
+
+// ---- packing -----------------------------------------------------------------------------
+
+char* AttributeSet::pack(const Part* parts, size_t n) {
+  if (n == 0) return nullptr;
+  size_t nlarge = 0, npacked = 0, nbytes = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (parts[i].large != nullptr) {
+      ++nlarge;
+    } else {
+      npacked += parts[i].values.size();
+      nbytes += parts[i].values.value_bytes();
+    }
   }
+  if (npacked >= kLargeFlag || nbytes > UINT32_MAX) throw std::length_error("attribute set too large to pack");
+  const size_t bytes_at = 8 + 8 * (n + 1) + 4 * (npacked + 1);
+  const size_t size = nlarge == 0 ? bytes_at + nbytes : align8(bytes_at + nbytes) + 8 * nlarge;
+  char* block = static_cast<char*>(std::malloc(size));
+  if (block == nullptr) throw std::bad_alloc();
+  auto* header = reinterpret_cast<uint32_t*>(block);
+  header[0] = static_cast<uint32_t>(n);
+  header[1] = static_cast<uint32_t>(bytes_at);
+  auto* entry = reinterpret_cast<Entry*>(block + 8);
+  auto* offsets = reinterpret_cast<uint32_t*>(entry + n + 1);
+  char* bytes = block + bytes_at;
+  auto* large = reinterpret_cast<ValueList**>(block + align8(bytes_at + nbytes));
+  uint32_t value = 0, end = 0;
+  offsets[0] = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const Part& p = parts[i];
+    entry[i].id = p.id;
+    if (p.large != nullptr) {
+      entry[i].first = value | kLargeFlag;
+      *large++ = p.large;
+      continue;
+    }
+    entry[i].first = value;
+    for (std::string_view v : p.values) {
+      if (!v.empty()) std::memcpy(bytes + end, v.data(), v.size());
+      end += static_cast<uint32_t>(v.size());
+      offsets[++value] = end;
+    }
+  }
+  entry[n].id = static_cast<uint32_t>(nlarge);
+  entry[n].first = value;
+  return block;
+}
+
+std::vector<AttributeSet::Part> AttributeSet::parts_without(AttrId id) const {
+  std::vector<Part> parts;
+  const size_t n = size();
+  parts.reserve(n + 1);
+  size_t k = 0;  // out-of-line lists seen
+  const Entry* e = n ? entries() : nullptr;
+  for (size_t i = 0; i < n; ++i) {
+    const bool large = (e[i].first & kLargeFlag) != 0;
+    ValueList* list = large ? larges()[k++] : nullptr;
+    if (e[i].id == id) continue;
+    if (large) {
+      parts.push_back({e[i].id, {}, list});
+    } else {
+      const uint32_t first = e[i].first, next = e[i + 1].first & ~kLargeFlag;
+      parts.push_back({e[i].id, ValuesView(bytes(), offsets() + first, next - first), nullptr});
+    }
+  }
+  return parts;
+}
+
+void AttributeSet::release_block_only() {
+  std::free(block_);
+  block_ = nullptr;
+}
+
+void AttributeSet::release() {
+  if (block_ == nullptr) return;
+  for (uint32_t k = 0; k < nlarge(); ++k) delete larges()[k];
+  release_block_only();
+}
+
+// ---- copy and move -----------------------------------------------------------------------
+
+AttributeSet::AttributeSet(const AttributeSet& other) {
+  if (other.block_ == nullptr) return;
+  const size_t n = other.block_bytes();
+  char* block = static_cast<char*>(std::malloc(n));
+  if (block == nullptr) throw std::bad_alloc();
+  std::memcpy(block, other.block_, n);
+  // The copy owns copies of the long lists; should one fail to copy, the ones made are freed.
+  auto* large = reinterpret_cast<ValueList**>(block + other.larges_at());
+  const uint32_t nlarge = other.nlarge();
+  uint32_t made = 0;
+  try {
+    for (; made < nlarge; ++made) large[made] = new ValueList(*other.larges()[made]);
+  } catch (...) {
+    for (uint32_t k = 0; k < made; ++k) delete large[k];
+    std::free(block);
+    throw;
+  }
+  block_ = block;
+}
+
+AttributeSet& AttributeSet::operator=(const AttributeSet& other) {
+  if (this != &other) {
+    AttributeSet copy(other);
+    *this = std::move(copy);
+  }
+  return *this;
+}
+
+AttributeSet& AttributeSet::operator=(AttributeSet&& other) noexcept {
+  if (this != &other) {
+    release();
+    block_ = other.block_;
+    other.block_ = nullptr;
+  }
+  return *this;
+}
+
+// ---- mutators ----------------------------------------------------------------------------
+
+void AttributeSet::set(AttrId id, ValueList values) {
+  const size_t i = find(id);
+  const bool found = i != size();
+  if (found && !values.empty() && values.size() >= kOutOfLineValues && (entries()[i].first & kLargeFlag)) {
+    *large_of(i) = std::move(values);  // a long list replaced by a long list: no repack
+    return;
+  }
+  ValueList* old = found && (entries()[i].first & kLargeFlag) ? large_of(i) : nullptr;
+  std::vector<Part> parts = parts_without(id);
+  ValueList* fresh = nullptr;
+  if (!values.empty()) {
+    Part p{id, ValuesView(values), nullptr};
+    if (values.size() >= kOutOfLineValues) {
+      fresh = new ValueList(std::move(values));
+      p = Part{id, {}, fresh};
+    }
+    auto at = std::lower_bound(parts.begin(), parts.end(), id, [](const Part& a, AttrId key) { return a.id < key; });
+    parts.insert(at, p);
+  }
+  char* block = nullptr;
+  try {
+    block = pack(parts.data(), parts.size());
+  } catch (...) {
+    delete fresh;
+    throw;
+  }
+  adopt(block);  // the kept lists moved to the new block
+  delete old;
 }
 
 void AttributeSet::add_value(AttrId id, std::string value) {
-  auto it = lower(items_, id);
-  if (it == items_.end() || it->id != id) {
-    items_.insert(it, AttrValues{id, ValueList{std::move(value)}});
+  const size_t i = find(id);
+  if (i != size() && (entries()[i].first & kLargeFlag)) {
+    ValueList& list = *large_of(i);
+    if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(std::move(value));
     return;
   }
-  if (std::find(it->values.begin(), it->values.end(), value) == it->values.end())
-    it->values.push_back(std::move(value));
+  ValuesView now = i != size() ? at(i).values : ValuesView();
+  if (now.contains(value)) return;
+  ValueList values = now.to_list();
+  values.push_back(std::move(value));
+  set(id, std::move(values));
 }
 
-void AttributeSet::remove_value(AttrId id, const std::string& value) {
-  auto it = lower(items_, id);
-  if (it == items_.end() || it->id != id) return;
-  auto v = std::find(it->values.begin(), it->values.end(), value);
-  if (v != it->values.end()) it->values.erase(v);
-  if (it->values.empty()) items_.erase(it);
+void AttributeSet::remove_value(AttrId id, std::string_view value) {
+  const size_t i = find(id);
+  if (i == size()) return;
+  if (entries()[i].first & kLargeFlag) {
+    ValueList& list = *large_of(i);
+    auto v = std::find(list.begin(), list.end(), value);
+    if (v == list.end()) return;
+    list.erase(v);
+    if (list.size() < kRepackBelowValues) set(id, take(id));  // short again: packed
+    return;
+  }
+  ValuesView now = at(i).values;
+  if (!now.contains(value)) return;
+  ValueList values;
+  values.reserve(now.size() - 1);
+  bool removed = false;
+  for (std::string_view v : now) {
+    if (!removed && v == value) {
+      removed = true;
+      continue;
+    }
+    values.emplace_back(v);
+  }
+  set(id, std::move(values));
 }
 
 ValueList AttributeSet::take(AttrId id) {
-  auto it = lower(items_, id);
-  if (it == items_.end() || it->id != id) return {};
-  ValueList values = std::move(it->values);
-  items_.erase(it);
+  const size_t i = find(id);
+  if (i == size()) return {};
+  ValueList values;
+  if (entries()[i].first & kLargeFlag) {
+    ValueList* list = large_of(i);
+    values = std::move(*list);
+    std::vector<Part> parts = parts_without(id);
+    adopt(pack(parts.data(), parts.size()));
+    delete list;
+    return values;
+  }
+  values = at(i).values.to_list();
+  std::vector<Part> parts = parts_without(id);
+  adopt(pack(parts.data(), parts.size()));
   return values;
 }
 
 void AttributeSet::shrink_to_fit() {
-  if (items_.capacity() != items_.size()) items_.shrink_to_fit();
-  for (AttrValues& a : items_)
-    if (a.values.capacity() != a.values.size()) a.values.shrink_to_fit();
+  if (block_ == nullptr) return;
+  for (uint32_t k = 0; k < nlarge(); ++k) larges()[k]->shrink_to_fit();
+}
+
+bool operator==(const AttributeSet& a, const AttributeSet& b) {
+  if (a.size() != b.size()) return false;
+  if (a.block_ == nullptr) return true;
+  // No long lists on either side (the usual case): equal sets have equal blocks.
+  if (a.nlarge() == 0 && b.nlarge() == 0) {
+    const size_t n = a.block_bytes();
+    return n == b.block_bytes() && std::memcmp(a.block_, b.block_, n) == 0;
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    AttrEntry x = a.at(i), y = b.at(i);
+    if (x.id != y.id || !(x.values == y.values)) return false;
+  }
+  return true;
+}
+
+// ---- builder -----------------------------------------------------------------------------
+
+void AttributeSet::Builder::add(AttrId id, ValueList values) {
+  if (values.size() >= kOutOfLineValues) {
+    staged_.push_back({id, 0, 0, nullptr});
+    staged_.back().large = new ValueList(std::move(values));
+    return;
+  }
+  start(id, 0);
+  for (const std::string& v : values) value(v);
+}
+
+void AttributeSet::Builder::start(AttrId id, size_t count_hint) {
+  if (offsets_.empty()) offsets_.push_back(0);
+  staged_.push_back({id, static_cast<uint32_t>(offsets_.size() - 1), 0, nullptr});
+  if (count_hint >= kOutOfLineValues) {
+    staged_.back().large = new ValueList();
+    staged_.back().large->reserve(count_hint);
+  }
+}
+
+void AttributeSet::Builder::value(std::string_view v) {
+  Staged& s = staged_.back();
+  if (s.large != nullptr) {
+    s.large->emplace_back(v);
+    return;
+  }
+  bytes_.append(v);
+  offsets_.push_back(static_cast<uint32_t>(bytes_.size()));
+  ++s.count;
+}
+
+void AttributeSet::Builder::reset() {
+  for (Staged& s : staged_) delete s.large;
+  staged_.clear();
+  offsets_.clear();
+  bytes_.clear();
+  // A builder reused for a whole load keeps its buffers, but not one huge object's worth.
+  if (bytes_.capacity() > (1u << 20)) std::string().swap(bytes_);
+  if (offsets_.capacity() > (1u << 16)) std::vector<uint32_t>().swap(offsets_);
+}
+
+AttributeSet AttributeSet::Builder::finish() {
+  // Stable: of two entries with one id the later one is kept.
+  std::stable_sort(staged_.begin(), staged_.end(), [](const Staged& a, const Staged& b) { return a.id < b.id; });
+  std::vector<Part> parts;
+  parts.reserve(staged_.size());
+  std::vector<Staged*> adopted;  // whose lists the set takes over
+  AttributeSet out;
+  try {
+    for (size_t i = 0; i < staged_.size(); ++i) {
+      Staged& s = staged_[i];
+      if (i + 1 < staged_.size() && staged_[i + 1].id == s.id) continue;  // replaced by a later one
+      if (s.large != nullptr) {
+        if (s.large->empty()) continue;
+        s.large->shrink_to_fit();  // grown value by value: give back the doubling slack
+        parts.push_back({s.id, {}, s.large});
+        adopted.push_back(&s);
+      } else if (s.count >= kOutOfLineValues) {  // longer than its hint said: out of line after all
+        ValuesView v(bytes_.data(), offsets_.data() + s.first, s.count);
+        s.large = new ValueList(v.to_list());
+        parts.push_back({s.id, {}, s.large});
+        adopted.push_back(&s);
+      } else if (s.count != 0) {
+        parts.push_back({s.id, ValuesView(bytes_.data(), offsets_.data() + s.first, s.count), nullptr});
+      }
+    }
+    out.block_ = pack(parts.data(), parts.size());
+  } catch (...) {
+    reset();
+    throw;
+  }
+  // The lists now belong to the set; the rest of the staging goes.
+  for (Staged* s : adopted) s->large = nullptr;
+  reset();
+  return out;
 }
 
 }  // namespace idsync

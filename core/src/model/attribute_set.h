@@ -1,55 +1,227 @@
-// AttributeSet: the attributes of one object as a flat vector of (id, values) sorted by id.
+// AttributeSet: the attributes of one object, sorted by id, each a non-empty list of values,
+// in one heap block per object (issue 5: a std::string per value and a vector per attribute
+// cost about 4.5x the value bytes on a loaded state).
 //
-// No map per object: lookups are a binary search over a few dozen entries, iteration is
-// cache-friendly, and two sets compare (and diff) in one merge pass. An attribute with no
-// values is never stored.
+// Block layout (malloc'd, 8-aligned; every count and offset a u32):
+//   nattrs, offset of the bytes         both read by every get(), with the first entries
+//   Entry {id, first} x (nattrs + 1)       sorted by id; `first` = index of the attribute's
+//                                          first packed value, kLargeFlag set when the
+//                                          attribute is out of line (it packs no value); the
+//                                          last entry is a sentinel: id = nlarge, first = npacked
+//   offsets[npacked + 1]                  value i = bytes[offsets[i] .. offsets[i + 1])
+//   bytes, then padding to 8
+//   ValueList* large[nlarge]              lists of >= kOutOfLineValues values, owned by the set,
+//                                          in entry order
+// A big group's member list lives out of line so that changing one member moves one value,
+// never repacks the list. Lookups are a binary search over the entries; values are read
+// through ValuesView (idsync/values_view.h), string_views into the block or the list. A
+// mutator rebuilds the block (one allocation, the object's small values copied once); a set
+// built attribute by attribute uses the Builder and is packed once. A view is invalidated by
+// any change to the set. An attribute with no values is never stored.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "idsync/value_types.h"
+#include "idsync/values_view.h"
 #include "model/attribute_table.h"
 
 namespace idsync {
 
-struct AttrValues {
+struct HeapBytes;
+
+// A value list of at least this many values is kept out of line (the store's chunked lists
+// start at the same size, model/objects.h kChunkedMinValues); one shrunk below half of it by
+// remove_value is packed again (the gap keeps a list near the limit from moving each change).
+inline constexpr size_t kOutOfLineValues = 512;
+
+// One attribute as items() shows it.
+struct AttrEntry {
   AttrId id;
-  ValueList values;
-  bool operator==(const AttrValues&) const = default;
+  ValuesView values;
 };
 
 class AttributeSet {
  public:
-  const ValueList* get(AttrId id) const;
-  bool has(AttrId id) const { return get(id) != nullptr; }
+  AttributeSet() = default;
+  AttributeSet(const AttributeSet& other);
+  AttributeSet(AttributeSet&& other) noexcept : block_(other.block_) { other.block_ = nullptr; }
+  AttributeSet& operator=(const AttributeSet& other);
+  AttributeSet& operator=(AttributeSet&& other) noexcept;
+  ~AttributeSet() { release(); }
+
+  // Values of `id`; an empty (false) view when absent. Inline: the hottest read of a sync.
+  ValuesView get(AttrId id) const {
+    if (block_ == nullptr) return {};
+    const size_t i = find(id);
+    return i == size() ? ValuesView() : at(i).values;
+  }
+  bool has(AttrId id) const { return !get(id).empty(); }
   // Replaces the values; an empty list removes the attribute.
   void set(AttrId id, ValueList values);
   void erase(AttrId id) { set(id, {}); }
   // Adds `value` unless present (exact byte comparison); removes it if present.
   void add_value(AttrId id, std::string value);
-  void remove_value(AttrId id, const std::string& value);
+  void remove_value(AttrId id, std::string_view value);
   // Removes the attribute and hands back its values (empty when absent), so a caller can
   // change a long list in place and set() it back without copying it.
   ValueList take(AttrId id);
 
-  const std::vector<AttrValues>& items() const { return items_; }
-  bool empty() const { return items_.empty(); }
-  size_t size() const { return items_.size(); }
-  // Removes every attribute and frees the items block too (not only the values): a cleared
-  // pending import or escrow must not keep its capacity on each of a million objects.
-  void clear() { std::vector<AttrValues>().swap(items_); }
-  // Room for `n` attributes in one block, so that a set built attribute by attribute (import,
-  // decode) is sized exactly instead of doubling (which left up to half the block unused).
-  void reserve(size_t n) { items_.reserve(n); }
-  // Trims the items block and every value list to their sizes (one reallocation each where
-  // there is slack), for a set that is kept long after it was built.
+  bool empty() const { return block_ == nullptr; }
+  size_t size() const { return block_ == nullptr ? 0 : header()[0]; }
+  // The i-th attribute in id order (i < size()).
+  AttrEntry at(size_t i) const {
+    const Entry* e = entries();
+    const uint32_t first = e[i].first;
+    if (first & kLargeFlag) return {e[i].id, ValuesView(*large_of(i))};
+    const auto* offs = reinterpret_cast<const uint32_t*>(e + header()[0] + 1);
+    return {e[i].id, ValuesView(bytes(), offs + first, (e[i + 1].first & ~kLargeFlag) - first)};
+  }
+  // Whether `id` is held out of line (false when absent); for tests and accounting.
+  bool out_of_line(AttrId id) const;
+
+  class Items;
+  // The attributes in id order, as (id, values) entries.
+  Items items() const;
+
+  // Removes every attribute and frees the storage.
+  void clear() { release(); }
+  // Trims the out-of-line lists to their sizes (the block is always exact), for a set kept
+  // long after it was built.
   void shrink_to_fit();
-  bool operator==(const AttributeSet&) const = default;
+  // Bytes of the packed block (0 when empty); the out-of-line lists are apart.
+  size_t block_bytes() const;
+
+  friend bool operator==(const AttributeSet& a, const AttributeSet& b);
+  // The heap this set holds (model/memory_usage.h).
+  friend HeapBytes heap_bytes(const AttributeSet& set);
+
+  // Builds a set in one go from attributes given one after another (an import entry, a
+  // decoded blob, a recomputed metaverse object), instead of re-sorting it per attribute.
+  // Attributes may come in any id order; for an id given twice the last one counts; an
+  // attribute with no values is left out.
+  class Builder {
+   public:
+    Builder() = default;
+    Builder(const Builder&) = delete;
+    Builder& operator=(const Builder&) = delete;
+    ~Builder() { reset(); }
+    // Room for `attributes` attributes (a hint).
+    void reserve(size_t attributes) { staged_.reserve(attributes); }
+    // A whole attribute.
+    void add(AttrId id, ValueList values);
+    // An attribute given value by value: start(), then value() for each.
+    void start(AttrId id, size_t count_hint = 0);
+    void value(std::string_view v);
+    // The set built; the builder is empty afterwards and can be reused (its buffers stay).
+    AttributeSet finish();
+    // Drops what was staged.
+    void reset();
+
+   private:
+    struct Staged {
+      AttrId id;
+      uint32_t first;      // index of its first value in offsets_ (packed ones)
+      uint32_t count;      // values packed
+      ValueList* large;    // owned until finish(); null when packed
+    };
+    std::vector<Staged> staged_;
+    std::string bytes_;              // staged packed values, back to back
+    std::vector<uint32_t> offsets_;  // value i = bytes_[offsets_[i] .. offsets_[i + 1])
+  };
 
  private:
-  std::vector<AttrValues> items_;
+  struct Entry {
+    uint32_t id;
+    uint32_t first;
+  };
+  static constexpr uint32_t kLargeFlag = 0x80000000u;
+  // One attribute of a block being built: its values packed from `values`, or the list
+  // `large` adopted as it is.
+  struct Part {
+    AttrId id;
+    ValuesView values;
+    ValueList* large;
+  };
+  static char* pack(const Part* parts, size_t n);
+  // The parts of this set, with `id` left out.
+  std::vector<Part> parts_without(AttrId id) const;
+  void adopt(char* block) {
+    release_block_only();
+    block_ = block;
+  }
+  void release();             // frees the block and the out-of-line lists
+  void release_block_only();  // frees the block; its lists now belong to a newer block
+  // Index of `id` among the entries, or size() when absent.
+  size_t find(AttrId id) const {
+    const size_t n = size();
+    if (n == 0) return 0;
+    const Entry* e = entries();
+    size_t lo = 0, len = n;
+    while (len > 1) {  // branch-free lower bound: a few dozen entries, ~5 steps
+      const size_t half = len / 2;
+      lo = e[lo + half].id < id ? lo + half : lo;
+      len -= half;
+    }
+    lo += e[lo].id < id;
+    return lo < n && e[lo].id == id ? lo : n;
+  }
+  ValueList* large_of(size_t i) const;  // the out-of-line list of entry i
+
+  static size_t align8(size_t n) { return (n + 7) & ~size_t{7}; }
+  const uint32_t* header() const { return reinterpret_cast<const uint32_t*>(block_); }
+  const Entry* entries() const { return reinterpret_cast<const Entry*>(block_ + 8); }
+  const uint32_t* offsets() const { return reinterpret_cast<const uint32_t*>(entries() + header()[0] + 1); }
+  const char* bytes() const { return block_ + header()[1]; }
+  uint32_t npacked() const { return entries()[header()[0]].first; }
+  uint32_t nlarge() const { return entries()[header()[0]].id; }
+  size_t larges_at() const { return align8(header()[1] + offsets()[npacked()]); }
+  ValueList* const* larges() const { return reinterpret_cast<ValueList* const*>(block_ + larges_at()); }
+
+  char* block_ = nullptr;
 };
+
+// Iterates the attributes of a set in id order; invalidated by any change to the set.
+class AttributeSet::Items {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = AttrEntry;
+    using difference_type = std::ptrdiff_t;
+    using reference = AttrEntry;
+    struct Arrow {
+      AttrEntry entry;
+      const AttrEntry* operator->() const { return &entry; }
+    };
+    using pointer = Arrow;
+    iterator() = default;
+    iterator(const AttributeSet* set, size_t i) : set_(set), i_(i) {}
+    AttrEntry operator*() const { return set_->at(i_); }
+    Arrow operator->() const { return {set_->at(i_)}; }
+    iterator& operator++() { ++i_; return *this; }
+    iterator operator++(int) { iterator t = *this; ++i_; return t; }
+    friend bool operator==(const iterator& a, const iterator& b) { return a.i_ == b.i_; }
+
+   private:
+    const AttributeSet* set_ = nullptr;
+    size_t i_ = 0;
+  };
+  explicit Items(const AttributeSet& set) : set_(&set) {}
+  iterator begin() const { return {set_, 0}; }
+  iterator end() const { return {set_, set_->size()}; }
+  size_t size() const { return set_->size(); }
+  bool empty() const { return set_->empty(); }
+
+ private:
+  const AttributeSet* set_;
+};
+
+inline AttributeSet::Items AttributeSet::items() const { return Items(*this); }
 
 }  // namespace idsync

@@ -29,10 +29,16 @@ HeapBytes heap_bytes(const ValueList& values) {
 
 HeapBytes heap_bytes(const AttributeSet& set) {
   HeapBytes b;
-  const std::vector<AttrValues>& items = set.items();
-  if (items.capacity() != 0) b.allocated = heap_block_size(items.data());
-  b.slack = (items.capacity() - items.size()) * sizeof(AttrValues);
-  for (const AttrValues& a : items) b += heap_bytes(a.values);
+  if (set.block_ == nullptr) return b;
+  b.allocated = heap_block_size(set.block_);
+  const uint32_t npacked = set.npacked();
+  b.payload = set.offsets()[npacked];
+  b.values = npacked;
+  for (uint32_t k = 0; k < set.nlarge(); ++k) {
+    const ValueList* list = set.larges()[k];
+    b.allocated += heap_block_size(list);  // the list object itself
+    b += heap_bytes(*list);
+  }
   return b;
 }
 

@@ -74,9 +74,16 @@ class Reader {
     return false;
   }
   bool bytes(std::string& out) {
+    std::string_view v;
+    if (!view(v)) return false;
+    out.assign(v);
+    return true;
+  }
+  // A length-prefixed value, in place.
+  bool view(std::string_view& out) {
     uint64_t n = 0;
     if (!varint(n) || n > data_.size() - pos_) return false;
-    out.assign(data_.substr(pos_, n));
+    out = data_.substr(pos_, n);
     pos_ += n;
     return true;
   }
@@ -99,33 +106,39 @@ class Reader {
 
 void put_set(std::string& out, const AttributeSet& set) {
   put_varint(out, set.size());
-  for (const AttrValues& a : set.items()) {
+  for (const AttrEntry a : set.items()) {
     put_varint(out, a.id);
     put_varint(out, a.values.size());
-    for (const std::string& v : a.values) put_bytes(out, v);
+    for (std::string_view v : a.values) put_bytes(out, v);
   }
 }
 
-bool read_set(Reader& r, AttributeSet& set) {
+// The builder is the caller's, reused from set to set, so decoding a set allocates its block
+// once and copies each value once, straight from the blob.
+bool read_set(Reader& r, AttributeSet& set, AttributeSet::Builder& builder) {
   set.clear();
   uint64_t n = 0;
   if (!r.varint(n)) return false;
-  // Exact sizes: a vector grown by doubling leaves up to half its block unused, on every
-  // attribute set of every object loaded (7% of a loaded state's memory before this).
-  set.reserve(std::min<uint64_t>(n, r.remaining()));
+  builder.reserve(std::min<uint64_t>(n, r.remaining()));
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t id = 0, count = 0;
     if (!r.varint(id) || !r.varint(count)) return false;
-    ValueList values;
-    values.reserve(std::min<uint64_t>(count, r.remaining()));
+    builder.start(static_cast<AttrId>(id), std::min<uint64_t>(count, r.remaining()));
     for (uint64_t j = 0; j < count; ++j) {
-      std::string v;
-      if (!r.bytes(v)) return false;
-      values.push_back(std::move(v));
+      std::string_view v;
+      if (!r.view(v)) return false;
+      builder.value(v);
     }
-    set.set(static_cast<AttrId>(id), std::move(values));
   }
+  set = builder.finish();
   return true;
+}
+
+bool read_set(Reader& r, AttributeSet& set) {
+  thread_local AttributeSet::Builder builder;  // its buffers serve every set this thread loads
+  bool ok = read_set(r, set, builder);
+  if (!ok) builder.reset();  // drop what a damaged blob left staged
+  return ok;
 }
 
 Status damaged(const char* what) {
@@ -137,9 +150,9 @@ Status damaged(const char* what) {
 
 // Layout 1's value lists: the count, then the values.
 struct InlineLists {
-  void put_list(std::string& out, const ValueList& values) {
+  void put_list(std::string& out, ValuesView values) {
     put_varint(out, values.size());
-    for (const std::string& v : values) put_bytes(out, v);
+    for (std::string_view v : values) put_bytes(out, v);
   }
   void put_set(std::string& out, const AttributeSet& set) { idsync::put_set(out, set); }
 };
@@ -232,16 +245,17 @@ namespace {
 // DN-valued members.
 constexpr uint64_t kBoundaryMask = 0x1ff;
 
-bool needs_chunks(const ValueList& values) { return values.size() >= kChunkedMinValues; }
+bool needs_chunks(ValuesView values) { return values.size() >= kChunkedMinValues; }
 
 bool set_needs_chunks(const AttributeSet& set) {
-  return std::any_of(set.items().begin(), set.items().end(),
-                     [](const AttrValues& a) { return needs_chunks(a.values); });
+  for (const AttrEntry a : set.items())
+    if (needs_chunks(a.values)) return true;
+  return false;
 }
 
 // put_bytes in one append per value (the varint built on the stack): the encoding of a huge
 // list is this loop.
-void append_value(std::string& out, const std::string& v) {
+void append_value(std::string& out, std::string_view v) {
   char head[10];
   size_t n = 0;
   uint64_t size = v.size();
@@ -256,7 +270,7 @@ void append_value(std::string& out, const std::string& v) {
 // One huge list cut into its chunks, in order (a chunk may repeat): each with its hash, and its
 // bytes unless `held` (sorted, may be null) lists it. Depends on nothing but its arguments, so
 // the lists of one object are cut in parallel.
-void cut_list(const ValueList& values, const std::vector<uint64_t>* held, std::vector<ValueChunk>& pieces) {
+void cut_list(ValuesView values, const std::vector<uint64_t>* held, std::vector<ValueChunk>& pieces) {
   std::string data;  // only chunks the store lacks are copied out of it
   data.reserve(kChunkMaxBytes + 64 * 1024);
   auto finish = [&] {
@@ -268,7 +282,7 @@ void cut_list(const ValueList& values, const std::vector<uint64_t>* held, std::v
     }
     data.clear();
   };
-  for (const std::string& v : values) {
+  for (std::string_view v : values) {
     append_value(data, v);
     if (data.size() >= kChunkMaxBytes ||
         (data.size() >= kChunkMinBytes && (XXH3_64bits(v.data(), v.size()) & kBoundaryMask) == 0)) {
@@ -290,16 +304,16 @@ class ChunkWriter {
 
   // A value list: (count << 1) then the values inline, or (chunk count << 1 | 1) then the
   // index of each chunk in the object's chunk list.
-  void put_list(std::string& out, const ValueList& values) {
+  void put_list(std::string& out, ValuesView values) {
     if (!needs_chunks(values)) {
       put_varint(out, static_cast<uint64_t>(values.size()) << 1);
-      for (const std::string& v : values) put_bytes(out, v);
+      for (std::string_view v : values) put_bytes(out, v);
       return;
     }
     std::vector<ValueChunk>* pieces = nullptr;
     if (precut_ != nullptr)
       for (auto& [list, cut] : *precut_)
-        if (list == &values) pieces = &cut;
+        if (list != nullptr && list == values.list()) pieces = &cut;
     if (pieces == nullptr) {
       own_.clear();
       cut_list(values, held_, own_);
@@ -315,7 +329,7 @@ class ChunkWriter {
 
   void put_set(std::string& out, const AttributeSet& set) {
     put_varint(out, set.size());
-    for (const AttrValues& a : set.items()) {
+    for (const AttrEntry a : set.items()) {
       put_varint(out, a.id);
       put_list(out, a.values);
     }
@@ -382,13 +396,15 @@ class ChunkReader {
     set.clear();
     uint64_t n = 0;
     if (!r.varint(n)) return false;
-    set.reserve(std::min<uint64_t>(n, r.remaining()));
+    AttributeSet::Builder builder;
+    builder.reserve(std::min<uint64_t>(n, r.remaining()));
     for (uint64_t i = 0; i < n; ++i) {
       uint64_t id = 0;
       ValueList values;
       if (!r.varint(id) || !read_list(r, values, error)) return false;
-      set.set(static_cast<AttrId>(id), std::move(values));
+      builder.add(static_cast<AttrId>(id), std::move(values));
     }
+    set = builder.finish();
     return true;
   }
 
@@ -454,11 +470,13 @@ void encode_cs_body_chunked(const CsObject& o, EncodedBody& out, const std::vect
   // every import that changes it) has them cut on several threads; the writer then only
   // numbers the chunks, in the order a sequential cut would, so the bytes are the same.
   std::vector<std::pair<const ValueList*, std::vector<ValueChunk>>> precut;
-  auto add = [&](const ValueList& values) {
-    if (needs_chunks(values)) precut.emplace_back(&values, std::vector<ValueChunk>());
+  // By the address of the list (an out-of-line list of a set, or a pending export's list); a
+  // packed one, if any, is cut by the writer.
+  auto add = [&](ValuesView values) {
+    if (needs_chunks(values) && values.list() != nullptr) precut.emplace_back(values.list(), std::vector<ValueChunk>());
   };
   for (const AttributeSet* set : {&o.hologram, &o.import_state, &o.unconfirmed})
-    for (const AttrValues& a : set->items()) add(a.values);
+    for (const AttrEntry a : set->items()) add(a.values);
   for (const AttrChange& c : o.pending_export.changes) add(c.values);
   if (precut.size() > 1) {
     tbb::parallel_for(size_t{0}, precut.size(), [&](size_t i) { cut_list(*precut[i].first, held, precut[i].second); });

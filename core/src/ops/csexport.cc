@@ -150,7 +150,7 @@ class XmlOut {
 // ---- objects -------------------------------------------------------------------------------
 
 struct ValueOut {
-  const std::string* value;
+  std::string_view value;
   const char* op = nullptr;  // per-value operation ("add" / "delete") or none
 };
 
@@ -190,7 +190,7 @@ class Writer {
     auto get_believed = [&]() -> const AttributeSet& {
       if (!have_believed) {
         believed = imported_state(o);
-        for (const AttrValues& a : o.unconfirmed.items()) believed.set(a.id, a.values);
+        for (const AttrEntry a : o.unconfirmed.items()) believed.set(a.id, a.values.to_list());
         have_believed = true;
       }
       return believed;
@@ -288,10 +288,10 @@ class Writer {
     }
   }
 
-  static std::vector<ValueOut> plain(const ValueList& values, const char* op = nullptr) {
+  static std::vector<ValueOut> plain(ValuesView values, const char* op = nullptr) {
     std::vector<ValueOut> out;
     out.reserve(values.size());
-    for (const std::string& v : values) out.push_back(ValueOut{&v, op});
+    for (std::string_view v : values) out.push_back(ValueOut{v, op});
     return out;
   }
 
@@ -300,26 +300,26 @@ class Writer {
   std::vector<AttrOut> diff(const AttributeSet& from, const AttributeSet& to) const {
     std::vector<AttrOut> out;
     std::set<AttrId> ids;
-    for (const AttrValues& a : from.items()) ids.insert(a.id);
-    for (const AttrValues& a : to.items()) ids.insert(a.id);
+    for (const AttrEntry a : from.items()) ids.insert(a.id);
+    for (const AttrEntry a : to.items()) ids.insert(a.id);
     for (AttrId id : ids) {
-      const ValueList* old_values = from.get(id);
-      const ValueList* new_values = to.get(id);
-      if (old_values && new_values && *old_values == *new_values) continue;
+      const ValuesView old_values = from.get(id);
+      const ValuesView new_values = to.get(id);
+      if (old_values && new_values && old_values == new_values) continue;
       if (!old_values) {
-        out.push_back(AttrOut{id, "add", plain(*new_values)});
+        out.push_back(AttrOut{id, "add", plain(new_values)});
       } else if (!new_values) {
-        out.push_back(AttrOut{id, "delete", plain(*old_values)});
+        out.push_back(AttrOut{id, "delete", plain(old_values)});
       } else if (!attrs_.info(id).multi_valued) {
-        out.push_back(AttrOut{id, "replace", plain(*new_values)});
+        out.push_back(AttrOut{id, "replace", plain(new_values)});
       } else {
         AttrOut a{id, "update", {}};
-        std::set<std::string_view> have(old_values->begin(), old_values->end());
-        std::set<std::string_view> want(new_values->begin(), new_values->end());
-        for (const std::string& v : *new_values)
-          if (!have.count(v)) a.values.push_back(ValueOut{&v, "add"});
-        for (const std::string& v : *old_values)
-          if (!want.count(v)) a.values.push_back(ValueOut{&v, "delete"});
+        std::set<std::string_view> have(old_values.begin(), old_values.end());
+        std::set<std::string_view> want(new_values.begin(), new_values.end());
+        for (std::string_view v : new_values)
+          if (!have.count(v)) a.values.push_back(ValueOut{v, "add"});
+        for (std::string_view v : old_values)
+          if (!want.count(v)) a.values.push_back(ValueOut{v, "delete"});
         if (!a.values.empty()) out.push_back(std::move(a));
       }
     }
@@ -344,9 +344,9 @@ class Writer {
       AttrId id = pe.changes[i].id;
       size_t end = i;
       while (end < pe.changes.size() && pe.changes[end].id == id) ++end;
-      const ValueList* base = o.unconfirmed.get(id);
-      if (base == nullptr) base = imported_state(o).get(id);
-      size_t base_count = base ? base->size() : 0;
+      ValuesView base = o.unconfirmed.get(id);
+      if (!base) base = imported_state(o).get(id);
+      size_t base_count = base.size();
       AttrOut a{id, nullptr, {}};
       bool replace = false;
       size_t adds = 0, deletes = 0;
@@ -356,7 +356,7 @@ class Writer {
           replace = true;
           a.values = plain(c.values);
         } else if (c.op == ValueOp::kDelete && c.values.empty() && base) {
-          for (const ValueOut& v : plain(*base, "delete")) a.values.push_back(v);
+          for (const ValueOut& v : plain(base, "delete")) a.values.push_back(v);
           deletes += base_count;
         } else {
           const char* op = c.op == ValueOp::kAdd ? "add" : "delete";
@@ -367,9 +367,9 @@ class Writer {
       i = end;
       if (replace) {
         if (a.values.empty()) {  // replace with nothing: the attribute goes
-          if (base == nullptr || base->empty()) continue;
+          if (base.empty()) continue;
           a.op = "delete";
-          a.values = plain(*base);
+          a.values = plain(base);
         } else {
           a.op = base_count == 0 ? "add" : "replace";
         }
@@ -393,7 +393,7 @@ class Writer {
     switch (o.pending_import) {
       case PendingImportKind::kAdd:
       case PendingImportKind::kDeleteAdd:
-        for (const AttrValues& a : o.import_state.items()) changes.push_back(AttrOut{a.id, nullptr, plain(a.values)});
+        for (const AttrEntry a : o.import_state.items()) changes.push_back(AttrOut{a.id, nullptr, plain(a.values)});
         delta(o.pending_import == PendingImportKind::kAdd ? "add" : "delete-add",
               o.import_dn.empty() ? o.dn : o.import_dn, o, changes);
         return;
@@ -415,7 +415,7 @@ class Writer {
   void entry(const std::string& dn, const CsObject& o, const AttributeSet& set) {
     std::vector<AttrOut> list;
     list.reserve(set.size());
-    for (const AttrValues& a : set.items()) list.push_back(AttrOut{a.id, nullptr, plain(a.values)});
+    for (const AttrEntry a : set.items()) list.push_back(AttrOut{a.id, nullptr, plain(a.values)});
     out_.indent(3).raw("<entry").attr("dn", safe_dn(dn)).raw(">\n");
     header(4, o);
     attributes(4, list);
@@ -450,18 +450,18 @@ class Writer {
         out_.indent(depth + 1).raw("<dn-value");
         if (v.op) out_.attr("operation", v.op);
         out_.raw(">\n");
-        out_.indent(depth + 2).raw("<dn>").text(safe_dn(*v.value)).raw("</dn>\n");
+        out_.indent(depth + 2).raw("<dn>").text(safe_dn(v.value)).raw("</dn>\n");
         out_.indent(depth + 1).raw("</dn-value>\n");
         continue;
       }
       out_.indent(depth + 1).raw("<value");
       if (v.op) out_.attr("operation", v.op);
-      if (info.type == AttrType::kBinary || !xml_safe(*v.value)) {
-        out_.attr("encoding", "base64").raw(">").raw(base64_encode(*v.value));
+      if (info.type == AttrType::kBinary || !xml_safe(v.value)) {
+        out_.attr("encoding", "base64").raw(">").raw(base64_encode(v.value));
       } else if (info.type == AttrType::kBoolean) {
-        out_.raw(">").text(to_lower_ascii(*v.value));  // MIM writes true / false
+        out_.raw(">").text(to_lower_ascii(v.value));  // MIM writes true / false
       } else {
-        out_.raw(">").text(*v.value);
+        out_.raw(">").text(v.value);
       }
       out_.raw("</value>\n");
     }

@@ -21,19 +21,19 @@ std::optional<std::string> base64_decode(std::string_view text) {
 
 namespace {
 
-ordered_json values_json(const AttributeTable& attrs, AttrId id, const ValueList& values) {
+ordered_json values_json(const AttributeTable& attrs, AttrId id, ValuesView values) {
   ordered_json out = ordered_json::array();
   bool binary = attrs.info(id).type == AttrType::kBinary;
-  for (const std::string& v : values) out.push_back(binary ? base64_encode(v) : v);
+  for (std::string_view v : values) out.push_back(binary ? base64_encode(v) : std::string(v));
   return out;
 }
 
 ordered_json set_json(const AttributeTable& attrs, const AttributeSet& set) {
   ordered_json out = ordered_json::object();
-  std::vector<std::pair<std::string, const AttrValues*>> sorted;
-  for (const AttrValues& a : set.items()) sorted.emplace_back(attrs.info(a.id).name, &a);
+  std::vector<std::pair<std::string, AttrEntry>> sorted;
+  for (const AttrEntry a : set.items()) sorted.emplace_back(attrs.info(a.id).name, a);
   std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [name, a] : sorted) out[name] = values_json(attrs, a->id, a->values);
+  for (const auto& [name, a] : sorted) out[name] = values_json(attrs, a.id, a.values);
   return out;
 }
 

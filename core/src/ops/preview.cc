@@ -31,8 +31,8 @@ bool is_anchor_attribute(const std::string& name, const std::string& configured)
   return false;
 }
 
-std::string show_value(const std::string& v, AttrType type) {
-  std::string s = type == AttrType::kBinary ? base64_encode(v) : v;
+std::string show_value(std::string_view v, AttrType type) {
+  std::string s = type == AttrType::kBinary ? base64_encode(v) : std::string(v);
   if (s.size() > kMaxValueBytes) {
     size_t cut = kMaxValueBytes;
     while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
@@ -41,7 +41,7 @@ std::string show_value(const std::string& v, AttrType type) {
   return s;
 }
 
-std::string show_values(const ValueList& values, AttrType type) {
+std::string show_values(ValuesView values, AttrType type) {
   std::string out;
   for (size_t i = 0; i < values.size() && i < kMaxValuesShown; ++i) out += (i ? "; " : "") + show_value(values[i], type);
   if (values.size() > kMaxValuesShown) out += "; … and " + std::to_string(values.size() - kMaxValuesShown) + " more";
@@ -95,8 +95,8 @@ class Collector {
       const AttrInfo& info = attrs_.info(a.id);
       PreviewChange c;
       c.attribute = info.name;
-      const ValueList* believed = o.unconfirmed.get(a.id);
-      if (believed == nullptr) believed = imported_state(o).get(a.id);
+      ValuesView believed = o.unconfirmed.get(a.id);
+      if (!believed) believed = imported_state(o).get(a.id);
       if (pe.kind == PendingExportKind::kAdd) {
         c.operation = "set";
         c.new_text = show_values(a.values, info.type);
@@ -104,7 +104,7 @@ class Collector {
         switch (a.op) {
           case ValueOp::kReplace:
             c.operation = "replace";
-            if (believed) c.old_text = show_values(*believed, info.type);
+            if (believed) c.old_text = show_values(believed, info.type);
             c.new_text = show_values(a.values, info.type);
             break;
           case ValueOp::kAdd:
@@ -116,11 +116,11 @@ class Collector {
             c.old_text = "-" + std::to_string(a.values.size()) + ": " + show_values(a.values, info.type);
             break;
         }
-        bool has_old = believed != nullptr && !believed->empty();
+        bool has_old = !believed.empty();
         if (has_old && is_anchor_attribute(info.name, anchor_attr_))
           add_risk(Risk::kAnchorChange, "changes the anchor " + info.name + " (the object may be orphaned or duplicated)");
         if (has_old && iequals(info.name, "userPrincipalName"))
-          add_risk(Risk::kUpnChange, "changes the sign-in name (userPrincipalName) from " + show_value(believed->front(), info.type) +
+          add_risk(Risk::kUpnChange, "changes the sign-in name (userPrincipalName) from " + show_value(believed.front(), info.type) +
                                          (a.values.empty() ? " to nothing" : " to " + show_value(a.values.front(), info.type)));
       }
       it.changes.push_back(std::move(c));

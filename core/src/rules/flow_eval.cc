@@ -11,11 +11,11 @@ class SetContext : public expr::EvalContext {
       : rule_(rule), source_(source), imported_(imported) {
     if (!dn.empty()) dn_.emplace_back(dn);
   }
-  const ValueList* values(uint32_t id) const override {
-    if (id == kDnAttr) return dn_.empty() ? nullptr : &dn_;
+  ValuesView values(uint32_t id) const override {
+    if (id == kDnAttr) return dn_.empty() ? ValuesView() : ValuesView(dn_);
     return source_.get(id);
   }
-  const ValueList* imported_values(uint32_t id) const override {
+  ValuesView imported_values(uint32_t id) const override {
     return imported_ != nullptr ? imported_->get(id) : source_.get(id);
   }
   const std::string* parameter(std::string_view name) const override {
@@ -44,10 +44,10 @@ Result<FlowOutcome> evaluate_flow(const CompiledRule& rule, const CompiledFlow& 
         out.values = {std::string(dn)};
         break;
       }
-      const ValueList* v = source.get(flow.direct_source);
-      if (v == nullptr) return out;  // NULL: contributes nothing
+      const ValuesView v = source.get(flow.direct_source);
+      if (v.empty()) return out;  // NULL: contributes nothing
       out.kind = FlowOutcome::kValues;
-      out.values = *v;
+      out.values = v.to_list();
       break;
     }
     case FlowType::kConstant:

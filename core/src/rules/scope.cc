@@ -61,22 +61,21 @@ bool value_matches(ScopeOperator positive, std::string_view v, const CompiledSco
 bool condition_holds(const CompiledScopeCondition& c, const AttributeSet& source,
                      const std::function<bool(const std::string&)>& is_member_of, std::string_view dn) {
   ValueList dn_value;
-  const ValueList* values = nullptr;
+  ValuesView values;
   if (c.attr == kDnAttr) {
     if (!dn.empty()) dn_value.emplace_back(dn);
-    values = dn_value.empty() ? nullptr : &dn_value;
+    values = ValuesView(dn_value);
   } else {
     values = source.get(c.attr);
   }
   auto any = [&](ScopeOperator positive) {
-    if (values == nullptr) return false;
-    for (const std::string& v : *values)
+    for (std::string_view v : values)
       if (value_matches(positive, v, c)) return true;
     return false;
   };
   switch (c.op) {
-    case ScopeOperator::kIsNull: return values == nullptr;
-    case ScopeOperator::kIsNotNull: return values != nullptr;
+    case ScopeOperator::kIsNull: return values.empty();
+    case ScopeOperator::kIsNotNull: return !values.empty();
     case ScopeOperator::kNotEqual: return !any(ScopeOperator::kEqual);
     case ScopeOperator::kNotContains: return !any(ScopeOperator::kContains);
     case ScopeOperator::kNotStartsWith: return !any(ScopeOperator::kStartsWith);
@@ -84,7 +83,7 @@ bool condition_holds(const CompiledScopeCondition& c, const AttributeSet& source
     case ScopeOperator::kIsNotIn: return !any(ScopeOperator::kIsIn);
     case ScopeOperator::kIsBitNotSet: {
       // An absent flag attribute has no bit set.
-      if (values == nullptr) return true;
+      if (values.empty()) return true;
       return !any(ScopeOperator::kIsBitSet);
     }
     case ScopeOperator::kIsMemberOf: return is_member_of && is_member_of(c.value);

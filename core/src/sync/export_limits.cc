@@ -39,15 +39,15 @@ std::vector<MemberRemoval> member_removals(const CsObject& o, const AttributeTab
     const AttrInfo& info = attrs.info(a.id);
     if (info.type != AttrType::kReference || !info.multi_valued) continue;
     // What the directory holds: exports not yet confirmed over the last import.
-    const ValueList* believed = o.unconfirmed.get(a.id);
-    if (believed == nullptr) believed = imported_state(o).get(a.id);
-    uint64_t before = believed ? believed->size() : 0;
+    ValuesView believed = o.unconfirmed.get(a.id);
+    if (!believed) believed = imported_state(o).get(a.id);
+    uint64_t before = believed.size();
     uint64_t removed = 0;
     if (a.op == ValueOp::kDelete) {
       removed = a.values.size();
-    } else if (a.op == ValueOp::kReplace && believed != nullptr) {
-      std::set<std::string> kept(a.values.begin(), a.values.end());
-      for (const std::string& v : *believed) removed += kept.count(v) ? 0 : 1;
+    } else if (a.op == ValueOp::kReplace && believed) {
+      std::set<std::string, std::less<>> kept(a.values.begin(), a.values.end());
+      for (std::string_view v : believed) removed += kept.count(v) ? 0 : 1;
     }
     if (removed == 0) continue;
     bool merged = false;

@@ -67,8 +67,11 @@ void give_back(CsObject& o, EntryChange& c) {
 // copying them: an Initial cycle's export escrows every value of the target (issue 5).
 void escrow(CsObject& o) {
   if (o.pending_export.kind == PendingExportKind::kAdd) {
-    o.unconfirmed.reserve(o.unconfirmed.size() + o.pending_export.changes.size());
-    for (AttrChange& a : o.pending_export.changes) o.unconfirmed.set(a.id, std::move(a.values));
+    AttributeSet::Builder held;  // packed once; an exported value replaces an older escrow
+    held.reserve(o.unconfirmed.size() + o.pending_export.changes.size());
+    for (const AttrEntry a : o.unconfirmed.items()) held.add(a.id, a.values.to_list());
+    for (AttrChange& a : o.pending_export.changes) held.add(a.id, std::move(a.values));
+    o.unconfirmed = held.finish();
     return;
   }
   for (AttrChange& a : o.pending_export.changes) {
@@ -77,10 +80,10 @@ void escrow(CsObject& o) {
       continue;
     }
     ValueList values;
-    if (o.unconfirmed.get(a.id) != nullptr) {
+    if (o.unconfirmed.has(a.id)) {
       values = o.unconfirmed.take(a.id);  // replaced below: move, do not copy
-    } else if (const ValueList* h = imported_state(o).get(a.id)) {
-      values = *h;
+    } else if (const ValuesView h = imported_state(o).get(a.id)) {
+      values = h.to_list();
     }
     // One pass over the held values whatever the number of changed ones: a search per changed
     // value made the export of a huge group losing thousands of members quadratic (at 1M

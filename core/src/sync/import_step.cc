@@ -51,7 +51,8 @@ class Stager : public ImportSink {
   // Converts an entry's attributes to an AttributeSet with canonical values; false (and an
   // error recorded) when a value does not fit its declared type.
   bool to_set(const std::string& dn, const std::vector<Attribute>& in, AttributeSet& out) {
-    out.reserve(in.size());  // exact: the set is kept as the pending import, then the hologram
+    AttributeSet::Builder built;  // packed once, exactly sized: kept as the pending import, then the hologram
+    built.reserve(in.size());
     for (const Attribute& a : in) {
       if (a.values.empty()) continue;
       const ResolvedAttr& r = resolve(a);
@@ -72,8 +73,9 @@ class Stager : public ImportSink {
           values.push_back(v);
         }
       }
-      out.set(id, std::move(values));
+      built.add(id, std::move(values));
     }
+    out = built.finish();
     return true;
   }
 
@@ -150,9 +152,9 @@ class Stager : public ImportSink {
     size_t count;
     uint64_t sum;
   };
-  static uint64_t values_sum(const ValueList& values) {
+  static uint64_t values_sum(ValuesView values) {
     uint64_t sum = 0;
-    for (const std::string& v : values) sum += XXH3_64bits(v.data(), v.size());
+    for (std::string_view v : values) sum += XXH3_64bits(v.data(), v.size());
     return sum;
   }
 
@@ -165,7 +167,7 @@ class Stager : public ImportSink {
     if (o.unconfirmed.empty()) return;
     std::vector<EscrowPrint>& prints = escrow_prints_[o.id];
     prints.reserve(o.unconfirmed.size());
-    for (const AttrValues& a : o.unconfirmed.items()) prints.push_back({a.id, a.values.size(), values_sum(a.values)});
+    for (const AttrEntry a : o.unconfirmed.items()) prints.push_back({a.id, a.values.size(), values_sum(a.values)});
     o.unconfirmed.clear();
   }
 
@@ -173,8 +175,8 @@ class Stager : public ImportSink {
   // reported and dropped from the escrow so the next sync computes a fresh export.
   void confirm_exports(CsObject& o, const std::vector<EscrowPrint>& prints, const AttributeSet& imported) {
     for (const EscrowPrint& p : prints) {
-      const ValueList* now = imported.get(p.id);
-      if (now == nullptr || now->size() != p.count || values_sum(*now) != p.sum) {
+      const ValuesView now = imported.get(p.id);
+      if (now.size() != p.count || values_sum(now) != p.sum) {
         ++result_.counters["exported-change-not-reimported"];
         record_error(result_, o.dn, "exported-change-not-reimported",
                      "the value exported to '" + state_.attrs().info(p.id).name +
@@ -336,20 +338,21 @@ class Stager : public ImportSink {
   // group's members (one allocation each) is most of staging a one-member change to it.
   static AttributeSet copy_state(const AttributeSet& from) {
     constexpr size_t kParallelCopyMin = 32768;
-    AttributeSet out;
+    AttributeSet::Builder out;
     out.reserve(from.size());
-    for (const AttrValues& a : from.items()) {
+    for (const AttrEntry a : from.items()) {
       if (a.values.size() < kParallelCopyMin) {
-        out.set(a.id, a.values);
+        out.start(a.id, a.values.size());
+        for (std::string_view v : a.values) out.value(v);
         continue;
       }
       ValueList copy(a.values.size());
       tbb::parallel_for(tbb::blocked_range<size_t>(0, copy.size(), 8192), [&](const tbb::blocked_range<size_t>& r) {
         for (size_t i = r.begin(); i != r.end(); ++i) copy[i] = a.values[i];
       });
-      out.set(a.id, std::move(copy));
+      out.add(a.id, std::move(copy));
     }
-    return out;
+    return out.finish();
   }
 
   // Applies one attribute change to `state`, looking only at that attribute; sets `changed`

@@ -289,8 +289,7 @@ Status SyncState::write(Store& store, const std::map<std::string, std::string>& 
 std::string SyncState::saved_link_checks() const {
   return link_checks_.saved([&](const LinkChecks::Key& key) {
     const MvObject* o = mv_.find(key.mv);
-    const ValueList* values = o ? o->attributes.get(key.attr) : nullptr;
-    return values != nullptr && values->size() >= kSavedLinkCheckMinValues;
+    return o != nullptr && o->attributes.get(key.attr).size() >= kSavedLinkCheckMinValues;
   });
 }
 
@@ -442,27 +441,27 @@ uint64_t join_hash(AttrId attr, std::string_view value, bool case_sensitive) {
 }  // namespace
 
 void SyncState::add_to_join_index(const MvObject& o) {
-  for (const AttrValues& a : o.attributes.items()) {
+  for (const AttrEntry a : o.attributes.items()) {
     if (!is_join_attribute(a.id)) continue;
     bool cs = join_case_sensitive(a.id);
-    for (const std::string& v : a.values) join_index_.add(join_hash(a.id, v, cs), o.id);
+    for (std::string_view v : a.values) join_index_.add(join_hash(a.id, v, cs), o.id);
   }
 }
 
 void SyncState::remove_from_join_index(const MvObject& o) {
-  for (const AttrValues& a : o.attributes.items()) {
+  for (const AttrEntry a : o.attributes.items()) {
     if (!is_join_attribute(a.id)) continue;
     bool cs = join_case_sensitive(a.id);
-    for (const std::string& v : a.values) join_index_.erase(join_hash(a.id, v, cs), o.id);
+    for (std::string_view v : a.values) join_index_.erase(join_hash(a.id, v, cs), o.id);
   }
 }
 
 void SyncState::join_hashes(const AttributeSet& attributes, std::vector<uint64_t>& out) const {
   out.clear();
-  for (const AttrValues& a : attributes.items()) {
+  for (const AttrEntry a : attributes.items()) {
     if (!is_join_attribute(a.id)) continue;
     bool cs = join_case_sensitive(a.id);
-    for (const std::string& v : a.values) out.push_back(join_hash(a.id, v, cs));
+    for (std::string_view v : a.values) out.push_back(join_hash(a.id, v, cs));
   }
 }
 
@@ -485,9 +484,8 @@ void SyncState::join_candidates(AttrId mv_attr, std::string_view value, bool cas
   join_index_.for_each(hash, [&](uint64_t id) {
     const MvObject* mv = mv_.find(id);
     if (mv == nullptr) return;
-    const ValueList* values = mv->attributes.get(mv_attr);
-    if (values == nullptr) return;
-    for (const std::string& v : *values) {
+    const ValuesView values = mv->attributes.get(mv_attr);
+    for (std::string_view v : values) {
       join_key_into(mv_attr, v, indexed_case, candidate_key);
       if (candidate_key == key) {
         out.push_back(id);

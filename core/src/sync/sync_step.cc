@@ -100,7 +100,7 @@ void for_each_attribute(ContributionList& list, Fn&& fn) {
 }
 
 // Resolves contributions for one attribute into its values; nullopt = attribute absent.
-std::optional<ValueList> resolve(ContributionRange list, const ValueList* existing) {
+std::optional<ValueList> resolve(ContributionRange list, ValuesView existing) {
   // Insertion sort: stable, and no buffer for the one to three contributions an attribute has.
   auto before = [](const Contribution& a, const Contribution& b) {
     if (a.precedence != b.precedence) return a.precedence < b.precedence;
@@ -113,7 +113,7 @@ std::optional<ValueList> resolve(ContributionRange list, const ValueList* existi
     Contribution& c = list[i];
     if (c.outcome.kind == FlowOutcome::kNull || c.outcome.kind == FlowOutcome::kIgnore) continue;
     if (c.outcome.kind == FlowOutcome::kAuthoritativeNull) return std::nullopt;
-    if (c.execute_once && existing != nullptr) return *existing;
+    if (c.execute_once && existing) return existing.to_list();
     if (c.merge == MergeType::kMerge || c.merge == MergeType::kMergeCaseInsensitive) {
       ValueList merged;
       std::set<std::string> keys;
@@ -251,10 +251,9 @@ class Synchronizer {
   bool is_member_of(const CsObject& o, const std::string& group_dn) {
     CsObject* group = space_.find_by_dn(group_dn);
     if (group == nullptr || !member_attr_) return false;
-    const ValueList* members = group->hologram.get(*member_attr_);
-    if (members == nullptr) return false;
+    const ValuesView members = group->hologram.get(*member_attr_);
     std::string key = dn_key(o.dn);
-    for (const std::string& m : *members)
+    for (std::string_view m : members)
       if (dn_key(m) == key) return true;
     return false;
   }
@@ -375,10 +374,10 @@ class Synchronizer {
       std::optional<std::vector<MvId>> candidates;
       for (const CompiledJoinCondition& c : group) {
         std::vector<MvId> matches;
-        if (const ValueList* values = o.hologram.get(c.cs_attr)) {
+        if (const ValuesView values = o.hologram.get(c.cs_attr)) {
           p.has_join_value = true;
           std::vector<MvId> ids;
-          for (const std::string& v : *values) state_.join_candidates(c.mv_attr, v, c.case_sensitive, ids);
+          for (std::string_view v : values) state_.join_candidates(c.mv_attr, v, c.case_sensitive, ids);
           for (MvId id : ids) {
             const MvObject* mv = state_.mv(id);
             if (mv != nullptr && iequals(mv->object_type, p.join_rule->def.target_object_type)) matches.push_back(id);
@@ -477,7 +476,7 @@ class Synchronizer {
   }
 
   // The same from `dns` (left as they are) into `out`.
-  static bool to_mv_refs(ConnectorSpace& space, const ValueList& dns, ValueList& out) {
+  static bool to_mv_refs(ConnectorSpace& space, ValuesView dns, ValueList& out) {
     bool all = true;
     out.reserve(out.size() + dns.size());
     space.find_many_by_dn(dns, [&](const CsObject* target) {
@@ -674,7 +673,7 @@ class Synchronizer {
       while (x != a.items().end() && skip(x->id)) ++x;
       while (y != b.items().end() && skip(y->id)) ++y;
       if (x == a.items().end() || y == b.items().end()) return x == a.items().end() && y == b.items().end();
-      if (!(*x == *y)) return false;
+      if (x->id != y->id || !(x->values == y->values)) return false;
       ++x;
       ++y;
     }
@@ -704,11 +703,11 @@ class Synchronizer {
     if (f.type == FlowType::kDirect && f.direct_source != kDnAttr && f.destination_type == AttrType::kReference) {
       // What evaluate_flow gives for a Direct flow, without copying every member DN first.
       FlowOutcome out;
-      const ValueList* dns = cs.hologram.get(f.direct_source);
-      if (dns == nullptr) return out;  // NULL: contributes nothing
+      const ValuesView dns = cs.hologram.get(f.direct_source);
+      if (!dns) return out;  // NULL: contributes nothing
       ValueList first;
-      if (!f.destination_multi && dns->size() > 1) first.push_back(dns->front());
-      const ValueList& source = first.empty() ? *dns : first;
+      if (!f.destination_multi && dns.size() > 1) first.emplace_back(dns.front());
+      const ValuesView source = first.empty() ? dns : ValuesView(first);
       resolved_ += source.size();
       if (!to_mv_refs(space, source, out.values)) {
         cs.unresolved_refs = true;
@@ -783,10 +782,12 @@ class Synchronizer {
       auto outcome = inbound_outcome(*h.cs, *h.space, *h.rule, *h.flow, plan.deferred);
       contributions[h.slot].c.outcome = outcome ? std::move(*outcome) : FlowOutcome{};
     }
+    AttributeSet::Builder attributes;  // packed once, not once per attribute
     for_each_attribute(contributions, [&](AttrId attr, ContributionRange list) {
       auto values = resolve(list, mv->attributes.get(attr));
-      if (values && !values->empty()) plan.attributes.set(attr, std::move(*values));
+      if (values && !values->empty()) attributes.add(attr, std::move(*values));
     });
+    plan.attributes = attributes.finish();
     bool carried_change = std::any_of(plan.carried.begin(), plan.carried.end(), [](const CarriedRefs& c) {
       return !c.removed_at.empty() || !c.added.empty();
     });
@@ -798,9 +799,6 @@ class Synchronizer {
       state_.join_hashes(mv->attributes, plan.join_before);
       state_.join_hashes(plan.attributes, plan.join_after);
     }
-    // The set becomes the MV object's attributes for good: trim the doubling slack here, in
-    // the parallel part, rather than keep it on every metaverse object (issue 5).
-    plan.attributes.shrink_to_fit();
     return plan;
   }
 
@@ -814,13 +812,10 @@ class Synchronizer {
     if (had_unresolved_.count(cs.id) || relinked_mv_.count(mv.id)) return false;
     const AttributeSet& before = previous_hologram_.at(cs.id);
     if (inbound_rules_in_scope(cs, before, &mv.object_type) != h.rules) return false;
-    static const ValueList kNone;
-    const ValueList* old_values = before.get(h.flow->direct_source);
-    const ValueList* new_values = cs.hologram.get(h.flow->direct_source);
-    const ValueList& from = old_values ? *old_values : kNone;
-    const ValueList& to = new_values ? *new_values : kNone;
-    const ValueList* current = mv.attributes.get(h.flow->destination);
-    if ((current ? current->size() : 0) != from.size()) return false;
+    const ValuesView from = before.get(h.flow->direct_source);
+    const ValuesView to = cs.hologram.get(h.flow->direct_source);
+    const ValuesView current = mv.attributes.get(h.flow->destination);
+    if (current.size() != from.size()) return false;
     CarriedRefs c;
     c.attr = h.flow->destination;
     // new = old without some values, then some appended (how a delta import applies a
@@ -849,18 +844,18 @@ class Synchronizer {
     // Some objects unlinked since: only the values naming one of them need the lookup.
     const LinkChecks::Key key{mv.id, c.attr, space_.id, false};
     c.checked_at = state_.link_checks().generation();
-    if (current != nullptr && state_.link_checks().still_linked(key)) {
+    if (current && state_.link_checks().still_linked(key)) {
       c.removed_at = removed;
-    } else if (current != nullptr) {
-      std::optional<UnlinkedIds> suspects = unlinked_since(key, current->size());
+    } else if (current) {
+      std::optional<UnlinkedIds> suspects = unlinked_since(key, current.size());
       size_t next = 0, looked_up = 0;
-      for (size_t i = 0; i < current->size(); ++i) {
+      for (size_t i = 0; i < current.size(); ++i) {
         if (next < removed.size() && removed[next] == i) {
           c.removed_at.push_back(i);
           ++next;
           continue;
         }
-        const std::string& value = (*current)[i];
+        const std::string_view value = current[i];
         if (suspects && !suspects->suspect(ref_id(value))) continue;
         ++looked_up;
         if (!linked_from(value, space_.id)) {
@@ -1043,13 +1038,13 @@ class Synchronizer {
     return true;
   }
 
-  CsObject* ref_target(const std::string& ref, ConnectorSpace& target) {
+  CsObject* ref_target(std::string_view ref, ConnectorSpace& target) {
     MvId id = ref_id(ref);
     return id == 0 ? nullptr : linked_in(id, target);
   }
 
   // The metaverse id of a reference value ("#id"); 0 when it is not one.
-  static MvId ref_id(const std::string& ref) {
+  static MvId ref_id(std::string_view ref) {
     MvId id = 0;
     if (ref.size() < 2 || ref[0] != kMvRefPrefix[0]) return 0;
     auto [end, ec] = std::from_chars(ref.data() + 1, ref.data() + ref.size(), id);
@@ -1073,7 +1068,7 @@ class Synchronizer {
   }
 
   // True when the metaverse object `ref` names is still linked to an object of `connector`.
-  bool linked_from(const std::string& ref, ConnectorId connector) const {
+  bool linked_from(std::string_view ref, ConnectorId connector) const {
     MvId id = ref_id(ref);
     if (id == 0) return false;
     for (const auto& [c, cs] : state_.links(id))
@@ -1148,7 +1143,7 @@ class Synchronizer {
       bool all_ignore = true;
       for (size_t i = 0; i < list.size(); ++i) all_ignore = all_ignore && list[i].outcome.kind == FlowOutcome::kIgnore;
       if (all_ignore) return;  // IgnoreThisFlow: neither sets nor removes
-      const ValueList* current = existing ? existing->hologram.get(attr) : nullptr;
+      const ValuesView current = existing ? existing->hologram.get(attr) : ValuesView();
       auto values = resolve(list, current);
       if (values && values->empty()) values.reset();
       out.attrs.emplace_back(attr, std::move(values));
@@ -1197,10 +1192,10 @@ class Synchronizer {
       if (c.op == ValueOp::kReplace) return false;
       (c.op == ValueOp::kAdd ? adds : deletes) += c.values.size();
     }
-    const ValueList* believed = o.unconfirmed.get(f.destination);
-    if (believed == nullptr) believed = imported.get(f.destination);
-    const ValueList* now = mv.attributes.get(f.direct_source);
-    size_t before_count = (now ? now->size() : 0) + values->removed.size() - values->added.size();
+    ValuesView believed = o.unconfirmed.get(f.destination);
+    if (!believed) believed = imported.get(f.destination);
+    const ValuesView now = mv.attributes.get(f.direct_source);
+    size_t before_count = now.size() + values->removed.size() - values->added.size();
     // The values kept must still have their object in the target (not deprovisioned or
     // disconnected since): one id parse and one link lookup each — unless nothing was unlinked
     // since every value of the list before this run's change was seen linked in the target.
@@ -1208,21 +1203,21 @@ class Synchronizer {
     const uint64_t generation = state_.link_checks().generation();
     auto prior = prior_outbound_.find(key);
     bool still_linked = prior != prior_outbound_.end() && prior->second == generation;
-    if (now != nullptr && !still_linked) {
+    if (now && !still_linked) {
       std::optional<UnlinkedIds> suspects;
-      if (prior != prior_outbound_.end()) suspects = unlinked_since(target.id, prior->second, now->size());
+      if (prior != prior_outbound_.end()) suspects = unlinked_since(target.id, prior->second, now.size());
       size_t looked_up = 0;
-      for (size_t i = 0; i + values->added.size() < now->size(); ++i) {
-        if (suspects && !suspects->suspect(ref_id((*now)[i]))) continue;
+      for (size_t i = 0; i + values->added.size() < now.size(); ++i) {
+        if (suspects && !suspects->suspect(ref_id(now[i]))) continue;
         ++looked_up;
-        if (ref_target((*now)[i], target) == nullptr) {
+        if (ref_target(now[i], target) == nullptr) {
           checked_ += looked_up;
           return false;
         }
       }
       checked_ += looked_up;
     }
-    if ((believed ? believed->size() : 0) + adds != before_count + deletes) return false;
+    if (believed.size() + adds != before_count + deletes) return false;
     for (const std::string& ref : values->removed) {
       CsObject* t = ref_target(ref, target);
       if (t == nullptr) return false;
@@ -1251,8 +1246,8 @@ class Synchronizer {
       if (found == nullptr) continue;
       const CsObject& cs = *found;
       if (cs.mv != 0 || cs.placeholder) continue;
-      if (const ValueList* values = imported_state(cs).get(attr); values != nullptr && !values->empty())
-        index[join_key(0, values->front(), case_sensitive)].push_back(cs_id);
+      if (const ValuesView values = imported_state(cs).get(attr))
+        index[join_key(0, values.front(), case_sensitive)].push_back(cs_id);
     }
     for (auto& [value, ids] : index) std::sort(ids.begin(), ids.end());
     return index;
@@ -1270,13 +1265,13 @@ class Synchronizer {
           // so the metaverse object's value need not even be read.
           auto built = disconnector_index_.find(std::make_tuple(target.id, c.cs_attr, c.case_sensitive));
           const bool none = built != disconnector_index_.end() && built->second.empty();
-          const ValueList* mv_values = none ? nullptr : mv.attributes.get(c.mv_attr);
-          if (mv_values != nullptr) {
+          const ValuesView mv_values = none ? ValuesView() : mv.attributes.get(c.mv_attr);
+          if (mv_values) {
             ValueIndex& index = disconnector_index(target, c.cs_attr, c.case_sensitive);
             // No disconnector holds the attribute (a target provisioned into from empty): no
             // key to build. Else the key goes into a reused buffer (this part is serial).
             if (!index.empty()) {
-              join_key_into(0, mv_values->front(), c.case_sensitive, join_key_buffer_);
+              join_key_into(0, mv_values.front(), c.case_sensitive, join_key_buffer_);
               auto hit = index.find(join_key_buffer_);
               if (hit != index.end()) matches = hit->second;
             }
@@ -1516,33 +1511,28 @@ class Synchronizer {
       if (desired.has_dn && desired.dn != o.dn) plan.dn = desired.dn;
     } else {
       for (auto& [attr, values] : desired.attrs) {
-        const ValueList* believed = o.unconfirmed.get(attr);
-        if (believed == nullptr) believed = imported.get(attr);
-        static const ValueList kNone;
-        const ValueList& have = believed ? *believed : kNone;
-        const ValueList& want = values ? *values : kNone;
+        ValuesView have = o.unconfirmed.get(attr);
+        if (!have) have = imported.get(attr);
+        const ValuesView want = values ? ValuesView(*values) : ValuesView();
         if (state_.attrs().info(attr).multi_valued) {
           ValueList adds, deletes;
           if (have == want) continue;  // the usual case: nothing to diff
           if (have.size() * want.size() <= 256) {
             // Short lists: a scan beats building two hash sets.
-            auto in = [](const ValueList& list, const std::string& v) {
-              return std::find(list.begin(), list.end(), v) != list.end();
-            };
-            for (const std::string& v : want)
-              if (!in(have, v)) adds.push_back(v);
-            for (const std::string& v : have)
-              if (!in(want, v)) deletes.push_back(v);
+            for (std::string_view v : want)
+              if (!have.contains(v)) adds.emplace_back(v);
+            for (std::string_view v : have)
+              if (!want.contains(v)) deletes.emplace_back(v);
           } else {
             std::unordered_set<std::string_view> have_set(have.begin(), have.end()), want_set(want.begin(), want.end());
-            for (const std::string& v : want)
-              if (!have_set.count(v)) adds.push_back(v);
-            for (const std::string& v : have)
-              if (!want_set.count(v)) deletes.push_back(v);
+            for (std::string_view v : want)
+              if (!have_set.count(v)) adds.emplace_back(v);
+            for (std::string_view v : have)
+              if (!want_set.count(v)) deletes.emplace_back(v);
           }
           if (!adds.empty()) pe.changes.push_back(AttrChange{attr, ValueOp::kAdd, std::move(adds)});
           if (!deletes.empty()) pe.changes.push_back(AttrChange{attr, ValueOp::kDelete, std::move(deletes)});
-        } else if (have != want) {
+        } else if (!(have == want)) {
           pe.changes.push_back(AttrChange{attr, ValueOp::kReplace, values ? std::move(*values) : ValueList{}});
         }
       }

@@ -1,0 +1,121 @@
+// ValuesView: a read-only view of the values of one attribute, wherever they are kept.
+//
+// The engine keeps an object's attributes packed in one block (model/attribute_set.h), with
+// long lists (a big group's member) in a ValueList of their own; expressions and callers read
+// either through this view without copying. A view is invalidated by any change to the set
+// it came from, like an iterator. An attribute with no values is absent: a default view is
+// empty and false.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <string>
+#include <string_view>
+
+#include "idsync/value_types.h"
+
+namespace idsync {
+
+class ValuesView {
+ public:
+  ValuesView() = default;
+  // A view of a whole list (an out-of-line list, or a list built by a test or an evaluator).
+  ValuesView(const ValueList& list)  // NOLINT: implicit on purpose
+      : list_(&list), strings_(list.data()), n_(static_cast<uint32_t>(list.size())) {}
+  // `n` values packed in `bytes`: value i is bytes[offsets[i] .. offsets[i + 1]).
+  ValuesView(const char* bytes, const uint32_t* offsets, uint32_t n) : bytes_(bytes), offsets_(offsets), n_(n) {}
+
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  // Present: the attribute has at least one value.
+  explicit operator bool() const { return n_ != 0; }
+
+  // Always inlined: called per value in the engine's hottest loops, where GCC otherwise
+  // keeps it out of line.
+  [[gnu::always_inline]] std::string_view operator[](size_t i) const {
+    if (strings_ != nullptr) return strings_[i];
+    return {bytes_ + offsets_[i], static_cast<size_t>(offsets_[i + 1] - offsets_[i])};
+  }
+  std::string_view front() const { return (*this)[0]; }
+  std::string_view back() const { return (*this)[n_ - 1]; }
+
+  class iterator {
+   public:
+    using iterator_category = std::random_access_iterator_tag;
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using reference = std::string_view;
+    using pointer = void;
+    iterator() = default;
+    iterator(const ValuesView* view, size_t i) : view_(view), i_(i) {}
+    std::string_view operator*() const { return (*view_)[i_]; }
+    std::string_view operator[](difference_type d) const { return (*view_)[i_ + d]; }
+    iterator& operator++() { ++i_; return *this; }
+    iterator operator++(int) { iterator t = *this; ++i_; return t; }
+    iterator& operator--() { --i_; return *this; }
+    iterator operator--(int) { iterator t = *this; --i_; return t; }
+    iterator& operator+=(difference_type d) { i_ += d; return *this; }
+    iterator& operator-=(difference_type d) { i_ -= d; return *this; }
+    friend iterator operator+(iterator a, difference_type d) { return a += d; }
+    friend iterator operator+(difference_type d, iterator a) { return a += d; }
+    friend iterator operator-(iterator a, difference_type d) { return a -= d; }
+    friend difference_type operator-(const iterator& a, const iterator& b) {
+      return static_cast<difference_type>(a.i_) - static_cast<difference_type>(b.i_);
+    }
+    friend bool operator==(const iterator& a, const iterator& b) { return a.i_ == b.i_; }
+    friend auto operator<=>(const iterator& a, const iterator& b) { return a.i_ <=> b.i_; }
+
+   private:
+    const ValuesView* view_ = nullptr;
+    size_t i_ = 0;
+  };
+  // Iterators point into the view: keep the view alive while iterating (a range-for over a
+  // temporary view does).
+  iterator begin() const { return {this, 0}; }
+  iterator end() const { return {this, n_}; }
+
+  // The out-of-line list when the values are kept as one (null when packed).
+  const ValueList* list() const { return list_; }
+  ValueList to_list() const {
+    if (list_ != nullptr) return *list_;
+    ValueList out;
+    out.reserve(n_);
+    for (size_t i = 0; i < n_; ++i) out.emplace_back((*this)[i]);
+    return out;
+  }
+  bool contains(std::string_view value) const {
+    for (size_t i = 0; i < n_; ++i)
+      if ((*this)[i] == value) return true;
+    return false;
+  }
+  // Bytes of value data (the sum of the lengths).
+  size_t value_bytes() const {
+    if (list_ == nullptr) return n_ == 0 ? 0 : offsets_[n_] - offsets_[0];
+    size_t sum = 0;
+    for (const std::string& v : *list_) sum += v.size();
+    return sum;
+  }
+
+  friend bool operator==(const ValuesView& a, const ValuesView& b) {
+    if (a.n_ != b.n_) return false;
+    for (size_t i = 0; i < a.n_; ++i)
+      if (a[i] != b[i]) return false;
+    return true;
+  }
+  friend bool operator==(const ValuesView& a, const ValueList& b) {
+    if (a.n_ != b.size()) return false;
+    for (size_t i = 0; i < a.n_; ++i)
+      if (a[i] != b[i]) return false;
+    return true;
+  }
+
+ private:
+  const ValueList* list_ = nullptr;
+  const std::string* strings_ = nullptr;  // list_->data(), one indirection less per value
+  const char* bytes_ = nullptr;
+  const uint32_t* offsets_ = nullptr;
+  uint32_t n_ = 0;
+};
+
+}  // namespace idsync
