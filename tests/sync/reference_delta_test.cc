@@ -42,6 +42,17 @@ class ReferenceDeltaTest : public ::testing::Test {
     return o.value("pendingExportChanges", json::array());
   }
 
+  // The target group's pending export is one delete of exactly `want`, in any order.
+  void expect_pending_member_deletes(std::vector<std::string> want) {
+    json have = pending(kDirGroupDn);
+    ASSERT_EQ(have.size(), 1u) << have.dump();
+    std::vector<std::string> values = have[0]["values"].get<std::vector<std::string>>();
+    std::sort(values.begin(), values.end());
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(have[0]["operation"], "delete");
+    EXPECT_EQ(values, want);
+  }
+
   // Runs one step on the engine state directly, the way a server with resident state does
   // (the same SyncState for the import and the synchronization), and returns the sync's
   // statistics.
@@ -264,14 +275,8 @@ TEST_F(ReferenceDeltaTest, AMemberDeletedWithoutAGroupChangeIsDroppedAtTheGroups
   delta_import_and_sync("hr", later_run);
   members = mv_values(s_.mv_of("hr", kGroupDn), "member");
   EXPECT_EQ(members.size(), static_cast<size_t>(kMembers - 4));
-  json changes = pending(kDirGroupDn);
-  ASSERT_EQ(changes.size(), 1u) << changes.dump();
-  std::vector<std::string> deleted = changes[0]["values"].get<std::vector<std::string>>();
-  std::sort(deleted.begin(), deleted.end());
-  std::vector<std::string> want = {dir_member_dn(11), dir_member_dn(12), dir_member_dn(21), dir_member_dn(22)};
-  std::sort(want.begin(), want.end());
-  EXPECT_EQ(changes[0]["operation"], "delete");
-  EXPECT_EQ(deleted, want);
+  ASSERT_NO_FATAL_FAILURE(
+      expect_pending_member_deletes({dir_member_dn(11), dir_member_dn(12), dir_member_dn(21), dir_member_dn(22)}));
 }
 
 // The change set a directory with referential integrity sends when users are deleted: the
@@ -439,14 +444,8 @@ TEST_F(ReferenceDeltaTest, AMemberDeletedAfterTheNotesWereSavedIsCaughtAfterARel
   // Only the member the saved log shows unlinked is looked up, inbound and outbound.
   EXPECT_GE(stats.reference_values_checked, 1u);
   EXPECT_LE(stats.reference_values_checked, 2u);
-  std::vector<std::string> gone = {dir_member_dn(7), dir_member_dn(8), dir_member_dn(9), dir_member_dn(40)};
-  std::sort(gone.begin(), gone.end());
-  json have = pending(kDirGroupDn);
-  ASSERT_EQ(have.size(), 1u) << have.dump();
-  std::vector<std::string> values = have[0]["values"].get<std::vector<std::string>>();
-  std::sort(values.begin(), values.end());
-  EXPECT_EQ(have[0]["operation"], "delete");
-  EXPECT_EQ(values, gone);
+  ASSERT_NO_FATAL_FAILURE(
+      expect_pending_member_deletes({dir_member_dn(7), dir_member_dn(8), dir_member_dn(9), dir_member_dn(40)}));
   json mv_after_delta = s_.mv_of("hr", kGroupDn);
   EXPECT_EQ(mv_values(mv_after_delta, "member").size(), static_cast<size_t>(kMembers - 4));
 
@@ -480,14 +479,7 @@ TEST_F(ReferenceDeltaTest, AMemberUnlinkedOnlyInTheTargetIsLookedUpThereAlone) {
   StepResult second;
   SyncStatistics stats = delta_import_and_sync("hr", second);
   EXPECT_EQ(stats.reference_values_checked, 1u);
-  std::vector<std::string> gone = {dir_member_dn(7), dir_member_dn(8), dir_member_dn(50)};
-  std::sort(gone.begin(), gone.end());
-  json have = pending(kDirGroupDn);
-  ASSERT_EQ(have.size(), 1u) << have.dump();
-  std::vector<std::string> values = have[0]["values"].get<std::vector<std::string>>();
-  std::sort(values.begin(), values.end());
-  EXPECT_EQ(have[0]["operation"], "delete");
-  EXPECT_EQ(values, gone);
+  ASSERT_NO_FATAL_FAILURE(expect_pending_member_deletes({dir_member_dn(7), dir_member_dn(8), dir_member_dn(50)}));
   EXPECT_EQ(mv_values(s_.mv_of("hr", kGroupDn), "member").size(), static_cast<size_t>(kMembers - 2));
 }
 
@@ -691,14 +683,8 @@ TEST_F(ReferenceDeltaTest, AnUnlinkSinceTheLastCheckMakesTheCarriedPathCheckAgai
   // Only the member unlinked since the last check is looked up, inbound and outbound.
   EXPECT_GE(stats.reference_values_checked, 1u);
   EXPECT_LE(stats.reference_values_checked, 2u);
-  std::vector<std::string> gone = {dir_member_dn(7), dir_member_dn(8), dir_member_dn(9), dir_member_dn(40)};
-  std::sort(gone.begin(), gone.end());
-  json have = pending(kDirGroupDn);
-  ASSERT_EQ(have.size(), 1u) << have.dump();
-  std::vector<std::string> deleted = have[0]["values"].get<std::vector<std::string>>();
-  std::sort(deleted.begin(), deleted.end());
-  EXPECT_EQ(have[0]["operation"], "delete");
-  EXPECT_EQ(deleted, gone);
+  ASSERT_NO_FATAL_FAILURE(
+      expect_pending_member_deletes({dir_member_dn(7), dir_member_dn(8), dir_member_dn(9), dir_member_dn(40)}));
   json mv_after_delta = s_.mv_of("hr", kGroupDn);
   EXPECT_EQ(mv_values(mv_after_delta, "member").size(), static_cast<size_t>(kMembers - 4));
 

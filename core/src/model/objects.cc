@@ -55,9 +55,18 @@ void put_varint(std::string& out, uint64_t v) {
   out.push_back(static_cast<char>(v));
 }
 
+// The length as a varint, then the bytes: one append each (the varint built on the stack),
+// since the encoding of a huge list is this call per value.
 void put_bytes(std::string& out, std::string_view bytes) {
-  put_varint(out, bytes.size());
-  out.append(bytes);
+  char head[10];
+  size_t n = 0;
+  uint64_t size = bytes.size();
+  while (size >= 0x80) {
+    head[n++] = static_cast<char>((size & 0x7f) | 0x80);
+    size >>= 7;
+  }
+  head[n++] = static_cast<char>(size);
+  out.append(head, n).append(bytes);
 }
 
 class Reader {
@@ -253,20 +262,6 @@ bool set_needs_chunks(const AttributeSet& set) {
   return false;
 }
 
-// put_bytes in one append per value (the varint built on the stack): the encoding of a huge
-// list is this loop.
-void append_value(std::string& out, std::string_view v) {
-  char head[10];
-  size_t n = 0;
-  uint64_t size = v.size();
-  while (size >= 0x80) {
-    head[n++] = static_cast<char>((size & 0x7f) | 0x80);
-    size >>= 7;
-  }
-  head[n++] = static_cast<char>(size);
-  out.append(head, n).append(v);
-}
-
 // One huge list cut into its chunks, in order (a chunk may repeat): each with its hash, and its
 // bytes unless `held` (sorted, may be null) lists it. Depends on nothing but its arguments, so
 // the lists of one object are cut in parallel.
@@ -283,7 +278,7 @@ void cut_list(ValuesView values, const std::vector<uint64_t>* held, std::vector<
     data.clear();
   };
   for (std::string_view v : values) {
-    append_value(data, v);
+    put_bytes(data, v);
     if (data.size() >= kChunkMaxBytes ||
         (data.size() >= kChunkMinBytes && (XXH3_64bits(v.data(), v.size()) & kBoundaryMask) == 0)) {
       finish();
@@ -313,7 +308,7 @@ class ChunkWriter {
     std::vector<ValueChunk>* pieces = nullptr;
     if (precut_ != nullptr)
       for (auto& [list, cut] : *precut_)
-        if (list != nullptr && list == values.list()) pieces = &cut;
+        if (list == values.list()) pieces = &cut;  // never null: only out-of-line lists are precut
     if (pieces == nullptr) {
       own_.clear();
       cut_list(values, held_, own_);
