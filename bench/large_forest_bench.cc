@@ -349,7 +349,9 @@ int single_thread_sync(const std::string& store, const std::string& connector) {
 // DIR/before-sync-kept.db DIR/work.db idsync.example`; --delta-phases-only does the same for a delta
 // synchronization (e.g. of DIR/before-delta-sync-kept.db).
 // Prints wall and CPU seconds (all threads) per phase: on a shared machine the CPU figure
-// moves less with the other builds' load.
+// moves less with the other builds' load; beside them the peak and current RSS and mimalloc's
+// committed memory after each phase (issue 5), and with LFB_HEAP_TABLE=1 in the environment
+// the heap per structure (sync/state_memory.h) after the synchronization.
 // `--phases-only KEPT WORK CONNECTOR --delta` is the same as --delta-phases-only.
 int phases_only(const std::string& kept, const std::string& work, const std::string& connector, bool delta) {
   auto cpu_s = [] {
