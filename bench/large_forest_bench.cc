@@ -25,6 +25,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -83,6 +84,14 @@ double committed_mb() {
   size_t elapsed = 0, user = 0, system = 0, rss = 0, peak_rss = 0, commit = 0, peak_commit = 0, faults = 0;
   mi_process_info(&elapsed, &user, &system, &rss, &peak_rss, &commit, &peak_commit, &faults);
   return static_cast<double>(commit) / 1048576.0;
+}
+
+// Peak and current RSS and mimalloc's committed memory, for the phase lines.
+std::string memory_now() {
+  char line[160];
+  std::snprintf(line, sizeof line, "peak RSS %.0f MB, now %.0f MB, committed %.0f MB", peak_rss_mb(), current_rss_mb(),
+                committed_mb());
+  return line;
 }
 
 [[noreturn]] void die(const std::string& what, const Status& s) {
@@ -340,7 +349,9 @@ int single_thread_sync(const std::string& store, const std::string& connector) {
 // DIR/before-sync-kept.db DIR/work.db idsync.example`; --delta-phases-only does the same for a delta
 // synchronization (e.g. of DIR/before-delta-sync-kept.db).
 // Prints wall and CPU seconds (all threads) per phase: on a shared machine the CPU figure
-// moves less with the other builds' load.
+// moves less with the other builds' load; beside them the peak and current RSS and mimalloc's
+// committed memory after each phase (issue 5), and with LFB_HEAP_TABLE=1 in the environment
+// the heap per structure (sync/state_memory.h) after the synchronization.
 // `--phases-only KEPT WORK CONNECTOR --delta` is the same as --delta-phases-only.
 int phases_only(const std::string& kept, const std::string& work, const std::string& connector, bool delta) {
   auto cpu_s = [] {
@@ -349,24 +360,28 @@ int phases_only(const std::string& kept, const std::string& work, const std::str
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
   };
   copy_store(kept, work);
+  std::printf("mimalloc decommit delay %ld ms\n", mi_option_get(mi_option_decommit_delay));
   auto st = idsync::Store::open(work, idsync::OpenMode::kMustExist);
   if (!st.ok()) die("open " + work, st.status());
   double t = now_s(), c = cpu_s();
   auto state = idsync::SyncState::load(**st);
   if (!state.ok()) die("load state", state.status());
-  std::printf("load %.3f s (cpu %.3f s)\n", now_s() - t, cpu_s() - c);
+  std::printf("load %.3f s (cpu %.3f s)  %s\n", now_s() - t, cpu_s() - c, memory_now().c_str());
   idsync::StepResult step;
   t = now_s(), c = cpu_s();
   Status s = idsync::run_sync(**state, *(*state)->space(connector), delta, step, {});
   if (!s.ok()) die("run_sync", s);
-  std::printf("synchronize %.3f s (cpu %.3f s)\n", now_s() - t, cpu_s() - c);
+  std::printf("synchronize %.3f s (cpu %.3f s)  %s\n", now_s() - t, cpu_s() - c, memory_now().c_str());
+  if (std::getenv("LFB_HEAP_TABLE") != nullptr)
+    std::printf("%s", idsync::measure_state_memory(**state).table().c_str());
   t = now_s(), c = cpu_s();
   s = (*state)->save(**st);
   if (!s.ok()) die("save", s);
-  std::printf("save %.3f s (cpu %.3f s)  peak RSS %.0f MB; %llu rows, %.1f MB of bodies\n", now_s() - t, cpu_s() - c,
-              peak_rss_mb(), static_cast<unsigned long long>((**st).write_stats().rows),
+  std::printf("save %.3f s (cpu %.3f s)  %s; %llu rows, %.1f MB of bodies\n", now_s() - t, cpu_s() - c,
+              memory_now().c_str(), static_cast<unsigned long long>((**st).write_stats().rows),
               (**st).write_stats().body_bytes / 1e6);
   state->reset();
+  std::printf("state freed  %s\n", memory_now().c_str());
   t = now_s(), c = cpu_s();
   st->reset();  // waits for a checkpoint still running and checkpoints what is left
   std::printf("close the store %.3f s (cpu %.3f s)\n", now_s() - t, cpu_s() - c);

@@ -68,20 +68,60 @@ TEST(AttributeSetMemoryTest, APackedSetHasNoSlackAtAll) {
   EXPECT_EQ(heap_bytes(set).slack, 0u);
 }
 
-// The block's size is exact: a 20-byte header and sentinel, 8 bytes per attribute and 4 per
-// value beside the value bytes; the allocator may round it up to its size class (mimalloc's
-// classes are at most about 1/7 apart: a quarter is a safe bound).
-TEST(AttributeSetMemoryTest, TheBlockIsTheValueBytesPlusEightPerAttributeAndFourPerValue) {
+// The block's size is exact. Narrow form (the block fits in 64 KiB): a 10-byte header and
+// sentinel, 4 bytes per attribute and 2 per value beside the value bytes; wide form: 20, 8
+// and 4. The allocator may round it up to its size class (mimalloc's classes are at most
+// about 1/7 apart: a quarter is a safe bound).
+TEST(AttributeSetMemoryTest, TheBlockIsTheValueBytesPlusFourPerAttributeAndTwoPerValueWhenNarrow) {
   for (auto [attributes, values_each] : {std::pair<size_t, size_t>{1, 1}, {30, 1}, {37, 5}, {3, 200}}) {
+    AttributeSet set = sample(attributes, values_each);
+    ASSERT_TRUE(set.narrow()) << attributes << " x " << values_each;
+    HeapBytes b = heap_bytes(set);
+    const uint64_t values = attributes * values_each;
+    ASSERT_EQ(b.values, values);
+    const uint64_t exact = b.payload + 4 * attributes + 2 * values + 10;
+    EXPECT_EQ(set.block_bytes(), exact) << attributes << " x " << values_each;
+    EXPECT_GE(b.allocated, exact);
+    EXPECT_LE(b.allocated, exact + exact / 4 + 16) << attributes << " x " << values_each;
+  }
+}
+
+TEST(AttributeSetMemoryTest, TheBlockIsTheValueBytesPlusEightPerAttributeAndFourPerValueWhenWide) {
+  // About 1,600 to 1,800 values of ~42 bytes (over 64 KiB): wide by their bytes.
+  for (auto [attributes, values_each] : {std::pair<size_t, size_t>{4, 450}, {20, 80}, {200, 8}}) {
     AttributeSet set = sample(attributes, values_each);
     HeapBytes b = heap_bytes(set);
     const uint64_t values = attributes * values_each;
     ASSERT_EQ(b.values, values);
+    ASSERT_GT(b.payload + 4 * attributes + 2 * values + 10, kNarrowMaxBytes);
+    ASSERT_FALSE(set.narrow()) << attributes << " x " << values_each;
     const uint64_t exact = b.payload + 8 * attributes + 4 * values + 20;
     EXPECT_EQ(set.block_bytes(), exact) << attributes << " x " << values_each;
     EXPECT_GE(b.allocated, exact);
     EXPECT_LE(b.allocated, exact + exact / 4 + 16) << attributes << " x " << values_each;
   }
+  // An id above 2^16 makes even a small set wide.
+  AttributeSet set;
+  set.set(70000, {"abc"});
+  set.set(2, {"de", "f"});
+  ASSERT_FALSE(set.narrow());
+  EXPECT_EQ(set.block_bytes(), 6u + 8 * 2 + 4 * 3 + 20);
+}
+
+// A long list out of line costs its pointer after the packed block, padded to 8, in either form.
+TEST(AttributeSetMemoryTest, AnOutOfLineListCostsAPointerAfterTheBlockInEitherForm) {
+  AttributeSet set = sample(2, 3);
+  set.set(1000, ValueList(kOutOfLineValues, "member"));
+  ASSERT_TRUE(set.out_of_line(1000));
+  ASSERT_TRUE(set.narrow());
+  const size_t payload = heap_bytes(sample(2, 3)).payload;
+  const size_t end = payload + 4 * 3 + 2 * 6 + 10;
+  EXPECT_EQ(set.block_bytes(), ((end + 7) & ~size_t{7}) + 8);
+  AttributeSet wide = sample(20, 80);
+  wide.set(1000, ValueList(kOutOfLineValues, "member"));
+  ASSERT_FALSE(wide.narrow());
+  const size_t wide_end = heap_bytes(sample(20, 80)).payload + 8 * 21 + 4 * 1600 + 20;
+  EXPECT_EQ(wide.block_bytes(), ((wide_end + 7) & ~size_t{7}) + 8);
 }
 
 // What issue 5 is about: a user-like object (30 attributes of 5..60 bytes, two multi-valued)

@@ -187,7 +187,8 @@ TEST(ParallelDeterminismTest, OneThreadAndManyThreadsLeaveIdenticalStoresCounter
 }
 
 // The recompute pass plans the metaverse in rounds of a fixed number of objects to bound the
-// plans held at once (issue 5). Rounds of 7 objects (so hundreds of round boundaries, every
+// plans held at once (issue 5), and the outbound link and plan passes work in rounds of as
+// many items. Rounds of 7 objects (so hundreds of round boundaries, every
 // kind of object straddling one) must leave exactly what one round for everything leaves.
 TEST(ParallelDeterminismTest, RecomputeInSmallRoundsLeavesTheSameStoresAsOneRound) {
   struct RestoreChunk {

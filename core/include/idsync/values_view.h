@@ -23,8 +23,11 @@ class ValuesView {
   // A view of a whole list (an out-of-line list, or a list built by a test or an evaluator).
   ValuesView(const ValueList& list)  // NOLINT: implicit on purpose
       : list_(&list), strings_(list.data()), n_(static_cast<uint32_t>(list.size())) {}
-  // `n` values packed in `bytes`: value i is bytes[offsets[i] .. offsets[i + 1]).
+  // `n` values packed in `bytes`: value i is bytes[offsets[i] .. offsets[i + 1]). The offsets
+  // are u16 in a set's narrow form (a block of at most 64 KiB, nearly every object), u32 else.
   ValuesView(const char* bytes, const uint32_t* offsets, uint32_t n) : bytes_(bytes), offsets_(offsets), n_(n) {}
+  ValuesView(const char* bytes, const uint16_t* offsets, uint32_t n)
+      : bytes_(bytes), offsets_(offsets), n_(n), narrow_(true) {}
 
   size_t size() const { return n_; }
   bool empty() const { return n_ == 0; }
@@ -35,7 +38,12 @@ class ValuesView {
   // keeps it out of line.
   [[gnu::always_inline]] std::string_view operator[](size_t i) const {
     if (strings_ != nullptr) return strings_[i];
-    return {bytes_ + offsets_[i], static_cast<size_t>(offsets_[i + 1] - offsets_[i])};
+    if (narrow_) {
+      const auto* o = static_cast<const uint16_t*>(offsets_);
+      return {bytes_ + o[i], static_cast<size_t>(o[i + 1] - o[i])};
+    }
+    const auto* o = static_cast<const uint32_t*>(offsets_);
+    return {bytes_ + o[i], static_cast<size_t>(o[i + 1] - o[i])};
   }
   std::string_view front() const { return (*this)[0]; }
   std::string_view back() const { return (*this)[n_ - 1]; }
@@ -91,7 +99,12 @@ class ValuesView {
   }
   // Bytes of value data (the sum of the lengths).
   size_t value_bytes() const {
-    if (list_ == nullptr) return n_ == 0 ? 0 : offsets_[n_] - offsets_[0];
+    if (list_ == nullptr && n_ == 0) return 0;
+    if (list_ == nullptr && narrow_) {
+      const auto* o = static_cast<const uint16_t*>(offsets_);
+      return static_cast<size_t>(o[n_] - o[0]);
+    }
+    if (list_ == nullptr) return static_cast<const uint32_t*>(offsets_)[n_] - static_cast<const uint32_t*>(offsets_)[0];
     size_t sum = 0;
     for (const std::string& v : *list_) sum += v.size();
     return sum;
@@ -114,8 +127,9 @@ class ValuesView {
   const ValueList* list_ = nullptr;
   const std::string* strings_ = nullptr;  // list_->data(), one indirection less per value
   const char* bytes_ = nullptr;
-  const uint32_t* offsets_ = nullptr;
+  const void* offsets_ = nullptr;  // uint16_t[n_ + 1] when narrow_, else uint32_t[n_ + 1]
   uint32_t n_ = 0;
+  bool narrow_ = false;  // in the padding after n_: the view stays 40 bytes
 };
 
 }  // namespace idsync

@@ -16,22 +16,27 @@ constexpr size_t kRepackBelowValues = kOutOfLineValues / 2;
 
 size_t AttributeSet::block_bytes() const {
   if (block_ == nullptr) return 0;
-  const size_t end = header()[1] + offsets()[npacked()];
-  return nlarge() == 0 ? end : align8(end) + 8 * nlarge();
+  const size_t end = narrow_block() ? bytes_end<uint16_t>() : bytes_end<uint32_t>();
+  const size_t n = nlarge();
+  return n == 0 ? end : align8(end) + 8 * n;
 }
 
-ValueList* AttributeSet::large_of(size_t i) const {
+template <class T>
+ValueList* AttributeSet::large_of_in(size_t i) const {
   // The lists are in entry order: count the out-of-line entries before this one (a set holds
   // a few dozen entries and rarely more than one long list).
-  const Entry* e = entries();
+  const Entry<T>* e = entries<T>();
   size_t k = 0;
-  for (size_t j = 0; j < i; ++j) k += (e[j].first & kLargeFlag) != 0;
-  return larges()[k];
+  for (size_t j = 0; j < i; ++j) k += (e[j].first & kLargeFlag<T>) != 0;
+  return reinterpret_cast<ValueList* const*>(block_ + align8(bytes_end<T>()))[k];
 }
+template ValueList* AttributeSet::large_of_in<uint16_t>(size_t) const;
+template ValueList* AttributeSet::large_of_in<uint32_t>(size_t) const;
 
 bool AttributeSet::out_of_line(AttrId id) const {
-  const size_t i = find(id);
-  return i != size() && (entries()[i].first & kLargeFlag) != 0;
+  if (block_ == nullptr) return false;
+  const size_t i = find_any(id);
+  return i != size() && large_entry_any(i);
 }
 
 // ---- packing -----------------------------------------------------------------------------
@@ -39,7 +44,9 @@ bool AttributeSet::out_of_line(AttrId id) const {
 char* AttributeSet::pack(const Part* parts, size_t n) {
   if (n == 0) return nullptr;
   size_t nlarge = 0, npacked = 0, nbytes = 0;
+  AttrId max_id = 0;
   for (size_t i = 0; i < n; ++i) {
+    max_id = std::max(max_id, parts[i].id);
     if (parts[i].large != nullptr) {
       ++nlarge;
     } else {
@@ -47,58 +54,80 @@ char* AttributeSet::pack(const Part* parts, size_t n) {
       nbytes += parts[i].values.value_bytes();
     }
   }
-  if (npacked >= kLargeFlag || nbytes > UINT32_MAX) throw std::length_error("attribute set too large to pack");
-  const size_t bytes_at = 8 + 8 * (n + 1) + 4 * (npacked + 1);
+  // The narrow form's end of bytes bounds every offset and count in it (an entry takes 4
+  // bytes, an offset 2), so only the ids and the number of long lists need a check of their own.
+  const size_t narrow_end = 4 + 4 * (n + 1) + 2 * (npacked + 1) + nbytes;
+  if (narrow_end <= kNarrowMaxBytes && max_id <= UINT16_MAX && nlarge <= UINT16_MAX)
+    return pack_as<uint16_t>(parts, n, npacked, nbytes, nlarge);
+  if (n >= kLargeFlag<uint32_t> || npacked >= kLargeFlag<uint32_t> || nbytes > UINT32_MAX ||
+      8 + 8 * (n + 1) + 4 * (npacked + 1) > UINT32_MAX)
+    throw std::length_error("attribute set too large to pack");
+  return pack_as<uint32_t>(parts, n, npacked, nbytes, nlarge);
+}
+
+template <class T>
+char* AttributeSet::pack_as(const Part* parts, size_t n, size_t npacked, size_t nbytes, size_t nlarge) {
+  const size_t bytes_at = 2 * sizeof(T) + 2 * sizeof(T) * (n + 1) + sizeof(T) * (npacked + 1);
   const size_t size = nlarge == 0 ? bytes_at + nbytes : align8(bytes_at + nbytes) + 8 * nlarge;
   char* block = static_cast<char*>(std::malloc(size));
   if (block == nullptr) throw std::bad_alloc();
-  auto* header = reinterpret_cast<uint32_t*>(block);
-  header[0] = static_cast<uint32_t>(n);
-  header[1] = static_cast<uint32_t>(bytes_at);
-  auto* entry = reinterpret_cast<Entry*>(block + 8);
-  auto* offsets = reinterpret_cast<uint32_t*>(entry + n + 1);
+  auto* header = reinterpret_cast<T*>(block);
+  header[0] = static_cast<T>(n << 1 | (sizeof(T) == 2 ? 1u : 0u));
+  header[1] = static_cast<T>(bytes_at);
+  auto* entry = reinterpret_cast<Entry<T>*>(block + 2 * sizeof(T));
+  auto* offsets = reinterpret_cast<T*>(entry + n + 1);
   char* bytes = block + bytes_at;
   auto* large = reinterpret_cast<ValueList**>(block + align8(bytes_at + nbytes));
-  uint32_t value = 0, end = 0;
+  size_t value = 0, end = 0;
   offsets[0] = 0;
   for (size_t i = 0; i < n; ++i) {
     const Part& p = parts[i];
-    entry[i].id = p.id;
+    entry[i].id = static_cast<T>(p.id);
     if (p.large != nullptr) {
-      entry[i].first = value | kLargeFlag;
+      entry[i].first = static_cast<T>(value | kLargeFlag<T>);
       *large++ = p.large;
       continue;
     }
-    entry[i].first = value;
+    entry[i].first = static_cast<T>(value);
     for (std::string_view v : p.values) {
       if (!v.empty()) std::memcpy(bytes + end, v.data(), v.size());
-      end += static_cast<uint32_t>(v.size());
-      offsets[++value] = end;
+      end += v.size();
+      offsets[++value] = static_cast<T>(end);
     }
   }
-  entry[n].id = static_cast<uint32_t>(nlarge);
-  entry[n].first = value;
+  entry[n].id = static_cast<T>(nlarge);
+  entry[n].first = static_cast<T>(value);
   return block;
 }
 
 std::vector<AttributeSet::Part> AttributeSet::parts_without(AttrId id) const {
   std::vector<Part> parts;
-  const size_t n = size();
-  parts.reserve(n + 1);
+  if (block_ == nullptr) return parts;
+  parts.reserve(size() + 1);
+  if (narrow_block()) {
+    parts_without_in<uint16_t>(id, parts);
+  } else {
+    parts_without_in<uint32_t>(id, parts);
+  }
+  return parts;
+}
+
+template <class T>
+void AttributeSet::parts_without_in(AttrId id, std::vector<Part>& parts) const {
+  const size_t n = count<T>();
+  const Entry<T>* e = entries<T>();
   size_t k = 0;  // out-of-line lists seen
-  const Entry* e = n ? entries() : nullptr;
   for (size_t i = 0; i < n; ++i) {
-    const bool large = (e[i].first & kLargeFlag) != 0;
+    const bool large = (e[i].first & kLargeFlag<T>) != 0;
     ValueList* list = large ? larges()[k++] : nullptr;
     if (e[i].id == id) continue;
     if (large) {
       parts.push_back({e[i].id, {}, list});
     } else {
-      const uint32_t first = e[i].first, next = e[i + 1].first & ~kLargeFlag;
-      parts.push_back({e[i].id, ValuesView(bytes(), offsets() + first, next - first), nullptr});
+      const size_t first = e[i].first, next = e[i + 1].first & static_cast<T>(~kLargeFlag<T>);
+      parts.push_back({e[i].id, ValuesView(bytes<T>(), offsets<T>() + first, static_cast<uint32_t>(next - first)), nullptr});
     }
   }
-  return parts;
 }
 
 void AttributeSet::release_block_only() {
@@ -108,7 +137,9 @@ void AttributeSet::release_block_only() {
 
 void AttributeSet::release() {
   if (block_ == nullptr) return;
-  for (uint32_t k = 0; k < nlarge(); ++k) delete larges()[k];
+  const size_t n = nlarge();
+  ValueList* const* lists = n ? larges() : nullptr;
+  for (size_t k = 0; k < n; ++k) delete lists[k];
   release_block_only();
 }
 
@@ -122,12 +153,12 @@ AttributeSet::AttributeSet(const AttributeSet& other) {
   std::memcpy(block, other.block_, n);
   // The copy owns copies of the long lists; should one fail to copy, the ones made are freed.
   auto* large = reinterpret_cast<ValueList**>(block + other.larges_at());
-  const uint32_t nlarge = other.nlarge();
-  uint32_t made = 0;
+  const size_t nlarge = other.nlarge();
+  size_t made = 0;
   try {
     for (; made < nlarge; ++made) large[made] = new ValueList(*other.larges()[made]);
   } catch (...) {
-    for (uint32_t k = 0; k < made; ++k) delete large[k];
+    for (size_t k = 0; k < made; ++k) delete large[k];
     std::free(block);
     throw;
   }
@@ -154,13 +185,13 @@ AttributeSet& AttributeSet::operator=(AttributeSet&& other) noexcept {
 // ---- mutators ----------------------------------------------------------------------------
 
 void AttributeSet::set(AttrId id, ValueList values) {
-  const size_t i = find(id);
+  const size_t i = block_ ? find_any(id) : 0;
   const bool found = i != size();
-  if (found && !values.empty() && values.size() >= kOutOfLineValues && (entries()[i].first & kLargeFlag)) {
+  if (found && !values.empty() && values.size() >= kOutOfLineValues && large_entry_any(i)) {
     *large_of(i) = std::move(values);  // a long list replaced by a long list: no repack
     return;
   }
-  ValueList* old = found && (entries()[i].first & kLargeFlag) ? large_of(i) : nullptr;
+  ValueList* old = found && large_entry_any(i) ? large_of(i) : nullptr;
   std::vector<Part> parts = parts_without(id);
   ValueList* fresh = nullptr;
   if (!values.empty()) {
@@ -184,8 +215,8 @@ void AttributeSet::set(AttrId id, ValueList values) {
 }
 
 void AttributeSet::add_value(AttrId id, std::string value) {
-  const size_t i = find(id);
-  if (i != size() && (entries()[i].first & kLargeFlag)) {
+  const size_t i = block_ ? find_any(id) : 0;
+  if (i != size() && large_entry_any(i)) {
     ValueList& list = *large_of(i);
     if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(std::move(value));
     return;
@@ -198,9 +229,10 @@ void AttributeSet::add_value(AttrId id, std::string value) {
 }
 
 void AttributeSet::remove_value(AttrId id, std::string_view value) {
-  const size_t i = find(id);
+  if (block_ == nullptr) return;
+  const size_t i = find_any(id);
   if (i == size()) return;
-  if (entries()[i].first & kLargeFlag) {
+  if (large_entry_any(i)) {
     ValueList& list = *large_of(i);
     auto v = std::find(list.begin(), list.end(), value);
     if (v == list.end()) return;
@@ -224,10 +256,11 @@ void AttributeSet::remove_value(AttrId id, std::string_view value) {
 }
 
 ValueList AttributeSet::take(AttrId id) {
-  const size_t i = find(id);
+  if (block_ == nullptr) return {};
+  const size_t i = find_any(id);
   if (i == size()) return {};
   ValueList values;
-  if (entries()[i].first & kLargeFlag) {
+  if (large_entry_any(i)) {
     ValueList* list = large_of(i);
     values = std::move(*list);
     std::vector<Part> parts = parts_without(id);
@@ -243,7 +276,8 @@ ValueList AttributeSet::take(AttrId id) {
 
 void AttributeSet::shrink_to_fit() {
   if (block_ == nullptr) return;
-  for (uint32_t k = 0; k < nlarge(); ++k) larges()[k]->shrink_to_fit();
+  const size_t n = nlarge();
+  for (size_t k = 0; k < n; ++k) larges()[k]->shrink_to_fit();
 }
 
 bool operator==(const AttributeSet& a, const AttributeSet& b) {

@@ -2,16 +2,23 @@
 // in one heap block per object (issue 5: a std::string per value and a vector per attribute
 // cost about 4.5x the value bytes on a loaded state).
 //
-// Block layout (malloc'd, 8-aligned; every count and offset a u32):
-//   nattrs, offset of the bytes         both read by every get(), with the first entries
+// Block layout (malloc'd, 8-aligned), in one of two forms whose every count, id and offset is
+// a T: the narrow form (T = u16) when the block up to the end of its bytes fits in 64 KiB
+// (kNarrowMaxBytes), its ids are below 2^16 and it holds fewer than 2^16 long lists — nearly
+// every object —, the wide form (T = u32) else:
+//   T head = nattrs << 1 | narrow         the form is bit 0 of the first byte (little-endian)
+//   T offset of the bytes                 both read by every get(), with the first entries
 //   Entry {id, first} x (nattrs + 1)       sorted by id; `first` = index of the attribute's
-//                                          first packed value, kLargeFlag set when the
-//                                          attribute is out of line (it packs no value); the
-//                                          last entry is a sentinel: id = nlarge, first = npacked
-//   offsets[npacked + 1]                  value i = bytes[offsets[i] .. offsets[i + 1])
+//                                          first packed value, the top bit of T (large flag)
+//                                          set when the attribute is out of line (it packs
+//                                          no value); the last entry is a sentinel:
+//                                          id = nlarge, first = npacked
+//   T offsets[npacked + 1]                value i = bytes[offsets[i] .. offsets[i + 1])
 //   bytes, then padding to 8
 //   ValueList* large[nlarge]              lists of >= kOutOfLineValues values, owned by the set,
 //                                          in entry order
+// A narrow block costs 4 bytes per attribute, 2 per value and 10 beside the value bytes; a wide
+// one 8, 4 and 20. The form follows from the contents alone, so equal sets have equal blocks.
 // A big group's member list lives out of line so that changing one member moves one value,
 // never repacks the list. Lookups are a binary search over the entries; values are read
 // through ValuesView (idsync/values_view.h), string_views into the block or the list. A
@@ -40,6 +47,9 @@ struct HeapBytes;
 // remove_value is packed again (the gap keeps a list near the limit from moving each change).
 inline constexpr size_t kOutOfLineValues = 512;
 
+// The largest block (up to the end of its value bytes) kept in the narrow form (u16 counts).
+inline constexpr size_t kNarrowMaxBytes = 65535;
+
 // One attribute as items() shows it.
 struct AttrEntry {
   AttrId id;
@@ -58,8 +68,7 @@ class AttributeSet {
   // Values of `id`; an empty (false) view when absent. Inline: the hottest read of a sync.
   ValuesView get(AttrId id) const {
     if (block_ == nullptr) return {};
-    const size_t i = find(id);
-    return i == size() ? ValuesView() : at(i).values;
+    return narrow_block() ? get_in<uint16_t>(id) : get_in<uint32_t>(id);
   }
   bool has(AttrId id) const { return !get(id).empty(); }
   // Replaces the values; an empty list removes the attribute.
@@ -73,17 +82,17 @@ class AttributeSet {
   ValueList take(AttrId id);
 
   bool empty() const { return block_ == nullptr; }
-  size_t size() const { return block_ == nullptr ? 0 : header()[0]; }
-  // The i-th attribute in id order (i < size()).
-  AttrEntry at(size_t i) const {
-    const Entry* e = entries();
-    const uint32_t first = e[i].first;
-    if (first & kLargeFlag) return {e[i].id, ValuesView(*large_of(i))};
-    const auto* offs = reinterpret_cast<const uint32_t*>(e + header()[0] + 1);
-    return {e[i].id, ValuesView(bytes(), offs + first, (e[i + 1].first & ~kLargeFlag) - first)};
+  size_t size() const {
+    if (block_ == nullptr) return 0;
+    return narrow_block() ? count<uint16_t>() : count<uint32_t>();
   }
+  // The i-th attribute in id order (i < size()).
+  AttrEntry at(size_t i) const { return narrow_block() ? at_in<uint16_t>(i) : at_in<uint32_t>(i); }
   // Whether `id` is held out of line (false when absent); for tests and accounting.
   bool out_of_line(AttrId id) const;
+  // Whether the block is in the narrow form (u16 counts, ids and offsets; false when empty);
+  // for tests and accounting.
+  bool narrow() const { return block_ != nullptr && narrow_block(); }
 
   class Items;
   // The attributes in id order, as (id, values) entries.
@@ -136,11 +145,14 @@ class AttributeSet {
   };
 
  private:
+  // The two forms of a block: T is the type of every count, id and offset in it.
+  template <class T>
   struct Entry {
-    uint32_t id;
-    uint32_t first;
+    T id;
+    T first;
   };
-  static constexpr uint32_t kLargeFlag = 0x80000000u;
+  template <class T>
+  static constexpr T kLargeFlag = static_cast<T>(T{1} << (8 * sizeof(T) - 1));
   // One attribute of a block being built: its values packed from `values`, or the list
   // `large` adopted as it is.
   struct Part {
@@ -149,39 +161,84 @@ class AttributeSet {
     ValueList* large;
   };
   static char* pack(const Part* parts, size_t n);
+  template <class T>
+  static char* pack_as(const Part* parts, size_t n, size_t npacked, size_t nbytes, size_t nlarge);
   // The parts of this set, with `id` left out.
   std::vector<Part> parts_without(AttrId id) const;
+  template <class T>
+  void parts_without_in(AttrId id, std::vector<Part>& parts) const;
   void adopt(char* block) {
     release_block_only();
     block_ = block;
   }
   void release();             // frees the block and the out-of-line lists
   void release_block_only();  // frees the block; its lists now belong to a newer block
-  // Index of `id` among the entries, or size() when absent.
+
+  bool narrow_block() const { return (static_cast<unsigned char>(block_[0]) & 1u) != 0; }
+  template <class T>
+  const T* header() const { return reinterpret_cast<const T*>(block_); }
+  template <class T>
+  size_t count() const { return header<T>()[0] >> 1; }
+  template <class T>
+  const Entry<T>* entries() const { return reinterpret_cast<const Entry<T>*>(block_ + 2 * sizeof(T)); }
+  template <class T>
+  const T* offsets() const { return reinterpret_cast<const T*>(entries<T>() + count<T>() + 1); }
+  template <class T>
+  const char* bytes() const { return block_ + header<T>()[1]; }
+  template <class T>
+  size_t npacked_in() const { return entries<T>()[count<T>()].first; }
+  template <class T>
+  size_t nlarge_in() const { return entries<T>()[count<T>()].id; }
+  // End of the value bytes, where the padding before the long lists starts.
+  template <class T>
+  size_t bytes_end() const { return size_t{header<T>()[1]} + offsets<T>()[npacked_in<T>()]; }
+
+  // Index of `id` among the entries, or count() when absent.
+  template <class T>
   size_t find(AttrId id) const {
-    const size_t n = size();
-    if (n == 0) return 0;
-    const Entry* e = entries();
+    const size_t n = count<T>();
+    const Entry<T>* e = entries<T>();
     size_t lo = 0, len = n;
     while (len > 1) {  // branch-free lower bound: a few dozen entries, ~5 steps
       const size_t half = len / 2;
       lo = e[lo + half].id < id ? lo + half : lo;
       len -= half;
     }
-    lo += e[lo].id < id;
+    lo += e[lo].id < id;  // n >= 1: an empty set has no block
     return lo < n && e[lo].id == id ? lo : n;
   }
-  ValueList* large_of(size_t i) const;  // the out-of-line list of entry i
+  template <class T>
+  ValuesView get_in(AttrId id) const {
+    const size_t i = find<T>(id);
+    return i == count<T>() ? ValuesView() : at_in<T>(i).values;
+  }
+  template <class T>
+  AttrEntry at_in(size_t i) const {
+    const Entry<T>* e = entries<T>();
+    const size_t first = e[i].first;
+    if (first & kLargeFlag<T>) return {e[i].id, ValuesView(*large_of_in<T>(i))};
+    const auto* offs = reinterpret_cast<const T*>(e + count<T>() + 1);
+    const size_t next = e[i + 1].first & static_cast<T>(~kLargeFlag<T>);
+    return {e[i].id, ValuesView(block_ + header<T>()[1], offs + first, static_cast<uint32_t>(next - first))};
+  }
+  template <class T>
+  bool large_entry(size_t i) const { return (entries<T>()[i].first & kLargeFlag<T>) != 0; }
+  template <class T>
+  ValueList* large_of_in(size_t i) const;  // the out-of-line list of entry i
+
+  // Form-independent accessors for the non-inline code.
+  size_t find_any(AttrId id) const { return narrow_block() ? find<uint16_t>(id) : find<uint32_t>(id); }
+  bool large_entry_any(size_t i) const { return narrow_block() ? large_entry<uint16_t>(i) : large_entry<uint32_t>(i); }
+  ValueList* large_of(size_t i) const { return narrow_block() ? large_of_in<uint16_t>(i) : large_of_in<uint32_t>(i); }
+  size_t npacked() const { return narrow_block() ? npacked_in<uint16_t>() : npacked_in<uint32_t>(); }
+  size_t nlarge() const { return narrow_block() ? nlarge_in<uint16_t>() : nlarge_in<uint32_t>(); }
+  size_t packed_value_bytes() const {
+    return narrow_block() ? offsets<uint16_t>()[npacked_in<uint16_t>()] : offsets<uint32_t>()[npacked_in<uint32_t>()];
+  }
+  size_t larges_at() const { return align8(narrow_block() ? bytes_end<uint16_t>() : bytes_end<uint32_t>()); }
+  ValueList* const* larges() const { return reinterpret_cast<ValueList* const*>(block_ + larges_at()); }
 
   static size_t align8(size_t n) { return (n + 7) & ~size_t{7}; }
-  const uint32_t* header() const { return reinterpret_cast<const uint32_t*>(block_); }
-  const Entry* entries() const { return reinterpret_cast<const Entry*>(block_ + 8); }
-  const uint32_t* offsets() const { return reinterpret_cast<const uint32_t*>(entries() + header()[0] + 1); }
-  const char* bytes() const { return block_ + header()[1]; }
-  uint32_t npacked() const { return entries()[header()[0]].first; }
-  uint32_t nlarge() const { return entries()[header()[0]].id; }
-  size_t larges_at() const { return align8(header()[1] + offsets()[npacked()]); }
-  ValueList* const* larges() const { return reinterpret_cast<ValueList* const*>(block_ + larges_at()); }
 
   char* block_ = nullptr;
 };

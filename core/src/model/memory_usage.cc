@@ -31,10 +31,9 @@ HeapBytes heap_bytes(const AttributeSet& set) {
   HeapBytes b;
   if (set.block_ == nullptr) return b;
   b.allocated = heap_block_size(set.block_);
-  const uint32_t npacked = set.npacked();
-  b.payload = set.offsets()[npacked];
-  b.values = npacked;
-  for (uint32_t k = 0; k < set.nlarge(); ++k) {
+  b.payload = set.packed_value_bytes();
+  b.values = set.npacked();
+  for (size_t k = 0; k < set.nlarge(); ++k) {
     const ValueList* list = set.larges()[k];
     b.allocated += heap_block_size(list);  // the list object itself
     b += heap_bytes(*list);

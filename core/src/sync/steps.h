@@ -24,8 +24,10 @@ Status run_sync(SyncState& state, ConnectorSpace& space, bool delta, StepResult&
 
 // Metaverse objects a synchronization recomputes per parallel round: each round's plans (a new
 // attribute set per object) are applied before the next round is planned, so at most this
-// many plans are in memory instead of one per metaverse object (issue 5). Large enough to keep
-// every core busy. Results do not depend on it; tests set a tiny value to prove that.
+// many plans are in memory instead of one per metaverse object (issue 5). The outbound link
+// and plan passes work in rounds of as many items (provisioning previews, export plans).
+// Large enough to keep every core busy. Results do not depend on it; tests set a tiny value
+// to prove that.
 // 0 restores the default. Process-wide; set it between runs, not during one.
 inline constexpr size_t kDefaultRecomputeChunk = 16384;
 void set_recompute_chunk(size_t objects);

@@ -1294,21 +1294,27 @@ class Synchronizer {
     return nullptr;
   }
 
-  // One (MV object, target connector) pair of the outbound passes.
+  // One (MV object, target connector) pair of the outbound passes: what the link pass hands
+  // on to the plan pass. Kept small: there is one per MV object and target for the whole run.
   struct OutboundItem {
     MvId mv = 0;
     ConnectorSpace* target = nullptr;
+    bool preview_ok = false;  // the provisioning preview evaluated every flow without an error
     std::vector<const CompiledRule*> rules;  // the outbound rules in scope (both passes)
-    CsObject* existing = nullptr;
-    // Link pass: the provisioning preview (DN and object type), computed in parallel.
-    const CompiledRule* provision = nullptr;
-    bool preview_ok = false;
-    Desired preview;
-    std::string preview_dn_key;  // dn_key(preview.dn), computed in parallel
-    Deferred deferred;
     // The preview's flow outcomes, references unmapped: the plan pass takes them (see
     // preview_provisioning) instead of evaluating the flows again.
     std::vector<FlowOutcome> raw;
+  };
+
+  // What the link pass works out for one item and needs only until the item is linked: held
+  // for one round of items at a time (kDefaultRecomputeChunk), not for every item of the run.
+  struct LinkWork {
+    CsObject* existing = nullptr;
+    // The provisioning preview (DN and object type), computed in parallel.
+    const CompiledRule* provision = nullptr;
+    Desired preview;
+    std::string preview_dn_key;  // dn_key(preview.dn), computed in parallel
+    Deferred deferred;
   };
 
   std::vector<OutboundItem> outbound_items(const std::vector<MvId>& ids) {
@@ -1337,41 +1343,46 @@ class Synchronizer {
 
   // Provision / join / deprovision. Scoping and the provisioning DN are computed in
   // parallel (they read only the MV object); linking is serial, in MV id order.
+  // In rounds of a fixed number of items (the recompute chunk): a round's parallel part reads
+  // only its items' own MV objects and links, which linking the rounds before does not change
+  // (each item links only its own MV object in its own target), so the result is that of one
+  // round for all, while only one round of previews and scratch is held at a time.
   void link_pass(std::vector<OutboundItem>& items) {
-    parallel_each(items.size(), [&](size_t i) {
-      OutboundItem& it = items[i];
-      const MvObject& mv = *state_.mv(it.mv);
-      it.rules = outbound_rules(mv, it.target->id);
-      it.existing = linked_in(it.mv, *it.target);
-      if (it.existing != nullptr || it.rules.empty()) return;
-      for (const CompiledRule* r : it.rules)
-        if (r->def.link_type == LinkType::kProvision) {
-          it.provision = r;
-          break;
-        }
-      if (it.provision == nullptr) return;
-      it.preview_ok = preview_provisioning(mv, it.rules, it.preview, it.raw, it.deferred);
-      if (it.preview_ok && it.preview.has_dn && !it.preview.dn.empty()) dn_key_into(it.preview.dn, it.preview_dn_key);
-    });
-    // Each provisioning preview may add an object to its target's DN index: grow each index
-    // once here rather than step by step in the serial loop.
-    std::map<ConnectorSpace*, size_t> may_provision;
-    for (const OutboundItem& it : items)
-      if (it.preview_ok) ++may_provision[it.target];
-    for (const auto& [target, n] : may_provision) target->by_dn.reserve(target->by_dn.size() + n);
-    for (OutboundItem& it : items) {
-      link_to(*state_.mv(it.mv), it);
-      // Only the rules and the raw outcomes go on to the plan pass.
-      it.existing = nullptr;
-      it.preview = Desired{};
-      it.preview_dn_key = std::string();
-      it.deferred = Deferred{};
+    const size_t chunk = recompute_chunk.load(std::memory_order_relaxed);
+    std::vector<LinkWork> work;
+    for (size_t begin = 0; begin < items.size(); begin += chunk) {
+      const size_t count = std::min(chunk, items.size() - begin);
+      work.clear();
+      work.resize(count);
+      parallel_each(count, [&](size_t k) {
+        OutboundItem& it = items[begin + k];
+        LinkWork& w = work[k];
+        const MvObject& mv = *state_.mv(it.mv);
+        it.rules = outbound_rules(mv, it.target->id);
+        w.existing = linked_in(it.mv, *it.target);
+        if (w.existing != nullptr || it.rules.empty()) return;
+        for (const CompiledRule* r : it.rules)
+          if (r->def.link_type == LinkType::kProvision) {
+            w.provision = r;
+            break;
+          }
+        if (w.provision == nullptr) return;
+        it.preview_ok = preview_provisioning(mv, it.rules, w.preview, it.raw, w.deferred);
+        if (it.preview_ok && w.preview.has_dn && !w.preview.dn.empty()) dn_key_into(w.preview.dn, w.preview_dn_key);
+      });
+      // Each provisioning preview may add an object to its target's DN index: grow each index
+      // once per round rather than step by step in the serial loop (it grows by doubling).
+      std::map<ConnectorSpace*, size_t> may_provision;
+      for (size_t k = 0; k < count; ++k)
+        if (items[begin + k].preview_ok) ++may_provision[items[begin + k].target];
+      for (const auto& [target, n] : may_provision) target->by_dn.reserve(target->by_dn.size() + n);
+      for (size_t k = 0; k < count; ++k) link_to(*state_.mv(items[begin + k].mv), items[begin + k], work[k]);
     }
   }
 
-  void link_to(MvObject& mv, OutboundItem& it) {
+  void link_to(MvObject& mv, const OutboundItem& it, LinkWork& w) {
     ConnectorSpace& target = *it.target;
-    CsObject* existing = it.existing;
+    CsObject* existing = w.existing;
     if (it.rules.empty()) {
       if (existing != nullptr) deprovision(*existing, target);
       return;
@@ -1389,18 +1400,18 @@ class Synchronizer {
       ++counter("export-joined");
       return;
     }
-    if (it.provision == nullptr) return;
-    apply(it.deferred);
+    if (w.provision == nullptr) return;
+    apply(w.deferred);
     if (!it.preview_ok) return;
-    const Desired& desired = it.preview;
+    const Desired& desired = w.preview;
     if (!desired.has_dn || desired.dn.empty()) {
       ++counter("sync-error");
       record_error(result_, "#" + std::to_string(mv.id), "sync-rule-error-provisioning",
-                   "rule '" + it.provision->def.name + "' provisions to connector '" + target.def.name +
+                   "rule '" + w.provision->def.name + "' provisions to connector '" + target.def.name +
                        "' but no flow sets 'dn'; add a flow to the destination 'dn'");
       return;
     }
-    if (CsObject* same_dn = target.find_by_dn_key(it.preview_dn_key); same_dn != nullptr && same_dn->mv == 0) {
+    if (CsObject* same_dn = target.find_by_dn_key(w.preview_dn_key); same_dn != nullptr && same_dn->mv == 0) {
       // Reverse join by DN: the directory already has the object.
       state_.link(*same_dn, mv.id);
       adopt(*same_dn, mv, it.rules);
@@ -1413,10 +1424,10 @@ class Synchronizer {
                        "': the DN is held by an object joined to metaverse object " + std::to_string(same_dn->mv));
     } else {
       CsObject& created = state_.new_cs_object(target);
-      created.dn = std::move(it.preview.dn);
-      created.object_type = std::move(it.preview.object_type);
+      created.dn = std::move(w.preview.dn);
+      created.object_type = std::move(w.preview.object_type);
       created.provisioned = true;
-      target.index_with_key(created, it.preview_dn_key);
+      target.index_with_key(created, w.preview_dn_key);
       state_.link(created, mv.id);
       linked_this_run_.insert(created.id);
       ++counter("provisioned");
@@ -1450,44 +1461,59 @@ class Synchronizer {
   };
 
   // Pending exports, computed in parallel (each item writes only its own slot and its own
-  // linked CS object's flags) and applied serially in MV id order.
+  // linked CS object's flags) and applied serially in MV id order. In rounds of the recompute
+  // chunk, so that only one round of plans is held at a time (issue 5): a plan reads its own
+  // CS object's pending export and other objects' DNs (mapping references), so the DN changes
+  // of never-exported objects wait until every round is planned, as with one round for all.
   void plan_pass(std::vector<OutboundItem>& items) {
     stats_.outbound_planned = items.size();
-    std::vector<ExportPlan> plans(items.size());
-    parallel_each(items.size(), [&](size_t i) {
-      OutboundItem& it = items[i];
-      ExportPlan& plan = plans[i];
-      const MvObject& mv = *state_.mv(it.mv);
-      ConnectorSpace& target = *it.target;
-      CsObject* existing = linked_in(it.mv, target);
-      // The item is done with here: its rules and raw outcomes move out, the rest is freed.
-      std::vector<FlowOutcome> raw = std::move(it.raw);
-      std::vector<const CompiledRule*> rules = std::move(it.rules);
-      const bool previewed = it.preview_ok;
-      it = OutboundItem{};
-      if (existing == nullptr || rules.empty()) return;
-      Desired desired;
-      if (compute_desired(mv, target, rules, desired, existing, plan.deferred, previewed ? &raw : nullptr))
-        plan_export(*existing, target, std::move(desired), plan);
-    });
-    for (ExportPlan& plan : plans) {
-      apply(plan.deferred);
-      if (plan.object != nullptr) {
-        CsObject& o = *plan.object;
-        if (plan.dn) {
-          std::string old = o.dn;
-          o.dn = std::move(*plan.dn);
-          plan.target->reindex(o, o.anchor, old);
-          state_.mark_cs(o);
+    const size_t chunk = recompute_chunk.load(std::memory_order_relaxed);
+    std::vector<ExportPlan> plans;
+    struct Rename {
+      CsObject* object;
+      ConnectorSpace* target;
+      std::string dn;
+    };
+    std::vector<Rename> renames;
+    for (size_t begin = 0; begin < items.size(); begin += chunk) {
+      const size_t count = std::min(chunk, items.size() - begin);
+      plans.clear();
+      plans.resize(count);
+      parallel_each(count, [&](size_t k) {
+        OutboundItem& it = items[begin + k];
+        ExportPlan& plan = plans[k];
+        const MvObject& mv = *state_.mv(it.mv);
+        ConnectorSpace& target = *it.target;
+        CsObject* existing = linked_in(it.mv, target);
+        // The item is done with here: its rules and raw outcomes move out and are freed.
+        std::vector<FlowOutcome> raw = std::move(it.raw);
+        std::vector<const CompiledRule*> rules = std::move(it.rules);
+        const bool previewed = it.preview_ok;
+        it = OutboundItem{};
+        if (existing == nullptr || rules.empty()) return;
+        Desired desired;
+        if (compute_desired(mv, target, rules, desired, existing, plan.deferred, previewed ? &raw : nullptr))
+          plan_export(*existing, target, std::move(desired), plan);
+      });
+      for (ExportPlan& plan : plans) {
+        apply(plan.deferred);
+        if (plan.object != nullptr) {
+          CsObject& o = *plan.object;
+          if (plan.dn) renames.push_back({&o, plan.target, std::move(*plan.dn)});
+          if (plan.update) {
+            o.pending_export = std::move(plan.pending);
+            state_.mark_cs(o);
+            if (!o.pending_export.empty()) ++export_pending_counter(o.pending_export.kind);
+          }
         }
-        if (plan.update) {
-          o.pending_export = std::move(plan.pending);
-          state_.mark_cs(o);
-          if (!o.pending_export.empty())
-            ++export_pending_counter(o.pending_export.kind);
-        }
+        plan = ExportPlan{};
       }
-      plan = ExportPlan{};
+    }
+    for (Rename& r : renames) {
+      std::string old = std::move(r.object->dn);
+      r.object->dn = std::move(r.dn);
+      r.target->reindex(*r.object, r.object->anchor, old);
+      state_.mark_cs(*r.object);
     }
   }
 
