@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <stdexcept>
 
@@ -20,7 +21,7 @@ size_t AttributeSet::block_bytes() const {
   return nlarge() == 0 ? end : align8(end) + 8 * nlarge();
 }
 
-ValueList* AttributeSet::large_of(size_t i) const {
+OutOfLineList* AttributeSet::large_of(size_t i) const {
   // The lists are in entry order: count the out-of-line entries before this one (a set holds
   // a few dozen entries and rarely more than one long list).
   const Entry* e = entries();
@@ -32,6 +33,27 @@ ValueList* AttributeSet::large_of(size_t i) const {
 bool AttributeSet::out_of_line(AttrId id) const {
   const size_t i = find(id);
   return i != size() && (entries()[i].first & kLargeFlag) != 0;
+}
+
+namespace {
+// Guards OutOfLineList::cut where const members read or write it (remember_chunk_cut may run
+// while another thread encodes the same object, e.g. one listed twice in a put_cs_many).
+// Only lists of 512+ values have a cut: the lock is rare and short.
+std::mutex cut_mutex;
+}  // namespace
+
+std::shared_ptr<const std::vector<uint64_t>> AttributeSet::chunk_cut(AttrId id) const {
+  const size_t i = find(id);
+  if (i == size() || (entries()[i].first & kLargeFlag) == 0) return nullptr;
+  std::lock_guard<std::mutex> lock(cut_mutex);
+  return large_of(i)->cut;
+}
+
+void AttributeSet::remember_chunk_cut(AttrId id, std::shared_ptr<const std::vector<uint64_t>> cut) const {
+  const size_t i = find(id);
+  if (i == size() || (entries()[i].first & kLargeFlag) == 0) return;
+  std::lock_guard<std::mutex> lock(cut_mutex);
+  large_of(i)->cut = std::move(cut);
 }
 
 // ---- packing -----------------------------------------------------------------------------
@@ -58,7 +80,7 @@ char* AttributeSet::pack(const Part* parts, size_t n) {
   auto* entry = reinterpret_cast<Entry*>(block + 8);
   auto* offsets = reinterpret_cast<uint32_t*>(entry + n + 1);
   char* bytes = block + bytes_at;
-  auto* large = reinterpret_cast<ValueList**>(block + align8(bytes_at + nbytes));
+  auto* large = reinterpret_cast<OutOfLineList**>(block + align8(bytes_at + nbytes));
   uint32_t value = 0, end = 0;
   offsets[0] = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -89,7 +111,7 @@ std::vector<AttributeSet::Part> AttributeSet::parts_without(AttrId id) const {
   const Entry* e = n ? entries() : nullptr;
   for (size_t i = 0; i < n; ++i) {
     const bool large = (e[i].first & kLargeFlag) != 0;
-    ValueList* list = large ? larges()[k++] : nullptr;
+    OutOfLineList* list = large ? larges()[k++] : nullptr;
     if (e[i].id == id) continue;
     if (large) {
       parts.push_back({e[i].id, {}, list});
@@ -120,12 +142,18 @@ AttributeSet::AttributeSet(const AttributeSet& other) {
   char* block = static_cast<char*>(std::malloc(n));
   if (block == nullptr) throw std::bad_alloc();
   std::memcpy(block, other.block_, n);
-  // The copy owns copies of the long lists; should one fail to copy, the ones made are freed.
-  auto* large = reinterpret_cast<ValueList**>(block + other.larges_at());
+  // The copy owns copies of the long lists (sharing their cuts: the same values); should one
+  // fail to copy, the ones made are freed.
+  auto* large = reinterpret_cast<OutOfLineList**>(block + other.larges_at());
   const uint32_t nlarge = other.nlarge();
   uint32_t made = 0;
   try {
-    for (; made < nlarge; ++made) large[made] = new ValueList(*other.larges()[made]);
+    for (; made < nlarge; ++made) {
+      const OutOfLineList& from = *other.larges()[made];
+      large[made] = new OutOfLineList{from.values, nullptr};
+      std::lock_guard<std::mutex> lock(cut_mutex);
+      large[made]->cut = from.cut;
+    }
   } catch (...) {
     for (uint32_t k = 0; k < made; ++k) delete large[k];
     std::free(block);
@@ -157,16 +185,18 @@ void AttributeSet::set(AttrId id, ValueList values) {
   const size_t i = find(id);
   const bool found = i != size();
   if (found && !values.empty() && values.size() >= kOutOfLineValues && (entries()[i].first & kLargeFlag)) {
-    *large_of(i) = std::move(values);  // a long list replaced by a long list: no repack
+    OutOfLineList* list = large_of(i);  // a long list replaced by a long list: no repack
+    list->values = std::move(values);
+    list->cut.reset();
     return;
   }
-  ValueList* old = found && (entries()[i].first & kLargeFlag) ? large_of(i) : nullptr;
+  OutOfLineList* old = found && (entries()[i].first & kLargeFlag) ? large_of(i) : nullptr;
   std::vector<Part> parts = parts_without(id);
-  ValueList* fresh = nullptr;
+  OutOfLineList* fresh = nullptr;
   if (!values.empty()) {
     Part p{id, ValuesView(values), nullptr};
     if (values.size() >= kOutOfLineValues) {
-      fresh = new ValueList(std::move(values));
+      fresh = new OutOfLineList{std::move(values), nullptr};
       p = Part{id, {}, fresh};
     }
     auto at = std::lower_bound(parts.begin(), parts.end(), id, [](const Part& a, AttrId key) { return a.id < key; });
@@ -186,8 +216,10 @@ void AttributeSet::set(AttrId id, ValueList values) {
 void AttributeSet::add_value(AttrId id, std::string value) {
   const size_t i = find(id);
   if (i != size() && (entries()[i].first & kLargeFlag)) {
-    ValueList& list = *large_of(i);
-    if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(std::move(value));
+    OutOfLineList& list = *large_of(i);
+    if (std::find(list.values.begin(), list.values.end(), value) != list.values.end()) return;
+    list.values.push_back(std::move(value));
+    list.cut.reset();
     return;
   }
   ValuesView now = i != size() ? at(i).values : ValuesView();
@@ -201,11 +233,12 @@ void AttributeSet::remove_value(AttrId id, std::string_view value) {
   const size_t i = find(id);
   if (i == size()) return;
   if (entries()[i].first & kLargeFlag) {
-    ValueList& list = *large_of(i);
-    auto v = std::find(list.begin(), list.end(), value);
-    if (v == list.end()) return;
-    list.erase(v);
-    if (list.size() < kRepackBelowValues) set(id, take(id));  // short again: packed
+    OutOfLineList& list = *large_of(i);
+    auto v = std::find(list.values.begin(), list.values.end(), value);
+    if (v == list.values.end()) return;
+    list.values.erase(v);
+    list.cut.reset();
+    if (list.values.size() < kRepackBelowValues) set(id, take(id));  // short again: packed
     return;
   }
   ValuesView now = at(i).values;
@@ -228,8 +261,8 @@ ValueList AttributeSet::take(AttrId id) {
   if (i == size()) return {};
   ValueList values;
   if (entries()[i].first & kLargeFlag) {
-    ValueList* list = large_of(i);
-    values = std::move(*list);
+    OutOfLineList* list = large_of(i);
+    values = std::move(list->values);
     std::vector<Part> parts = parts_without(id);
     adopt(pack(parts.data(), parts.size()));
     delete list;
@@ -243,7 +276,7 @@ ValueList AttributeSet::take(AttrId id) {
 
 void AttributeSet::shrink_to_fit() {
   if (block_ == nullptr) return;
-  for (uint32_t k = 0; k < nlarge(); ++k) larges()[k]->shrink_to_fit();
+  for (uint32_t k = 0; k < nlarge(); ++k) larges()[k]->values.shrink_to_fit();  // same values: the cut holds
 }
 
 bool operator==(const AttributeSet& a, const AttributeSet& b) {
@@ -266,7 +299,7 @@ bool operator==(const AttributeSet& a, const AttributeSet& b) {
 void AttributeSet::Builder::add(AttrId id, ValueList values) {
   if (values.size() >= kOutOfLineValues) {
     staged_.push_back({id, 0, 0, nullptr});
-    staged_.back().large = new ValueList(std::move(values));
+    staged_.back().large = new OutOfLineList{std::move(values), nullptr};
     return;
   }
   start(id, 0);
@@ -277,15 +310,15 @@ void AttributeSet::Builder::start(AttrId id, size_t count_hint) {
   if (offsets_.empty()) offsets_.push_back(0);
   staged_.push_back({id, static_cast<uint32_t>(offsets_.size() - 1), 0, nullptr});
   if (count_hint >= kOutOfLineValues) {
-    staged_.back().large = new ValueList();
-    staged_.back().large->reserve(count_hint);
+    staged_.back().large = new OutOfLineList();
+    staged_.back().large->values.reserve(count_hint);
   }
 }
 
 void AttributeSet::Builder::value(std::string_view v) {
   Staged& s = staged_.back();
   if (s.large != nullptr) {
-    s.large->emplace_back(v);
+    s.large->values.emplace_back(v);
     return;
   }
   bytes_.append(v);
@@ -315,13 +348,13 @@ AttributeSet AttributeSet::Builder::finish() {
       Staged& s = staged_[i];
       if (i + 1 < staged_.size() && staged_[i + 1].id == s.id) continue;  // replaced by a later one
       if (s.large != nullptr) {
-        if (s.large->empty()) continue;
-        s.large->shrink_to_fit();  // grown value by value: give back the doubling slack
+        if (s.large->values.empty()) continue;
+        s.large->values.shrink_to_fit();  // grown value by value: give back the doubling slack
         parts.push_back({s.id, {}, s.large});
         adopted.push_back(&s);
       } else if (s.count >= kOutOfLineValues) {  // longer than its hint said: out of line after all
         ValuesView v(bytes_.data(), offsets_.data() + s.first, s.count);
-        s.large = new ValueList(v.to_list());
+        s.large = new OutOfLineList{v.to_list(), nullptr};
         parts.push_back({s.id, {}, s.large});
         adopted.push_back(&s);
       } else if (s.count != 0) {

@@ -10,7 +10,7 @@
 //                                          last entry is a sentinel: id = nlarge, first = npacked
 //   offsets[npacked + 1]                  value i = bytes[offsets[i] .. offsets[i + 1])
 //   bytes, then padding to 8
-//   ValueList* large[nlarge]              lists of >= kOutOfLineValues values, owned by the set,
+//   OutOfLineList* large[nlarge]          lists of >= kOutOfLineValues values, owned by the set,
 //                                          in entry order
 // A big group's member list lives out of line so that changing one member moves one value,
 // never repacks the list. Lookups are a binary search over the entries; values are read
@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,6 +40,15 @@ struct HeapBytes;
 // start at the same size, model/objects.h kChunkedMinValues); one shrunk below half of it by
 // remove_value is packed again (the gap keeps a list near the limit from moving each change).
 inline constexpr size_t kOutOfLineValues = 512;
+
+// An out-of-line list as the set holds it: the values, and the chunks the store last cut them
+// into or read them from (model/objects.h layout 2: chunk hashes in list order), so that saving
+// a huge list unchanged since needs no new cut. Every mutator of the set that changes the
+// values drops `cut`; a copy of the set shares it (same values); null: unknown.
+struct OutOfLineList {
+  ValueList values;
+  std::shared_ptr<const std::vector<uint64_t>> cut;
+};
 
 // One attribute as items() shows it.
 struct AttrEntry {
@@ -78,12 +88,20 @@ class AttributeSet {
   AttrEntry at(size_t i) const {
     const Entry* e = entries();
     const uint32_t first = e[i].first;
-    if (first & kLargeFlag) return {e[i].id, ValuesView(*large_of(i))};
+    if (first & kLargeFlag) return {e[i].id, ValuesView(large_of(i)->values)};
     const auto* offs = reinterpret_cast<const uint32_t*>(e + header()[0] + 1);
     return {e[i].id, ValuesView(bytes(), offs + first, (e[i + 1].first & ~kLargeFlag) - first)};
   }
   // Whether `id` is held out of line (false when absent); for tests and accounting.
   bool out_of_line(AttrId id) const;
+
+  // The chunk hashes (in list order) the store last wrote or read `id`'s out-of-line list as
+  // (OutOfLineList::cut), or null: not known since the list last changed, or `id` is not out of
+  // line. For the store's encoder (model/objects.cc); the cut depends only on the values.
+  std::shared_ptr<const std::vector<uint64_t>> chunk_cut(AttrId id) const;
+  // Remembers the cut of `id`'s out-of-line list (nothing when `id` is not out of line). Const:
+  // a cache beside the values, not a change of the set (safe beside other const members).
+  void remember_chunk_cut(AttrId id, std::shared_ptr<const std::vector<uint64_t>> cut) const;
 
   class Items;
   // The attributes in id order, as (id, values) entries.
@@ -128,7 +146,7 @@ class AttributeSet {
       AttrId id;
       uint32_t first;      // index of its first value in offsets_ (packed ones)
       uint32_t count;      // values packed
-      ValueList* large;    // owned until finish(); null when packed
+      OutOfLineList* large;  // owned until finish(); null when packed
     };
     std::vector<Staged> staged_;
     std::string bytes_;              // staged packed values, back to back
@@ -146,7 +164,7 @@ class AttributeSet {
   struct Part {
     AttrId id;
     ValuesView values;
-    ValueList* large;
+    OutOfLineList* large;
   };
   static char* pack(const Part* parts, size_t n);
   // The parts of this set, with `id` left out.
@@ -171,7 +189,7 @@ class AttributeSet {
     lo += e[lo].id < id;
     return lo < n && e[lo].id == id ? lo : n;
   }
-  ValueList* large_of(size_t i) const;  // the out-of-line list of entry i
+  OutOfLineList* large_of(size_t i) const;  // the out-of-line list of entry i
 
   static size_t align8(size_t n) { return (n + 7) & ~size_t{7}; }
   const uint32_t* header() const { return reinterpret_cast<const uint32_t*>(block_); }
@@ -181,7 +199,7 @@ class AttributeSet {
   uint32_t npacked() const { return entries()[header()[0]].first; }
   uint32_t nlarge() const { return entries()[header()[0]].id; }
   size_t larges_at() const { return align8(header()[1] + offsets()[npacked()]); }
-  ValueList* const* larges() const { return reinterpret_cast<ValueList* const*>(block_ + larges_at()); }
+  OutOfLineList* const* larges() const { return reinterpret_cast<OutOfLineList* const*>(block_ + larges_at()); }
 
   char* block_ = nullptr;
 };
