@@ -790,6 +790,14 @@ TEST_F(LargeGroupLinkCheckTest, NotesSurviveAChangeSetLargerThanTheOldBoundAndTh
   ASSERT_EQ(full.steps.size(), 1u);
   EXPECT_EQ(counter(full.steps[0], "mv-updated"), 0u);
   EXPECT_EQ(s_.mv_of("hr", kGroupDn), mv_after_delta);
+  // The group's rows were saved over and over with their lists' remembered chunk cuts
+  // (model/objects.cc): every chunk they refer to is there and matches.
+  auto store = Store::open(s_.store_path(), OpenMode::kMustExist);
+  ASSERT_TRUE(store.ok()) << store.status().to_string();
+  auto report = (*store)->check_value_chunks(10);
+  ASSERT_TRUE(report.ok()) << report.status().to_string();
+  EXPECT_GT(report->chunks, 0u);
+  EXPECT_TRUE(report->findings.empty()) << report->findings[0];
 }
 
 // After an unlink (a member deleted without leaving the group) the kept members are checked

@@ -437,15 +437,15 @@ class ChunkReader {
     builder.reserve(std::min<uint64_t>(n, r.remaining()));
     // The cuts of the chunked lists, remembered on the set built (a list read from its chunks
     // saves as those chunks until it changes); for an id given twice, the last list's.
-    std::vector<std::pair<AttrId, std::shared_ptr<std::vector<uint64_t>>>> cuts;
+    std::vector<std::pair<AttrId, std::shared_ptr<const std::vector<uint64_t>>>> cuts;
     for (uint64_t i = 0; i < n; ++i) {
       uint64_t id = 0;
       ValueList values;
-      auto cut = std::make_shared<std::vector<uint64_t>>();
-      if (!r.varint(id) || !read_list(r, values, error, cut.get())) return false;
+      cut_.clear();
+      if (!r.varint(id) || !read_list(r, values, error, &cut_)) return false;
       const auto attr = static_cast<AttrId>(id);
       std::erase_if(cuts, [&](const auto& c) { return c.first == attr; });
-      if (!cut->empty()) cuts.emplace_back(attr, std::move(cut));
+      if (!cut_.empty()) cuts.emplace_back(attr, std::make_shared<std::vector<uint64_t>>(cut_));
       builder.add(attr, std::move(values));
     }
     set = builder.finish();
@@ -461,6 +461,7 @@ class ChunkReader {
 
  private:
   const StoredChunks& chunks_;
+  std::vector<uint64_t> cut_;  // the chunks of the list being read
 };
 
 Status damaged_chunked(const char* what, const std::string& error) {
