@@ -16,9 +16,14 @@
 // log as the state is written hold for exactly what that transaction commits — every row an
 // unlink or a list change touched is in it — so a load seeds them again (one-shot runs reopen
 // the store each time). Only the notes of long lists are saved: a short list is checked in
-// microseconds. Nothing else may unlink behind the saved notes: Store::delete_connector (the
-// one other writer of connector space rows) clears the setting; a damaged setting seeds nothing
-// (the check runs in full).
+// microseconds. The log is bounded by what the notes can use, never by a fixed count: a note
+// helps only while its list holds at least 4 values per unlink since (max_unlinks_for), so the
+// log saved is at most a quarter of the longest noted list (a few bytes per unlink), and a
+// change set of any size leaves the notes of the lists long enough for it. A crash between
+// saves loses the unsaved unlinks together with the rows they changed (the same transaction).
+// Nothing else may unlink behind the saved notes: Store::delete_connector (the one other
+// writer of connector space rows) clears the setting; a damaged setting, or one in the form
+// before this (2), seeds nothing (the check runs in full, once).
 //
 // Thread safety: const members may run concurrently; the others need exclusive access (the
 // sync step writes notes only in its serial apply phases).
