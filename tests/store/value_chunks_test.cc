@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <functional>
 #include <optional>
+#include <random>
 #include <set>
+
+#include <xxhash.h>
 
 #include "store/consistency.h"
 #include "store/schema.h"
@@ -194,6 +197,62 @@ TEST(ValueChunkEncoding, DamagedOrMissingChunkIsAStoreError) {
     bad[i] = static_cast<char>(bad[i] ^ 0x5a);
     Status flipped_body = decode_cs_body(bad, back, &chunks);
     EXPECT_TRUE(flipped_body.ok() || flipped_body.code() == ErrorCode::kStoreError) << flipped_body.to_string();
+  }
+}
+
+// The chunks of a list as the format defines them (model/objects.h "Layout 2"), cut value by
+// value: a chunk ends after a value once its encoded bytes (varint length, then the bytes of
+// each value) reach kChunkMaxBytes, or reach kChunkMinBytes and the value's XXH3 has its low
+// nine bits clear. The encoder cuts on several threads; it must give exactly these chunks.
+std::vector<std::string> reference_cut(const ValueList& values) {
+  std::vector<std::string> chunks;
+  std::string data;
+  for (const std::string& v : values) {
+    uint64_t size = v.size();
+    while (size >= 0x80) {
+      data.push_back(static_cast<char>((size & 0x7f) | 0x80));
+      size >>= 7;
+    }
+    data.push_back(static_cast<char>(size));
+    data += v;
+    if (data.size() >= kChunkMaxBytes || (data.size() >= kChunkMinBytes && (XXH3_64bits(v.data(), v.size()) & 0x1ff) == 0)) {
+      chunks.push_back(std::move(data));
+      data.clear();
+    }
+  }
+  if (!data.empty()) chunks.push_back(std::move(data));
+  return chunks;
+}
+
+TEST(ValueChunkEncoding, TheParallelCutGivesTheChunksOfTheValueByValueCut) {
+  std::mt19937_64 random(42);
+  for (size_t n : {size_t{512}, size_t{5000}, size_t{70000}, size_t{300000}}) {
+    ValueList values;
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t r = random();
+      std::string v = "CN=User " + std::to_string(r % 1000003) + ",OU=People,DC=corp,DC=example,DC=com";
+      if (r % 97 == 0) v.clear();                        // an empty value: one byte
+      if (r % 89 == 0) v.append(200, 'x');               // a two-byte length
+      if (n == 5000 && i == 2500) v.assign(300000, 'y');  // a value longer than a chunk
+      values.push_back(std::move(v));
+    }
+    AttributeSet set;
+    set.set(kMember, values);
+    EncodedBody body;
+    encode_mv_body_chunked(set, body);
+    const std::vector<std::string> want = reference_cut(values);
+    std::vector<uint64_t> order = *set.chunk_cut(kMember);  // the list's chunks, in order
+    ASSERT_EQ(order.size(), want.size()) << n;
+    for (size_t k = 0; k < want.size(); ++k) ASSERT_EQ(order[k], XXH3_64bits(want[k].data(), want[k].size())) << n << " " << k;
+    StoredChunks chunks = stored(body);
+    for (size_t k = 0; k < want.size(); ++k) {
+      const std::string* data = chunks.find(order[k]);
+      ASSERT_NE(data, nullptr);
+      EXPECT_EQ(*data, want[k]);
+    }
+    AttributeSet back;
+    ASSERT_TRUE(decode_mv_body(body.body, back, &chunks).ok());
+    EXPECT_EQ(back, set);
   }
 }
 
