@@ -203,7 +203,8 @@ TEST(ValueChunkEncoding, DamagedOrMissingChunkIsAStoreError) {
 // The chunks of a list as the format defines them (model/objects.h "Layout 2"), cut value by
 // value: a chunk ends after a value once its encoded bytes (varint length, then the bytes of
 // each value) reach kChunkMaxBytes, or reach kChunkMinBytes and the value's XXH3 has its low
-// nine bits clear. The encoder cuts on several threads; it must give exactly these chunks.
+// nine bits clear. The encoder (and any faster cutter that replaces it) must give exactly these
+// chunks, or stores written by other versions would no longer share them.
 std::vector<std::string> reference_cut(const ValueList& values) {
   std::vector<std::string> chunks;
   std::string data;
@@ -224,7 +225,7 @@ std::vector<std::string> reference_cut(const ValueList& values) {
   return chunks;
 }
 
-TEST(ValueChunkEncoding, TheParallelCutGivesTheChunksOfTheValueByValueCut) {
+TEST(ValueChunkEncoding, TheEncoderCutsExactlyByTheLayoutRule) {
   std::mt19937_64 random(42);
   for (size_t n : {size_t{512}, size_t{5000}, size_t{70000}, size_t{300000}}) {
     ValueList values;
