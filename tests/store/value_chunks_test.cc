@@ -3,8 +3,12 @@
 // through the store's write statistics), deletions remove chunks, damaged or missing chunks
 // are clear errors, the consistency check finds them, and a schema 1 store upgrades.
 #include <algorithm>
+#include <functional>
 #include <optional>
+#include <random>
 #include <set>
+
+#include <xxhash.h>
 
 #include "store/consistency.h"
 #include "store/schema.h"
@@ -194,6 +198,251 @@ TEST(ValueChunkEncoding, DamagedOrMissingChunkIsAStoreError) {
     Status flipped_body = decode_cs_body(bad, back, &chunks);
     EXPECT_TRUE(flipped_body.ok() || flipped_body.code() == ErrorCode::kStoreError) << flipped_body.to_string();
   }
+}
+
+// The chunks of a list as the format defines them (model/objects.h "Layout 2"), cut value by
+// value: a chunk ends after a value once its encoded bytes (varint length, then the bytes of
+// each value) reach kChunkMaxBytes, or reach kChunkMinBytes and the value's XXH3 has its low
+// nine bits clear. The encoder (and any faster cutter that replaces it) must give exactly these
+// chunks, or stores written by other versions would no longer share them.
+std::vector<std::string> reference_cut(const ValueList& values) {
+  std::vector<std::string> chunks;
+  std::string data;
+  for (const std::string& v : values) {
+    uint64_t size = v.size();
+    while (size >= 0x80) {
+      data.push_back(static_cast<char>((size & 0x7f) | 0x80));
+      size >>= 7;
+    }
+    data.push_back(static_cast<char>(size));
+    data += v;
+    if (data.size() >= kChunkMaxBytes || (data.size() >= kChunkMinBytes && (XXH3_64bits(v.data(), v.size()) & 0x1ff) == 0)) {
+      chunks.push_back(std::move(data));
+      data.clear();
+    }
+  }
+  if (!data.empty()) chunks.push_back(std::move(data));
+  return chunks;
+}
+
+TEST(ValueChunkEncoding, TheEncoderCutsExactlyByTheLayoutRule) {
+  std::mt19937_64 random(42);
+  for (size_t n : {size_t{512}, size_t{5000}, size_t{70000}, size_t{300000}}) {
+    ValueList values;
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t r = random();
+      std::string v = "CN=User " + std::to_string(r % 1000003) + ",OU=People,DC=corp,DC=example,DC=com";
+      if (r % 97 == 0) v.clear();                        // an empty value: one byte
+      if (r % 89 == 0) v.append(200, 'x');               // a two-byte length
+      if (n == 5000 && i == 2500) v.assign(300000, 'y');  // a value longer than a chunk
+      values.push_back(std::move(v));
+    }
+    AttributeSet set;
+    set.set(kMember, values);
+    EncodedBody body;
+    encode_mv_body_chunked(set, body);
+    const std::vector<std::string> want = reference_cut(values);
+    std::vector<uint64_t> order = *set.chunk_cut(kMember);  // the list's chunks, in order
+    ASSERT_EQ(order.size(), want.size()) << n;
+    for (size_t k = 0; k < want.size(); ++k) ASSERT_EQ(order[k], XXH3_64bits(want[k].data(), want[k].size())) << n << " " << k;
+    StoredChunks chunks = stored(body);
+    for (size_t k = 0; k < want.size(); ++k) {
+      const std::string* data = chunks.find(order[k]);
+      ASSERT_NE(data, nullptr);
+      EXPECT_EQ(*data, want[k]);
+    }
+    AttributeSet back;
+    ASSERT_TRUE(decode_mv_body(body.body, back, &chunks).ok());
+    EXPECT_EQ(back, set);
+  }
+}
+
+// ---- remembered cuts (AttributeSet::chunk_cut): an unchanged huge list saves as the chunks it
+// was last written or read as, without a new cut; any change to it must never be skipped.
+
+// The hashes of `body`'s chunks, sorted: what the store holds for the row once it is written.
+std::vector<uint64_t> held_hashes(const EncodedBody& body) {
+  std::vector<uint64_t> out;
+  for (const ValueChunk& c : body.chunks) out.push_back(c.hash);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// `set` encoded as a row holding `old`'s chunks, decoded from the chunks the store would then
+// hold (the old ones and those written): a stale cut would decode to the old values.
+AttributeSet saved_over(const AttributeSet& set, const EncodedBody& old) {
+  const std::vector<uint64_t> held = held_hashes(old);
+  EncodedBody body;
+  encode_mv_body_chunked(set, body, &held);
+  StoredChunks chunks;
+  for (const ValueChunk& c : body.chunks) chunks.refs.push_back(c.hash);
+  for (const ValueChunk& c : old.chunks) chunks.data.emplace_back(c.hash, c.data);
+  for (const ValueChunk& c : body.chunks)
+    if (!c.held) chunks.data.emplace_back(c.hash, c.data);
+  std::sort(chunks.data.begin(), chunks.data.end());
+  chunks.data.erase(std::unique(chunks.data.begin(), chunks.data.end()), chunks.data.end());
+  AttributeSet back;
+  Status s = decode_mv_body(body.body, back, body.chunked() ? &chunks : nullptr);  // no list that long: layout 1
+  EXPECT_TRUE(s.ok()) << s.to_string();
+  return back;
+}
+
+// A group of `n` members as read back from the store: decoded from its chunks, so its list
+// remembers them. `body` gets the encoding.
+AttributeSet read_back(size_t n, EncodedBody& body) {
+  AttributeSet set;
+  set.set(kMember, members(n));
+  set.set(2, {"Huge"});
+  encode_mv_body_chunked(set, body);
+  AttributeSet back;
+  StoredChunks chunks = stored(body);
+  EXPECT_TRUE(decode_mv_body(body.body, back, &chunks).ok());
+  EXPECT_EQ(back, set);
+  return back;
+}
+
+TEST(ValueChunksRememberedCut, AListReadFromItsChunksSavesAsThemWithoutBytes) {
+  EncodedBody body;
+  AttributeSet set = read_back(20000, body);
+  auto cut = set.chunk_cut(kMember);
+  ASSERT_NE(cut, nullptr);
+  StoredChunks chunks = stored(body);
+  EXPECT_EQ(*cut, chunks.refs);  // in list order, one per chunk the list was read from
+  EXPECT_EQ(set.chunk_cut(2), nullptr);  // a short list has none
+  const std::vector<uint64_t> held = held_hashes(body);
+  EncodedBody again;
+  encode_mv_body_chunked(set, again, &held);
+  EXPECT_EQ(again.body, body.body);  // byte for byte what a new cut gives
+  for (const ValueChunk& c : again.chunks) {
+    EXPECT_TRUE(c.held);
+    EXPECT_TRUE(c.data.empty());
+  }
+  // Without the chunks held (a new row, or the store lost them) the list is cut again.
+  EncodedBody fresh;
+  encode_mv_body_chunked(set, fresh, nullptr);
+  EXPECT_EQ(fresh.body, body.body);
+  for (const ValueChunk& c : fresh.chunks) EXPECT_FALSE(c.data.empty());
+  // A cut made while encoding is remembered too.
+  AttributeSet built;
+  built.set(kMember, members(20000));
+  EXPECT_EQ(built.chunk_cut(kMember), nullptr);
+  EncodedBody first;
+  encode_mv_body_chunked(built, first);
+  ASSERT_NE(built.chunk_cut(kMember), nullptr);
+  EXPECT_EQ(*built.chunk_cut(kMember), stored(first).refs);
+}
+
+// Every way to change the list drops its cut: saved over the old chunks, each decodes to the
+// changed values — also when the change keeps the count (one value replaced) or the block.
+TEST(ValueChunksRememberedCut, EveryChangeToTheListIsSavedInFull) {
+  const std::string replaced = "CN=Member 4321,OU=People,DC=Example,DC=Com";
+  const std::string newcomer = "CN=Newcomer,OU=People,DC=Example,DC=Com";
+  using Change = std::function<void(AttributeSet&)>;
+  const std::vector<std::pair<const char*, Change>> changes = {
+      {"set, same count", [&](AttributeSet& s) {
+         ValueList v = s.get(kMember).to_list();
+         v[4321] = newcomer;
+         s.set(kMember, std::move(v));
+       }},
+      {"set, shorter", [&](AttributeSet& s) { s.set(kMember, members(15000)); }},
+      {"add_value", [&](AttributeSet& s) { s.add_value(kMember, newcomer); }},
+      {"remove_value", [&](AttributeSet& s) { s.remove_value(kMember, replaced); }},
+      {"remove then add (same count)", [&](AttributeSet& s) {
+         s.remove_value(kMember, replaced);
+         s.add_value(kMember, newcomer);
+       }},
+      {"take, change in place, set back", [&](AttributeSet& s) {
+         ValueList v = s.take(kMember);
+         v[10] = newcomer;
+         s.set(kMember, std::move(v));
+       }},
+      {"take, set back unchanged", [&](AttributeSet& s) { s.set(kMember, s.take(kMember)); }},
+      {"erase", [&](AttributeSet& s) { s.erase(kMember); }},
+      {"shrunk below the out-of-line size", [&](AttributeSet& s) { s.set(kMember, members(300)); }},
+      {"another attribute set", [&](AttributeSet& s) { s.set(3, {"x"}); }},
+      {"assigned a copy of another set", [&](AttributeSet& s) {
+         AttributeSet other;
+         other.set(kMember, members(20000, 99));
+         s = other;
+       }},
+      {"built again", [&](AttributeSet& s) {
+         AttributeSet::Builder b;
+         b.add(kMember, members(20000, 5));
+         s = b.finish();
+       }},
+  };
+  for (const auto& [name, change] : changes) {
+    EncodedBody old;
+    AttributeSet set = read_back(20000, old);
+    ASSERT_NE(set.chunk_cut(kMember), nullptr);
+    change(set);
+    AttributeSet want = set;  // a copy: whatever cut `set` has, the values are what counts
+    EXPECT_EQ(saved_over(set, old), want) << name;
+    // And saved once more, now over its own chunks (the cut remembered at that save).
+    EncodedBody mine;
+    encode_mv_body_chunked(set, mine);
+    if (mine.chunked()) {
+      EXPECT_EQ(saved_over(set, mine), want) << name;
+    }
+  }
+}
+
+// Copies share the cut (the same values) until one of them changes; a moved set keeps it.
+TEST(ValueChunksRememberedCut, CopiesAndMovesKeepACutOnlyForTheSameValues) {
+  EncodedBody old;
+  AttributeSet original = read_back(20000, old);
+  AttributeSet copy = original;
+  ASSERT_NE(copy.chunk_cut(kMember), nullptr);
+  original.remove_value(kMember, "CN=Member 7,OU=People,DC=Example,DC=Com");
+  EXPECT_EQ(original.chunk_cut(kMember), nullptr);
+  ASSERT_NE(copy.chunk_cut(kMember), nullptr);
+  EXPECT_EQ(saved_over(copy, old).get(kMember).size(), 20000u);
+  EXPECT_EQ(saved_over(original, old), original);
+  AttributeSet moved = std::move(copy);
+  ASSERT_NE(moved.chunk_cut(kMember), nullptr);
+  EXPECT_EQ(saved_over(moved, old).get(kMember).size(), 20000u);
+  moved.add_value(kMember, "CN=Newcomer,OU=People,DC=Example,DC=Com");
+  EXPECT_EQ(saved_over(moved, old), moved);
+}
+
+// Through the store: a group read back and saved unchanged cuts nothing and writes no chunk;
+// one value changed in its pending import (the delta import of a one-member change) cuts that
+// list alone, and the row reads back as written.
+TEST_F(StoreTest, AnUnchangedHugeListReadFromTheStoreSavesWithoutANewCut) {
+  auto store = open_store();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->put_cs(huge_group(10, 50000)).ok());
+  store.reset();
+  store = open_store(OpenMode::kMustExist);
+  ASSERT_NE(store, nullptr);
+  std::optional<CsObject> group = read_cs(*store, 10);
+  ASSERT_TRUE(group.has_value());
+  ASSERT_NE(group->hologram.chunk_cut(kMember), nullptr);
+  const std::vector<uint64_t> cut = *group->hologram.chunk_cut(kMember);
+  group->pending_import = PendingImportKind::kUpdate;
+  group->import_state = group->hologram;
+  group->import_state.remove_value(kMember, "CN=Member 777,OU=People,DC=Example,DC=Com");
+  store->reset_write_stats();
+  ASSERT_TRUE(store->begin().ok());
+  ASSERT_TRUE(store->put_cs_many({&*group}).ok());
+  ASSERT_TRUE(store->commit().ok());
+  EXPECT_LE(store->write_stats().chunks_written, 2u);
+  EXPECT_EQ(*group->hologram.chunk_cut(kMember), cut);
+  ASSERT_NE(group->import_state.chunk_cut(kMember), nullptr);
+  std::optional<CsObject> back = read_cs(*store, 10);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, *group);
+  // The synchronization then makes the pending import the hologram: saved as it was cut.
+  group->hologram = std::move(group->import_state);
+  group->import_state.clear();
+  group->pending_import = PendingImportKind::kNone;
+  store->reset_write_stats();
+  ASSERT_TRUE(store->put_cs(*group).ok());
+  EXPECT_EQ(store->write_stats().chunks_written, 0u);
+  EXPECT_EQ(read_cs(*store, 10), *group);
+  auto report = store->check_value_chunks(10);
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->findings.empty()) << report->findings[0];
 }
 
 TEST_F(StoreTest, HugeAndSmallObjectsRoundTrip) {

@@ -580,7 +580,8 @@ TEST(LinkCheckNotes, SavedFormRoundTripsAndRefusesDamage) {
   checks.unlinked(42, 1);
   checks.note({9, 1, 2, false}, checks.generation());
   checks.note({10, 1, 2, false}, checks.generation());
-  std::string text = checks.saved([](const LinkChecks::Key& k) { return k.mv != 10; });
+  // Long lists, but not the one of object 10.
+  std::string text = checks.saved([](const LinkChecks::Key& k) -> size_t { return k.mv == 10 ? 0 : 1000; });
   LinkChecks parsed;
   ASSERT_TRUE(LinkChecks::parse_saved(text, parsed)) << text;
   EXPECT_EQ(parsed.size(), 3u);
@@ -614,18 +615,40 @@ TEST(LinkCheckNotes, SavedFormRoundTripsAndRefusesDamage) {
   recent.unlinked(5, 1);
   recent.note({1, 1, 1, false}, recent.generation());
   recent.unlinked(6, 1);
-  ASSERT_TRUE(LinkChecks::parse_saved(recent.saved([](const LinkChecks::Key&) { return true; }), parsed));
+  ASSERT_TRUE(LinkChecks::parse_saved(recent.saved([](const LinkChecks::Key&) -> size_t { return 1000; }), parsed));
   EXPECT_EQ(parsed.log_size(), 1u);
   ids.clear();
   EXPECT_FALSE(parsed.unlinked_after(1, 0, ids));  // older than the saved log
   ASSERT_TRUE(parsed.unlinked_after(1, 1, ids));
   EXPECT_EQ(ids, (std::vector<MvId>{6}));
 
-  for (std::string bad : {std::string(""), std::string("1\n"), text.substr(0, text.size() - 1), std::string("2 5 0\nn 7 3 2\n"),
-                          std::string("2 5 0\nn 7 3 2 2 1\n"), std::string("2 5 0\nn 7 3 x 0 1\n"),
-                          std::string("2 5 0\nn 7 4294967296 2 0 1\n"), std::string("2 5 0\nn 7 3 2 0 6\n"),
-                          std::string("2 5 2\nn 7 3 2 0 1\n"), std::string("2 5 6\n"), std::string("2 5 0\nu 2 1 1\nu 2 3 1\n"),
-                          std::string("2 5 0\nu 6 1 1\n"), std::string("2 5 0\nu 1 1 1\nn 7 3 2 0 1\n")}) {
+  // Ids going down as well as up, and runs of one connector, round-trip exactly.
+  LinkChecks mixed;
+  mixed.note({1, 1, 1, false}, 0);
+  const std::vector<std::pair<MvId, ConnectorId>> unlinks = {{900, 1}, {5, 1},       {5, 2}, {4294967296ull * 7, 2},
+                                                             {3, 0},   {1000000, 1}, {2, 1}};
+  for (const auto& [mv, connector] : unlinks) mixed.unlinked(mv, connector);
+  ASSERT_TRUE(LinkChecks::parse_saved(mixed.saved([](const LinkChecks::Key&) -> size_t { return 1000; }), parsed));
+  for (ConnectorId connector : {1u, 2u}) {
+    std::vector<MvId> want, have;
+    for (const auto& [mv, c] : unlinks)
+      if (c == connector || c == 0) want.push_back(mv);
+    ASSERT_TRUE(parsed.unlinked_after(connector, 0, have));
+    EXPECT_EQ(have, want) << connector;
+  }
+
+  for (std::string bad :
+       {std::string(""), std::string("1\n"), text.substr(0, text.size() - 1), std::string("3 5 0\nn 7 3 2\n"),
+        std::string("3 5 0\nn 7 3 2 2 1\n"), std::string("3 5 0\nn 7 3 x 0 1\n"), std::string("3 5 0\nn 7 4294967296 2 0 1\n"),
+        std::string("3 5 0\nn 7 3 2 0 6\n"), std::string("3 5 2\nn 7 3 2 0 1\n"), std::string("3 5 6\n"),
+        std::string("3 2 0\nu 1 1 2\n"),              // one unlink short of the generations it names
+        std::string("3 2 0\nu 1 3 2 2 2\n"),          // one too many
+        std::string("3 2 0\nu 1 2 2\n"),              // a run shorter than its count
+        std::string("3 2 0\nu 1 0\nu 1 2 2 2\n"),     // an empty run
+        std::string("3 1 0\nu 1 1 3\n"),              // an id below 0
+        std::string("3 1 0\nu 4294967296 1 2\n"),     // a connector out of range
+        std::string("3 1 0\nu 1 1 2\nn 7 3 2 0 1\n"),  // a note after the log
+        std::string("2 5 0\n")}) {                    // the form before this one
     LinkChecks none;
     none.seed(bad, [](const LinkChecks::Key&) { return true; });
     EXPECT_EQ(none.size(), 0u) << bad;
@@ -633,12 +656,13 @@ TEST(LinkCheckNotes, SavedFormRoundTripsAndRefusesDamage) {
   }
 }
 
-// The log keeps at most kMaxLog unlinks: a note older than what it still reaches is checked in
-// full, a newer one still sees every unlink since.
+// The log drops its oldest half at max(kMinLog, twice what a note on the longest possible list
+// can use): a note older than what it still reaches is checked in full, a newer one still sees
+// every unlink since.
 TEST(LinkCheckNotes, ALongLogDropsItsOldestHalf) {
   LinkChecks checks;
   checks.note({1, 1, 1, false}, 0);
-  for (MvId id = 1; id <= LinkChecks::kMaxLog; ++id) checks.unlinked(id + 100, 1);
+  for (MvId id = 1; id <= LinkChecks::kMinLog; ++id) checks.unlinked(id + 100, 1);
   const uint64_t late = checks.generation();
   checks.note({2, 1, 1, false}, late);
   checks.unlinked(7, 1);
@@ -646,22 +670,134 @@ TEST(LinkCheckNotes, ALongLogDropsItsOldestHalf) {
   EXPECT_FALSE(checks.unlinked_after(1, 0, ids));
   ASSERT_TRUE(checks.unlinked_after(1, late, ids));
   EXPECT_EQ(ids, (std::vector<MvId>{7}));
-  EXPECT_LE(checks.log_size(), LinkChecks::kMaxLog);
+  EXPECT_LE(checks.log_size(), LinkChecks::kMinLog);
 
-  // The saved form holds at most kMaxSavedLog unlinks: a note older than those is left out.
-  LinkChecks saving;
-  saving.note({1, 1, 1, false}, 0);
-  for (MvId id = 1; id <= LinkChecks::kMaxSavedLog; ++id) saving.unlinked(id + 100, 1);
-  saving.note({2, 1, 1, false}, 1);
-  saving.unlinked(7, 1);
-  LinkChecks parsed;
-  ASSERT_TRUE(LinkChecks::parse_saved(saving.saved([](const LinkChecks::Key&) { return true; }), parsed));
-  EXPECT_FALSE(parsed.noted_at({1, 1, 1, false}).has_value());
-  EXPECT_EQ(parsed.noted_at({2, 1, 1, false}), std::optional<uint64_t>(1));
-  EXPECT_EQ(parsed.log_size(), LinkChecks::kMaxSavedLog);
+  // In a state of a million metaverse objects the log keeps 500K unlinks: a change set of
+  // 200K unlinks leaves a note on a list of 800K values usable.
+  LinkChecks large;
+  large.note({1, 1, 1, false}, 0);
+  for (MvId id = 1; id <= 200000; ++id) large.unlinked(id + 100, 1, 1000000);
   ids.clear();
-  ASSERT_TRUE(parsed.unlinked_after(1, 1, ids));
-  EXPECT_EQ(ids.back(), 7u);
+  ASSERT_TRUE(large.unlinked_after(1, 0, ids, LinkChecks::max_unlinks_for(800000)));
+  EXPECT_EQ(ids.size(), 200000u);
+}
+
+// The saved log is bounded by the notes it serves, not by a count of unlinks: a note whose
+// list can still use every unlink since it survives a change set of any size (here 20,000
+// unlinks, more than the 16,384 an earlier form kept), and the member deleted in it is among
+// the suspects after a reload; a note on a list too short for that many unlinks is left out,
+// and the log saved reaches back only to the oldest note kept.
+TEST(LinkCheckNotes, NotesSurviveAChangeSetOfAnySizeTheirListCanUse) {
+  LinkChecks checks;
+  checks.note({1, 1, 1, false}, 0);  // a group of 100K members
+  checks.note({2, 1, 1, false}, 0);  // a group of 1,000 members
+  for (MvId id = 0; id < 20000; ++id) {
+    checks.unlinked(id * 3 + 1000, 1, 300000);
+    if (id == 12345) checks.unlinked(77, 0, 300000);  // a member of the large group, deleted
+  }
+  checks.note({3, 1, 1, false}, checks.generation() - 10);
+  std::string text = checks.saved([](const LinkChecks::Key& k) -> size_t { return k.mv == 1 ? 100000 : k.mv == 2 ? 1000 : 300; });
+  EXPECT_LT(text.size(), 20001u * 8);  // a few bytes per unlink
+  LinkChecks parsed;
+  ASSERT_TRUE(LinkChecks::parse_saved(text, parsed));
+  EXPECT_EQ(parsed.noted_at({1, 1, 1, false}), std::optional<uint64_t>(0));
+  EXPECT_FALSE(parsed.noted_at({2, 1, 1, false}).has_value());  // 20,001 unlinks, of no use to 1,000 values
+  EXPECT_EQ(parsed.noted_at({3, 1, 1, false}), std::optional<uint64_t>(checks.generation() - 10));
+  EXPECT_EQ(parsed.log_size(), 20001u);
+  std::vector<MvId> ids;
+  ASSERT_TRUE(parsed.unlinked_after(1, 0, ids, LinkChecks::max_unlinks_for(100000)));
+  UnlinkedIds suspects(ids);
+  EXPECT_TRUE(suspects.suspect(77));
+  EXPECT_TRUE(suspects.suspect(1000 + 3 * 19999));
+  EXPECT_FALSE(suspects.suspect(1001));
+  EXPECT_FALSE(suspects.suspect(76));
+
+  // Without the large group, only the unlinks after the newest note are kept.
+  LinkChecks small;
+  ASSERT_TRUE(LinkChecks::parse_saved(
+      checks.saved([](const LinkChecks::Key& k) -> size_t { return k.mv == 3 ? 300 : 0; }), small));
+  EXPECT_EQ(small.size(), 1u);
+  EXPECT_EQ(small.log_size(), 10u);
+}
+
+// The benchmark's huge group at a size where its note outlives a change set larger than the
+// 16,384 unlinks an earlier saved form kept: 5,500 other users deleted (an unlink in each
+// space and a metaverse object removed: 16,500 unlinks), and one member deleted while the
+// group still lists it. The notes saved with that run survive it; the group's next change, on
+// a state loaded afresh, looks up only the values the saved log names — and catches the
+// deleted member, as a full synchronization does.
+class LargeGroupLinkCheckTest : public ReferenceDeltaTest {
+ protected:
+  static constexpr int kGroup = 68000;  // max_unlinks_for(68000) = 17,000 unlinks
+  static constexpr int kOthers = 5500;   // 16,503 unlinks with the member
+
+  void SetUp() override {
+    standard_setup(s_);
+    std::string content;
+    std::vector<std::string> members;
+    for (int i = 0; i < kGroup + kOthers; ++i) {
+      content += hr_user("u" + std::to_string(i), "User " + std::to_string(i));
+      if (i < kGroup) members.push_back(member_dn(i));
+    }
+    content += hr_group("g1", "Big", members);
+    s_.set_content("hr", content);
+    ASSERT_TRUE(s_.apply().ok());
+    initial_round(s_);
+    ASSERT_EQ(pending(kDirGroupDn), json::array());
+  }
+
+  LinkChecks saved_notes() {
+    LinkChecks parsed;
+    auto store = Store::open(s_.store_path(), OpenMode::kMustExist);
+    EXPECT_TRUE(store.ok()) << store.status().to_string();
+    if (!store.ok()) return parsed;
+    auto saved = (*store)->get_setting(Store::kLinkChecksSetting);
+    EXPECT_TRUE(saved.ok() && saved->has_value());
+    if (saved.ok() && saved->has_value()) {
+      EXPECT_TRUE(LinkChecks::parse_saved(**saved, parsed));
+    }
+    return parsed;
+  }
+};
+
+TEST_F(LargeGroupLinkCheckTest, NotesSurviveAChangeSetLargerThanTheOldBoundAndTheDeletedMemberIsCaught) {
+  s_.add_changes("hr", remove_member(7));
+  StepResult first;
+  EXPECT_EQ(delta_import_and_sync("hr", first).reference_values_checked, 2u * (kGroup - 1));
+  ASSERT_EQ(saved_notes().size(), 2u);  // the group's list, seen linked from hr and in dir
+
+  std::string changes;
+  for (int i = kGroup; i < kGroup + kOthers; ++i) changes += "dn: " + member_dn(i) + "\nchangetype: delete\n\n";
+  changes += "dn: " + member_dn(40) + "\nchangetype: delete\n\n";  // still listed by the group
+  s_.add_changes("hr", changes);
+  StepResult deleted;
+  delta_import_and_sync("hr", deleted);
+  EXPECT_EQ(counter(deleted, "deleted"), static_cast<uint64_t>(kOthers + 1));
+  LinkChecks notes = saved_notes();
+  EXPECT_EQ(notes.size(), 2u);
+  EXPECT_GT(notes.log_size(), 16384u);
+
+  s_.add_changes("hr", remove_member(8));
+  StepResult reloaded;
+  SyncStatistics stats = delta_import_and_sync("hr", reloaded);
+  // Only the deleted member is looked up (its id is in the saved log), inbound and outbound.
+  EXPECT_GE(stats.reference_values_checked, 1u);
+  EXPECT_LE(stats.reference_values_checked, 2u);
+  ASSERT_NO_FATAL_FAILURE(expect_pending_member_deletes({dir_member_dn(7), dir_member_dn(8), dir_member_dn(40)}));
+  json mv_after_delta = s_.mv_of("hr", kGroupDn);
+  EXPECT_EQ(mv_values(mv_after_delta, "member").size(), static_cast<size_t>(kGroup - 3));
+  RunResult full = s_.run("hr", "Full Synchronization");
+  ASSERT_EQ(full.steps.size(), 1u);
+  EXPECT_EQ(counter(full.steps[0], "mv-updated"), 0u);
+  EXPECT_EQ(s_.mv_of("hr", kGroupDn), mv_after_delta);
+  // The group's rows were saved over and over with their lists' remembered chunk cuts
+  // (model/objects.cc): every chunk they refer to is there and matches.
+  auto store = Store::open(s_.store_path(), OpenMode::kMustExist);
+  ASSERT_TRUE(store.ok()) << store.status().to_string();
+  auto report = (*store)->check_value_chunks(10);
+  ASSERT_TRUE(report.ok()) << report.status().to_string();
+  EXPECT_GT(report->chunks, 0u);
+  EXPECT_TRUE(report->findings.empty()) << report->findings[0];
 }
 
 // After an unlink (a member deleted without leaving the group) the kept members are checked

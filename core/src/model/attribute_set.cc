@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <stdexcept>
 
@@ -22,21 +23,44 @@ size_t AttributeSet::block_bytes() const {
 }
 
 template <class T>
-ValueList* AttributeSet::large_of_in(size_t i) const {
+OutOfLineList* AttributeSet::large_of_in(size_t i) const {
   // The lists are in entry order: count the out-of-line entries before this one (a set holds
   // a few dozen entries and rarely more than one long list).
   const Entry<T>* e = entries<T>();
   size_t k = 0;
   for (size_t j = 0; j < i; ++j) k += (e[j].first & kLargeFlag<T>) != 0;
-  return reinterpret_cast<ValueList* const*>(block_ + align8(bytes_end<T>()))[k];
+  return reinterpret_cast<OutOfLineList* const*>(block_ + align8(bytes_end<T>()))[k];
 }
-template ValueList* AttributeSet::large_of_in<uint16_t>(size_t) const;
-template ValueList* AttributeSet::large_of_in<uint32_t>(size_t) const;
+template OutOfLineList* AttributeSet::large_of_in<uint16_t>(size_t) const;
+template OutOfLineList* AttributeSet::large_of_in<uint32_t>(size_t) const;
 
 bool AttributeSet::out_of_line(AttrId id) const {
   if (block_ == nullptr) return false;
   const size_t i = find_any(id);
   return i != size() && large_entry_any(i);
+}
+
+namespace {
+// Guards OutOfLineList::cut where const members read or write it (remember_chunk_cut may run
+// while another thread encodes the same object, e.g. one listed twice in a put_cs_many).
+// Only lists of 512+ values have a cut: the lock is rare and short.
+std::mutex cut_mutex;
+}  // namespace
+
+std::shared_ptr<const std::vector<uint64_t>> AttributeSet::chunk_cut(AttrId id) const {
+  if (block_ == nullptr) return nullptr;
+  const size_t i = find_any(id);
+  if (i == size() || !large_entry_any(i)) return nullptr;
+  std::lock_guard<std::mutex> lock(cut_mutex);
+  return large_of(i)->cut;
+}
+
+void AttributeSet::remember_chunk_cut(AttrId id, std::shared_ptr<const std::vector<uint64_t>> cut) const {
+  if (block_ == nullptr) return;
+  const size_t i = find_any(id);
+  if (i == size() || !large_entry_any(i)) return;
+  std::lock_guard<std::mutex> lock(cut_mutex);
+  large_of(i)->cut = std::move(cut);
 }
 
 // ---- packing -----------------------------------------------------------------------------
@@ -77,7 +101,7 @@ char* AttributeSet::pack_as(const Part* parts, size_t n, size_t npacked, size_t 
   auto* entry = reinterpret_cast<Entry<T>*>(block + 2 * sizeof(T));
   auto* offsets = reinterpret_cast<T*>(entry + n + 1);
   char* bytes = block + bytes_at;
-  auto* large = reinterpret_cast<ValueList**>(block + align8(bytes_at + nbytes));
+  auto* large = reinterpret_cast<OutOfLineList**>(block + align8(bytes_at + nbytes));
   size_t value = 0, end = 0;
   offsets[0] = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -119,7 +143,7 @@ void AttributeSet::parts_without_in(AttrId id, std::vector<Part>& parts) const {
   size_t k = 0;  // out-of-line lists seen
   for (size_t i = 0; i < n; ++i) {
     const bool large = (e[i].first & kLargeFlag<T>) != 0;
-    ValueList* list = large ? larges()[k++] : nullptr;
+    OutOfLineList* list = large ? larges()[k++] : nullptr;
     if (e[i].id == id) continue;
     if (large) {
       parts.push_back({e[i].id, {}, list});
@@ -138,7 +162,7 @@ void AttributeSet::release_block_only() {
 void AttributeSet::release() {
   if (block_ == nullptr) return;
   const size_t n = nlarge();
-  ValueList* const* lists = n ? larges() : nullptr;
+  OutOfLineList* const* lists = n ? larges() : nullptr;
   for (size_t k = 0; k < n; ++k) delete lists[k];
   release_block_only();
 }
@@ -151,12 +175,18 @@ AttributeSet::AttributeSet(const AttributeSet& other) {
   char* block = static_cast<char*>(std::malloc(n));
   if (block == nullptr) throw std::bad_alloc();
   std::memcpy(block, other.block_, n);
-  // The copy owns copies of the long lists; should one fail to copy, the ones made are freed.
-  auto* large = reinterpret_cast<ValueList**>(block + other.larges_at());
+  // The copy owns copies of the long lists (sharing their cuts: the same values); should one
+  // fail to copy, the ones made are freed.
+  auto* large = reinterpret_cast<OutOfLineList**>(block + other.larges_at());
   const size_t nlarge = other.nlarge();
   size_t made = 0;
   try {
-    for (; made < nlarge; ++made) large[made] = new ValueList(*other.larges()[made]);
+    for (; made < nlarge; ++made) {
+      const OutOfLineList& from = *other.larges()[made];
+      large[made] = new OutOfLineList{from.values, nullptr};
+      std::lock_guard<std::mutex> lock(cut_mutex);
+      large[made]->cut = from.cut;
+    }
   } catch (...) {
     for (size_t k = 0; k < made; ++k) delete large[k];
     std::free(block);
@@ -188,16 +218,18 @@ void AttributeSet::set(AttrId id, ValueList values) {
   const size_t i = block_ ? find_any(id) : 0;
   const bool found = i != size();
   if (found && !values.empty() && values.size() >= kOutOfLineValues && large_entry_any(i)) {
-    *large_of(i) = std::move(values);  // a long list replaced by a long list: no repack
+    OutOfLineList* list = large_of(i);  // a long list replaced by a long list: no repack
+    list->values = std::move(values);
+    list->cut.reset();
     return;
   }
-  ValueList* old = found && large_entry_any(i) ? large_of(i) : nullptr;
+  OutOfLineList* old = found && large_entry_any(i) ? large_of(i) : nullptr;
   std::vector<Part> parts = parts_without(id);
-  ValueList* fresh = nullptr;
+  OutOfLineList* fresh = nullptr;
   if (!values.empty()) {
     Part p{id, ValuesView(values), nullptr};
     if (values.size() >= kOutOfLineValues) {
-      fresh = new ValueList(std::move(values));
+      fresh = new OutOfLineList{std::move(values), nullptr};
       p = Part{id, {}, fresh};
     }
     auto at = std::lower_bound(parts.begin(), parts.end(), id, [](const Part& a, AttrId key) { return a.id < key; });
@@ -217,8 +249,10 @@ void AttributeSet::set(AttrId id, ValueList values) {
 void AttributeSet::add_value(AttrId id, std::string value) {
   const size_t i = block_ ? find_any(id) : 0;
   if (i != size() && large_entry_any(i)) {
-    ValueList& list = *large_of(i);
-    if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(std::move(value));
+    OutOfLineList& list = *large_of(i);
+    if (std::find(list.values.begin(), list.values.end(), value) != list.values.end()) return;
+    list.values.push_back(std::move(value));
+    list.cut.reset();
     return;
   }
   ValuesView now = i != size() ? at(i).values : ValuesView();
@@ -233,11 +267,12 @@ void AttributeSet::remove_value(AttrId id, std::string_view value) {
   const size_t i = find_any(id);
   if (i == size()) return;
   if (large_entry_any(i)) {
-    ValueList& list = *large_of(i);
-    auto v = std::find(list.begin(), list.end(), value);
-    if (v == list.end()) return;
-    list.erase(v);
-    if (list.size() < kRepackBelowValues) set(id, take(id));  // short again: packed
+    OutOfLineList& list = *large_of(i);
+    auto v = std::find(list.values.begin(), list.values.end(), value);
+    if (v == list.values.end()) return;
+    list.values.erase(v);
+    list.cut.reset();
+    if (list.values.size() < kRepackBelowValues) set(id, take(id));  // short again: packed
     return;
   }
   ValuesView now = at(i).values;
@@ -261,8 +296,8 @@ ValueList AttributeSet::take(AttrId id) {
   if (i == size()) return {};
   ValueList values;
   if (large_entry_any(i)) {
-    ValueList* list = large_of(i);
-    values = std::move(*list);
+    OutOfLineList* list = large_of(i);
+    values = std::move(list->values);
     std::vector<Part> parts = parts_without(id);
     adopt(pack(parts.data(), parts.size()));
     delete list;
@@ -277,7 +312,7 @@ ValueList AttributeSet::take(AttrId id) {
 void AttributeSet::shrink_to_fit() {
   if (block_ == nullptr) return;
   const size_t n = nlarge();
-  for (size_t k = 0; k < n; ++k) larges()[k]->shrink_to_fit();
+  for (size_t k = 0; k < n; ++k) larges()[k]->values.shrink_to_fit();  // same values: the cut holds
 }
 
 bool operator==(const AttributeSet& a, const AttributeSet& b) {
@@ -300,7 +335,7 @@ bool operator==(const AttributeSet& a, const AttributeSet& b) {
 void AttributeSet::Builder::add(AttrId id, ValueList values) {
   if (values.size() >= kOutOfLineValues) {
     staged_.push_back({id, 0, 0, nullptr});
-    staged_.back().large = new ValueList(std::move(values));
+    staged_.back().large = new OutOfLineList{std::move(values), nullptr};
     return;
   }
   start(id, 0);
@@ -311,15 +346,15 @@ void AttributeSet::Builder::start(AttrId id, size_t count_hint) {
   if (offsets_.empty()) offsets_.push_back(0);
   staged_.push_back({id, static_cast<uint32_t>(offsets_.size() - 1), 0, nullptr});
   if (count_hint >= kOutOfLineValues) {
-    staged_.back().large = new ValueList();
-    staged_.back().large->reserve(count_hint);
+    staged_.back().large = new OutOfLineList();
+    staged_.back().large->values.reserve(count_hint);
   }
 }
 
 void AttributeSet::Builder::value(std::string_view v) {
   Staged& s = staged_.back();
   if (s.large != nullptr) {
-    s.large->emplace_back(v);
+    s.large->values.emplace_back(v);
     return;
   }
   bytes_.append(v);
@@ -349,13 +384,13 @@ AttributeSet AttributeSet::Builder::finish() {
       Staged& s = staged_[i];
       if (i + 1 < staged_.size() && staged_[i + 1].id == s.id) continue;  // replaced by a later one
       if (s.large != nullptr) {
-        if (s.large->empty()) continue;
-        s.large->shrink_to_fit();  // grown value by value: give back the doubling slack
+        if (s.large->values.empty()) continue;
+        s.large->values.shrink_to_fit();  // grown value by value: give back the doubling slack
         parts.push_back({s.id, {}, s.large});
         adopted.push_back(&s);
       } else if (s.count >= kOutOfLineValues) {  // longer than its hint said: out of line after all
         ValuesView v(bytes_.data(), offsets_.data() + s.first, s.count);
-        s.large = new ValueList(v.to_list());
+        s.large = new OutOfLineList{v.to_list(), nullptr};
         parts.push_back({s.id, {}, s.large});
         adopted.push_back(&s);
       } else if (s.count != 0) {

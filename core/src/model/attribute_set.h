@@ -15,7 +15,7 @@
 //                                          id = nlarge, first = npacked
 //   T offsets[npacked + 1]                value i = bytes[offsets[i] .. offsets[i + 1])
 //   bytes, then padding to 8
-//   ValueList* large[nlarge]              lists of >= kOutOfLineValues values, owned by the set,
+//   OutOfLineList* large[nlarge]          lists of >= kOutOfLineValues values, owned by the set,
 //                                          in entry order
 // A narrow block costs 4 bytes per attribute, 2 per value and 10 beside the value bytes; a wide
 // one 8, 4 and 20. The form follows from the contents alone, so equal sets have equal blocks.
@@ -29,6 +29,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -49,6 +50,15 @@ inline constexpr size_t kOutOfLineValues = 512;
 
 // The largest block (up to the end of its value bytes) kept in the narrow form (u16 counts).
 inline constexpr size_t kNarrowMaxBytes = 65535;
+
+// An out-of-line list as the set holds it: the values, and the chunks the store last cut them
+// into or read them from (model/objects.h layout 2: chunk hashes in list order), so that saving
+// a huge list unchanged since needs no new cut. Every mutator of the set that changes the
+// values drops `cut`; a copy of the set shares it (same values); null: unknown.
+struct OutOfLineList {
+  ValueList values;
+  std::shared_ptr<const std::vector<uint64_t>> cut;
+};
 
 // One attribute as items() shows it.
 struct AttrEntry {
@@ -94,6 +104,14 @@ class AttributeSet {
   // for tests and accounting.
   bool narrow() const { return block_ != nullptr && narrow_block(); }
 
+  // The chunk hashes (in list order) the store last wrote or read `id`'s out-of-line list as
+  // (OutOfLineList::cut), or null: not known since the list last changed, or `id` is not out of
+  // line. For the store's encoder (model/objects.cc); the cut depends only on the values.
+  std::shared_ptr<const std::vector<uint64_t>> chunk_cut(AttrId id) const;
+  // Remembers the cut of `id`'s out-of-line list (nothing when `id` is not out of line). Const:
+  // a cache beside the values, not a change of the set (safe beside other const members).
+  void remember_chunk_cut(AttrId id, std::shared_ptr<const std::vector<uint64_t>> cut) const;
+
   class Items;
   // The attributes in id order, as (id, values) entries.
   Items items() const;
@@ -137,7 +155,7 @@ class AttributeSet {
       AttrId id;
       uint32_t first;      // index of its first value in offsets_ (packed ones)
       uint32_t count;      // values packed
-      ValueList* large;    // owned until finish(); null when packed
+      OutOfLineList* large;  // owned until finish(); null when packed
     };
     std::vector<Staged> staged_;
     std::string bytes_;              // staged packed values, back to back
@@ -158,7 +176,7 @@ class AttributeSet {
   struct Part {
     AttrId id;
     ValuesView values;
-    ValueList* large;
+    OutOfLineList* large;
   };
   static char* pack(const Part* parts, size_t n);
   template <class T>
@@ -216,7 +234,7 @@ class AttributeSet {
   AttrEntry at_in(size_t i) const {
     const Entry<T>* e = entries<T>();
     const size_t first = e[i].first;
-    if (first & kLargeFlag<T>) return {e[i].id, ValuesView(*large_of_in<T>(i))};
+    if (first & kLargeFlag<T>) return {e[i].id, ValuesView(large_of_in<T>(i)->values)};
     const auto* offs = reinterpret_cast<const T*>(e + count<T>() + 1);
     const size_t next = e[i + 1].first & static_cast<T>(~kLargeFlag<T>);
     return {e[i].id, ValuesView(block_ + header<T>()[1], offs + first, static_cast<uint32_t>(next - first))};
@@ -224,19 +242,19 @@ class AttributeSet {
   template <class T>
   bool large_entry(size_t i) const { return (entries<T>()[i].first & kLargeFlag<T>) != 0; }
   template <class T>
-  ValueList* large_of_in(size_t i) const;  // the out-of-line list of entry i
+  OutOfLineList* large_of_in(size_t i) const;  // the out-of-line list of entry i
 
   // Form-independent accessors for the non-inline code.
   size_t find_any(AttrId id) const { return narrow_block() ? find<uint16_t>(id) : find<uint32_t>(id); }
   bool large_entry_any(size_t i) const { return narrow_block() ? large_entry<uint16_t>(i) : large_entry<uint32_t>(i); }
-  ValueList* large_of(size_t i) const { return narrow_block() ? large_of_in<uint16_t>(i) : large_of_in<uint32_t>(i); }
+  OutOfLineList* large_of(size_t i) const { return narrow_block() ? large_of_in<uint16_t>(i) : large_of_in<uint32_t>(i); }
   size_t npacked() const { return narrow_block() ? npacked_in<uint16_t>() : npacked_in<uint32_t>(); }
   size_t nlarge() const { return narrow_block() ? nlarge_in<uint16_t>() : nlarge_in<uint32_t>(); }
   size_t packed_value_bytes() const {
     return narrow_block() ? offsets<uint16_t>()[npacked_in<uint16_t>()] : offsets<uint32_t>()[npacked_in<uint32_t>()];
   }
   size_t larges_at() const { return align8(narrow_block() ? bytes_end<uint16_t>() : bytes_end<uint32_t>()); }
-  ValueList* const* larges() const { return reinterpret_cast<ValueList* const*>(block_ + larges_at()); }
+  OutOfLineList* const* larges() const { return reinterpret_cast<OutOfLineList* const*>(block_ + larges_at()); }
 
   static size_t align8(size_t n) { return (n + 7) & ~size_t{7}; }
 

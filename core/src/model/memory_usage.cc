@@ -34,9 +34,11 @@ HeapBytes heap_bytes(const AttributeSet& set) {
   b.payload = set.packed_value_bytes();
   b.values = set.npacked();
   for (size_t k = 0; k < set.nlarge(); ++k) {
-    const ValueList* list = set.larges()[k];
+    const OutOfLineList* list = set.larges()[k];
     b.allocated += heap_block_size(list);  // the list object itself
-    b += heap_bytes(*list);
+    // The cut: its hashes, and about a control block with the vector in it (make_shared).
+    if (list->cut) b.allocated += heap_block_size(list->cut->data()) + 48;
+    b += heap_bytes(list->values);
   }
   return b;
 }

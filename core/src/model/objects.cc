@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <unordered_map>
 
 namespace idsync {
@@ -287,6 +288,16 @@ void cut_list(ValuesView values, const std::vector<uint64_t>* held, std::vector<
   if (!data.empty()) finish();
 }
 
+// Whether `cut` (a list's remembered chunk hashes, AttributeSet::chunk_cut) can stand for
+// cutting the list again: the store holds every one of its chunks for this row, so none needs
+// its bytes. The cut depends only on the values, and any change to them dropped it.
+bool cut_usable(const std::vector<uint64_t>* cut, const std::vector<uint64_t>* held) {
+  if (cut == nullptr || held == nullptr || cut->empty()) return false;
+  for (uint64_t hash : *cut)
+    if (!std::binary_search(held->begin(), held->end(), hash)) return false;
+  return true;
+}
+
 // Collects the distinct chunks of one object while its body is written.
 class ChunkWriter {
  public:
@@ -314,19 +325,46 @@ class ChunkWriter {
       cut_list(values, held_, own_);
       pieces = &own_;
     }
+    last_cut_ = std::make_shared<std::vector<uint64_t>>();
+    last_cut_->reserve(pieces->size());
     put_varint(out, (static_cast<uint64_t>(pieces->size()) << 1) | 1);
     for (ValueChunk& piece : *pieces) {
+      last_cut_->push_back(piece.hash);
       auto [it, fresh] = index_.emplace(piece.hash, static_cast<uint32_t>(chunks_.size()));
       if (fresh) chunks_.push_back(std::move(piece));
       put_varint(out, it->second);
     }
   }
 
+  // An out-of-line list unchanged since it was last cut (cut_usable): the same chunk indexes a
+  // cut would give, all held, without reading a value.
+  void put_cut_list(std::string& out, const std::vector<uint64_t>& cut) {
+    put_varint(out, (static_cast<uint64_t>(cut.size()) << 1) | 1);
+    for (uint64_t hash : cut) {
+      auto [it, fresh] = index_.emplace(hash, static_cast<uint32_t>(chunks_.size()));
+      if (fresh) chunks_.push_back(ValueChunk{hash, std::string(), true});
+      put_varint(out, it->second);
+    }
+  }
+
+  // A set's out-of-line lists reuse their remembered cut when it is usable, and remember the
+  // one they were cut into otherwise.
   void put_set(std::string& out, const AttributeSet& set) {
     put_varint(out, set.size());
     for (const AttrEntry a : set.items()) {
       put_varint(out, a.id);
+      const bool out_of_line = needs_chunks(a.values) && a.values.list() != nullptr;
+      if (!out_of_line) {
+        put_list(out, a.values);
+        continue;
+      }
+      std::shared_ptr<const std::vector<uint64_t>> cut = set.chunk_cut(a.id);
+      if (cut_usable(cut.get(), held_)) {
+        put_cut_list(out, *cut);
+        continue;
+      }
       put_list(out, a.values);
+      set.remember_chunk_cut(a.id, std::move(last_cut_));
     }
   }
 
@@ -335,6 +373,7 @@ class ChunkWriter {
   const std::vector<uint64_t>* held_;
   std::vector<std::pair<const ValueList*, std::vector<ValueChunk>>>* precut_;
   std::vector<ValueChunk> own_;
+  std::shared_ptr<std::vector<uint64_t>> last_cut_;  // the hashes of the last list cut, in order
   std::unordered_map<uint64_t, uint32_t> index_;
 };
 
@@ -342,8 +381,10 @@ class ChunkReader {
  public:
   explicit ChunkReader(const StoredChunks& chunks) : chunks_(chunks) {}
 
-  // Appends the values of one list; `error` names what is wrong when it returns false.
-  bool read_list(Reader& r, ValueList& values, std::string& error) {
+  // Appends the values of one list; `error` names what is wrong when it returns false. `cut`
+  // (may be null) gets the hashes of the chunks a chunked list was read from, in order (left
+  // empty for an inline one).
+  bool read_list(Reader& r, ValueList& values, std::string& error, std::vector<uint64_t>* cut = nullptr) {
     uint64_t head = 0;
     if (!r.varint(head)) return false;
     uint64_t n = head >> 1;
@@ -364,6 +405,7 @@ class ChunkReader {
         return false;
       }
       const uint64_t hash = chunks_.refs[index];
+      if (cut != nullptr) cut->push_back(hash);
       const std::string* data = chunks_.find(hash);
       if (data == nullptr) {
         error = "its value chunk " + hex(hash) + " is missing";
@@ -393,13 +435,21 @@ class ChunkReader {
     if (!r.varint(n)) return false;
     AttributeSet::Builder builder;
     builder.reserve(std::min<uint64_t>(n, r.remaining()));
+    // The cuts of the chunked lists, remembered on the set built (a list read from its chunks
+    // saves as those chunks until it changes); for an id given twice, the last list's.
+    std::vector<std::pair<AttrId, std::shared_ptr<const std::vector<uint64_t>>>> cuts;
     for (uint64_t i = 0; i < n; ++i) {
       uint64_t id = 0;
       ValueList values;
-      if (!r.varint(id) || !read_list(r, values, error)) return false;
-      builder.add(static_cast<AttrId>(id), std::move(values));
+      cut_.clear();
+      if (!r.varint(id) || !read_list(r, values, error, &cut_)) return false;
+      const auto attr = static_cast<AttrId>(id);
+      std::erase_if(cuts, [&](const auto& c) { return c.first == attr; });
+      if (!cut_.empty()) cuts.emplace_back(attr, std::make_shared<std::vector<uint64_t>>(cut_));
+      builder.add(attr, std::move(values));
     }
     set = builder.finish();
+    for (auto& [attr, cut] : cuts) set.remember_chunk_cut(attr, std::move(cut));
     return true;
   }
 
@@ -411,6 +461,7 @@ class ChunkReader {
 
  private:
   const StoredChunks& chunks_;
+  std::vector<uint64_t> cut_;  // the chunks of the list being read
 };
 
 Status damaged_chunked(const char* what, const std::string& error) {
@@ -470,8 +521,10 @@ void encode_cs_body_chunked(const CsObject& o, EncodedBody& out, const std::vect
   auto add = [&](ValuesView values) {
     if (needs_chunks(values) && values.list() != nullptr) precut.emplace_back(values.list(), std::vector<ValueChunk>());
   };
+  // A list whose remembered cut is usable is not cut at all (ChunkWriter::put_set).
   for (const AttributeSet* set : {&o.hologram, &o.import_state, &o.unconfirmed})
-    for (const AttrEntry a : set->items()) add(a.values);
+    for (const AttrEntry a : set->items())
+      if (!cut_usable(set->chunk_cut(a.id).get(), held)) add(a.values);
   for (const AttrChange& c : o.pending_export.changes) add(c.values);
   if (precut.size() > 1) {
     tbb::parallel_for(size_t{0}, precut.size(), [&](size_t i) { cut_list(*precut[i].first, held, precut[i].second); });

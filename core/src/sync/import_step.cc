@@ -387,6 +387,14 @@ class Stager : public ImportSink {
       case ValueOp::kDelete:
         if (c.values.empty()) {
           values.clear();
+        } else if (c.values.size() <= 4) {
+          // A few values (a member leaving a huge group): compared directly, which for most
+          // values stops at the length or the first bytes, instead of hashing all of them.
+          values.erase(std::remove_if(values.begin(), values.end(),
+                                      [&](const std::string& v) {
+                                        return std::find(c.values.begin(), c.values.end(), v) != c.values.end();
+                                      }),
+                       values.end());
         } else {
           // One pass over the values whatever the number of deletes.
           std::unordered_set<std::string_view> gone(c.values.begin(), c.values.end());

@@ -287,9 +287,9 @@ Status SyncState::write(Store& store, const std::map<std::string, std::string>& 
 }
 
 std::string SyncState::saved_link_checks() const {
-  return link_checks_.saved([&](const LinkChecks::Key& key) {
+  return link_checks_.saved([&](const LinkChecks::Key& key) -> size_t {
     const MvObject* o = mv_.find(key.mv);
-    return o != nullptr && o->attributes.get(key.attr).size() >= kSavedLinkCheckMinValues;
+    return o == nullptr ? 0 : o->attributes.get(key.attr).size();
   });
 }
 
@@ -392,7 +392,7 @@ void SyncState::remove_mv(MvId id) {
   MvObject* o = mv_.find(id);
   if (o == nullptr) return;
   remove_from_join_index(*o);
-  link_checks_.unlinked(id, 0);
+  link_checks_.unlinked(id, 0, mv_.size());
   link_checks_.forget(id);
   mv_.erase(id);
   if (id < links_.size()) std::vector<std::pair<ConnectorId, CsId>>().swap(links_[id]);
@@ -418,7 +418,7 @@ void SyncState::link(CsObject& cs, MvId mv) {
 
 void SyncState::unlink(CsObject& cs) {
   if (cs.mv == 0) return;
-  link_checks_.unlinked(cs.mv, cs.connector);
+  link_checks_.unlinked(cs.mv, cs.connector, mv_.size());
   if (cs.mv < links_.size()) {
     auto& list = links_[cs.mv];
     list.erase(std::remove(list.begin(), list.end(), std::make_pair(cs.connector, cs.id)), list.end());

@@ -1063,7 +1063,8 @@ class Synchronizer {
   std::optional<UnlinkedIds> unlinked_since(ConnectorId connector, uint64_t at, size_t list_size) const {
     if (list_size < kSavedLinkCheckMinValues) return std::nullopt;
     std::vector<MvId> ids;
-    if (!state_.link_checks().unlinked_after(connector, at, ids, list_size / 4)) return std::nullopt;
+    if (!state_.link_checks().unlinked_after(connector, at, ids, LinkChecks::max_unlinks_for(list_size)))
+      return std::nullopt;
     return UnlinkedIds(ids);
   }
 
