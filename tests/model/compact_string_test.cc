@@ -229,9 +229,9 @@ TEST(InternedNameTest, InternsFromManyThreadsAtOnce) {
   EXPECT_EQ(distinct.size(), static_cast<size_t>(kNames));
 }
 
-TEST(CsObjectLayoutTest, FitsInOneHundredThirtySixBytes) {
+TEST(CsObjectLayoutTest, FitsInOneHundredTwentyEightBytes) {
   // Two of these per directory object at a million users: each 8 bytes here is 16 MB.
-  EXPECT_LE(sizeof(CsObject), 136u);
+  EXPECT_LE(sizeof(CsObject), 128u);
   EXPECT_LE(sizeof(MvObject), 24u);
   CsObject o;
   o.placeholder = true;
@@ -240,6 +240,21 @@ TEST(CsObjectLayoutTest, FitsInOneHundredThirtySixBytes) {
   EXPECT_FALSE(o.provisioned) << "the packed flags stay apart";
   EXPECT_FALSE(o.export_error);
   EXPECT_TRUE(o.unresolved_refs);
+  o.pending_import = PendingImportKind::kDeleteAdd;  // the largest value of each packed enum
+  o.state = ConnectorState::kFiltered;
+  o.pending_export.kind = PendingExportKind::kDelete;
+  o.connector = 0xffffffffu;
+  o.anchor = std::string(16, '\xff');
+  EXPECT_EQ(o.pending_import, PendingImportKind::kDeleteAdd);
+  EXPECT_EQ(o.state, ConnectorState::kFiltered);
+  EXPECT_TRUE(o.placeholder && o.unresolved_refs && !o.provisioned && !o.export_error);
+  // The fields in the pending export's tail padding survive assigning a whole new one.
+  o.pending_export = PendingExport{};
+  EXPECT_EQ(o.pending_export.kind, PendingExportKind::kNone);
+  EXPECT_EQ(o.connector, 0xffffffffu);
+  EXPECT_EQ(o.anchor, std::string(16, '\xff'));
+  EXPECT_EQ(o.pending_import, PendingImportKind::kDeleteAdd);
+  EXPECT_TRUE(o.placeholder && o.unresolved_refs);
 }
 
 TEST(CsObjectLayoutTest, EncodesTheSameBytesAsBefore) {

@@ -38,18 +38,20 @@ struct AttrChange {
   bool operator==(const AttrChange&) const = default;
 };
 
+// The kind last: in a CsObject the fields after it share its tail padding.
 struct PendingExport {
-  PendingExportKind kind = PendingExportKind::kNone;
   CompactString new_dn;             // a rename when non-empty and different from the DN
   std::vector<AttrChange> changes;  // sorted by attribute id
+  PendingExportKind kind = PendingExportKind::kNone;
   bool empty() const { return kind == PendingExportKind::kNone; }
   bool operator==(const PendingExport&) const = default;
 };
 
-// Laid out for size (issue 5: two of these per directory object): 8-byte fields first, then
-// the 17-byte inline anchor, the enums and the flags packed behind it. 136 bytes; the DN is
-// the only heap block an ordinary object has besides its attribute sets. The four flags are
-// bit-fields sharing one byte: safe because each object is read and written by one thread at a
+// Laid out for size (issue 5: two of these per directory object): 8-byte fields first; the
+// pending export is [[no_unique_address]] so the inline anchor, the connector id and the
+// packed enums and flags fill its tail padding. 128 bytes; the DN is the only heap block an
+// ordinary object has besides its attribute sets. The enums and the four flags are
+// bit-fields sharing bytes: safe because each object is read and written by one thread at a
 // time (the rule of the parallel full sync), never by two at once.
 struct CsObject {
   CsId id = 0;
@@ -61,11 +63,10 @@ struct CsObject {
   AttributeSet unconfirmed;   // exported values not yet seen again by an import
   CompactString import_dn;    // new DN for a rename seen on import
   CompactString error;        // last import / sync / export error, shown to the admin
-  PendingExport pending_export;
+  [[no_unique_address]] PendingExport pending_export;
   ShortString anchor;         // raw bytes; empty until the directory has assigned one
-
-  PendingImportKind pending_import = PendingImportKind::kNone;
-  ConnectorState state = ConnectorState::kNormal;
+  PendingImportKind pending_import : 3 = PendingImportKind::kNone;
+  ConnectorState state : 2 = ConnectorState::kNormal;
   bool placeholder : 1 = false;      // stands in for a referenced object not yet imported
   bool provisioned : 1 = false;      // created by an outbound Provision rule
   bool export_error : 1 = false;

@@ -1587,7 +1587,7 @@ class Synchronizer {
         ++counter("deprovisioned");
         return;
       }
-      o.pending_export = PendingExport{PendingExportKind::kDelete, {}, {}};
+      o.pending_export = PendingExport{.kind = PendingExportKind::kDelete};
       state_.unlink(o);
       state_.mark_cs(o);
       ++counter("deprovisioned");
