@@ -97,9 +97,9 @@ TYPED_TEST(CompactStringTypesTest, CopiesAreIndependentAndMovesSteal) {
     d = std::move(c);
     EXPECT_EQ(d, want);
     EXPECT_TRUE(c.empty());  // NOLINT(bugprone-use-after-move)
-    d = d;  // self-assignment keeps the bytes
-    EXPECT_EQ(d, want);
     auto& alias = d;
+    d = alias;  // self-assignment keeps the bytes
+    EXPECT_EQ(d, want);
     d = std::move(alias);
     EXPECT_EQ(d, want) << "self-move keeps the bytes";
   }
