@@ -3,10 +3,10 @@
 // Ids are allocated sequentially by the server, so an id → slot table in pages of 4096 ids
 // finds an object in two array reads (no hash, no node per object). Objects live in chunks of
 // 1024 slots that never move: a pointer or reference stays valid until that object is erased,
-// as with unordered_map nodes. A slot is the bare pair (no std::optional flag word: which slots
-// hold an object is a bitmap beside the chunks, one bit a slot). Iteration walks the slots in order — about id order, over
-// contiguous memory — and yields std::pair<const uint64_t, T>& like a map does. Slots of erased
-// objects are reused.
+// as with unordered_map nodes. A slot is the bare pair, with no std::optional flag word (8
+// bytes an object): which slots hold an object is a bitmap beside the chunks, one bit a slot.
+// Iteration walks the slots in order — about id order, over contiguous memory — and yields
+// std::pair<const uint64_t, T>& like a map does. Slots of erased objects are reused.
 //
 // Thread safety: const member functions may run concurrently with each other, and so may
 // find() calls that only change the objects found; inserting or erasing needs exclusive access.
