@@ -12,7 +12,8 @@ namespace compact_detail {
 
 char* new_block(std::string_view s) {
   if (s.size() > std::numeric_limits<uint32_t>::max())
-    throw std::length_error("a string of " + std::to_string(s.size()) + " bytes is over the 4 GB limit of a compact string");
+    throw std::length_error("a string of " + std::to_string(s.size()) +
+                            " bytes is over the 4 GB limit of a compact string");
   auto n = static_cast<uint32_t>(s.size());
   // malloc, not new: the heap report asks the allocator for the block's size (malloc_usable_size).
   auto* block = static_cast<char*>(std::malloc(sizeof n + n + 1));
