@@ -331,7 +331,7 @@ inline std::string snapshot_store(const std::string& path, std::string* error) {
       std::ostringstream t;
       t << "cs " << c.name << " " << o.dn << " type=" << o.object_type << " state=" << connector_state_name(o.state)
         << " placeholder=" << o.placeholder << " provisioned=" << o.provisioned << " export_error=" << o.export_error
-        << " anchor=" << (has_assigned_anchors(c.name) ? (o.anchor.empty() ? "none" : "<assigned>") : hex_or_text(o.anchor))
+        << " anchor=" << (has_assigned_anchors(c.name) ? (o.anchor.empty() ? "none" : "<assigned>") : hex_or_text(o.anchor.str()))
         << " mv=" << (o.mv == 0 ? "none" : mv_key[o.mv]) << " pending_import=" << pending_import_kind_name(o.pending_import)
         << " import_dn=" << o.import_dn << " pending_export=" << pending_export_kind_name(o.pending_export.kind)
         << " new_dn=" << o.pending_export.new_dn << " error=" << o.error << "\n";
@@ -343,7 +343,7 @@ inline std::string snapshot_store(const std::string& path, std::string* error) {
         for (const std::string& v : a.values) t << " [" << (is_assigned_anchor(attrs.info(a.id).name) ? "<assigned>" : hex_or_text(v)) << "]";
         t << "\n";
       }
-      objects[o.dn] += t.str();
+      objects[o.dn.str()] += t.str();
       return Status::Ok();
     });
     if (!s.ok()) *error = s.to_string();

@@ -7,10 +7,10 @@ namespace idsync::store_test {
 namespace {
 
 void expect_found_by_all_indexes(Store& store, const CsObject& o) {
-  auto by_dn = store.find_cs_by_dn(o.connector, o.dn);
+  auto by_dn = store.find_cs_by_dn(o.connector, o.dn.str());
   ASSERT_TRUE(by_dn.ok() && by_dn->has_value()) << o.dn;
   EXPECT_EQ(**by_dn, o);
-  auto by_anchor = store.find_cs_by_anchor(o.connector, o.anchor);
+  auto by_anchor = store.find_cs_by_anchor(o.connector, o.anchor.str());
   ASSERT_TRUE(by_anchor.ok() && by_anchor->has_value());
   EXPECT_EQ(**by_anchor, o);
   auto by_mv = store.find_cs_by_mv(o.mv);
@@ -43,7 +43,7 @@ TEST_F(StoreTest, UnchangedIndexedColumnsAreNotRewrittenAndChangedOnesAre) {
   EXPECT_EQ(counts->pending_imports, 0);
 
   // A rename and a new join go through the indexes.
-  const std::string old_dn = o.dn;
+  const std::string old_dn(o.dn);
   o.dn = "CN=Alice Smith,OU=People";
   o.mv = 71;
   ASSERT_TRUE(store->put_cs(o).ok());
@@ -73,7 +73,7 @@ TEST_F(StoreTest, RowsChangedByAnotherConnectionAreRewrittenWhole) {
   ASSERT_TRUE(first->put_cs(o).ok());
   EXPECT_EQ(first->write_stats().rows_without_index_changes, 0u);
   expect_found_by_all_indexes(*first, o);
-  auto stale = first->find_cs_by_dn(1, renamed.dn);
+  auto stale = first->find_cs_by_dn(1, renamed.dn.str());
   ASSERT_TRUE(stale.ok());
   EXPECT_FALSE(stale->has_value());
 }
@@ -89,7 +89,7 @@ TEST_F(StoreTest, RolledBackWritesAreNotTakenForWhatTheRowHolds) {
   ASSERT_TRUE(store->put_cs(renamed).ok());
   store->rollback();
   ASSERT_TRUE(store->put_cs(renamed).ok());  // the file still holds the old DN
-  auto found = store->find_cs_by_dn(1, renamed.dn);
+  auto found = store->find_cs_by_dn(1, renamed.dn.str());
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_EQ(**found, renamed);
   // A deleted row is inserted again, not updated into nothing.

@@ -472,7 +472,7 @@ TEST_F(StoreTest, HugeAndSmallObjectsRoundTrip) {
 
   EXPECT_EQ(read_cs(*store, 10), group);
   EXPECT_EQ(read_cs(*store, 11), small);
-  auto by_dn = store->find_cs_by_dn(1, group.dn);
+  auto by_dn = store->find_cs_by_dn(1, group.dn.str());
   ASSERT_TRUE(by_dn.ok() && by_dn->has_value());
   EXPECT_EQ(**by_dn, group);
   auto m = store->find_mv(20);

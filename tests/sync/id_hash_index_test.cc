@@ -180,7 +180,7 @@ TEST(ConnectorSpaceIndexTest, DnLookupNormalizesAndFollowsRenames) {
   EXPECT_EQ(space.find_by_anchor("A1"), nullptr) << "anchors are raw bytes: case matters";
 
   CsObject& o = *space.find(10);
-  std::string old_dn = o.dn, old_anchor = o.anchor;
+  std::string old_dn(o.dn), old_anchor(o.anchor);
   o.dn = "CN=Renamed,OU=People,DC=x";
   o.anchor = "moved";
   space.reindex(o, old_anchor, old_dn);

@@ -19,6 +19,22 @@ HeapBytes heap_bytes(const std::string& s) {
   return b;
 }
 
+HeapBytes heap_bytes(const CompactString& s) {
+  HeapBytes b;
+  b.payload = s.size();
+  b.values = 1;
+  b.allocated = heap_block_size(s.heap_block());
+  return b;
+}
+
+HeapBytes heap_bytes(const ShortString& s) {
+  HeapBytes b;
+  b.payload = s.size();
+  b.values = 1;
+  b.allocated = heap_block_size(s.heap_block());
+  return b;
+}
+
 HeapBytes heap_bytes(const ValueList& values) {
   HeapBytes b;
   if (values.capacity() != 0) b.allocated = heap_block_size(values.data());

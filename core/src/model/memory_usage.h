@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "model/attribute_set.h"
+#include "model/compact_string.h"
 
 namespace idsync {
 
@@ -40,6 +41,9 @@ inline size_t heap_block_estimate(size_t n) { return n == 0 ? 0 : (n + 15) / 16 
 // A string's heap block (0 when it fits in the inline buffer); payload is its length; it
 // counts as one value.
 HeapBytes heap_bytes(const std::string& s);
+// The same for the compact strings (model/compact_string.h): the block, when there is one.
+HeapBytes heap_bytes(const CompactString& s);
+HeapBytes heap_bytes(const ShortString& s);
 // The vector's element block plus every value's heap block.
 HeapBytes heap_bytes(const ValueList& values);
 // The items block plus every attribute's values.

@@ -83,7 +83,8 @@ class Reader {
     }
     return false;
   }
-  bool bytes(std::string& out) {
+  template <class Str>  // std::string or a compact string (model/compact_string.h)
+  bool bytes(Str& out) {
     std::string_view v;
     if (!view(v)) return false;
     out.assign(v);

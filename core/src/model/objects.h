@@ -8,6 +8,8 @@
 
 #include "idsync/entry.h"
 #include "model/attribute_set.h"
+#include "model/compact_string.h"
+#include "model/interned_name.h"
 
 namespace idsync {
 
@@ -36,43 +38,47 @@ struct AttrChange {
   bool operator==(const AttrChange&) const = default;
 };
 
+// The kind last: in a CsObject the fields after it share its tail padding.
 struct PendingExport {
-  PendingExportKind kind = PendingExportKind::kNone;
-  std::string new_dn;               // a rename when non-empty and different from the DN
+  CompactString new_dn;             // a rename when non-empty and different from the DN
   std::vector<AttrChange> changes;  // sorted by attribute id
+  PendingExportKind kind = PendingExportKind::kNone;
   bool empty() const { return kind == PendingExportKind::kNone; }
   bool operator==(const PendingExport&) const = default;
 };
 
+// Laid out for size (issue 5: two of these per directory object): 8-byte fields first; the
+// pending export is [[no_unique_address]] so the inline anchor, the connector id and the
+// packed enums and flags fill its tail padding. 128 bytes; the DN is the only heap block an
+// ordinary object has besides its attribute sets. The enums and the four flags are
+// bit-fields sharing bytes: safe because each object is read and written by one thread at a
+// time (the rule of the parallel full sync), never by two at once.
 struct CsObject {
   CsId id = 0;
-  ConnectorId connector = 0;
-  std::string anchor;       // raw bytes; empty until the directory has assigned one
-  std::string dn;
-  std::string object_type;
-  AttributeSet hologram;    // the object as last imported and synchronized
-
-  PendingImportKind pending_import = PendingImportKind::kNone;
-  AttributeSet import_state;  // the full new state for kAdd / kUpdate / kDeleteAdd
-  std::string import_dn;      // new DN for a rename seen on import
-
-  PendingExport pending_export;
-  AttributeSet unconfirmed;   // exported values not yet seen again by an import
-
-  ConnectorState state = ConnectorState::kNormal;
-  bool placeholder = false;   // stands in for a referenced object not yet imported
-  bool provisioned = false;   // created by an outbound Provision rule
-  bool export_error = false;
-  bool unresolved_refs = false;  // a reference value waits for its target to be synced
   MvId mv = 0;                // 0 = disconnector
-  std::string error;          // last import / sync / export error, shown to the admin
+  CompactString dn;
+  InternedName object_type;
+  AttributeSet hologram;      // the object as last imported and synchronized
+  AttributeSet import_state;  // the full new state for kAdd / kUpdate / kDeleteAdd
+  AttributeSet unconfirmed;   // exported values not yet seen again by an import
+  CompactString import_dn;    // new DN for a rename seen on import
+  CompactString error;        // last import / sync / export error, shown to the admin
+  [[no_unique_address]] PendingExport pending_export;
+  ShortString anchor;         // raw bytes; empty until the directory has assigned one
+  PendingImportKind pending_import : 3 = PendingImportKind::kNone;
+  ConnectorState state : 2 = ConnectorState::kNormal;
+  bool placeholder : 1 = false;      // stands in for a referenced object not yet imported
+  bool provisioned : 1 = false;      // created by an outbound Provision rule
+  bool export_error : 1 = false;
+  bool unresolved_refs : 1 = false;  // a reference value waits for its target to be synced
+  ConnectorId connector = 0;
 
   bool operator==(const CsObject&) const = default;
 };
 
 struct MvObject {
   MvId id = 0;
-  std::string object_type;
+  InternedName object_type;
   AttributeSet attributes;
   bool operator==(const MvObject&) const = default;
 };

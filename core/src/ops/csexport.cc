@@ -405,14 +405,14 @@ class Writer {
     }
   }
 
-  void delta(const char* operation, const std::string& dn, const CsObject& o, std::vector<AttrOut>& changes) {
+  void delta(const char* operation, std::string_view dn, const CsObject& o, std::vector<AttrOut>& changes) {
     out_.indent(3).raw("<delta").attr("operation", operation).attr("dn", safe_dn(dn)).raw(">\n");
     header(4, o);
     attributes(4, changes);
     out_.indent(3).raw("</delta>\n");
   }
 
-  void entry(const std::string& dn, const CsObject& o, const AttributeSet& set) {
+  void entry(std::string_view dn, const CsObject& o, const AttributeSet& set) {
     std::vector<AttrOut> list;
     list.reserve(set.size());
     for (const AttrEntry a : set.items()) list.push_back(AttrOut{a.id, nullptr, plain(a.values)});

@@ -97,7 +97,7 @@ Status check_export_limits(const ConnectorSpace& space, const std::vector<CsObje
       std::string what = std::to_string(m.removals) + " of its " + std::to_string(m.members_before) + " " +
                          attrs.info(m.attr).name + " values would be removed";
       record_error(result, o->dn, "group-member-removal-limit-exceeded", what);
-      if (groups++ == 0) first = "group " + o->dn + ": " + what;
+      if (groups++ == 0) first = "group " + o->dn.str() + ": " + what;
     }
   }
   if (groups == 0) return Status::Ok();

@@ -13,7 +13,7 @@ namespace idsync {
 
 namespace {
 
-size_t dn_depth(const std::string& dn) {
+size_t dn_depth(std::string_view dn) {
   size_t depth = 1;
   for (size_t i = 0; i < dn.size(); ++i) {
     if (dn[i] == '\\') {
@@ -190,7 +190,7 @@ Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector,
       continue;
     }
     escrow(o);
-    std::string old_anchor = o.anchor, old_dn = o.dn;
+    std::string old_anchor(o.anchor), old_dn(o.dn);
     if (!s.new_anchor.empty()) o.anchor = std::move(s.new_anchor);
     if (!o.pending_export.new_dn.empty()) o.dn = o.pending_export.new_dn;
     if (o.anchor != old_anchor || o.dn != old_dn) space.reindex(o, old_anchor, old_dn);

@@ -18,9 +18,9 @@
 
 namespace idsync {
 
-void record_error(StepResult& result, const std::string& dn, const std::string& type, const std::string& message) {
+void record_error(StepResult& result, std::string_view dn, const std::string& type, const std::string& message) {
   ++result.error_count;
-  if (result.errors.size() < kMaxRecordedErrors) result.errors.push_back(ObjectError{dn, type, message});
+  if (result.errors.size() < kMaxRecordedErrors) result.errors.push_back(ObjectError{std::string(dn), type, message});
 }
 
 namespace {
@@ -207,7 +207,7 @@ class Stager : public ImportSink {
     // report several changes of one object, and only its final state says whether what we
     // exported is still there.
     if (o->anchor.empty() && !anchor.empty()) {
-      std::string old_anchor = o->anchor;
+      std::string old_anchor(o->anchor);
       o->anchor = anchor;
       space_.reindex(*o, old_anchor, o->dn);
       state_.mark_cs(*o);
@@ -222,13 +222,13 @@ class Stager : public ImportSink {
 
   // Stages `attrs` as the new state of `o` (found by the caller); `changed`: whether they
   // differ from the state the import started from.
-  void stage_state(CsObject& object, const std::string& dn, const std::string& object_type, AttributeSet&& attrs,
+  void stage_state(CsObject& object, const std::string& dn, std::string_view object_type, AttributeSet&& attrs,
                    bool changed) {
     CsObject* o = &object;
     seen_.insert(o->id);
     take_escrow(*o);
     bool was_placeholder = o->placeholder;
-    const std::string& current_dn = o->import_dn.empty() ? o->dn : o->import_dn;
+    std::string_view current_dn = o->import_dn.empty() ? o->dn : o->import_dn;
     // Any difference in the DN text is a rename, a change of case included.
     bool renamed = current_dn != dn;
     bool type_changed = !object_type.empty() && !o->object_type.empty() && !iequals(object_type, o->object_type);
@@ -295,7 +295,7 @@ class Stager : public ImportSink {
       // reader reports "deleteoldrdn: 0" as explicit adds in change.changes). Without this the
       // hologram kept the old value (e.g. cn) until the next Full Import, which then staged a
       // spurious update, and a dn flow built from that attribute never renamed the target.
-      const std::string& old_dn = o->import_dn.empty() ? o->dn : o->import_dn;
+      std::string_view old_dn = o->import_dn.empty() ? o->dn : o->import_dn;
       auto old_rdn = parse_rdn(rdn(old_dn));
       auto new_rdn = parse_rdn(rdn(change.new_dn));
       if (new_rdn.ok()) {
@@ -330,7 +330,7 @@ class Stager : public ImportSink {
       if (!apply_change(change.dn, c, next, changed)) return;
     std::string dn = change.kind == ChangeKind::kRename && !change.new_dn.empty()
                          ? change.new_dn
-                         : (o->import_dn.empty() ? o->dn : o->import_dn);
+                         : (o->import_dn.empty() ? o->dn : o->import_dn).str();
     stage_state(*o, dn, o->object_type, std::move(next), changed);
   }
 

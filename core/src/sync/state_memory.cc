@@ -14,9 +14,9 @@ uint64_t tree_bytes(const Tree& t, size_t value_size) {
   return t.size() * heap_block_estimate(4 * sizeof(void*) + value_size);
 }
 
+// The rename target is counted with the object's strings.
 HeapBytes change_bytes(const PendingExport& p) {
-  HeapBytes b = heap_bytes(p.new_dn);
-  b.values = 0;  // the rename target is not an attribute value
+  HeapBytes b;
   if (p.changes.capacity() != 0) b.allocated += heap_block_size(p.changes.data());
   b.slack += (p.changes.capacity() - p.changes.size()) * sizeof(AttrChange);
   for (const AttrChange& c : p.changes) b += heap_bytes(c.values);
@@ -34,11 +34,8 @@ class StateMemoryWalker {
     MemoryRow mv{"metaverse: objects (nodes, type)", s.mv_.size(), {}};
     MemoryRow attrs{"metaverse: attributes", s.mv_.size(), {}};
     mv.bytes.allocated = s.mv_.memory_bytes();
-    for (const auto& [id, o] : s.mv_) {
-      mv.bytes.allocated += heap_bytes(o.object_type).allocated;
-      mv.bytes.payload += o.object_type.size();
-      attrs.bytes += heap_bytes(o.attributes);
-    }
+    // The object type is an interned name: one shared copy per type, nothing per object.
+    for (const auto& [id, o] : s.mv_) attrs.bytes += heap_bytes(o.attributes);
     MemoryRow links{"metaverse: links to CS objects", s.mv_.size(), {}};
     links.bytes.allocated = s.links_.capacity() * sizeof(s.links_[0]);
     for (const auto& list : s.links_)
@@ -64,11 +61,12 @@ class StateMemoryWalker {
     MemoryRow unconfirmed{p + "unconfirmed exports", 0, {}};
     objects.bytes.allocated = space.objects.memory_bytes();
     for (const auto& [id, o] : space.objects) {
-      for (const std::string* s : {&o.anchor, &o.dn, &o.object_type, &o.import_dn, &o.error}) {
-        HeapBytes b = heap_bytes(*s);
-        b.values = 0;  // the object's own strings are not attribute values
-        objects.bytes += b;
-      }
+      // The object's own strings are not attribute values. The type is interned (no block);
+      // a GUID-sized anchor is inline; the DN and the rarely set strings have a block each.
+      HeapBytes b = heap_bytes(o.anchor);
+      for (const CompactString* s : {&o.dn, &o.import_dn, &o.error, &o.pending_export.new_dn}) b += heap_bytes(*s);
+      b.values = 0;
+      objects.bytes += b;
       hologram.bytes += heap_bytes(o.hologram);
       HeapBytes staged = heap_bytes(o.import_state);
       if (staged.allocated != 0) ++import_state.count;

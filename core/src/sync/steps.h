@@ -14,7 +14,7 @@
 namespace idsync {
 
 // Records a per-object error in `result` (counting all, keeping the first kMaxRecordedErrors).
-void record_error(StepResult& result, const std::string& dn, const std::string& type, const std::string& message);
+void record_error(StepResult& result, std::string_view dn, const std::string& type, const std::string& message);
 
 Status run_import(SyncState& state, ConnectorSpace& space, Connector& connector, bool delta,
                   std::string& watermark, StepResult& result, const ProgressCallback& progress);

@@ -121,7 +121,7 @@ void ConnectorSpace::unindex(const CsObject& o) {
   }
 }
 
-void ConnectorSpace::reindex(const CsObject& o, const std::string& old_anchor, const std::string& old_dn) {
+void ConnectorSpace::reindex(const CsObject& o, std::string_view old_anchor, std::string_view old_dn) {
   if (!old_anchor.empty()) by_anchor.erase(anchor_hash(old_anchor), o.id);
   if (!old_dn.empty()) {
     std::string& key = query_key_buffer();

@@ -74,7 +74,7 @@ struct ConnectorSpace {
   template <class Range, class Fn>
   void find_many_by_dn(const Range& dns, Fn&& fn);
   // Re-indexes after the anchor or DN of `o` changed (old values given).
-  void reindex(const CsObject& o, const std::string& old_anchor, const std::string& old_dn);
+  void reindex(const CsObject& o, std::string_view old_anchor, std::string_view old_dn);
   void index(const CsObject& o);
   // The same with `key` = dn_key(o.dn) already at hand.
   void index_with_key(const CsObject& o, std::string_view key);

@@ -258,13 +258,13 @@ class Synchronizer {
     return false;
   }
 
-  std::vector<const CompiledRule*> inbound_rules_in_scope(const CsObject& o, const std::string* mv_type = nullptr) {
+  std::vector<const CompiledRule*> inbound_rules_in_scope(const CsObject& o, const InternedName* mv_type = nullptr) {
     return inbound_rules_in_scope(o, o.hologram, mv_type);
   }
 
   // The same against `hologram` in place of the object's own (its state before this run).
   std::vector<const CompiledRule*> inbound_rules_in_scope(const CsObject& o, const AttributeSet& hologram,
-                                                          const std::string* mv_type) {
+                                                          const InternedName* mv_type) {
     std::vector<const CompiledRule*> out;
     for (const CompiledRule& r : state_.rules()) {
       if (r.def.disabled || r.def.direction != Direction::kInbound || r.connector != o.connector) continue;
@@ -342,7 +342,7 @@ class Synchronizer {
         o->hologram = std::move(o->import_state);
         o->import_state.clear();
         if (!o->import_dn.empty()) {
-          std::string old_dn = std::move(o->dn);  // only a rename needs it: no copy per object
+          CompactString old_dn = std::move(o->dn);  // only a rename needs it: no copy per object
           o->dn = std::move(o->import_dn);
           o->import_dn.clear();
           space_.reindex(*o, o->anchor, old_dn);
@@ -887,7 +887,7 @@ class Synchronizer {
     cs.error = text;
     d.marks.push_back(&cs);
     ++d.sync_errors;
-    d.errors.push_back({cs.dn, type, text});
+    d.errors.push_back({cs.dn.str(), type, text});
   }
 
   // ---- pass 3: outbound ----
@@ -896,7 +896,7 @@ class Synchronizer {
     return outbound_rules(mv.attributes, mv.object_type, target);
   }
 
-  std::vector<const CompiledRule*> outbound_rules(const AttributeSet& attributes, const std::string& mv_type,
+  std::vector<const CompiledRule*> outbound_rules(const AttributeSet& attributes, std::string_view mv_type,
                                                   ConnectorId target) {
     std::vector<const CompiledRule*> out;
     for (const CompiledRule& r : state_.rules()) {
@@ -910,7 +910,7 @@ class Synchronizer {
 
   // The target connectors of outbound rules for an MV object type, sorted (serial only: the
   // outbound passes look them up when they build their item list).
-  const std::vector<ConnectorId>& outbound_targets(const std::string& mv_type) {
+  const std::vector<ConnectorId>& outbound_targets(std::string_view mv_type) {
     std::string key = to_lower_ascii(mv_type);
     auto it = outbound_targets_.find(key);
     if (it != outbound_targets_.end()) return it->second;
@@ -961,7 +961,7 @@ class Synchronizer {
                             std::to_string(mv.id) + ": " + outcome.status().message();
       ++d.sync_errors;
       d.errors.push_back(
-          {existing ? existing->dn : "#" + std::to_string(mv.id), expr::error_kind(outcome.status().message()), message});
+          {existing ? existing->dn.str() : "#" + std::to_string(mv.id), expr::error_kind(outcome.status().message()), message});
       return std::nullopt;
     }
     return std::move(outcome).value();
@@ -998,7 +998,7 @@ class Synchronizer {
       }
       for (size_t i = begin; i < begin + n; ++i) {
         if (CsObject* t = ref_target(refs[i], target)) {
-          dns.push_back(t->dn);
+          dns.emplace_back(t->dn);
         } else {
           unresolved = true;
         }
@@ -1222,12 +1222,12 @@ class Synchronizer {
     for (const std::string& ref : values->removed) {
       CsObject* t = ref_target(ref, target);
       if (t == nullptr) return false;
-      out.removed.push_back(t->dn);
+      out.removed.emplace_back(t->dn);
     }
     for (const std::string& ref : values->added) {
       CsObject* t = ref_target(ref, target);
       if (t == nullptr) return false;  // unresolved: the full path marks it
-      out.added.push_back(t->dn);
+      out.added.emplace_back(t->dn);
     }
     resolved_ += out.removed.size() + out.added.size();
     carried_ += before_count - values->removed.size();
@@ -1322,7 +1322,7 @@ class Synchronizer {
     std::vector<OutboundItem> items;
     items.reserve(ids.size());
     // Runs of one object type are the rule: look its targets up once per run, not per object.
-    const std::string* type = nullptr;
+    const InternedName* type = nullptr;
     const std::vector<ConnectorId>* targets = nullptr;
     for (MvId id : ids) {
       const MvObject* mv = state_.mv(id);
@@ -1511,7 +1511,7 @@ class Synchronizer {
       }
     }
     for (Rename& r : renames) {
-      std::string old = std::move(r.object->dn);
+      CompactString old = std::move(r.object->dn);
       r.object->dn = std::move(r.dn);
       r.target->reindex(*r.object, r.object->anchor, old);
       state_.mark_cs(*r.object);
@@ -1614,7 +1614,7 @@ class Synchronizer {
         ++counter("deprovisioned");
         return;
       }
-      o.pending_export = PendingExport{PendingExportKind::kDelete, {}, {}};
+      o.pending_export = PendingExport{.kind = PendingExportKind::kDelete};
       state_.unlink(o);
       state_.mark_cs(o);
       ++counter("deprovisioned");
