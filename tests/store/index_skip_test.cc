@@ -34,7 +34,7 @@ TEST_F(StoreTest, UnchangedIndexedColumnsAreNotRewrittenAndChangedOnesAre) {
   expect_found_by_all_indexes(*store, o);
   auto counts = store->count_cs(1);
   ASSERT_TRUE(counts.ok());
-  EXPECT_EQ(counts->pending_imports, 1);  // the partial index follows the flag
+  EXPECT_EQ(counts->pending_imports, 1);  // the count follows the flag
 
   o.pending_import = PendingImportKind::kNone;
   ASSERT_TRUE(store->put_cs(o).ok());

@@ -17,7 +17,9 @@
 // - acquire_run_lock() takes the server's single-run lock (an flock on "<path>.lock" holding
 //   the holder's pid and description); a second holder gets kBusy at once, naming what runs.
 // - Objects are stored as compact blobs (model/objects.h) with indexed anchor / DN / MV-link
-//   columns; large value lists (a big group's members) as content-defined chunks in
+//   columns (schema 3: the DN and anchor indexes hold 64-bit hashes of the normalized DN and
+//   of the anchor; a lookup checks the row's DN / anchor itself, so a collision never returns
+//   another object); large value lists (a big group's members) as content-defined chunks in
 //   value_chunks, so that one changed value rewrites one chunk, not the list; configuration
 //   items (connectors, rules, settings) as JSON text owned by ops/.
 // - Every method returns a Status naming what failed; after an error inside a transaction the
@@ -38,7 +40,7 @@
 
 namespace idsync {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 enum class OpenMode { kCreateIfMissing, kMustExist, kReadOnly };
 
