@@ -31,6 +31,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "demo_config.h"
@@ -67,6 +68,19 @@ double peak_rss_mb() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   return static_cast<double>(ru.ru_maxrss) / 1024.0;  // Linux: kilobytes
+}
+
+// Bytes this process has read and written through system calls so far (/proc/self/io rchar /
+// wchar: page-cache hits count too, which is what a store's page reads and WAL writes cost).
+std::pair<uint64_t, uint64_t> io_bytes() {
+  std::ifstream io("/proc/self/io");
+  std::string key;
+  uint64_t value = 0, rchar = 0, wchar = 0;
+  while (io >> key >> value) {
+    if (key == "rchar:") rchar = value;
+    if (key == "wchar:") wchar = value;
+  }
+  return {rchar, wchar};
 }
 
 // Resident now (not the peak): /proc/self/statm's second field, in pages.
@@ -361,11 +375,22 @@ int phases_only(const std::string& kept, const std::string& work, const std::str
   if (!s.ok()) die("run_sync", s);
   std::printf("synchronize %.3f s (cpu %.3f s)\n", now_s() - t, cpu_s() - c);
   t = now_s(), c = cpu_s();
+  const auto io0 = io_bytes();
+  (**st).reset_write_stats();
   s = (*state)->save(**st);
   if (!s.ok()) die("save", s);
-  std::printf("save %.3f s (cpu %.3f s)  peak RSS %.0f MB; %llu rows, %.1f MB of bodies\n", now_s() - t, cpu_s() - c,
-              peak_rss_mb(), static_cast<unsigned long long>((**st).write_stats().rows),
-              (**st).write_stats().body_bytes / 1e6);
+  const auto io1 = io_bytes();
+  std::printf("save %.3f s (cpu %.3f s)  peak RSS %.0f MB; %llu rows, %.1f MB of bodies; read %.1f MB, wrote %.1f MB\n",
+              now_s() - t, cpu_s() - c, peak_rss_mb(), static_cast<unsigned long long>((**st).write_stats().rows),
+              (**st).write_stats().body_bytes / 1e6, static_cast<double>(io1.first - io0.first) / 1e6,
+              static_cast<double>(io1.second - io0.second) / 1e6);
+  const idsync::StoreWriteStats& pages = (**st).write_stats();
+  std::printf("  (CS rows written without index changes %llu, with only the MV link index changed %llu)\n",
+              static_cast<unsigned long long>(pages.rows_without_index_changes),
+              static_cast<unsigned long long>(pages.rows_with_only_link_changes));
+  std::printf("  (page cache: %llu pages of %llu bytes read, %llu written, %llu of them spilled mid-transaction)\n",
+              static_cast<unsigned long long>(pages.pages_read), static_cast<unsigned long long>(pages.page_size),
+              static_cast<unsigned long long>(pages.pages_written), static_cast<unsigned long long>(pages.pages_spilled));
   state->reset();
   t = now_s(), c = cpu_s();
   st->reset();  // waits for a checkpoint still running and checkpoints what is left

@@ -871,7 +871,9 @@ Status Store::Impl::write_cs(const CsObject& o, const EncodedBody& encoded, cons
   }
   IDSYNC_RETURN_IF_ERROR(d.ensure_current());
   const uint64_t key = keys.fingerprint;
-  const bool same_key = o.id < d.cs_keys.size() && d.cs_keys[o.id] == key;
+  const bool same_names = o.id < d.cs_keys.size() && d.cs_keys[o.id].names == key;
+  const bool same_key = same_names && d.cs_keys[o.id].mv == o.mv;
+  const StmtId update = same_key ? kUpdateCsRow : same_names ? kUpdateCsRowAndLink : kPutCs;
   const std::string refs = body.chunked() ? pack_chunk_refs(body.chunks) : std::string();
   auto write = [&](StmtId id) -> Status {
     Stmt st;
@@ -881,9 +883,9 @@ Status Store::Impl::write_cs(const CsObject& o, const EncodedBody& encoded, cons
       st.bind(2, static_cast<int64_t>(o.connector));
       st.bind_blob(3, o.anchor);
       st.bind(5, keys.dn_hash);
-      st.bind(8, as_sql(o.mv));
       st.bind(13, keys.anchor_hash);
     }
+    if (id != kUpdateCsRow) st.bind(8, as_sql(o.mv));
     st.bind(4, o.dn);
     st.bind(6, o.object_type);
     st.bind(7, static_cast<int64_t>(o.state));
@@ -899,11 +901,12 @@ Status Store::Impl::write_cs(const CsObject& o, const EncodedBody& encoded, cons
     if (rc != SQLITE_DONE) return d.fail("write connector space object " + std::to_string(o.id), rc);
     return Status::Ok();
   };
-  IDSYNC_RETURN_IF_ERROR(write(same_key ? kUpdateCsRow : kPutCs));
-  if (same_key && sqlite3_changes(d.db) != 1) {
+  IDSYNC_RETURN_IF_ERROR(write(update));
+  if (update != kPutCs && sqlite3_changes(d.db) != 1) {
     IDSYNC_RETURN_IF_ERROR(write(kPutCs));  // the row is gone after all: insert it
   }
-  if (same_key) ++d.stats.rows_without_index_changes;
+  if (update == kUpdateCsRow) ++d.stats.rows_without_index_changes;
+  if (update == kUpdateCsRowAndLink) ++d.stats.rows_with_only_link_changes;
   d.remember_cs(o, key);
   ++d.stats.rows;
   d.stats.body_bytes += body.body.size();
@@ -918,7 +921,7 @@ Status Store::delete_cs(CsId id) {
   st.bind(1, as_sql(id));
   int rc = st.step();
   if (rc != SQLITE_DONE) return d.fail("delete connector space object " + std::to_string(id), rc);
-  if (id < d.cs_keys.size()) d.cs_keys[id] = 0;
+  if (id < d.cs_keys.size()) d.cs_keys[id] = Impl::KnownCsKeys{};
   return d.delete_row_chunks(kCsChunks, id);
 }
 
@@ -1138,9 +1141,20 @@ uint64_t Store::checkpoints_completed() const {
   return impl_->checkpointer != nullptr ? impl_->checkpointer->completed() : 0;
 }
 
-const StoreWriteStats& Store::write_stats() const { return impl_->stats; }
+const StoreWriteStats& Store::write_stats() const {
+  Impl& d = *impl_;
+  const std::array<int, 3> now = d.page_counters();
+  d.stats.pages_read = static_cast<uint64_t>(now[0] - d.page_counters_base[0]);
+  d.stats.pages_written = static_cast<uint64_t>(now[1] - d.page_counters_base[1]);
+  d.stats.pages_spilled = static_cast<uint64_t>(now[2] - d.page_counters_base[2]);
+  d.stats.page_size = static_cast<uint64_t>(d.page_size);
+  return d.stats;
+}
 
-void Store::reset_write_stats() { impl_->stats = StoreWriteStats{}; }
+void Store::reset_write_stats() {
+  impl_->stats = StoreWriteStats{};
+  impl_->page_counters_base = impl_->page_counters();
+}
 
 // ---- integrity -----------------------------------------------------------------------------
 

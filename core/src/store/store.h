@@ -9,7 +9,8 @@
 //   in it, not inside the commit; begin() waits for that checkpoint only when the WAL has
 //   grown past 1 GiB, and closing the Store waits for it.
 // - A write changes only what changed: put_cs leaves the DN / anchor / MV indexes alone when
-//   those columns are as this Store last read or wrote them, and a huge value list rewrites only
+//   those columns are as this Store last read or wrote them (the MV index alone is updated
+//   when only the link changed), and a huge value list rewrites only
 //   the chunks it does not hold yet (write_stats() counts both).
 // - Writes happen inside begin()/commit() transactions from one thread (put_cs_many / load_cs
 //   use oneTBB tasks only to encode / decode blobs, never to touch SQLite); readers in other
@@ -80,10 +81,19 @@ struct StoreWriteStats {
   uint64_t rows = 0;                 // CS / MV rows written
   uint64_t rows_without_index_changes = 0;  // of them, CS rows written without touching the
                                             // DN / anchor / MV indexes (those columns unchanged)
+  uint64_t rows_with_only_link_changes = 0;  // CS rows whose only indexed change was the MV link
+                                             // (only the MV index touched)
   uint64_t body_bytes = 0;           // bytes of their bodies
   uint64_t chunks_written = 0;       // value chunks inserted (model/objects.h "Layout 2")
   uint64_t chunk_bytes_written = 0;
   uint64_t chunks_deleted = 0;       // chunks a row no longer refers to, and those of deleted rows
+  // SQLite's page cache on this connection (sqlite3_db_status): pages read from the file or
+  // the WAL because the cache lacked them, pages written to the WAL (at commit and when the
+  // cache spilled), and how many of those were spilled mid-transaction.
+  uint64_t pages_read = 0;
+  uint64_t pages_written = 0;
+  uint64_t pages_spilled = 0;
+  uint64_t page_size = 0;
 };
 
 // What check_value_chunks found.

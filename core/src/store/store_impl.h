@@ -119,6 +119,7 @@ enum StmtId : int {
   kCheckMvRefs,
   kDataVersion,
   kUpdateCsRow,
+  kUpdateCsRowAndLink,
   kStmtCount
 };
 
@@ -196,6 +197,9 @@ constexpr std::array<const char*, kStmtCount> kStmtSql = {
     // columns are set (the two small partial ones).
     "UPDATE cs_objects SET dn = ?4, object_type = ?6, state = ?7, pending_import = ?9, pending_export = ?10, "
     "body = ?11, chunks = ?12 WHERE id = ?1",
+    // ... and a changed MV link (a join): only the MV index is maintained.
+    "UPDATE cs_objects SET dn = ?4, object_type = ?6, state = ?7, mv = ?8, pending_import = ?9, "
+    "pending_export = ?10, body = ?11, chunks = ?12 WHERE id = ?1",
 };
 
 #undef IDSYNC_CS_COLUMNS
@@ -285,8 +289,8 @@ void set_key_hash_for_testing(KeyHashFunction fn);
 // Registers idsync_dn_hash(dn) and idsync_anchor_hash(anchor) on `db` for migration 3.
 int register_key_functions(sqlite3* db);
 
-// The indexed columns of a connector space row (dn_hash, anchor_hash) and a fingerprint of all
-// of them with connector and mv, for Impl::cs_keys. Computed on any thread.
+// The hashed index columns of a connector space row (dn_hash, anchor_hash) and a fingerprint
+// of them with the connector, for Impl::cs_keys. Computed on any thread.
 struct CsRowKeys {
   int64_t dn_hash = 0;
   int64_t anchor_hash = 0;
@@ -297,7 +301,7 @@ inline CsRowKeys cs_row_keys(const CsObject& o, std::string& norm_scratch) {
   CsRowKeys k;
   k.dn_hash = key_hash(norm_scratch);
   k.anchor_hash = key_hash(o.anchor);
-  const uint64_t parts[4] = {o.connector, o.mv, static_cast<uint64_t>(k.dn_hash), static_cast<uint64_t>(k.anchor_hash)};
+  const uint64_t parts[3] = {o.connector, static_cast<uint64_t>(k.dn_hash), static_cast<uint64_t>(k.anchor_hash)};
   k.fingerprint = value_chunk_hash(std::string_view(reinterpret_cast<const char*>(parts), sizeof parts));
   if (k.fingerprint == 0) k.fingerprint = 1;
   return k;
@@ -316,19 +320,36 @@ struct Store::Impl {
   std::array<sqlite3_stmt*, kStmtCount> stmts{};
   std::string dn_norm;  // scratch for put_cs / find_cs_by_dn
   StoreWriteStats stats;
+  // sqlite3_db_status counters when the statistics were reset (they count since open).
+  std::array<int, 3> page_counters_base{};
+  std::array<int, 3> page_counters() const {
+    std::array<int, 3> out{};
+    const int ops[3] = {SQLITE_DBSTATUS_CACHE_MISS, SQLITE_DBSTATUS_CACHE_WRITE, SQLITE_DBSTATUS_CACHE_SPILL};
+    for (int i = 0; i < 3; ++i) {
+      int high = 0;
+      sqlite3_db_status(db, ops[i], &out[static_cast<size_t>(i)], &high, 0);
+    }
+    return out;
+  }
   // What this connection knows the file holds, so that writes touch only what changed.
   // Valid while no other connection has committed (data_version) and nothing rolled back;
   // ensure_current() forgets it all otherwise.
   // - chunk_index: the chunk hashes each row holds in value_chunks (sorted), keyed by
   //   chunk_row_key, rows with chunks only (loaded on the first write that needs it). A write
   //   finds the chunks to add and remove without a query per row.
-  // - cs_keys: by CS id, a fingerprint of the row's indexed columns (connector, dn_hash,
-  //   anchor_hash, mv) as read or written; 0 = unknown. A write whose fingerprint matches updates
-  //   the other columns only, so SQLite leaves the DN, anchor and MV indexes alone (measured:
-  //   a random-row update that sets the indexed columns costs ~1.7x one that does not).
+  // - cs_keys: by CS id, a fingerprint of the row's DN / anchor index columns (connector,
+  //   dn_hash, anchor_hash; 0 = unknown) and its MV link, as read or written. A write whose
+  //   fingerprint matches updates the other columns only, so SQLite leaves the DN and anchor
+  //   indexes alone, and the MV index too unless the link changed (measured: a random-row
+  //   update that sets the indexed columns costs ~1.7x one that does not; a full sync links
+  //   every on-premises row and changes nothing else that is indexed).
   std::unordered_map<uint64_t, std::vector<uint64_t>> chunk_index;
   bool chunk_index_loaded = false;
-  std::vector<uint64_t> cs_keys;
+  struct KnownCsKeys {
+    uint64_t names = 0;
+    MvId mv = 0;
+  };
+  std::vector<KnownCsKeys> cs_keys;
   bool memory_valid = false;
   bool memory_checked = false;  // checked in the open transaction: others cannot write
   int64_t memory_version = 0;
@@ -455,7 +476,7 @@ struct Store::Impl {
     memory_valid = false;
     memory_checked = false;
   }
-  static constexpr uint64_t kMaxKnownCsId = uint64_t{1} << 26;  // 512 MiB of cs_keys at most
+  static constexpr uint64_t kMaxKnownCsId = uint64_t{1} << 26;  // 1 GiB of cs_keys at most
   // The key of a row as read (any thread).
   static uint64_t cs_read_key(const CsObject& o) {
     std::string norm;
@@ -463,8 +484,8 @@ struct Store::Impl {
   }
   void remember_cs(const CsObject& o, uint64_t key) {
     if (o.id >= kMaxKnownCsId) return;
-    if (o.id >= cs_keys.size()) cs_keys.resize(std::max<uint64_t>(o.id + 1, cs_keys.size() * 3 / 2), 0);
-    cs_keys[o.id] = key;
+    if (o.id >= cs_keys.size()) cs_keys.resize(std::max<uint64_t>(o.id + 1, cs_keys.size() * 3 / 2));
+    cs_keys[o.id] = KnownCsKeys{key, o.mv};
   }
   // After a read of `o` on the SQLite thread.
   void remember_read(const CsObject& o) { remember_cs(o, cs_read_key(o)); }
