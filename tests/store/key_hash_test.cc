@@ -2,9 +2,16 @@
 // must check the row itself, so that two objects whose hashes collide are never confused,
 // and a store written by schema 2 (DN text in dn_norm, five indexes) must migrate with every
 // object intact, or not at all.
+#include <signal.h>
 #include <sqlite3.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/consistency.h"
@@ -120,6 +127,36 @@ TEST_F(StoreTest, StoredHashesAreOfTheNormalizedDnAndTheAnchor) {
             std::to_string(static_cast<int64_t>(value_chunk_hash("cn=mixed case,dc=example"))));
   EXPECT_EQ(single_text(path_, "SELECT anchor_hash FROM cs_objects WHERE id = 5"),
             std::to_string(static_cast<int64_t>(value_chunk_hash(o.anchor))));
+}
+
+// `idsync store check` (check_store_consistency) reports a row whose stored hash is not that of
+// its DN or anchor: lookups by it would miss the object.
+TEST_F(StoreTest, TheConsistencyCheckReportsStaleHashes) {
+  {
+    auto store = open_store();
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->put_cs(sample_cs(1, 1, "CN=Fine")).ok());
+    ASSERT_TRUE(store->put_cs(sample_cs(2, 1, "CN=Stale DN")).ok());
+    ASSERT_TRUE(store->put_cs(sample_cs(3, 1, "CN=Stale Anchor")).ok());
+    auto clean = store->check_key_hashes(10);
+    ASSERT_TRUE(clean.ok());
+    EXPECT_TRUE(clean->empty());
+  }
+  raw_exec(path_, "UPDATE cs_objects SET dn_hash = dn_hash + 1 WHERE id = 2; "
+                  "UPDATE cs_objects SET anchor_hash = 7 WHERE id = 3");
+  auto store = open_store(OpenMode::kMustExist);
+  ASSERT_NE(store, nullptr);
+  expect_dn(*store, 1, "CN=Stale DN", nullptr);  // what the check is there for
+  auto report = check_store_consistency(*store);
+  ASSERT_TRUE(report.ok()) << report.status().to_string();
+  std::string all;
+  for (const std::string& f : report->findings) all += f + "\n";
+  EXPECT_NE(all.find("connector space object 2 ('CN=Stale DN', connector 1) has a stale DN hash"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("connector space object 3 ('CN=Stale Anchor', connector 1) has a stale anchor hash"),
+            std::string::npos)
+      << all;
+  EXPECT_EQ(all.find("object 1 "), std::string::npos) << all;
 }
 
 // A store as schema 2 wrote it: the DN text in dn_norm, the five indexes of schema 1, layout-2
@@ -283,6 +320,43 @@ TEST_F(SchemaTwoStoreTest, AFailedMigrationLeavesTheStoreAsItWas) {
   auto store = open_store(OpenMode::kMustExist);
   ASSERT_NE(store, nullptr);
   expect_every_object(*store);
+}
+
+// kill -9 in the middle of the upgrade (inside its UPDATE of the hashes, the 200th row): the
+// store is still the schema-2 store it was, and the next open upgrades it.
+std::atomic<int> g_hash_calls{0};
+uint64_t hash_then_die(std::string_view bytes) {
+  if (g_hash_calls.fetch_add(1) == 200) raise(SIGKILL);
+  return value_chunk_hash(bytes);
+}
+
+TEST_F(SchemaTwoStoreTest, AnUpgradeKilledHalfWayLeavesTheStoreAsItWas) {
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test
+    store_detail::set_key_hash_for_testing(&hash_then_die);
+    auto store = Store::open(path_, OpenMode::kMustExist);
+    _exit(store.ok() ? 0 : 2);  // not reached: killed during the upgrade
+  }
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  pid_t done = 0;
+  while ((done = waitpid(child, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (done == 0) {
+    kill(child, SIGKILL);
+    waitpid(child, &status, 0);
+    FAIL() << "the upgrading child did not finish within 120 s";
+  }
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the child exited with status " << status;
+  EXPECT_EQ(single_text(path_, "SELECT value FROM meta WHERE key = 'schema_version'"), "2");
+  EXPECT_EQ(single_text(path_, "SELECT count(*) FROM cs_objects WHERE dn_norm LIKE 'cn=user %'"), "400");
+  auto store = open_store(OpenMode::kMustExist);
+  ASSERT_NE(store, nullptr);
+  expect_every_object(*store);
+  EXPECT_TRUE(store->check_integrity().ok());
 }
 
 // Read-only opening of a schema-2 store is refused with what to do; nothing is changed.

@@ -1158,6 +1158,27 @@ void Store::reset_write_stats() {
 
 // ---- integrity -----------------------------------------------------------------------------
 
+Result<std::vector<std::string>> Store::check_key_hashes(size_t max_findings) {
+  Impl& d = *impl_;
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kCheckKeyHashes, st));
+  std::vector<std::string> findings;
+  std::string norm;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW && findings.size() < max_findings) {
+    normalize_dn(st.text_view(2), norm);
+    const bool dn_ok = st.int64(4) == key_hash(norm);
+    const bool anchor_ok = st.int64(5) == key_hash(st.blob(3));
+    if (dn_ok && anchor_ok) continue;
+    findings.push_back("connector space object " + std::to_string(st.int64(0)) + " ('" + st.text(2) +
+                       "', connector " + std::to_string(st.int64(1)) + ") has a stale " +
+                       (dn_ok ? "anchor" : anchor_ok ? "DN" : "DN and anchor") +
+                       " hash: lookups by it miss the object");
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return d.fail("check the DN and anchor hashes", rc);
+  return findings;
+}
+
 Status Store::check_integrity() {
   Impl& d = *impl_;
   sqlite3_stmt* s = nullptr;

@@ -205,6 +205,12 @@ class Store {
   // At most `max_findings` findings. Fails only when the store cannot be read.
   Result<ValueChunkReport> check_value_chunks(size_t max_findings);
 
+  // Checks that every connector space row's dn_hash / anchor_hash are those of its DN and
+  // anchor (a stale hash would hide the object from find_cs_by_dn / find_cs_by_anchor). At
+  // most `max_findings` findings, each naming the object. Fails only when the store cannot
+  // be read.
+  Result<std::vector<std::string>> check_key_hashes(size_t max_findings);
+
   // A commit that leaves 1000+ frames in the WAL has them copied back into the store file on
   // a background thread (store/wal_checkpointer.h): the commit returns once the frames are in
   // the WAL, where they are safe. This waits until no such checkpoint runs or is pending

@@ -120,6 +120,7 @@ enum StmtId : int {
   kDataVersion,
   kUpdateCsRow,
   kUpdateCsRowAndLink,
+  kCheckKeyHashes,
   kStmtCount
 };
 
@@ -200,6 +201,7 @@ constexpr std::array<const char*, kStmtCount> kStmtSql = {
     // ... and a changed MV link (a join): only the MV index is maintained.
     "UPDATE cs_objects SET dn = ?4, object_type = ?6, state = ?7, mv = ?8, pending_import = ?9, "
     "pending_export = ?10, body = ?11, chunks = ?12 WHERE id = ?1",
+    "SELECT id, connector, dn, anchor, dn_hash, anchor_hash FROM cs_objects ORDER BY id",
 };
 
 #undef IDSYNC_CS_COLUMNS
