@@ -325,12 +325,14 @@ void delta_phases(Report& report, const std::string& snapshot, const std::string
   if (!s.ok()) die("save", s);
   report.add({"  " + label + " phase: save what changed", now_s() - t, objects});
   const idsync::StoreWriteStats& written = (**st).write_stats();
-  std::printf("    (saved %llu rows, %llu of them without index changes, %.1f MB of bodies; %llu value chunks "
-              "written, %.1f MB, %llu deleted)\n",
+  std::printf("    (saved %llu rows, %llu of them without index changes, %llu with only the MV link changed, %.1f MB "
+              "of bodies; %llu value chunks written, %.1f MB, %llu deleted; %llu pages written)\n",
               static_cast<unsigned long long>(written.rows),
-              static_cast<unsigned long long>(written.rows_without_index_changes), written.body_bytes / 1e6,
+              static_cast<unsigned long long>(written.rows_without_index_changes),
+              static_cast<unsigned long long>(written.rows_with_only_link_changes), written.body_bytes / 1e6,
               static_cast<unsigned long long>(written.chunks_written), written.chunk_bytes_written / 1e6,
-              static_cast<unsigned long long>(written.chunks_deleted));
+              static_cast<unsigned long long>(written.chunks_deleted),
+              static_cast<unsigned long long>(written.pages_written));
   state->reset();
   st->reset();
   std::error_code ec;
