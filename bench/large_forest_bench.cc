@@ -32,6 +32,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "demo_config.h"
@@ -68,6 +69,19 @@ double peak_rss_mb() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   return static_cast<double>(ru.ru_maxrss) / 1024.0;  // Linux: kilobytes
+}
+
+// Bytes this process has read and written through system calls so far (/proc/self/io rchar /
+// wchar: page-cache hits count too, which is what a store's page reads and WAL writes cost).
+std::pair<uint64_t, uint64_t> io_bytes() {
+  std::ifstream io("/proc/self/io");
+  std::string key;
+  uint64_t value = 0, rchar = 0, wchar = 0;
+  while (io >> key >> value) {
+    if (key == "rchar:") rchar = value;
+    if (key == "wchar:") wchar = value;
+  }
+  return {rchar, wchar};
 }
 
 // Resident now (not the peak): /proc/self/statm's second field, in pages.
@@ -320,12 +334,14 @@ void delta_phases(Report& report, const std::string& snapshot, const std::string
   if (!s.ok()) die("save", s);
   report.add({"  " + label + " phase: save what changed", now_s() - t, objects});
   const idsync::StoreWriteStats& written = (**st).write_stats();
-  std::printf("    (saved %llu rows, %llu of them without index changes, %.1f MB of bodies; %llu value chunks "
-              "written, %.1f MB, %llu deleted)\n",
+  std::printf("    (saved %llu rows, %llu of them without index changes, %llu with only the MV link changed, %.1f MB "
+              "of bodies; %llu value chunks written, %.1f MB, %llu deleted; %llu pages written)\n",
               static_cast<unsigned long long>(written.rows),
-              static_cast<unsigned long long>(written.rows_without_index_changes), written.body_bytes / 1e6,
+              static_cast<unsigned long long>(written.rows_without_index_changes),
+              static_cast<unsigned long long>(written.rows_with_only_link_changes), written.body_bytes / 1e6,
               static_cast<unsigned long long>(written.chunks_written), written.chunk_bytes_written / 1e6,
-              static_cast<unsigned long long>(written.chunks_deleted));
+              static_cast<unsigned long long>(written.chunks_deleted),
+              static_cast<unsigned long long>(written.pages_written));
   state->reset();
   st->reset();
   std::error_code ec;
@@ -375,11 +391,22 @@ int phases_only(const std::string& kept, const std::string& work, const std::str
   if (std::getenv("LFB_HEAP_TABLE") != nullptr)
     std::printf("%s", idsync::measure_state_memory(**state).table().c_str());
   t = now_s(), c = cpu_s();
+  const auto io0 = io_bytes();
+  (**st).reset_write_stats();
   s = (*state)->save(**st);
   if (!s.ok()) die("save", s);
-  std::printf("save %.3f s (cpu %.3f s)  %s; %llu rows, %.1f MB of bodies\n", now_s() - t, cpu_s() - c,
-              memory_now().c_str(), static_cast<unsigned long long>((**st).write_stats().rows),
-              (**st).write_stats().body_bytes / 1e6);
+  const auto io1 = io_bytes();
+  std::printf("save %.3f s (cpu %.3f s)  %s; %llu rows, %.1f MB of bodies; read %.1f MB, wrote %.1f MB\n",
+              now_s() - t, cpu_s() - c, memory_now().c_str(), static_cast<unsigned long long>((**st).write_stats().rows),
+              (**st).write_stats().body_bytes / 1e6, static_cast<double>(io1.first - io0.first) / 1e6,
+              static_cast<double>(io1.second - io0.second) / 1e6);
+  const idsync::StoreWriteStats& pages = (**st).write_stats();
+  std::printf("  (CS rows written without index changes %llu, with only the MV link index changed %llu)\n",
+              static_cast<unsigned long long>(pages.rows_without_index_changes),
+              static_cast<unsigned long long>(pages.rows_with_only_link_changes));
+  std::printf("  (page cache: %llu pages of %llu bytes read, %llu written, %llu of them spilled mid-transaction)\n",
+              static_cast<unsigned long long>(pages.pages_read), static_cast<unsigned long long>(pages.page_size),
+              static_cast<unsigned long long>(pages.pages_written), static_cast<unsigned long long>(pages.pages_spilled));
   state->reset();
   std::printf("state freed  %s\n", memory_now().c_str());
   t = now_s(), c = cpu_s();

@@ -34,7 +34,7 @@ TEST_F(StoreTest, UnchangedIndexedColumnsAreNotRewrittenAndChangedOnesAre) {
   expect_found_by_all_indexes(*store, o);
   auto counts = store->count_cs(1);
   ASSERT_TRUE(counts.ok());
-  EXPECT_EQ(counts->pending_imports, 1);  // the partial index follows the flag
+  EXPECT_EQ(counts->pending_imports, 1);  // the count follows the flag
 
   o.pending_import = PendingImportKind::kNone;
   ASSERT_TRUE(store->put_cs(o).ok());
@@ -55,6 +55,49 @@ TEST_F(StoreTest, UnchangedIndexedColumnsAreNotRewrittenAndChangedOnesAre) {
   auto old_mv = store->find_cs_by_mv(70);
   ASSERT_TRUE(old_mv.ok());
   EXPECT_TRUE(old_mv->empty());
+}
+
+// A join (the MV link set, nothing else indexed changed) updates the MV index only; the DN and
+// anchor lookups still find the row, the old link does not.
+TEST_F(StoreTest, AChangedLinkAloneUpdatesTheMvIndexOnly) {
+  auto store = open_store();
+  ASSERT_NE(store, nullptr);
+  CsObject o = sample_cs(7, 1, "CN=Alice,OU=People");
+  ASSERT_TRUE(store->put_cs(o).ok());
+  o.mv = 70;
+  o.hologram.set(3, {"joined"});
+  ASSERT_TRUE(store->put_cs(o).ok());
+  EXPECT_EQ(store->write_stats().rows_with_only_link_changes, 1u);
+  EXPECT_EQ(store->write_stats().rows_without_index_changes, 0u);
+  expect_found_by_all_indexes(*store, o);
+  o.mv = 71;  // a move to another MV object, through a bulk write
+  ASSERT_TRUE(store->begin().ok());
+  ASSERT_TRUE(store->put_cs_many({&o}).ok());
+  ASSERT_TRUE(store->commit().ok());
+  EXPECT_EQ(store->write_stats().rows_with_only_link_changes, 2u);
+  expect_found_by_all_indexes(*store, o);
+  auto old_link = store->find_cs_by_mv(70);
+  ASSERT_TRUE(old_link.ok());
+  EXPECT_TRUE(old_link->empty());
+  o.mv = 0;  // disconnected
+  ASSERT_TRUE(store->put_cs(o).ok());
+  EXPECT_EQ(store->write_stats().rows_with_only_link_changes, 3u);
+  auto counts = store->count_cs(1);
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->disconnectors, 1);
+  auto none = store->find_cs_by_mv(71);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  EXPECT_TRUE(store->check_integrity().ok());
+  // A reopened store (keys known from load_cs) takes the same path.
+  store.reset();
+  store = open_store(OpenMode::kMustExist);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->load_cs(1, [](CsObject&&) { return Status::Ok(); }).ok());
+  o.mv = 72;
+  ASSERT_TRUE(store->put_cs(o).ok());
+  EXPECT_EQ(store->write_stats().rows_with_only_link_changes, 1u);
+  expect_found_by_all_indexes(*store, o);
 }
 
 TEST_F(StoreTest, RowsChangedByAnotherConnectionAreRewrittenWhole) {

@@ -63,7 +63,7 @@ TEST_F(StoreTest, SchemaAndMarkersAreWritten) {
               "1")
         << table;
   }
-  EXPECT_EQ(single("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'cs_objects'"), "5");
+  EXPECT_EQ(single("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'cs_objects'"), "3");  // DN hash, anchor hash, MV link
   sqlite3_close(db);
 }
 

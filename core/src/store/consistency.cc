@@ -47,6 +47,10 @@ Result<ConsistencyReport> check_store_consistency(Store& store) {
   for (std::string& f : chunks->findings) findings.add(std::move(f));
   if (chunks->unreadable) return report;
 
+  auto hashes = store.check_key_hashes(ConsistencyReport::kMaxFindings);
+  if (!hashes.ok()) return hashes.status();
+  for (std::string& f : *hashes) findings.add(std::move(f));
+
   auto connectors = store.load_connectors();
   if (!connectors.ok()) return connectors.status();
   std::map<ConnectorId, std::string> names;

@@ -12,6 +12,8 @@
 //  - value chunks (large value lists stored out of line): every chunk an object refers to is
 //    present and intact, no chunk is left without its object (an orphan); a missing or
 //    damaged chunk ends the check there, naming the objects, since they cannot be loaded;
+//  - the DN and anchor hashes the store indexes (schema 3) are those of each row's DN and
+//    anchor, so that no lookup misses an object;
 //  - id sequences are ahead of every id in use (next_cs_id, next_mv_id), so no id is reused.
 // Watermarks are the connector's business (an LDIF watermark names a change file): the chaos
 // test checks them against the directory. Reads only; call it outside a write transaction.

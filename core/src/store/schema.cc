@@ -6,12 +6,23 @@ namespace idsync::store_schema {
 
 namespace {
 
-constexpr std::string_view kCsIndexes[] = {
+// Schema 1 and 2: the DN and anchor indexes held the text / blob itself, and two partial
+// indexes listed the rows with pending imports / exports.
+constexpr std::string_view kCsIndexesV1[] = {
     "CREATE INDEX cs_objects_by_dn ON cs_objects(connector, dn_norm)",
     "CREATE INDEX cs_objects_by_anchor ON cs_objects(connector, anchor)",
     "CREATE INDEX cs_objects_by_mv ON cs_objects(mv)",
     "CREATE INDEX cs_objects_pending_import ON cs_objects(connector) WHERE pending_import != 0",
     "CREATE INDEX cs_objects_pending_export ON cs_objects(connector) WHERE pending_export != 0",
+};
+
+// Schema 3 on: 64-bit hashes of the normalized DN and of the anchor (store_impl.h key_hash),
+// verified against the row on every lookup. An index entry is ~16 bytes instead of the DN's
+// ~60-150, sorted as integers when a bulk load rebuilds it.
+constexpr std::string_view kCsIndexes[] = {
+    "CREATE INDEX cs_objects_by_dn_hash ON cs_objects(connector, dn_hash)",
+    "CREATE INDEX cs_objects_by_anchor_hash ON cs_objects(connector, anchor_hash)",
+    "CREATE INDEX cs_objects_by_mv ON cs_objects(mv)",
 };
 
 }  // namespace
@@ -23,8 +34,7 @@ const std::vector<std::string_view>& cs_object_indexes() {
 
 const std::vector<std::string_view>& cs_object_index_names() {
   static const std::vector<std::string_view> kList = {
-      "cs_objects_by_dn", "cs_objects_by_anchor", "cs_objects_by_mv", "cs_objects_pending_import",
-      "cs_objects_pending_export"};
+      "cs_objects_by_dn_hash", "cs_objects_by_anchor_hash", "cs_objects_by_mv"};
   return kList;
 }
 
@@ -43,11 +53,11 @@ const std::vector<Migration>& migrations() {
            "anchor BLOB NOT NULL, dn TEXT NOT NULL, dn_norm TEXT NOT NULL, "
            "object_type TEXT NOT NULL, state INTEGER NOT NULL, mv INTEGER NOT NULL, "
            "pending_import INTEGER NOT NULL, pending_export INTEGER NOT NULL, body BLOB NOT NULL)",
-           kCsIndexes[0],
-           kCsIndexes[1],
-           kCsIndexes[2],
-           kCsIndexes[3],
-           kCsIndexes[4],
+           kCsIndexesV1[0],
+           kCsIndexesV1[1],
+           kCsIndexesV1[2],
+           kCsIndexesV1[3],
+           kCsIndexesV1[4],
            "CREATE TABLE mv_objects(id INTEGER PRIMARY KEY, object_type TEXT NOT NULL, "
            "body BLOB NOT NULL)",
            "CREATE TABLE runs(run_id INTEGER PRIMARY KEY AUTOINCREMENT, connector TEXT NOT NULL, "
@@ -68,7 +78,26 @@ const std::vector<Migration>& migrations() {
            "hash INTEGER NOT NULL, data BLOB NOT NULL)",
            "CREATE UNIQUE INDEX value_chunks_by_row ON value_chunks(kind, row, hash)",
        }},
-      // {3, {"ALTER TABLE ...", ...}},   <- the next schema version goes here
+      // 3: cheaper rows (issue 5). The DN and anchor indexes hold 64-bit hashes instead of the
+      // text (dn_norm, a second copy of every DN, is gone); the two partial pending-import /
+      // export indexes go: no query uses them (count_cs scans the connector's rows anyway),
+      // and every full sync rebuilt them and every delta row moved an entry in them.
+      // idsync_dn_hash / idsync_anchor_hash are registered on the store's connection
+      // (store_impl.h register_key_functions); the stored schema does not refer to them.
+      {3,
+       {
+           "DROP INDEX IF EXISTS cs_objects_by_dn",
+           "DROP INDEX IF EXISTS cs_objects_by_anchor",
+           "DROP INDEX IF EXISTS cs_objects_pending_import",
+           "DROP INDEX IF EXISTS cs_objects_pending_export",
+           "ALTER TABLE cs_objects ADD COLUMN dn_hash INTEGER NOT NULL DEFAULT 0",
+           "ALTER TABLE cs_objects ADD COLUMN anchor_hash INTEGER NOT NULL DEFAULT 0",
+           "UPDATE cs_objects SET dn_hash = idsync_dn_hash(dn), anchor_hash = idsync_anchor_hash(anchor)",
+           "ALTER TABLE cs_objects DROP COLUMN dn_norm",
+           kCsIndexes[0],
+           kCsIndexes[1],
+       }},
+      // {4, {"ALTER TABLE ...", ...}},   <- the next schema version goes here
   };
   return kMigrations;
 }

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -27,6 +28,45 @@
 #include "store/store_impl.h"
 
 namespace idsync {
+
+namespace store_detail {
+
+namespace {
+std::atomic<KeyHashFunction> g_key_hash_override{nullptr};
+
+template <bool kDn>
+void sql_key_hash(sqlite3_context* ctx, int /*argc*/, sqlite3_value** argv) {
+  const auto* p = static_cast<const char*>(sqlite3_value_blob(argv[0]));
+  std::string_view bytes(p != nullptr ? p : "", static_cast<size_t>(sqlite3_value_bytes(argv[0])));
+  if constexpr (kDn) {
+    std::string norm;
+    normalize_dn(bytes, norm);
+    sqlite3_result_int64(ctx, key_hash(norm));
+  } else {
+    sqlite3_result_int64(ctx, key_hash(bytes));
+  }
+}
+}  // namespace
+
+int64_t key_hash(std::string_view bytes) {
+  KeyHashFunction fn = g_key_hash_override.load(std::memory_order_relaxed);
+  return static_cast<int64_t>(fn != nullptr ? fn(bytes) : value_chunk_hash(bytes));
+}
+
+void set_key_hash_for_testing(KeyHashFunction fn) { g_key_hash_override.store(fn); }
+
+int register_key_functions(sqlite3* db) {
+  constexpr int kFlags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
+  int rc = sqlite3_create_function_v2(db, "idsync_dn_hash", 1, kFlags, nullptr, &sql_key_hash<true>, nullptr, nullptr,
+                                      nullptr);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_create_function_v2(db, "idsync_anchor_hash", 1, kFlags, nullptr, &sql_key_hash<false>, nullptr,
+                                    nullptr, nullptr);
+  }
+  return rc;
+}
+
+}  // namespace store_detail
 
 using namespace store_detail;
 
@@ -309,6 +349,12 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, OpenMode mod
                            "store " + path + " has schema " + std::to_string(state.schema_version) +
                                " and needs an upgrade to schema " + std::to_string(kSchemaVersion) +
                                "; open it once without read-only (any idsync command that changes it) to upgrade");
+    }
+    rc = register_key_functions(d.db);
+    if (rc != SQLITE_OK) {
+      s = d.fail("register the key hash functions for the schema upgrade", rc);
+      cleanup_created();
+      return s;
     }
     s = migrate(d);
     if (!s.ok()) {
@@ -758,7 +804,7 @@ constexpr size_t kEncodeChunk = 4096;
 
 struct EncodedRow {
   EncodedBody body;
-  std::string dn_norm;  // connector space rows only
+  CsRowKeys keys;  // connector space rows only
 };
 
 // Encodes objects[begin, end) into `out` in parallel, then calls write(object, row) for each
@@ -794,8 +840,7 @@ Status Store::put_cs(const CsObject& o) {
   IDSYNC_RETURN_IF_ERROR(d.ensure_chunk_index());
   EncodedBody body;
   encode_cs_body_chunked(o, body, d.held_chunks(kCsChunks, o.id));
-  normalize_dn(o.dn, d.dn_norm);
-  return d.write_cs(o, body, d.dn_norm);
+  return d.write_cs(o, body, cs_row_keys(o, d.dn_norm));
 }
 
 Status Store::put_cs_many(const std::vector<const CsObject*>& objects) {
@@ -807,12 +852,13 @@ Status Store::put_cs_many(const std::vector<const CsObject*>& objects) {
       [&](const CsObject& o, EncodedRow& row) {
         auto it = held->find(o.id);
         encode_cs_body_chunked(o, row.body, it != held->end() ? &it->second : nullptr);
-        normalize_dn(o.dn, row.dn_norm);
+        thread_local std::string norm;
+        row.keys = cs_row_keys(o, norm);
       },
-      [&](const CsObject& o, const EncodedRow& row) { return impl_->write_cs(o, row.body, row.dn_norm); });
+      [&](const CsObject& o, const EncodedRow& row) { return impl_->write_cs(o, row.body, row.keys); });
 }
 
-Status Store::Impl::write_cs(const CsObject& o, const EncodedBody& encoded, std::string_view norm) {
+Status Store::Impl::write_cs(const CsObject& o, const EncodedBody& encoded, const CsRowKeys& keys) {
   Impl& d = *this;
   IDSYNC_RETURN_IF_ERROR(d.ensure_chunk_index());
   EncodedBody full;
@@ -824,8 +870,10 @@ Status Store::Impl::write_cs(const CsObject& o, const EncodedBody& encoded, std:
                          d.prefix() + "cannot write connector space object '" + o.dn + "': it has no id");
   }
   IDSYNC_RETURN_IF_ERROR(d.ensure_current());
-  const uint64_t key = Impl::cs_key(o, norm, d.key_scratch);
-  const bool same_key = o.id < d.cs_keys.size() && d.cs_keys[o.id] == key;
+  const uint64_t key = keys.fingerprint;
+  const bool same_names = o.id < d.cs_keys.size() && d.cs_keys[o.id].names == key;
+  const bool same_key = same_names && d.cs_keys[o.id].mv == o.mv;
+  const StmtId update = same_key ? kUpdateCsRow : same_names ? kUpdateCsRowAndLink : kPutCs;
   const std::string refs = body.chunked() ? pack_chunk_refs(body.chunks) : std::string();
   auto write = [&](StmtId id) -> Status {
     Stmt st;
@@ -834,9 +882,10 @@ Status Store::Impl::write_cs(const CsObject& o, const EncodedBody& encoded, std:
     if (id == kPutCs) {
       st.bind(2, static_cast<int64_t>(o.connector));
       st.bind_blob(3, o.anchor);
-      st.bind(5, norm);
-      st.bind(8, as_sql(o.mv));
+      st.bind(5, keys.dn_hash);
+      st.bind(13, keys.anchor_hash);
     }
+    if (id != kUpdateCsRow) st.bind(8, as_sql(o.mv));
     st.bind(4, o.dn);
     st.bind(6, o.object_type);
     st.bind(7, static_cast<int64_t>(o.state));
@@ -852,11 +901,12 @@ Status Store::Impl::write_cs(const CsObject& o, const EncodedBody& encoded, std:
     if (rc != SQLITE_DONE) return d.fail("write connector space object " + std::to_string(o.id), rc);
     return Status::Ok();
   };
-  IDSYNC_RETURN_IF_ERROR(write(same_key ? kUpdateCsRow : kPutCs));
-  if (same_key && sqlite3_changes(d.db) != 1) {
+  IDSYNC_RETURN_IF_ERROR(write(update));
+  if (update != kPutCs && sqlite3_changes(d.db) != 1) {
     IDSYNC_RETURN_IF_ERROR(write(kPutCs));  // the row is gone after all: insert it
   }
-  if (same_key) ++d.stats.rows_without_index_changes;
+  if (update == kUpdateCsRow) ++d.stats.rows_without_index_changes;
+  if (update == kUpdateCsRowAndLink) ++d.stats.rows_with_only_link_changes;
   d.remember_cs(o, key);
   ++d.stats.rows;
   d.stats.body_bytes += body.body.size();
@@ -871,27 +921,24 @@ Status Store::delete_cs(CsId id) {
   st.bind(1, as_sql(id));
   int rc = st.step();
   if (rc != SQLITE_DONE) return d.fail("delete connector space object " + std::to_string(id), rc);
-  if (id < d.cs_keys.size()) d.cs_keys[id] = 0;
+  if (id < d.cs_keys.size()) d.cs_keys[id] = Impl::KnownCsKeys{};
   return d.delete_row_chunks(kCsChunks, id);
 }
 
 Result<std::optional<CsObject>> Store::find_cs_by_dn(ConnectorId connector, const std::string& dn) {
   Impl& d = *impl_;
-  std::string norm;
+  std::string norm, row_norm;
   normalize_dn(dn, norm);
   Stmt st;
   IDSYNC_RETURN_IF_ERROR(d.ensure_current());
   IDSYNC_RETURN_IF_ERROR(d.prepare(kFindCsByDn, st));
   st.bind(1, static_cast<int64_t>(connector));
-  st.bind(2, norm);
-  int rc = st.step();
-  if (rc == SQLITE_DONE) return std::optional<CsObject>();
-  if (rc != SQLITE_ROW) {
-    return d.fail("look up '" + dn + "' in the connector space of connector " + std::to_string(connector), rc);
-  }
-  CsObject o;
-  IDSYNC_RETURN_IF_ERROR(d.read_cs(st, o));
-  return std::optional<CsObject>(std::move(o));
+  st.bind(2, key_hash(norm));
+  return d.first_match(st, "look up '" + dn + "' in the connector space of connector " + std::to_string(connector),
+                       [&](const Stmt& row) {
+                         normalize_dn(row.text_view(3), row_norm);
+                         return row_norm == norm;
+                       });
 }
 
 Result<std::optional<CsObject>> Store::find_cs_by_id(CsId id) {
@@ -914,13 +961,9 @@ Result<std::optional<CsObject>> Store::find_cs_by_anchor(ConnectorId connector, 
   IDSYNC_RETURN_IF_ERROR(d.ensure_current());
   IDSYNC_RETURN_IF_ERROR(d.prepare(kFindCsByAnchor, st));
   st.bind(1, static_cast<int64_t>(connector));
-  st.bind_blob(2, anchor);
-  int rc = st.step();
-  if (rc == SQLITE_DONE) return std::optional<CsObject>();
-  if (rc != SQLITE_ROW) return d.fail("look up an anchor in the connector space of connector " + std::to_string(connector), rc);
-  CsObject o;
-  IDSYNC_RETURN_IF_ERROR(d.read_cs(st, o));
-  return std::optional<CsObject>(std::move(o));
+  st.bind(2, key_hash(anchor));
+  return d.first_match(st, "look up an anchor in the connector space of connector " + std::to_string(connector),
+                       [&](const Stmt& row) { return row.blob(2) == anchor; });
 }
 
 Result<std::vector<CsObject>> Store::find_cs_by_mv(MvId mv) {
@@ -1098,11 +1141,43 @@ uint64_t Store::checkpoints_completed() const {
   return impl_->checkpointer != nullptr ? impl_->checkpointer->completed() : 0;
 }
 
-const StoreWriteStats& Store::write_stats() const { return impl_->stats; }
+const StoreWriteStats& Store::write_stats() const {
+  Impl& d = *impl_;
+  const std::array<int, 3> now = d.page_counters();
+  d.stats.pages_read = static_cast<uint64_t>(now[0] - d.page_counters_base[0]);
+  d.stats.pages_written = static_cast<uint64_t>(now[1] - d.page_counters_base[1]);
+  d.stats.pages_spilled = static_cast<uint64_t>(now[2] - d.page_counters_base[2]);
+  d.stats.page_size = static_cast<uint64_t>(d.page_size);
+  return d.stats;
+}
 
-void Store::reset_write_stats() { impl_->stats = StoreWriteStats{}; }
+void Store::reset_write_stats() {
+  impl_->stats = StoreWriteStats{};
+  impl_->page_counters_base = impl_->page_counters();
+}
 
 // ---- integrity -----------------------------------------------------------------------------
+
+Result<std::vector<std::string>> Store::check_key_hashes(size_t max_findings) {
+  Impl& d = *impl_;
+  Stmt st;
+  IDSYNC_RETURN_IF_ERROR(d.prepare(kCheckKeyHashes, st));
+  std::vector<std::string> findings;
+  std::string norm;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW && findings.size() < max_findings) {
+    normalize_dn(st.text_view(2), norm);
+    const bool dn_ok = st.int64(4) == key_hash(norm);
+    const bool anchor_ok = st.int64(5) == key_hash(st.blob(3));
+    if (dn_ok && anchor_ok) continue;
+    findings.push_back("connector space object " + std::to_string(st.int64(0)) + " ('" + st.text(2) +
+                       "', connector " + std::to_string(st.int64(1)) + ") has a stale " +
+                       (dn_ok ? "anchor" : anchor_ok ? "DN" : "DN and anchor") +
+                       " hash: lookups by it miss the object");
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return d.fail("check the DN and anchor hashes", rc);
+  return findings;
+}
 
 Status Store::check_integrity() {
   Impl& d = *impl_;

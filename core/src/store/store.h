@@ -9,7 +9,8 @@
 //   in it, not inside the commit; begin() waits for that checkpoint only when the WAL has
 //   grown past 1 GiB, and closing the Store waits for it.
 // - A write changes only what changed: put_cs leaves the DN / anchor / MV indexes alone when
-//   those columns are as this Store last read or wrote them, and a huge value list rewrites only
+//   those columns are as this Store last read or wrote them (the MV index alone is updated
+//   when only the link changed), and a huge value list rewrites only
 //   the chunks it does not hold yet (write_stats() counts both).
 // - Writes happen inside begin()/commit() transactions from one thread (put_cs_many / load_cs
 //   use oneTBB tasks only to encode / decode blobs, never to touch SQLite); readers in other
@@ -17,7 +18,9 @@
 // - acquire_run_lock() takes the server's single-run lock (an flock on "<path>.lock" holding
 //   the holder's pid and description); a second holder gets kBusy at once, naming what runs.
 // - Objects are stored as compact blobs (model/objects.h) with indexed anchor / DN / MV-link
-//   columns; large value lists (a big group's members) as content-defined chunks in
+//   columns (schema 3: the DN and anchor indexes hold 64-bit hashes of the normalized DN and
+//   of the anchor; a lookup checks the row's DN / anchor itself, so a collision never returns
+//   another object); large value lists (a big group's members) as content-defined chunks in
 //   value_chunks, so that one changed value rewrites one chunk, not the list; configuration
 //   items (connectors, rules, settings) as JSON text owned by ops/.
 // - Every method returns a Status naming what failed; after an error inside a transaction the
@@ -38,7 +41,7 @@
 
 namespace idsync {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 enum class OpenMode { kCreateIfMissing, kMustExist, kReadOnly };
 
@@ -78,10 +81,19 @@ struct StoreWriteStats {
   uint64_t rows = 0;                 // CS / MV rows written
   uint64_t rows_without_index_changes = 0;  // of them, CS rows written without touching the
                                             // DN / anchor / MV indexes (those columns unchanged)
+  uint64_t rows_with_only_link_changes = 0;  // CS rows whose only indexed change was the MV link
+                                             // (only the MV index touched)
   uint64_t body_bytes = 0;           // bytes of their bodies
   uint64_t chunks_written = 0;       // value chunks inserted (model/objects.h "Layout 2")
   uint64_t chunk_bytes_written = 0;
   uint64_t chunks_deleted = 0;       // chunks a row no longer refers to, and those of deleted rows
+  // SQLite's page cache on this connection (sqlite3_db_status): pages read from the file or
+  // the WAL because the cache lacked them, pages written to the WAL (at commit and when the
+  // cache spilled), and how many of those were spilled mid-transaction.
+  uint64_t pages_read = 0;
+  uint64_t pages_written = 0;
+  uint64_t pages_spilled = 0;
+  uint64_t page_size = 0;
 };
 
 // What check_value_chunks found.
@@ -192,6 +204,12 @@ class Store {
   // bytes match its hash; no chunk belongs to a row that is gone or no longer refers to it.
   // At most `max_findings` findings. Fails only when the store cannot be read.
   Result<ValueChunkReport> check_value_chunks(size_t max_findings);
+
+  // Checks that every connector space row's dn_hash / anchor_hash are those of its DN and
+  // anchor (a stale hash would hide the object from find_cs_by_dn / find_cs_by_anchor). At
+  // most `max_findings` findings, each naming the object. Fails only when the store cannot
+  // be read.
+  Result<std::vector<std::string>> check_key_hashes(size_t max_findings);
 
   // A commit that leaves 1000+ frames in the WAL has them copied back into the store file on
   // a background thread (store/wal_checkpointer.h): the commit returns once the frames are in

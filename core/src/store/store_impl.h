@@ -119,6 +119,8 @@ enum StmtId : int {
   kCheckMvRefs,
   kDataVersion,
   kUpdateCsRow,
+  kUpdateCsRowAndLink,
+  kCheckKeyHashes,
   kStmtCount
 };
 
@@ -147,17 +149,20 @@ constexpr std::array<const char*, kStmtCount> kStmtSql = {
     "INSERT INTO rules(id, position, json) VALUES(?1, ?2, ?3)",
     // A rowid-order table scan: streams in id order without sorting a whole connector space.
     "SELECT " IDSYNC_CS_COLUMNS " FROM cs_objects NOT INDEXED WHERE connector = ?1 ORDER BY id",
-    "INSERT INTO cs_objects(id, connector, anchor, dn, dn_norm, object_type, state, mv, "
-    "pending_import, pending_export, body, chunks) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+    "INSERT INTO cs_objects(id, connector, anchor, dn, dn_hash, object_type, state, mv, "
+    "pending_import, pending_export, body, chunks, anchor_hash) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
     "ON CONFLICT(id) DO UPDATE SET connector = excluded.connector, anchor = excluded.anchor, "
-    "dn = excluded.dn, dn_norm = excluded.dn_norm, object_type = excluded.object_type, "
+    "dn = excluded.dn, dn_hash = excluded.dn_hash, object_type = excluded.object_type, "
     "state = excluded.state, mv = excluded.mv, pending_import = excluded.pending_import, "
-    "pending_export = excluded.pending_export, body = excluded.body, chunks = excluded.chunks",
+    "pending_export = excluded.pending_export, body = excluded.body, chunks = excluded.chunks, "
+    "anchor_hash = excluded.anchor_hash",
     "DELETE FROM cs_objects WHERE id = ?1",
-    "SELECT " IDSYNC_CS_COLUMNS " FROM cs_objects WHERE connector = ?1 AND dn_norm = ?2 "
-    "ORDER BY id LIMIT 1",
+    // Every row whose hash matches, in id order: the caller keeps the first whose DN / anchor
+    // is the one asked for (a hash collision must never return another object).
+    "SELECT " IDSYNC_CS_COLUMNS " FROM cs_objects WHERE connector = ?1 AND dn_hash = ?2 ORDER BY id",
     "SELECT " IDSYNC_CS_COLUMNS " FROM cs_objects WHERE id = ?1",
-    "SELECT " IDSYNC_CS_COLUMNS " FROM cs_objects WHERE connector = ?1 AND anchor = ?2 ORDER BY id LIMIT 1",
+    "SELECT " IDSYNC_CS_COLUMNS " FROM cs_objects WHERE connector = ?1 AND anchor_hash = ?2 ORDER BY id",
     "SELECT " IDSYNC_CS_COLUMNS " FROM cs_objects WHERE mv = ?1 ORDER BY id",
     "SELECT COUNT(*), COALESCE(SUM(pending_import != 0), 0), COALESCE(SUM(pending_export != 0), 0), "
     "COALESCE(SUM(pending_export = 3), 0), COALESCE(SUM(mv = 0), 0) FROM cs_objects WHERE connector = ?1",
@@ -193,6 +198,10 @@ constexpr std::array<const char*, kStmtCount> kStmtSql = {
     // columns are set (the two small partial ones).
     "UPDATE cs_objects SET dn = ?4, object_type = ?6, state = ?7, pending_import = ?9, pending_export = ?10, "
     "body = ?11, chunks = ?12 WHERE id = ?1",
+    // ... and a changed MV link (a join): only the MV index is maintained.
+    "UPDATE cs_objects SET dn = ?4, object_type = ?6, state = ?7, mv = ?8, pending_import = ?9, "
+    "pending_export = ?10, body = ?11, chunks = ?12 WHERE id = ?1",
+    "SELECT id, connector, dn, anchor, dn_hash, anchor_hash FROM cs_objects ORDER BY id",
 };
 
 #undef IDSYNC_CS_COLUMNS
@@ -234,6 +243,11 @@ class Stmt {
   int step() { return sqlite3_step(s_); }
 
   int64_t int64(int col) const { return sqlite3_column_int64(s_, col); }
+  std::string_view text_view(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
+    int n = sqlite3_column_bytes(s_, col);
+    return p != nullptr ? std::string_view(p, static_cast<size_t>(n)) : std::string_view();
+  }
   bool is_null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
   std::string text(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, col));
@@ -258,13 +272,41 @@ constexpr int kCsChunks = 0;
 constexpr int kMvChunks = 1;
 inline uint64_t chunk_row_key(int kind, uint64_t id) { return id * 2 + static_cast<uint64_t>(kind); }
 
-// dn_norm: the DN with ASCII letters lowercased (locale-independent), as put_cs stores it and
-// find_cs_by_dn looks it up.
+// The DN with ASCII letters lowercased (locale-independent): find_cs_by_dn matches DNs in
+// this form, and the dn_hash column is the key hash of it.
 inline void normalize_dn(std::string_view dn, std::string& out) {
   out.assign(dn);
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
+}
+
+// The dn_hash / anchor_hash columns (schema 3): XXH3-64 of the normalized DN / the anchor's
+// bytes (value_chunk_hash, fixed: stored hashes must stay valid), as a signed SQLite integer.
+// Thread-safe. Tests may replace the hash (set_key_hash_for_testing) to force collisions.
+int64_t key_hash(std::string_view bytes);
+using KeyHashFunction = uint64_t (*)(std::string_view);
+// nullptr restores the real hash. Set it before opening a store, and restore it after closing.
+void set_key_hash_for_testing(KeyHashFunction fn);
+// Registers idsync_dn_hash(dn) and idsync_anchor_hash(anchor) on `db` for migration 3.
+int register_key_functions(sqlite3* db);
+
+// The hashed index columns of a connector space row (dn_hash, anchor_hash) and a fingerprint
+// of them with the connector, for Impl::cs_keys. Computed on any thread.
+struct CsRowKeys {
+  int64_t dn_hash = 0;
+  int64_t anchor_hash = 0;
+  uint64_t fingerprint = 0;  // never 0
+};
+inline CsRowKeys cs_row_keys(const CsObject& o, std::string& norm_scratch) {
+  normalize_dn(o.dn, norm_scratch);
+  CsRowKeys k;
+  k.dn_hash = key_hash(norm_scratch);
+  k.anchor_hash = key_hash(o.anchor);
+  const uint64_t parts[3] = {o.connector, static_cast<uint64_t>(k.dn_hash), static_cast<uint64_t>(k.anchor_hash)};
+  k.fingerprint = value_chunk_hash(std::string_view(reinterpret_cast<const char*>(parts), sizeof parts));
+  if (k.fingerprint == 0) k.fingerprint = 1;
+  return k;
 }
 
 }  // namespace store_detail
@@ -280,23 +322,39 @@ struct Store::Impl {
   std::array<sqlite3_stmt*, kStmtCount> stmts{};
   std::string dn_norm;  // scratch for put_cs / find_cs_by_dn
   StoreWriteStats stats;
+  // sqlite3_db_status counters when the statistics were reset (they count since open).
+  std::array<int, 3> page_counters_base{};
+  std::array<int, 3> page_counters() const {
+    std::array<int, 3> out{};
+    const int ops[3] = {SQLITE_DBSTATUS_CACHE_MISS, SQLITE_DBSTATUS_CACHE_WRITE, SQLITE_DBSTATUS_CACHE_SPILL};
+    for (int i = 0; i < 3; ++i) {
+      int high = 0;
+      sqlite3_db_status(db, ops[i], &out[static_cast<size_t>(i)], &high, 0);
+    }
+    return out;
+  }
   // What this connection knows the file holds, so that writes touch only what changed.
   // Valid while no other connection has committed (data_version) and nothing rolled back;
   // ensure_current() forgets it all otherwise.
   // - chunk_index: the chunk hashes each row holds in value_chunks (sorted), keyed by
   //   chunk_row_key, rows with chunks only (loaded on the first write that needs it). A write
   //   finds the chunks to add and remove without a query per row.
-  // - cs_keys: by CS id, a fingerprint of the row's indexed columns (connector, anchor,
-  //   dn_norm, mv) as read or written; 0 = unknown. A write whose fingerprint matches updates
-  //   the other columns only, so SQLite leaves the DN, anchor and MV indexes alone (measured:
-  //   a random-row update that sets the indexed columns costs ~1.7x one that does not).
+  // - cs_keys: by CS id, a fingerprint of the row's DN / anchor index columns (connector,
+  //   dn_hash, anchor_hash; 0 = unknown) and its MV link, as read or written. A write whose
+  //   fingerprint matches updates the other columns only, so SQLite leaves the DN and anchor
+  //   indexes alone, and the MV index too unless the link changed (measured: a random-row
+  //   update that sets the indexed columns costs ~1.7x one that does not; a full sync links
+  //   every on-premises row and changes nothing else that is indexed).
   std::unordered_map<uint64_t, std::vector<uint64_t>> chunk_index;
   bool chunk_index_loaded = false;
-  std::vector<uint64_t> cs_keys;
+  struct KnownCsKeys {
+    uint64_t names = 0;
+    MvId mv = 0;
+  };
+  std::vector<KnownCsKeys> cs_keys;
   bool memory_valid = false;
   bool memory_checked = false;  // checked in the open transaction: others cannot write
   int64_t memory_version = 0;
-  std::string key_scratch;
   bool big_cache = false;  // kBigWriteCachePragma applies until the transaction ends
   int64_t page_size = 0;
   int64_t wal_frames = 0;  // the WAL's length after the last commit (wal hook)
@@ -420,29 +478,16 @@ struct Store::Impl {
     memory_valid = false;
     memory_checked = false;
   }
-  static constexpr uint64_t kMaxKnownCsId = uint64_t{1} << 26;  // 512 MiB of cs_keys at most
-  // Thread-safe; `scratch` is the caller's.
-  static uint64_t cs_key(const CsObject& o, std::string_view norm, std::string& scratch) {
-    scratch.clear();
-    auto put64 = [&](uint64_t v) { scratch.append(reinterpret_cast<const char*>(&v), sizeof v); };
-    put64(o.connector);
-    put64(o.mv);
-    put64(o.anchor.size());
-    scratch.append(o.anchor);
-    scratch.append(norm);
-    uint64_t h = value_chunk_hash(scratch);
-    return h == 0 ? 1 : h;
-  }
+  static constexpr uint64_t kMaxKnownCsId = uint64_t{1} << 26;  // 1 GiB of cs_keys at most
   // The key of a row as read (any thread).
   static uint64_t cs_read_key(const CsObject& o) {
-    std::string norm, scratch;
-    normalize_dn(o.dn, norm);
-    return cs_key(o, norm, scratch);
+    std::string norm;
+    return cs_row_keys(o, norm).fingerprint;
   }
   void remember_cs(const CsObject& o, uint64_t key) {
     if (o.id >= kMaxKnownCsId) return;
-    if (o.id >= cs_keys.size()) cs_keys.resize(std::max<uint64_t>(o.id + 1, cs_keys.size() * 3 / 2), 0);
-    cs_keys[o.id] = key;
+    if (o.id >= cs_keys.size()) cs_keys.resize(std::max<uint64_t>(o.id + 1, cs_keys.size() * 3 / 2));
+    cs_keys[o.id] = KnownCsKeys{key, o.mv};
   }
   // After a read of `o` on the SQLite thread.
   void remember_read(const CsObject& o) { remember_cs(o, cs_read_key(o)); }
@@ -507,7 +552,21 @@ struct Store::Impl {
   }
 
   // One connector space / metaverse row with its body already encoded (put_cs, put_cs_many).
-  Status write_cs(const CsObject& o, const EncodedBody& body, std::string_view dn_norm);
+  Status write_cs(const CsObject& o, const EncodedBody& body, const CsRowKeys& keys);
+  // find_cs_by_dn / find_cs_by_anchor: the first row of `st` (kFindCsByDn / kFindCsByAnchor,
+  // bound) for which matches(st) holds.
+  template <typename Matches>
+  Result<std::optional<CsObject>> first_match(Stmt& st, std::string_view what, Matches matches) {
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) {
+      if (!matches(st)) continue;  // another row with the same hash
+      CsObject o;
+      IDSYNC_RETURN_IF_ERROR(read_cs(st, o));
+      return std::optional<CsObject>(std::move(o));
+    }
+    if (rc != SQLITE_DONE) return fail(what, rc);
+    return std::optional<CsObject>();
+  }
   Status write_mv(const MvObject& o, const EncodedBody& body);
 
   Status read_mv(const Stmt& st, MvObject& o) {
