@@ -130,6 +130,12 @@ TEST(PackedValuesTest, PendingExportChangesRoundTripThroughTheStoreBytes) {
   ASSERT_TRUE(decode_cs_body(encode_cs_body(o), decoded).ok());
   EXPECT_EQ(decoded.pending_export, o.pending_export);
   EXPECT_EQ(decoded.pending_export.changes[2].values, (ValueList{"", "v"}));
+  EXPECT_EQ(encode_cs_body(decoded), encode_cs_body(o)) << "decoding and encoding again gives the same bytes";
+  // The change's values as the store has always written them: a count, then each value with
+  // its length (varints), found whole in the body.
+  const std::string body = encode_cs_body(o);
+  const std::string third = std::string("\x09\x02\x02") + std::string("\x00", 1) + "\x01v";
+  EXPECT_NE(body.find(third), std::string::npos) << "id 9, op kReplace, 2 values: \"\" and \"v\"";
 }
 
 }  // namespace
