@@ -388,8 +388,11 @@ int phases_only(const std::string& kept, const std::string& work, const std::str
   Status s = idsync::run_sync(**state, *(*state)->space(connector), delta, step, {});
   if (!s.ok()) die("run_sync", s);
   std::printf("synchronize %.3f s (cpu %.3f s)  %s\n", now_s() - t, cpu_s() - c, memory_now().c_str());
+  // LFB_HEAP_TABLE=1: the heap per structure at the peak of a full sync, before the save
+  // (the Initial cycle's pending exports are all held here, issue 5).
   if (std::getenv("LFB_HEAP_TABLE") != nullptr)
-    std::printf("%s", idsync::measure_state_memory(**state).table().c_str());
+    std::printf("heap after the synchronization, before the save:\n%s",
+                idsync::measure_state_memory(**state).table().c_str());
   t = now_s(), c = cpu_s();
   const auto io0 = io_bytes();
   (**st).reset_write_stats();

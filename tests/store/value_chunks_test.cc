@@ -121,9 +121,9 @@ TEST(ValueChunkEncoding, SeveralHugeListsCutInParallelEncodeAsOneListAtATime) {
   o.pending_export.changes.push_back({kMember, ValueOp::kAdd, members(2000)});
   std::vector<uint64_t> expected;
   std::vector<uint64_t> hologram_hashes;
+  const ValueList pending = o.pending_export.changes[0].values.to_list();
   for (const ValueList* list : std::initializer_list<const ValueList*>{o.hologram.get(kMember).list(),
-                                                                      o.import_state.get(kMember).list(),
-                                                                      &o.pending_export.changes[0].values}) {
+                                                                      o.import_state.get(kMember).list(), &pending}) {
     ASSERT_NE(list, nullptr);  // lists this long are held out of line
     AttributeSet alone;
     alone.set(kMember, *list);

@@ -1,6 +1,7 @@
 // Issue 5 (peak memory of a cycle): the steps release what they no longer need, proved with
 // the heap walk of sync/state_memory.h over one SyncState driven through import, sync, export
 // and the confirming import — byte counts, not timing.
+#include "model/memory_usage.h"
 #include "scenario.h"
 #include "store/store.h"
 #include "sync/state_memory.h"
@@ -100,6 +101,37 @@ TEST_F(MemoryReleaseTest, ImportStagesExactlySizedSetsAndSyncFreesThemEntirely) 
   MemoryRow pending = row("cs dir: pending export");
   EXPECT_EQ(pending.count, static_cast<uint64_t>(kUsers + 1));
   EXPECT_EQ(pending.bytes.slack, 0u);
+}
+
+// The provisioning adds hold every exported value as PackedValues (model/packed_values.h): one
+// exact block per change of count, offsets and bytes; the heap walk counts exactly those
+// blocks and the changes vectors, and the value bytes of the strings, no estimate.
+TEST_F(MemoryReleaseTest, PendingExportValuesArePackedAndCountedToTheByte) {
+  import("hr", false);
+  sync("hr");
+  uint64_t objects = 0, allocated = 0, payload = 0, values = 0;
+  for (const auto& [id, o] : state_->space("dir")->objects) {
+    if (o.pending_export.empty()) continue;
+    ++objects;
+    EXPECT_EQ(o.pending_export.changes.capacity(), o.pending_export.changes.size());
+    allocated += heap_block_size(o.pending_export.changes.data());
+    for (const AttrChange& c : o.pending_export.changes) {
+      uint64_t bytes = 0;
+      for (std::string_view v : c.values) bytes += v.size();
+      EXPECT_EQ(c.values.block_bytes(), 4 * (c.values.size() + 2) + bytes) << "one block, nothing but the values";
+      allocated += heap_block_size(c.values.heap_block());
+      payload += bytes;
+      values += c.values.size();
+    }
+  }
+  ASSERT_EQ(objects, static_cast<uint64_t>(kUsers + 1));
+  MemoryRow pending = row("cs dir: pending export");
+  EXPECT_EQ(pending.count, objects);
+  EXPECT_EQ(pending.bytes.allocated, allocated);
+  EXPECT_EQ(pending.bytes.payload, payload);
+  EXPECT_EQ(pending.bytes.values, values);
+  EXPECT_EQ(pending.bytes.slack, 0u);
+  EXPECT_GT(values, static_cast<uint64_t>(3 * kUsers)) << "the adds carry the users' attributes and the members";
 }
 
 TEST_F(MemoryReleaseTest, TheConfirmingImportFreesTheEscrowOfExportedValues) {

@@ -15,6 +15,7 @@
 
 #include "model/attribute_set.h"
 #include "model/compact_string.h"
+#include "model/packed_values.h"
 
 namespace idsync {
 
@@ -48,6 +49,8 @@ HeapBytes heap_bytes(const ShortString& s);
 HeapBytes heap_bytes(const ValueList& values);
 // The items block plus every attribute's values.
 HeapBytes heap_bytes(const AttributeSet& set);
+// The one block of a pending export change's values (model/packed_values.h).
+HeapBytes heap_bytes(const PackedValues& values);
 
 
 }  // namespace idsync

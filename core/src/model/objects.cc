@@ -230,14 +230,14 @@ Status decode_cs_body(std::string_view blob, CsObject& o) {
   for (uint64_t i = 0; i < count; ++i) {
     uint64_t id = 0, op = 0, n = 0;
     if (!r.varint(id) || !r.varint(op) || op > 2 || !r.varint(n)) return damaged("connector space object");
-    AttrChange c{static_cast<AttrId>(id), static_cast<ValueOp>(op), {}};
-    c.values.reserve(std::min<uint64_t>(n, r.remaining()));
+    ValueList values;
+    values.reserve(std::min<uint64_t>(n, r.remaining()));
     for (uint64_t j = 0; j < n; ++j) {
       std::string v;
       if (!r.bytes(v)) return damaged("connector space object");
-      c.values.push_back(std::move(v));
+      values.push_back(std::move(v));
     }
-    o.pending_export.changes.push_back(std::move(c));
+    o.pending_export.changes.push_back(AttrChange{static_cast<AttrId>(id), static_cast<ValueOp>(op), values});
   }
   if (!read_set(r, o.unconfirmed) || !r.varint(flags) || !r.bytes(o.error) || !r.done())
     return damaged("connector space object");
@@ -257,6 +257,12 @@ namespace {
 constexpr uint64_t kBoundaryMask = 0x1ff;
 
 bool needs_chunks(ValuesView values) { return values.size() >= kChunkedMinValues; }
+
+// Whether two views of huge lists are the same list of one object: the address of the first
+// value's bytes tells them apart (a ValueList's string or a place in a packed block).
+bool same_list(ValuesView a, ValuesView b) {
+  return a.size() == b.size() && !a.empty() && a.front().data() == b.front().data();
+}
 
 bool set_needs_chunks(const AttributeSet& set) {
   for (const AttrEntry a : set.items())
@@ -304,7 +310,7 @@ class ChunkWriter {
  public:
   // `precut`: huge lists of the object already cut (cut_list), by address.
   ChunkWriter(std::vector<ValueChunk>& chunks, const std::vector<uint64_t>* held,
-              std::vector<std::pair<const ValueList*, std::vector<ValueChunk>>>* precut = nullptr)
+              std::vector<std::pair<ValuesView, std::vector<ValueChunk>>>* precut = nullptr)
       : chunks_(chunks), held_(held), precut_(precut) {
     chunks_.clear();
   }
@@ -320,7 +326,7 @@ class ChunkWriter {
     std::vector<ValueChunk>* pieces = nullptr;
     if (precut_ != nullptr)
       for (auto& [list, cut] : *precut_)
-        if (list == values.list()) pieces = &cut;  // never null: only out-of-line lists are precut
+        if (same_list(list, values)) pieces = &cut;
     if (pieces == nullptr) {
       own_.clear();
       cut_list(values, held_, own_);
@@ -372,7 +378,7 @@ class ChunkWriter {
  private:
   std::vector<ValueChunk>& chunks_;
   const std::vector<uint64_t>* held_;
-  std::vector<std::pair<const ValueList*, std::vector<ValueChunk>>>* precut_;
+  std::vector<std::pair<ValuesView, std::vector<ValueChunk>>>* precut_;
   std::vector<ValueChunk> own_;
   std::shared_ptr<std::vector<uint64_t>> last_cut_;  // the hashes of the last list cut, in order
   std::unordered_map<uint64_t, uint32_t> index_;
@@ -516,11 +522,10 @@ void encode_cs_body_chunked(const CsObject& o, EncodedBody& out, const std::vect
   // An object with several huge lists (a group's hologram and its pending import, saved by
   // every import that changes it) has them cut on several threads; the writer then only
   // numbers the chunks, in the order a sequential cut would, so the bytes are the same.
-  std::vector<std::pair<const ValueList*, std::vector<ValueChunk>>> precut;
-  // By the address of the list (an out-of-line list of a set, or a pending export's list); a
-  // packed one, if any, is cut by the writer.
+  // By where the values are (an out-of-line list of a set, or a pending export's packed list).
+  std::vector<std::pair<ValuesView, std::vector<ValueChunk>>> precut;
   auto add = [&](ValuesView values) {
-    if (needs_chunks(values) && values.list() != nullptr) precut.emplace_back(values.list(), std::vector<ValueChunk>());
+    if (needs_chunks(values)) precut.emplace_back(values, std::vector<ValueChunk>());
   };
   // A list whose remembered cut is usable is not cut at all (ChunkWriter::put_set).
   for (const AttributeSet* set : {&o.hologram, &o.import_state, &o.unconfirmed})
@@ -528,7 +533,7 @@ void encode_cs_body_chunked(const CsObject& o, EncodedBody& out, const std::vect
       if (!cut_usable(set->chunk_cut(a.id).get(), held)) add(a.values);
   for (const AttrChange& c : o.pending_export.changes) add(c.values);
   if (precut.size() > 1) {
-    tbb::parallel_for(size_t{0}, precut.size(), [&](size_t i) { cut_list(*precut[i].first, held, precut[i].second); });
+    tbb::parallel_for(size_t{0}, precut.size(), [&](size_t i) { cut_list(precut[i].first, held, precut[i].second); });
   } else {
     precut.clear();
   }
@@ -572,9 +577,9 @@ Status decode_cs_body(std::string_view blob, CsObject& o, const StoredChunks* ch
   for (uint64_t i = 0; i < count; ++i) {
     uint64_t id = 0, op = 0;
     if (!r.varint(id) || !r.varint(op) || op > 2) return damaged_chunked(what, error);
-    AttrChange c{static_cast<AttrId>(id), static_cast<ValueOp>(op), {}};
-    if (!cr.read_list(r, c.values, error)) return damaged_chunked(what, error);
-    o.pending_export.changes.push_back(std::move(c));
+    ValueList values;
+    if (!cr.read_list(r, values, error)) return damaged_chunked(what, error);
+    o.pending_export.changes.push_back(AttrChange{static_cast<AttrId>(id), static_cast<ValueOp>(op), values});
   }
   if (!cr.read_set(r, o.unconfirmed, error) || !r.varint(flags) || !r.bytes(o.error) || !r.done())
     return damaged_chunked(what, error);

@@ -10,6 +10,7 @@
 #include "model/attribute_set.h"
 #include "model/compact_string.h"
 #include "model/interned_name.h"
+#include "model/packed_values.h"
 
 namespace idsync {
 
@@ -33,8 +34,8 @@ const char* connector_state_name(ConnectorState state);
 
 struct AttrChange {
   AttrId id;
-  ValueOp op;       // kAdd / kDelete of single values, or kReplace of the whole attribute
-  ValueList values;
+  ValueOp op;           // kAdd / kDelete of single values, or kReplace of the whole attribute
+  PackedValues values;  // one block: read-only until the export step (issue 5)
   bool operator==(const AttrChange&) const = default;
 };
 

@@ -274,15 +274,15 @@ class Writer {
  private:
   static void apply(AttributeSet& set, const AttrChange& c) {
     switch (c.op) {
-      case ValueOp::kReplace: set.set(c.id, c.values); break;
+      case ValueOp::kReplace: set.set(c.id, c.values.to_list()); break;
       case ValueOp::kAdd:
-        for (const std::string& v : c.values) set.add_value(c.id, v);
+        for (std::string_view v : c.values) set.add_value(c.id, std::string(v));
         break;
       case ValueOp::kDelete:
         if (c.values.empty()) {
           set.erase(c.id);
         } else {
-          for (const std::string& v : c.values) set.remove_value(c.id, v);
+          for (std::string_view v : c.values) set.remove_value(c.id, v);
         }
         break;
     }

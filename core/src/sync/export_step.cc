@@ -25,10 +25,10 @@ size_t dn_depth(std::string_view dn) {
   return depth;
 }
 
-// The change to send for `o`'s pending export. The values move out of the pending export
-// rather than being copied (an Initial cycle's export sends every value of the target);
-// give_back() returns them once the directory has answered.
-EntryChange take_change(CsObject& o, const AttributeTable& attrs) {
+// The change to send for `o`'s pending export. The pending export keeps its values packed
+// (model/packed_values.h); the connector gets them as a ValueList, unpacked here one batch of
+// objects at a time, so the unpacked copies stay bounded by the batch (issue 5).
+EntryChange make_change(const CsObject& o, const AttributeTable& attrs) {
   EntryChange c;
   c.dn = o.dn;
   c.anchor = o.anchor;
@@ -37,46 +37,39 @@ EntryChange take_change(CsObject& o, const AttributeTable& attrs) {
     case PendingExportKind::kAdd:
       c.kind = ChangeKind::kAdd;
       c.attributes.reserve(o.pending_export.changes.size());
-      for (AttrChange& a : o.pending_export.changes)
-        c.attributes.push_back(Attribute{attrs.info(a.id).name, std::move(a.values)});
+      for (const AttrChange& a : o.pending_export.changes)
+        c.attributes.push_back(Attribute{attrs.info(a.id).name, a.values.to_list()});
       break;
     case PendingExportKind::kDelete: c.kind = ChangeKind::kDelete; break;
     default:
       c.kind = o.pending_export.new_dn.empty() ? ChangeKind::kModify : ChangeKind::kRename;
       c.new_dn = o.pending_export.new_dn;
       c.changes.reserve(o.pending_export.changes.size());
-      for (AttrChange& a : o.pending_export.changes)
-        c.changes.push_back(AttributeChange{attrs.info(a.id).name, a.op, std::move(a.values)});
+      for (const AttrChange& a : o.pending_export.changes)
+        c.changes.push_back(AttributeChange{attrs.info(a.id).name, a.op, a.values.to_list()});
       break;
   }
   return c;
 }
 
-// Puts the values take_change() moved out back into the pending export, in the same order.
-void give_back(CsObject& o, EntryChange& c) {
-  std::vector<AttrChange>& changes = o.pending_export.changes;
-  if (o.pending_export.kind == PendingExportKind::kAdd) {
-    for (size_t k = 0; k < changes.size(); ++k) changes[k].values = std::move(c.attributes[k].values);
-  } else if (o.pending_export.kind != PendingExportKind::kDelete) {
-    for (size_t k = 0; k < changes.size(); ++k) changes[k].values = std::move(c.changes[k].values);
-  }
-}
-
 // The values the directory holds after `o`'s pending export, for the exported attributes.
-// Takes the values out of the pending export (which the caller discards next) instead of
-// copying them: an Initial cycle's export escrows every value of the target (issue 5).
+// Copies the packed values straight into the escrow set (no intermediate list); the caller
+// discards the pending export next.
 void escrow(CsObject& o) {
   if (o.pending_export.kind == PendingExportKind::kAdd) {
     AttributeSet::Builder held;  // packed once; an exported value replaces an older escrow
     held.reserve(o.unconfirmed.size() + o.pending_export.changes.size());
     for (const AttrEntry a : o.unconfirmed.items()) held.add(a.id, a.values.to_list());
-    for (AttrChange& a : o.pending_export.changes) held.add(a.id, std::move(a.values));
+    for (const AttrChange& a : o.pending_export.changes) {
+      held.start(a.id, a.values.size());
+      for (std::string_view v : a.values) held.value(v);
+    }
     o.unconfirmed = held.finish();
     return;
   }
   for (AttrChange& a : o.pending_export.changes) {
     if (a.op == ValueOp::kReplace) {  // the new values whatever was there: no copy of the old
-      o.unconfirmed.set(a.id, std::move(a.values));
+      o.unconfirmed.set(a.id, a.values.to_list());
       continue;
     }
     ValueList values;
@@ -91,8 +84,8 @@ void escrow(CsObject& o) {
     if (a.op == ValueOp::kAdd) {
       values.reserve(values.size() + a.values.size());  // no reallocation: the views stay valid
       std::unordered_set<std::string_view> present(values.begin(), values.end());
-      for (const std::string& v : a.values)
-        if (present.insert(v).second) values.push_back(v);
+      for (std::string_view v : a.values)
+        if (present.insert(v).second) values.emplace_back(v);
     } else if (a.op == ValueOp::kDelete) {
       std::unordered_set<std::string_view> gone(a.values.begin(), a.values.end());
       values.erase(std::remove_if(values.begin(), values.end(), [&](const std::string& v) { return gone.count(v) != 0; }),
@@ -148,7 +141,7 @@ Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector,
     const size_t end = std::min(work.size(), start + batch);
     std::vector<EntryChange> changes;
     changes.reserve(end - start);
-    for (size_t i = start; i < end; ++i) changes.push_back(take_change(*work[i], state.attrs()));
+    for (size_t i = start; i < end; ++i) changes.push_back(make_change(*work[i], state.attrs()));
     std::vector<ExportResult> results;
     if (batch == 1) {
       results.push_back(connector.export_change(changes.front()));
@@ -159,7 +152,6 @@ Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector,
     }
     for (size_t i = start; i < end; ++i) {
       CsObject* o = work[i];
-      give_back(*o, changes[i - start]);
       ExportResult& r = results[i - start];
       if (!r.status.ok()) {
         o->export_error = true;

@@ -1579,8 +1579,8 @@ class Synchronizer {
   // Inserted into `changes` at its attribute's place (they are in attribute order).
   static void fold_carried(const PendingExport& held, AttrId attr, const Desired::Carried& carried,
                            std::vector<AttrChange>& changes) {
-    const ValueList* adds = nullptr;
-    const ValueList* deletes = nullptr;
+    const PackedValues* adds = nullptr;
+    const PackedValues* deletes = nullptr;
     for (const AttrChange& c : held.changes)
       if (c.id == attr) (c.op == ValueOp::kAdd ? adds : deletes) = &c.values;
     // A value removed and added again (an insertion the positional diff saw as both) is no change.
@@ -1592,11 +1592,11 @@ class Synchronizer {
     if (deletes) in_deletes.insert(deletes->begin(), deletes->end());
     ValueList new_adds, new_deletes;
     if (adds)
-      for (const std::string& v : *adds)
-        if (net[v] >= 0) new_adds.push_back(v);
+      for (std::string_view v : *adds)
+        if (net[v] >= 0) new_adds.emplace_back(v);
     if (deletes)
-      for (const std::string& v : *deletes)
-        if (net[v] <= 0) new_deletes.push_back(v);
+      for (std::string_view v : *deletes)
+        if (net[v] <= 0) new_deletes.emplace_back(v);
     for (const std::string& v : carried.removed)
       if (net[v] < 0 && !in_adds.count(v)) new_deletes.push_back(v);
     for (const std::string& v : carried.added)
