@@ -7,6 +7,7 @@
 // empty and false.
 #pragma once
 
+#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -16,6 +17,41 @@
 #include "idsync/value_types.h"
 
 namespace idsync {
+
+// A random-access iterator over the values of any list whose operator[](size_t) gives a
+// std::string_view (ValuesView, PackedValues): the list and an index. It points to the list,
+// so keep the list alive (and unchanged) while iterating.
+template <class List>
+class IndexedValueIterator {
+ public:
+  using iterator_category = std::random_access_iterator_tag;
+  using value_type = std::string_view;
+  using difference_type = std::ptrdiff_t;
+  using reference = std::string_view;
+  using pointer = void;
+  IndexedValueIterator() = default;
+  IndexedValueIterator(const List* list, size_t i) : list_(list), i_(i) {}
+  std::string_view operator*() const { return (*list_)[i_]; }
+  std::string_view operator[](difference_type d) const { return (*list_)[i_ + d]; }
+  IndexedValueIterator& operator++() { ++i_; return *this; }
+  IndexedValueIterator operator++(int) { IndexedValueIterator t = *this; ++i_; return t; }
+  IndexedValueIterator& operator--() { --i_; return *this; }
+  IndexedValueIterator operator--(int) { IndexedValueIterator t = *this; --i_; return t; }
+  IndexedValueIterator& operator+=(difference_type d) { i_ += d; return *this; }
+  IndexedValueIterator& operator-=(difference_type d) { i_ -= d; return *this; }
+  friend IndexedValueIterator operator+(IndexedValueIterator a, difference_type d) { return a += d; }
+  friend IndexedValueIterator operator+(difference_type d, IndexedValueIterator a) { return a += d; }
+  friend IndexedValueIterator operator-(IndexedValueIterator a, difference_type d) { return a -= d; }
+  friend difference_type operator-(const IndexedValueIterator& a, const IndexedValueIterator& b) {
+    return static_cast<difference_type>(a.i_) - static_cast<difference_type>(b.i_);
+  }
+  friend bool operator==(const IndexedValueIterator& a, const IndexedValueIterator& b) { return a.i_ == b.i_; }
+  friend auto operator<=>(const IndexedValueIterator& a, const IndexedValueIterator& b) { return a.i_ <=> b.i_; }
+
+ private:
+  const List* list_ = nullptr;
+  size_t i_ = 0;
+};
 
 class ValuesView {
  public:
@@ -48,36 +84,7 @@ class ValuesView {
   std::string_view front() const { return (*this)[0]; }
   std::string_view back() const { return (*this)[n_ - 1]; }
 
-  class iterator {
-   public:
-    using iterator_category = std::random_access_iterator_tag;
-    using value_type = std::string_view;
-    using difference_type = std::ptrdiff_t;
-    using reference = std::string_view;
-    using pointer = void;
-    iterator() = default;
-    iterator(const ValuesView* view, size_t i) : view_(view), i_(i) {}
-    std::string_view operator*() const { return (*view_)[i_]; }
-    std::string_view operator[](difference_type d) const { return (*view_)[i_ + d]; }
-    iterator& operator++() { ++i_; return *this; }
-    iterator operator++(int) { iterator t = *this; ++i_; return t; }
-    iterator& operator--() { --i_; return *this; }
-    iterator operator--(int) { iterator t = *this; --i_; return t; }
-    iterator& operator+=(difference_type d) { i_ += d; return *this; }
-    iterator& operator-=(difference_type d) { i_ -= d; return *this; }
-    friend iterator operator+(iterator a, difference_type d) { return a += d; }
-    friend iterator operator+(difference_type d, iterator a) { return a += d; }
-    friend iterator operator-(iterator a, difference_type d) { return a -= d; }
-    friend difference_type operator-(const iterator& a, const iterator& b) {
-      return static_cast<difference_type>(a.i_) - static_cast<difference_type>(b.i_);
-    }
-    friend bool operator==(const iterator& a, const iterator& b) { return a.i_ == b.i_; }
-    friend auto operator<=>(const iterator& a, const iterator& b) { return a.i_ <=> b.i_; }
-
-   private:
-    const ValuesView* view_ = nullptr;
-    size_t i_ = 0;
-  };
+  using iterator = IndexedValueIterator<ValuesView>;
   // Iterators point into the view: keep the view alive while iterating (a range-for over a
   // temporary view does).
   iterator begin() const { return {this, 0}; }

@@ -49,43 +49,10 @@ class PackedValues {
   std::string_view front() const { return (*this)[0]; }
   std::string_view back() const { return (*this)[size() - 1]; }
 
-  class iterator {
-   public:
-    using iterator_category = std::random_access_iterator_tag;
-    using value_type = std::string_view;
-    using difference_type = std::ptrdiff_t;
-    using reference = std::string_view;
-    using pointer = void;
-    iterator() = default;
-    iterator(const char* bytes, const uint32_t* offsets, size_t i) : bytes_(bytes), offsets_(offsets), i_(i) {}
-    std::string_view operator*() const { return (*this)[0]; }
-    std::string_view operator[](difference_type d) const {
-      const size_t k = i_ + d;
-      return {bytes_ + offsets_[k], static_cast<size_t>(offsets_[k + 1] - offsets_[k])};
-    }
-    iterator& operator++() { ++i_; return *this; }
-    iterator operator++(int) { iterator t = *this; ++i_; return t; }
-    iterator& operator--() { --i_; return *this; }
-    iterator operator--(int) { iterator t = *this; --i_; return t; }
-    iterator& operator+=(difference_type d) { i_ += d; return *this; }
-    iterator& operator-=(difference_type d) { i_ -= d; return *this; }
-    friend iterator operator+(iterator a, difference_type d) { return a += d; }
-    friend iterator operator+(difference_type d, iterator a) { return a += d; }
-    friend iterator operator-(iterator a, difference_type d) { return a -= d; }
-    friend difference_type operator-(const iterator& a, const iterator& b) {
-      return static_cast<difference_type>(a.i_) - static_cast<difference_type>(b.i_);
-    }
-    friend bool operator==(const iterator& a, const iterator& b) { return a.i_ == b.i_; }
-    friend auto operator<=>(const iterator& a, const iterator& b) { return a.i_ <=> b.i_; }
-
-   private:
-    const char* bytes_ = nullptr;
-    const uint32_t* offsets_ = nullptr;
-    size_t i_ = 0;
-  };
-  // Iterators point into the block: valid while this list lives and is not assigned.
-  iterator begin() const { return block_ == nullptr ? iterator() : iterator(bytes(), header() + 1, 0); }
-  iterator end() const { return block_ == nullptr ? iterator() : iterator(bytes(), header() + 1, size()); }
+  using iterator = IndexedValueIterator<PackedValues>;
+  // Iterators point to this list: valid while it lives and is not assigned or moved from.
+  iterator begin() const { return {this, 0}; }
+  iterator end() const { return {this, size()}; }
 
   // A view for code that reads values wherever they are kept (valid like an iterator).
   ValuesView view() const {
