@@ -42,6 +42,16 @@ class ReferenceDeltaTest : public ::testing::Test {
     return o.value("pendingExportChanges", json::array());
   }
 
+  // A full synchronization recomputes every member from scratch: it must find nothing to change,
+  // leaving the group's metaverse object at `mv` and its pending export at `pending_export`.
+  void expect_full_sync_changes_nothing(const json& mv, const json& pending_export) {
+    RunResult full = s_.run("hr", "Full Synchronization");
+    ASSERT_EQ(full.steps.size(), 1u);
+    EXPECT_EQ(counter(full.steps[0], "mv-updated"), 0u);
+    EXPECT_EQ(s_.mv_of("hr", kGroupDn), mv);
+    EXPECT_EQ(pending(kDirGroupDn), pending_export);
+  }
+
   // The target group's pending export is one delete of exactly `want`, in any order.
   void expect_pending_member_deletes(std::vector<std::string> want) {
     json have = pending(kDirGroupDn);
@@ -168,11 +178,7 @@ TEST_F(ReferenceDeltaTest, CarriedValuesEqualWhatAFullSynchronizationComputes) {
   EXPECT_EQ(pending_after_delta,
             json::array({{{"attribute", "member"}, {"operation", "delete"}, {"values", {dir_member_dn(0)}}}}));
   // A full synchronization recomputes every member from scratch: it must find nothing to change.
-  RunResult full = s_.run("hr", "Full Synchronization");
-  ASSERT_EQ(full.steps.size(), 1u);
-  EXPECT_EQ(counter(full.steps[0], "mv-updated"), 0u);
-  EXPECT_EQ(s_.mv_of("hr", kGroupDn), mv_after_delta);
-  EXPECT_EQ(pending(kDirGroupDn), pending_after_delta);
+  ASSERT_NO_FATAL_FAILURE(expect_full_sync_changes_nothing(mv_after_delta, pending_after_delta));
 }
 
 TEST_F(ReferenceDeltaTest, ADeltaSyncThroughTheServerExaminesOnlyTheChangedObjects) {
@@ -303,11 +309,7 @@ TEST_F(ReferenceDeltaTest, DeletedMembersLeavingTheGroupAreValueDeletesOnTheCarr
   json mv_after_delta = s_.mv_of("hr", kGroupDn);
   EXPECT_EQ(mv_values(mv_after_delta, "member").size(), static_cast<size_t>(kMembers - 10));
 
-  RunResult full = s_.run("hr", "Full Synchronization");
-  ASSERT_EQ(full.steps.size(), 1u);
-  EXPECT_EQ(counter(full.steps[0], "mv-updated"), 0u);
-  EXPECT_EQ(s_.mv_of("hr", kGroupDn), mv_after_delta);
-  EXPECT_EQ(pending(kDirGroupDn), expected);
+  ASSERT_NO_FATAL_FAILURE(expect_full_sync_changes_nothing(mv_after_delta, expected));
 }
 
 // A member deleted while the group still lists it (no referential integrity) is dropped on the
@@ -331,11 +333,7 @@ TEST_F(ReferenceDeltaTest, AKeptMemberNoLongerLinkedBecomesAValueDeleteOnTheCarr
   EXPECT_EQ(mv_values(mv_after_delta, "member").size(), static_cast<size_t>(kMembers - 3));
   json cs_after_delta = s_.cs("hr", kGroupDn);
 
-  RunResult full = s_.run("hr", "Full Synchronization");
-  ASSERT_EQ(full.steps.size(), 1u);
-  EXPECT_EQ(counter(full.steps[0], "mv-updated"), 0u);
-  EXPECT_EQ(s_.mv_of("hr", kGroupDn), mv_after_delta);
-  EXPECT_EQ(pending(kDirGroupDn), expected);
+  ASSERT_NO_FATAL_FAILURE(expect_full_sync_changes_nothing(mv_after_delta, expected));
   EXPECT_EQ(s_.cs("hr", kGroupDn), cs_after_delta);
 }
 
@@ -378,11 +376,7 @@ TEST_F(ReferenceDeltaTest, HundredsOfDeletedMembersLeaveTheGroupInOneDelta) {
   EXPECT_EQ(have, want);
 
   json mv_after = s_.mv_of("hr", kGroupDn);
-  RunResult full = s_.run("hr", "Full Synchronization");
-  ASSERT_EQ(full.steps.size(), 1u);
-  EXPECT_EQ(counter(full.steps[0], "mv-updated"), 0u);
-  EXPECT_EQ(s_.mv_of("hr", kGroupDn), mv_after);
-  EXPECT_EQ(pending(kDirGroupDn), json::array());
+  ASSERT_NO_FATAL_FAILURE(expect_full_sync_changes_nothing(mv_after, json::array()));
 }
 
 std::string remove_member(int i) {
@@ -455,11 +449,7 @@ TEST_F(ReferenceDeltaTest, AMemberDeletedAfterTheNotesWereSavedIsCaughtAfterARel
   EXPECT_EQ(delta_import_and_sync("hr", quiet).reference_values_checked, 0u);
   json mv_before_full = s_.mv_of("hr", kGroupDn);
   json pending_before_full = pending(kDirGroupDn);
-  RunResult full = s_.run("hr", "Full Synchronization");
-  ASSERT_EQ(full.steps.size(), 1u);
-  EXPECT_EQ(counter(full.steps[0], "mv-updated"), 0u);
-  EXPECT_EQ(s_.mv_of("hr", kGroupDn), mv_before_full);
-  EXPECT_EQ(pending(kDirGroupDn), pending_before_full);
+  ASSERT_NO_FATAL_FAILURE(expect_full_sync_changes_nothing(mv_before_full, pending_before_full));
 }
 
 // A member whose object in the target is deleted there is unlinked from the target only: the
@@ -839,11 +829,7 @@ TEST_F(ReferenceDeltaTest, AnUnlinkSinceTheLastCheckMakesTheCarriedPathCheckAgai
   resident_store_.reset();
   json mv_before_full = s_.mv_of("hr", kGroupDn);
   json pending_before_full = pending(kDirGroupDn);
-  RunResult full = s_.run("hr", "Full Synchronization");
-  ASSERT_EQ(full.steps.size(), 1u);
-  EXPECT_EQ(counter(full.steps[0], "mv-updated"), 0u);
-  EXPECT_EQ(s_.mv_of("hr", kGroupDn), mv_before_full);
-  EXPECT_EQ(pending(kDirGroupDn), pending_before_full);
+  ASSERT_NO_FATAL_FAILURE(expect_full_sync_changes_nothing(mv_before_full, pending_before_full));
 }
 
 }  // namespace

@@ -19,21 +19,19 @@ HeapBytes heap_bytes(const std::string& s) {
   return b;
 }
 
-HeapBytes heap_bytes(const CompactString& s) {
+namespace {
+// A compact string: its bytes, and its heap block (null when empty or inline).
+HeapBytes compact_string_bytes(size_t size, const void* block) {
   HeapBytes b;
-  b.payload = s.size();
+  b.payload = size;
   b.values = 1;
-  b.allocated = heap_block_size(s.heap_block());
+  b.allocated = heap_block_size(block);
   return b;
 }
+}  // namespace
 
-HeapBytes heap_bytes(const ShortString& s) {
-  HeapBytes b;
-  b.payload = s.size();
-  b.values = 1;
-  b.allocated = heap_block_size(s.heap_block());
-  return b;
-}
+HeapBytes heap_bytes(const CompactString& s) { return compact_string_bytes(s.size(), s.heap_block()); }
+HeapBytes heap_bytes(const ShortString& s) { return compact_string_bytes(s.size(), s.heap_block()); }
 
 HeapBytes heap_bytes(const ValueList& values) {
   HeapBytes b;
