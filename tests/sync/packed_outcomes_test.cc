@@ -67,5 +67,23 @@ TEST(PackedOutcomesTest, HoldsTheValueBytesAndLittleElse) {
   EXPECT_LE(packed.heap_bytes(), value_bytes + 3 * in.size() + 16);
 }
 
+// The plan pass resets each item once it has unpacked it: the block must go then, not when
+// the whole item list goes at the end of the run.
+TEST(PackedOutcomesTest, AssigningAnEmptyOneFreesTheBlockAndAMovedFromOneIsEmpty) {
+  std::vector<FlowOutcome> in{outcome(FlowOutcome::kValues, {std::string(100, 'v')})};
+  PackedOutcomes packed(in);
+  ASSERT_GT(packed.heap_bytes(), 100u);
+  PackedOutcomes taken(std::move(packed));
+  EXPECT_TRUE(packed.empty());  // NOLINT(bugprone-use-after-move): moved-from is specified here
+  std::vector<FlowOutcome> out;
+  packed.unpack(out);
+  EXPECT_TRUE(out.empty());
+  taken.unpack(out);
+  expect_same(out, in);
+  taken = PackedOutcomes();
+  EXPECT_TRUE(taken.empty());
+  EXPECT_EQ(taken.heap_bytes(), 0u);
+}
+
 }  // namespace
 }  // namespace idsync

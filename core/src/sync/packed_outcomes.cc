@@ -1,17 +1,18 @@
 #include "sync/packed_outcomes.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace idsync {
 
 namespace {
 
-void put_varint(std::string& out, uint64_t v) {
+void put_varint(char*& out, uint64_t v) {
   while (v >= 0x80) {
-    out.push_back(static_cast<char>(static_cast<uint8_t>(v) | 0x80));
+    *out++ = static_cast<char>(static_cast<uint8_t>(v) | 0x80);
     v >>= 7;
   }
-  out.push_back(static_cast<char>(v));
+  *out++ = static_cast<char>(v);
 }
 
 size_t varint_size(uint64_t v) {
@@ -37,22 +38,24 @@ PackedOutcomes::PackedOutcomes(const std::vector<FlowOutcome>& outcomes) {
     size += 1 + varint_size(o.values.size());
     for (const std::string& v : o.values) size += varint_size(v.size()) + v.size();
   }
-  bytes_.reserve(size);  // one exact allocation: no doubling slack held per object
-  put_varint(bytes_, outcomes.size());
+  bytes_ = std::make_unique_for_overwrite<char[]>(size);  // one exact allocation per object
+  size_ = size;
+  char* out = bytes_.get();
+  put_varint(out, outcomes.size());
   for (const FlowOutcome& o : outcomes) {
-    bytes_.push_back(static_cast<char>(o.kind));
-    put_varint(bytes_, o.values.size());
+    *out++ = static_cast<char>(o.kind);
+    put_varint(out, o.values.size());
     for (const std::string& v : o.values) {
-      put_varint(bytes_, v.size());
-      bytes_.append(v);
+      put_varint(out, v.size());
+      out = std::copy(v.begin(), v.end(), out);
     }
   }
 }
 
 void PackedOutcomes::unpack(std::vector<FlowOutcome>& out) const {
   out.clear();
-  if (bytes_.empty()) return;
-  const std::string_view in = bytes_;
+  if (size_ == 0) return;
+  const std::string_view in(bytes_.get(), size_);
   size_t pos = 0;
   out.resize(get_varint(in, pos));
   for (FlowOutcome& o : out) {

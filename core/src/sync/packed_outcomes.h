@@ -10,8 +10,11 @@
 // the plan pass unpacks one round of objects at a time.
 #pragma once
 
+#include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "rules/compiled_rule.h"
@@ -23,15 +26,24 @@ class PackedOutcomes {
   PackedOutcomes() = default;
   // Packs `outcomes` (in rule and flow order) exactly sized.
   explicit PackedOutcomes(const std::vector<FlowOutcome>& outcomes);
+  PackedOutcomes(PackedOutcomes&& o) noexcept : bytes_(std::move(o.bytes_)), size_(std::exchange(o.size_, 0)) {}
+  PackedOutcomes& operator=(PackedOutcomes&& o) noexcept {
+    bytes_ = std::move(o.bytes_);  // frees the block held before
+    size_ = std::exchange(o.size_, 0);
+    return *this;
+  }
 
-  bool empty() const { return bytes_.empty(); }
+  bool empty() const { return size_ == 0; }
   // The outcomes as they were packed (appended to `out`, which is cleared first).
   void unpack(std::vector<FlowOutcome>& out) const;
-  size_t heap_bytes() const { return bytes_.capacity(); }
+  size_t heap_bytes() const { return size_; }
 
  private:
-  // Per outcome: kind (1 byte), value count (varint), per value its length (varint) and bytes.
-  std::string bytes_;
+  // A value count (varint), then per outcome: kind (1 byte), value count (varint), per value
+  // its length (varint) and bytes. Not a std::string: assigning an empty one to it keeps the
+  // buffer (libstdc++), and an item reset in the plan pass must free its block.
+  std::unique_ptr<char[]> bytes_;
+  size_t size_ = 0;
 };
 
 }  // namespace idsync
