@@ -204,9 +204,9 @@ class FailingEndExport final : public Connector {
   std::unique_ptr<Connector> real_;  // destroyed without end_export: its temp file goes
 };
 
-// Every user changes: an export of hundreds of objects at once, escrowed in parallel (several
-// threads, each object by one) must leave what one-by-one escrow left: every object's escrow
-// holds what was sent, no pending export is left, the counters count each once.
+// Every user changes: an export of hundreds of objects at once leaves every object's escrow
+// holding what was sent, its DN index entry in place, no pending export, and the counters
+// counting each object once.
 TEST_F(ExportDeltaTest, AnExportOfEveryObjectEscrowsEachOneAsSent) {
   std::unique_ptr<SyncState> state = load();
   ASSERT_NE(state, nullptr);

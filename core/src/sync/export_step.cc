@@ -2,9 +2,6 @@
 // last (children first). A rejected object keeps its pending export and records the
 // directory's message; the rest goes on. What was sent waits in the object's "unconfirmed"
 // escrow until an import shows it (export confirmation).
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-
 #include <algorithm>
 #include <string_view>
 #include <unordered_set>
@@ -191,44 +188,26 @@ Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector,
   }
   // Only once the directory has made the changes durable do we mark them exported.
   IDSYNC_RETURN_IF_ERROR(connector.end_export().with_context("connector '" + space.def.name + "'"));
-  // First, in export order, what needs the pending exports as they were: the counters and
-  // the new DNs of renames.
-  std::vector<std::pair<size_t, std::string>> renamed;  // (index in `sent`, new DN)
   for (size_t i = 0; i < sent.size(); ++i) {
-    const PendingExport& pe = sent.object(i).pending_export;
-    switch (pe.kind) {
+    CsObject& o = sent.object(i);
+    switch (o.pending_export.kind) {
       case PendingExportKind::kAdd: ++result.counters["export-add"]; break;
-      case PendingExportKind::kUpdate: ++result.counters[pe.new_dn.empty() ? "export-update" : "export-rename"]; break;
+      case PendingExportKind::kUpdate:
+        ++result.counters[o.pending_export.new_dn.empty() ? "export-update" : "export-rename"];
+        break;
       case PendingExportKind::kDelete: ++result.counters["export-delete"]; break;
       case PendingExportKind::kNone: break;
     }
-    if (pe.kind != PendingExportKind::kDelete && !pe.new_dn.empty()) renamed.emplace_back(i, std::string(pe.new_dn));
-  }
-  // Then the escrow, in parallel: each object by one thread, which frees its pending export
-  // right after. The plan pass allocated the pending exports on TBB's threads; freed here on
-  // this thread alone, that memory went back to idle threads' heaps while the escrow allocated
-  // new memory for every object, so the step's RSS grew by the size of the escrow (issue 5).
-  // Each escrow reads and writes its own object only; the result is the same in any order.
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, sent.size(), 256), [&](const tbb::blocked_range<size_t>& r) {
-    for (size_t i = r.begin(); i != r.end(); ++i) {
-      CsObject& o = sent.object(i);
-      if (o.pending_export.kind == PendingExportKind::kDelete) continue;
-      escrow(o);
-      o.pending_export = PendingExport{};
-    }
-  });
-  // Last, in export order, what touches the space: removals, indexes, marks.
-  size_t next_rename = 0;
-  for (size_t i = 0; i < sent.size(); ++i) {
-    CsObject& o = sent.object(i);
     if (o.pending_export.kind == PendingExportKind::kDelete) {
       state.remove_cs(space, o.id);
       continue;
     }
+    escrow(o);
     std::string old_anchor(o.anchor), old_dn(o.dn);
     if (const std::string_view assigned = sent.new_anchor(i); !assigned.empty()) o.anchor = assigned;
-    if (next_rename < renamed.size() && renamed[next_rename].first == i) o.dn = std::move(renamed[next_rename++].second);
+    if (!o.pending_export.new_dn.empty()) o.dn = o.pending_export.new_dn;
     if (o.anchor != old_anchor || o.dn != old_dn) space.reindex(o, old_anchor, old_dn);
+    o.pending_export = PendingExport{};
     o.export_error = false;
     o.error.clear();
     state.mark_cs(o);
