@@ -23,6 +23,7 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -32,6 +33,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -92,6 +94,55 @@ double current_rss_mb() {
   return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / 1048576.0;
 }
 
+// The highest RSS since the last take() (MB), sampled every millisecond on a thread of its own:
+// the process's peak RSS (getrusage) only ever grows, so it cannot tell which step peaked once
+// an earlier one went higher; this gives each step line the peak of that step (issue 5: the
+// transient memory of the full sync and of the export).
+class StepPeak {
+ public:
+  StepPeak() : sampler_([this] { run(); }) {}
+  ~StepPeak() {
+    stop_.store(true);
+    sampler_.join();
+  }
+  StepPeak(const StepPeak&) = delete;
+  StepPeak& operator=(const StepPeak&) = delete;
+
+  double take() {
+    sample();
+    return pages_to_mb(peak_.exchange(resident_pages()));
+  }
+
+ private:
+  static uint64_t resident_pages() {
+    uint64_t size = 0, resident = 0;
+    if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+      if (std::fscanf(f, "%lu %lu", &size, &resident) != 2) resident = 0;
+      std::fclose(f);
+    }
+    return resident;
+  }
+  static double pages_to_mb(uint64_t pages) {
+    return static_cast<double>(pages) * static_cast<double>(sysconf(_SC_PAGESIZE)) / 1048576.0;
+  }
+  void sample() {
+    const uint64_t now = resident_pages();
+    uint64_t seen = peak_.load();
+    while (now > seen && !peak_.compare_exchange_weak(seen, now)) {
+    }
+  }
+  void run() {
+    while (!stop_.load()) {
+      sample();
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+
+  std::atomic<uint64_t> peak_{0};
+  std::atomic<bool> stop_{false};
+  std::thread sampler_;
+};
+
 // What mimalloc has committed from the OS now (MB): RSS minus this is memory that is
 // committed but not yet touched, or touched and released back.
 double committed_mb() {
@@ -129,6 +180,7 @@ struct StepFigure {
   double floor_seconds = 0;  // 0: no floor for this step
   double rss_mb = 0;          // peak so far
   double current_rss_mb = 0;  // resident at the end of the step
+  double step_peak_mb = 0;    // highest RSS since the line before (the step and what prepared it)
 };
 
 class Report {
@@ -136,8 +188,10 @@ class Report {
   void add(StepFigure f) {
     f.rss_mb = peak_rss_mb();
     f.current_rss_mb = current_rss_mb();
-    std::printf("  %-50s %9.3f s  %12.0f obj/s  peak RSS %7.0f MB  now %7.0f MB\n", f.name.c_str(), f.seconds,
-                f.seconds > 0 ? static_cast<double>(f.objects) / f.seconds : 0.0, f.rss_mb, f.current_rss_mb);
+    f.step_peak_mb = step_peak_.take();
+    std::printf("  %-50s %9.3f s  %12.0f obj/s  peak RSS %7.0f MB  now %7.0f MB  step peak %7.0f MB\n", f.name.c_str(),
+                f.seconds, f.seconds > 0 ? static_cast<double>(f.objects) / f.seconds : 0.0, f.rss_mb, f.current_rss_mb,
+                f.step_peak_mb);
     std::fflush(stdout);
     steps_.push_back(std::move(f));
   }
@@ -151,7 +205,7 @@ class Report {
     for (const auto& s : steps_) {
       nlohmann::json j = {{"step", s.name},           {"seconds", s.seconds}, {"objects", s.objects},
                           {"objectsPerSecond", s.seconds > 0 ? s.objects / s.seconds : 0.0},
-                          {"peakRssMB", s.rss_mb}, {"rssMB", s.current_rss_mb}};
+                          {"peakRssMB", s.rss_mb}, {"rssMB", s.current_rss_mb}, {"stepPeakRssMB", s.step_peak_mb}};
       if (s.floor_seconds > 0) {
         j["floorSeconds"] = s.floor_seconds;
         j["ratioToFloor"] = s.seconds / s.floor_seconds;
@@ -164,6 +218,7 @@ class Report {
 
  private:
   std::vector<StepFigure> steps_;
+  StepPeak step_peak_;
 };
 
 // Runs one run profile and fails the benchmark unless it succeeded: figures of a failed run

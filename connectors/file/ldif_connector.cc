@@ -15,6 +15,7 @@
 
 #include "file_util.h"
 #include "idsync/dn.h"
+#include "ldif_dn_directory.h"
 #include "ldif_dn_snapshot.h"
 #include "idsync/file/file_connectors.h"
 #include "idsync/file/ldif.h"
@@ -53,11 +54,12 @@ Result<std::vector<std::string>> list_change_files(const fs::path& dir) {
   return names;
 }
 
-// The directory state: content file + change files, keyed by normalized DN.
+// The directory state: content file + change files, keyed by normalized DN, with every
+// entry's attributes (a full import replays the change files on it). An export validates
+// against DNs only and uses the compact DnDirectory (ldif_dn_directory.h) instead.
 class DirectoryState {
  public:
-  explicit DirectoryState(bool keep_attributes) : keep_attributes_(keep_attributes) {}
-  bool keeps_attributes() const { return keep_attributes_; }
+  bool keeps_attributes() const { return true; }
 
   Status add(Entry&& entry, const std::string& context) {
     auto norm = normalize_dn(entry.dn);
@@ -65,9 +67,6 @@ class DirectoryState {
     if (index_.count(*norm) != 0)
       return connector_error(context, "cannot add '" + entry.dn +
                                           "': an entry with that DN already exists");
-    // Frees the block, not only the attributes: clear() kept ~1 KB of capacity per entry, on
-    // every entry an export loads to validate DNs (issue 5).
-    if (!keep_attributes_) std::vector<Attribute>().swap(entry.attributes);
     std::string parent(parent_dn(*norm));
     if (!parent.empty()) ++children_[parent];
     index_.emplace(*norm, entries_.size());
@@ -97,7 +96,7 @@ class DirectoryState {
       case ChangeKind::kAdd:
         break;
       case ChangeKind::kModify:
-        if (keep_attributes_) apply_attribute_changes(entry, change.changes);
+        apply_attribute_changes(entry, change.changes);
         if (!change.object_type.empty()) entry.object_type = change.object_type;
         break;
       case ChangeKind::kDelete: {
@@ -111,7 +110,7 @@ class DirectoryState {
         IDSYNC_RETURN_IF_ERROR(rename(pos, *norm, change, context));
         break;
     }
-    if (keep_attributes_ && entries_[pos]) {
+    if (entries_[pos]) {
       // objectClass may have changed: keep object_type = its last value.
       std::string_view oc;
       if (const Attribute* a = entries_[pos]->find("objectClass"); a && !a->values.empty())
@@ -129,15 +128,6 @@ class DirectoryState {
   // Live entries in order (content file order, then added ones).
   std::vector<std::optional<Entry>>& entries() { return entries_; }
 
-  // The DNs of the live entries, in order (what a DN snapshot holds).
-  std::vector<std::string> live_dns() const {
-    std::vector<std::string> dns;
-    dns.reserve(index_.size());
-    for (const auto& e : entries_)
-      if (e) dns.push_back(e->dn);
-    return dns;
-  }
-
  private:
   Status rename(size_t pos, const std::string& old_norm, EntryChange& change,
                 const std::string& context) {
@@ -147,34 +137,32 @@ class DirectoryState {
       return connector_error(context, "cannot rename '" + change.dn + "' to '" + change.new_dn +
                                           "': an entry with that DN already exists");
     Entry& entry = *entries_[pos];
-    if (keep_attributes_) {
-      // The old RDN values give way to the new ones (deleteoldrdn: 1; "0" arrives as
-      // explicit adds in change.changes).
-      auto old_rdn = parse_rdn(rdn(entry.dn));
-      auto new_rdn = parse_rdn(rdn(change.new_dn));
-      if (!new_rdn.ok()) return connector_error(context, new_rdn.status().message());
-      if (old_rdn.ok()) {
-        for (const Ava& ava : *old_rdn) {
-          if (Attribute* a = entry.find(ava.type)) {
-            auto& v = a->values;
-            v.erase(std::remove_if(v.begin(), v.end(),
-                                   [&](const std::string& x) { return iequals(x, ava.value); }),
-                    v.end());
-            if (v.empty()) entry.set(ava.type, {});
-          }
+    // The old RDN values give way to the new ones (deleteoldrdn: 1; "0" arrives as
+    // explicit adds in change.changes).
+    auto old_rdn = parse_rdn(rdn(entry.dn));
+    auto new_rdn = parse_rdn(rdn(change.new_dn));
+    if (!new_rdn.ok()) return connector_error(context, new_rdn.status().message());
+    if (old_rdn.ok()) {
+      for (const Ava& ava : *old_rdn) {
+        if (Attribute* a = entry.find(ava.type)) {
+          auto& v = a->values;
+          v.erase(std::remove_if(v.begin(), v.end(),
+                                 [&](const std::string& x) { return iequals(x, ava.value); }),
+                  v.end());
+          if (v.empty()) entry.set(ava.type, {});
         }
       }
-      for (const Ava& ava : *new_rdn) {
-        Attribute* a = entry.find(ava.type);
-        if (a == nullptr) {
-          entry.attributes.push_back(Attribute{ava.type, {ava.value}});
-        } else if (std::none_of(a->values.begin(), a->values.end(),
-                                [&](const std::string& x) { return iequals(x, ava.value); })) {
-          a->values.push_back(ava.value);
-        }
-      }
-      apply_attribute_changes(entry, change.changes);
     }
+    for (const Ava& ava : *new_rdn) {
+      Attribute* a = entry.find(ava.type);
+      if (a == nullptr) {
+        entry.attributes.push_back(Attribute{ava.type, {ava.value}});
+      } else if (std::none_of(a->values.begin(), a->values.end(),
+                              [&](const std::string& x) { return iequals(x, ava.value); })) {
+        a->values.push_back(ava.value);
+      }
+    }
+    apply_attribute_changes(entry, change.changes);
     const bool has_children = children_.count(old_norm) != 0;
     std::string old_parent(parent_dn(old_norm));
     if (!old_parent.empty() && --children_[old_parent] == 0) children_.erase(old_parent);
@@ -229,7 +217,6 @@ class DirectoryState {
     entries_[pos]->dn = new_dn;
   }
 
-  bool keep_attributes_;
   std::vector<std::optional<Entry>> entries_;
   std::vector<std::string> norms_;
   std::unordered_map<std::string, size_t> index_;
@@ -365,7 +352,7 @@ class LdifConnector final : public Connector {
       watermark.clear();
       return Status::Ok();
     }
-    DirectoryState state(true);
+    DirectoryState state;
     IDSYNC_RETURN_IF_ERROR(load_state(state, *files, have_content));
     for (auto& slot : state.entries()) {
       if (!slot || !wanted(slot->object_type)) continue;
@@ -427,7 +414,7 @@ class LdifConnector final : public Connector {
     auto files = list_change_files(delta_dir_);
     if (!files.ok()) return files.status();
     auto ex = std::make_unique<ExportState>();
-    ex->state = std::make_unique<DirectoryState>(false);  // DNs only: enough to validate
+    ex->state = std::make_unique<DnDirectory>();  // DNs only: enough to validate
     IDSYNC_RETURN_IF_ERROR(load_export_state(*ex, *files));
     std::string name = next_change_file_name(files->empty() ? std::string() : files->back());
     ex->final_path = delta_dir_ / name;
@@ -511,7 +498,7 @@ class LdifConnector final : public Connector {
 
  private:
   struct ExportState {
-    std::unique_ptr<DirectoryState> state;
+    std::unique_ptr<DnDirectory> state;
     // The files `state` was read from (directly or through the DN snapshot), stamped before
     // they were read, so that a file changed meanwhile never matches a later snapshot.
     std::vector<FileStamp> stamps;
@@ -554,40 +541,36 @@ class LdifConnector final : public Connector {
       stamps.push_back(std::move(*st));
     }
     ex.stamps = stamps;
-    std::optional<DnSnapshot> snapshot = read_dn_snapshot(dn_snapshot_path());
+    std::optional<DnSnapshotFile> snapshot = open_dn_snapshot(dn_snapshot_path());
     const bool matches = snapshot && !snapshot->files.empty() && snapshot->files.size() <= stamps.size() &&
                          std::equal(snapshot->files.begin(), snapshot->files.end(), stamps.begin());
     if (matches) {
       const std::string context = dn_snapshot_path().string();
-      Status s = Status::Ok();
-      for (std::string& dn : snapshot->dns) {
-        Entry e;
-        e.dn = std::move(dn);
-        s = ex.state->add(std::move(e), context);
-        if (!s.ok()) break;
-      }
+      Status s = snapshot->each_dn([&](std::string_view dn) { return ex.state->add_dn(dn, context); });
       if (s.ok()) {
         const std::vector<std::string> newer(files.begin() + static_cast<std::ptrdiff_t>(snapshot->files.size() - 1),
                                              files.end());
         ex.from_snapshot = newer.empty();
+        snapshot.reset();  // its bytes are in the DN view now
         return load_state(*ex.state, newer, false);
       }
-      ex.state = std::make_unique<DirectoryState>(false);  // an inconsistent snapshot: read the files
+      ex.state = std::make_unique<DnDirectory>();  // an inconsistent snapshot: read the files
     }
+    snapshot.reset();
     return load_state(*ex.state, files, true);
   }
 
   // A cache for the next export: when it cannot be written, that export reads the files (an
   // older snapshot stays usable: its files are a prefix of the new list).
   void save_dn_snapshot(const ExportState& ex) const {
-    DnSnapshot snapshot;
-    snapshot.files = ex.stamps;
-    snapshot.dns = ex.state->live_dns();
-    (void)write_dn_snapshot(dn_snapshot_path(), snapshot);
+    const DnDirectory& dns = *ex.state;
+    (void)write_dn_snapshot(dn_snapshot_path(), ex.stamps, dns.live_count(),
+                            [&](const std::function<void(std::string_view)>& sink) { dns.for_each_live_dn(sink); });
   }
 
-  Status load_state(DirectoryState& state, const std::vector<std::string>& files,
-                    bool have_content) {
+  // Fills a DirectoryState (full import) or a DnDirectory (export): the same calls.
+  template <typename State>
+  Status load_state(State& state, const std::vector<std::string>& files, bool have_content) {
     LdifRecord rec;
     if (have_content) {
       std::ifstream in;

@@ -13,8 +13,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "idsync/status.h"
@@ -37,11 +39,29 @@ struct DnSnapshot {
   std::vector<std::string> dns;  // in directory order
 };
 
+// A snapshot read and checked whole (checksum, framing), its DNs still in the file's bytes:
+// an export adds them to its DN view one by one instead of building a list of them first.
+struct DnSnapshotFile {
+  std::vector<FileStamp> files;
+  uint64_t dn_count = 0;
+  // Visits the DNs in order; stops at and returns the first error of `visit`.
+  Status each_dn(const std::function<Status(std::string_view)>& visit) const;
+
+  std::string bytes;     // the whole file
+  size_t dns_begin = 0;  // where the first DN's length is
+};
+
 // nullopt when the file is missing, unreadable, damaged or of another format version.
+std::optional<DnSnapshotFile> open_dn_snapshot(const std::filesystem::path& path);
 std::optional<DnSnapshot> read_dn_snapshot(const std::filesystem::path& path);
 
 // Writes under a temporary name and renames, owner-readable only (it names directory entries).
-// No fsync: a snapshot lost in a crash is stale or missing, and then ignored.
+// No fsync: a snapshot lost in a crash is stale or missing, and then ignored. Streamed through
+// a small buffer: `dn_count` DNs, handed over in order by `dns` to the sink it is given (the
+// snapshot of a million DNs is never built in memory, nor a list of them).
+using DnSource = std::function<void(const std::function<void(std::string_view)>& sink)>;
+Status write_dn_snapshot(const std::filesystem::path& path, const std::vector<FileStamp>& files, uint64_t dn_count,
+                         const DnSource& dns);
 Status write_dn_snapshot(const std::filesystem::path& path, const DnSnapshot& snapshot);
 
 }  // namespace idsync::file

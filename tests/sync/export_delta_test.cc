@@ -2,6 +2,8 @@
 // as a set (ConnectorSpace::pending_exports), maintained where pending exports are set and
 // cleared and rebuilt when the state is loaded from the store. The engine's export statistics
 // show how many objects an export looked at; no timing is involved.
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "scenario.h"
@@ -177,6 +179,104 @@ TEST_F(ExportDeltaTest, ARejectedExportStaysPendingAndIsLookedAtAgain) {
   StepResult again = export_dir(*state);
   EXPECT_EQ(state->export_statistics().cs_examined, 1u);
   EXPECT_EQ(counter(again, "export-failure"), 1u);
+}
+
+// The real LDIF connector, whose end_export fails after it has accepted every change: the
+// directory never made them durable (a full disk at the commit, a lost connection).
+class FailingEndExport final : public Connector {
+ public:
+  explicit FailingEndExport(std::unique_ptr<Connector> real) : real_(std::move(real)) {}
+  ConnectorCapabilities capabilities() const override { return real_->capabilities(); }
+  Result<ConnectorSchema> discover_schema() override { return real_->discover_schema(); }
+  Status full_import(ImportSink& sink, std::string& wm) override { return real_->full_import(sink, wm); }
+  Status delta_import(ImportSink& sink, std::string& wm) override { return real_->delta_import(sink, wm); }
+  Status begin_export() override { return real_->begin_export(); }
+  ExportResult export_change(const EntryChange& change) override {
+    ++accepted;
+    return real_->export_change(change);
+  }
+  Status end_export() override {
+    return Status::Error(ErrorCode::kIoError, "the change file could not be committed (test: end_export fails)");
+  }
+  size_t accepted = 0;
+
+ private:
+  std::unique_ptr<Connector> real_;  // destroyed without end_export: its temp file goes
+};
+
+// Every user changes: an export of hundreds of objects at once leaves every object's escrow
+// holding what was sent, its DN index entry in place, no pending export, and the counters
+// counting each object once.
+TEST_F(ExportDeltaTest, AnExportOfEveryObjectEscrowsEachOneAsSent) {
+  std::unique_ptr<SyncState> state = load();
+  ASSERT_NE(state, nullptr);
+  ConnectorSpace& dir = *state->space("dir");
+  std::string changes;
+  for (int i = 0; i < kUsers; ++i)
+    changes += "dn: " + user_dn(i) + "\nchangetype: modify\nreplace: title\ntitle: Title " + std::to_string(i) + "\n-\n\n";
+  s_.add_changes("hr", changes);
+  delta_import_and_sync(*state);
+  ASSERT_EQ(dir.pending_exports.size(), static_cast<size_t>(kUsers));
+  StepResult step = export_dir(*state);
+  EXPECT_EQ(counter(step, "export-update"), static_cast<uint64_t>(kUsers));
+  EXPECT_TRUE(dir.pending_exports.empty());
+  EXPECT_TRUE(scan_pending(dir).empty());
+  const AttrId title = state->attrs().find(dir.id, "title").value_or(0);
+  size_t escrowed = 0;
+  for (const auto& [id, o] : dir.objects) {
+    if (o.object_type != "user") continue;
+    const std::string dn(o.dn);
+    const std::string number = dn.substr(std::string("CN=User ").size(), dn.find(',') - std::string("CN=User ").size());
+    EXPECT_EQ(o.unconfirmed.get(title).to_list(), ValueList{"Title " + number}) << dn;
+    EXPECT_EQ(dir.find_by_dn(dn), &o) << dn;  // the DN index still finds it
+    ++escrowed;
+  }
+  EXPECT_EQ(escrowed, static_cast<size_t>(kUsers));
+  auto directory = s_.directory("dir");
+  EXPECT_EQ(std::string(directory.at(normalized(dir_user_dn(17))).first("title")), "Title 17");
+}
+
+// "Only once the directory has made the changes durable do we mark them exported": when
+// end_export fails after every change was accepted, every pending export stays as it was,
+// value for value, nothing is escrowed and the step fails naming the connector.
+TEST_F(ExportDeltaTest, AnEndExportThatFailsAfterEveryChangeLeavesEveryPendingExport) {
+  std::unique_ptr<SyncState> state = load();
+  ASSERT_NE(state, nullptr);
+  ConnectorSpace& dir = *state->space("dir");
+  std::string changes;
+  for (int i = 0; i < kUsers; ++i)
+    changes += "dn: " + user_dn(i) + "\nchangetype: modify\nreplace: title\ntitle: Pilot\n-\n\n";
+  changes += "dn: " + user_dn(3) + "\nchangetype: delete\n\n";
+  s_.add_changes("hr", changes);
+  delta_import_and_sync(*state);
+  std::map<CsId, PendingExport> before;
+  for (CsId id : dir.pending_exports) before[id] = dir.find(id)->pending_export;
+  ASSERT_EQ(before.size(), static_cast<size_t>(kUsers));  // 199 updates and user 3's delete
+  ASSERT_EQ(std::count_if(before.begin(), before.end(),
+                          [](const auto& p) { return p.second.kind == PendingExportKind::kDelete; }),
+            1);
+
+  FailingEndExport failing(connector(dir));
+  StepResult step;
+  Status s = run_export(*state, dir, failing, ExportLimits{}, step, {});
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("connector 'dir'"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("could not be committed"), std::string::npos) << s.message();
+  EXPECT_EQ(failing.accepted, before.size());
+  EXPECT_EQ(counter(step, "export-update") + counter(step, "export-delete"), 0u);
+  EXPECT_EQ(kept_pending(dir), scan_pending(dir));
+  ASSERT_EQ(dir.pending_exports.size(), before.size());
+  const AttrId title = state->attrs().find(dir.id, "title").value_or(0);
+  for (const auto& [id, pending] : before) {
+    const CsObject* o = dir.find(id);
+    ASSERT_NE(o, nullptr) << id;  // the delete was not applied either
+    EXPECT_EQ(o->pending_export, pending) << o->dn;
+    EXPECT_FALSE(o->unconfirmed.has(title)) << o->dn;
+  }
+  // The directory has none of it.
+  auto directory = s_.directory("dir");
+  EXPECT_EQ(directory.count(normalized(dir_user_dn(3))), 1u);
+  EXPECT_EQ(directory.at(normalized(dir_user_dn(5))).find("title"), nullptr);
 }
 
 }  // namespace

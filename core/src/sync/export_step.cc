@@ -97,6 +97,31 @@ void escrow(CsObject& o) {
   }
 }
 
+// What the directory accepted, waiting for end_export to make it durable: one pointer per object
+// and the anchors the directory assigned packed in one buffer. A vector of {object, std::string}
+// held ~72 bytes per object (a 16-byte GUID does not fit a string's inline buffer); an Initial
+// cycle exports every object at once (issue 5).
+class SentList {
+ public:
+  void add(CsObject* o, std::string_view new_anchor) {
+    objects_.push_back(o);
+    anchors_.append(new_anchor);
+    anchor_ends_.push_back(anchors_.size());
+  }
+  size_t size() const { return objects_.size(); }
+  CsObject& object(size_t i) const { return *objects_[i]; }
+  // Empty when the directory assigned none.
+  std::string_view new_anchor(size_t i) const {
+    const size_t begin = i == 0 ? 0 : anchor_ends_[i - 1];
+    return std::string_view(anchors_).substr(begin, anchor_ends_[i] - begin);
+  }
+
+ private:
+  std::vector<CsObject*> objects_;
+  std::vector<size_t> anchor_ends_;  // where object i's anchor ends in anchors_
+  std::string anchors_;
+};
+
 }  // namespace
 
 Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector, const ExportLimits& limits,
@@ -129,11 +154,7 @@ Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector,
   for (size_t i = 0; i < order.size(); ++i) work[i] = order[i].object;
   std::vector<Order>().swap(order);
   IDSYNC_RETURN_IF_ERROR(connector.begin_export().with_context("connector '" + space.def.name + "'"));
-  struct Sent {
-    CsObject* object;
-    std::string new_anchor;
-  };
-  std::vector<Sent> sent;
+  SentList sent;
   uint64_t done = 0;
   // Drivers that overlap requests take the changes in batches (in the same order).
   const size_t batch = std::max<size_t>(1, connector.export_batch_size());
@@ -160,15 +181,15 @@ Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector,
         ++result.counters["export-failure"];
         record_error(result, o->dn, "export-error", r.status.message());
       } else {
-        sent.push_back(Sent{o, std::move(r.new_anchor)});
+        sent.add(o, r.new_anchor);
       }
       if (progress && ++done % 10000 == 0) progress(Progress{space.def.name, result.step_type, done, work.size()});
     }
   }
   // Only once the directory has made the changes durable do we mark them exported.
   IDSYNC_RETURN_IF_ERROR(connector.end_export().with_context("connector '" + space.def.name + "'"));
-  for (Sent& s : sent) {
-    CsObject& o = *s.object;
+  for (size_t i = 0; i < sent.size(); ++i) {
+    CsObject& o = sent.object(i);
     switch (o.pending_export.kind) {
       case PendingExportKind::kAdd: ++result.counters["export-add"]; break;
       case PendingExportKind::kUpdate:
@@ -183,7 +204,7 @@ Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector,
     }
     escrow(o);
     std::string old_anchor(o.anchor), old_dn(o.dn);
-    if (!s.new_anchor.empty()) o.anchor = std::move(s.new_anchor);
+    if (const std::string_view assigned = sent.new_anchor(i); !assigned.empty()) o.anchor = assigned;
     if (!o.pending_export.new_dn.empty()) o.dn = o.pending_export.new_dn;
     if (o.anchor != old_anchor || o.dn != old_dn) space.reindex(o, old_anchor, old_dn);
     o.pending_export = PendingExport{};
