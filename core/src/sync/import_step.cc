@@ -14,6 +14,7 @@
 #include <xxhash.h>
 
 #include "idsync/dn.h"
+#include "sync/cold_pass.h"
 #include "sync/steps.h"
 
 namespace idsync {
@@ -166,8 +167,10 @@ class Stager : public ImportSink {
   void take_escrow(CsObject& o) {
     if (o.unconfirmed.empty()) return;
     std::vector<EscrowPrint>& prints = escrow_prints_[o.id];
-    prints.reserve(o.unconfirmed.size());
-    for (const AttrEntry a : o.unconfirmed.items()) prints.push_back({a.id, a.values.size(), values_sum(a.values)});
+    AttributeSet scratch;
+    const AttributeSet& unconfirmed = o.unconfirmed.view(scratch);
+    prints.reserve(unconfirmed.size());
+    for (const AttrEntry a : unconfirmed.items()) prints.push_back({a.id, a.values.size(), values_sum(a.values)});
     o.unconfirmed.clear();
   }
 
@@ -212,11 +215,12 @@ class Stager : public ImportSink {
       space_.reindex(*o, old_anchor, o->dn);
       state_.mark_cs(*o);
     }
-    const AttributeSet& baseline = o->pending_import == PendingImportKind::kNone ||
-                                           o->pending_import == PendingImportKind::kDelete
-                                       ? o->hologram
-                                       : o->import_state;
-    bool changed = !(attrs == baseline);
+    const ColdSet& baseline = o->pending_import == PendingImportKind::kNone ||
+                                      o->pending_import == PendingImportKind::kDelete
+                                  ? o->hologram
+                                  : o->import_state;
+    AttributeSet scratch;
+    bool changed = !(attrs == baseline.view(scratch));
     stage_state(*o, dn, object_type, std::move(attrs), changed);
   }
 
@@ -270,7 +274,9 @@ class Stager : public ImportSink {
       CsObject* o = space_.find(id);
       if (o == nullptr) continue;
       // A deleted object is gone: nothing left to confirm.
-      if (o->pending_import != PendingImportKind::kDelete) confirm_exports(*o, escrow_prints_.at(id), imported_state(*o));
+      AttributeSet scratch;
+      if (o->pending_import != PendingImportKind::kDelete)
+        confirm_exports(*o, escrow_prints_.at(id), imported_state(*o).view(scratch));
       state_.mark_cs(*o);
     }
     escrow_prints_.clear();
@@ -288,7 +294,9 @@ class Stager : public ImportSink {
                           " was imported for an object this connector space does not hold; run a Full Import");
       return;
     }
-    AttributeSet next = copy_state(o->pending_import == PendingImportKind::kNone ? o->hologram : o->import_state);
+    const ColdSet& current = o->pending_import == PendingImportKind::kNone ? o->hologram : o->import_state;
+    // A cold set thaws into a copy of its own; a plain one (maybe a huge group's) is copied.
+    AttributeSet next = current.cold() ? current.thaw() : copy_state(*current.if_plain());
     bool changed = false;
     if (change.kind == ChangeKind::kRename && !change.new_dn.empty()) {
       // A modrdn replaces the old RDN values with the new ones, as the directory does (the
@@ -468,6 +476,7 @@ Status run_import(SyncState& state, ConnectorSpace& space, Connector& connector,
     std::sort(gone.begin(), gone.end(), [](const CsObject* a, const CsObject* b) { return a->id < b->id; });
     for (CsObject* o : gone) stager.stage_delete(*o);
   }
+  freeze_cold_sets(space);
   return Status::Ok();
 }
 

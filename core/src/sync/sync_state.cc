@@ -5,6 +5,7 @@
 #include <xxhash.h>
 
 #include "idsync/dn.h"
+#include "sync/cold_pass.h"
 
 namespace idsync {
 
@@ -182,6 +183,7 @@ Result<std::unique_ptr<SyncState>> SyncState::load(Store& store) {
       if (mv != 0) state->links_for(mv).emplace_back(raw->id, id);
       return Status::Ok();
     }));
+    freeze_cold_sets(*raw);  // the store hands out plain sets
   }
   for (const SchemaAttribute& a : state->config_.metaverse.attributes) state->attrs_.intern(a.name, a.type, a.multi_valued);
 
