@@ -46,12 +46,11 @@ bool maybe_train(ConnectorSpace& space, const std::vector<CsObject*>& objects) {
 void set_cold_sets(bool on) { enabled.store(on, std::memory_order_relaxed); }
 bool cold_sets_enabled() { return enabled.load(std::memory_order_relaxed); }
 
-ColdPassResult freeze_cold_sets(ConnectorSpace& space) {
+namespace {
+
+// Freezes the freezable sets of `objects` (distinct), training a codec first when due.
+ColdPassResult freeze_objects(ConnectorSpace& space, const std::vector<CsObject*>& objects) {
   ColdPassResult result;
-  if (!cold_sets_enabled()) return result;
-  std::vector<CsObject*> objects;
-  for (auto& [id, o] : space.objects)
-    if (any_freezable(o)) objects.push_back(&o);
   if (objects.empty()) return result;
   result.trained = maybe_train(space, objects);
   if (space.set_codecs.empty()) {
@@ -74,6 +73,26 @@ ColdPassResult freeze_cold_sets(ConnectorSpace& space) {
   result.frozen = frozen.load();
   result.kept = kept.load();
   return result;
+}
+
+}  // namespace
+
+ColdPassResult freeze_cold_sets(ConnectorSpace& space) {
+  if (!cold_sets_enabled()) return {};
+  std::vector<CsObject*> objects;
+  for (auto& [id, o] : space.objects)
+    if (any_freezable(o)) objects.push_back(&o);
+  return freeze_objects(space, objects);
+}
+
+void ColdBatch::flush() {
+  if (cold_sets_enabled()) {
+    std::sort(pending_.begin(), pending_.end());  // an object added twice is frozen once
+    pending_.erase(std::unique(pending_.begin(), pending_.end()), pending_.end());
+    std::erase_if(pending_, [](const CsObject* o) { return !any_freezable(*o); });
+    freeze_objects(space_, pending_);
+  }
+  pending_.clear();
 }
 
 void freeze_cold_sets(SyncState& state) {

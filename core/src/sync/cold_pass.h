@@ -25,6 +25,30 @@ struct ColdPassResult {
   bool trained = false;
 };
 
+// Freezes objects as a step hands them over, a batch at a time, so that a step that writes
+// every object of a space (the load of the state, a full import) never holds the whole space
+// plain: add() each object after writing its sets; every kColdBatch objects (and at flush())
+// the batch is frozen in one parallel pass. The first batch trains the space's codec when it
+// has none (every k-th object of the batch). Objects added must not be erased before the next
+// flush; an object may be added more than once. Calls come from one thread; the parallel pass
+// touches only the batch's objects.
+inline constexpr size_t kColdBatch = 4 * 4096;
+class ColdBatch {
+ public:
+  explicit ColdBatch(ConnectorSpace& space) : space_(space) {}
+  ColdBatch(const ColdBatch&) = delete;
+  ColdBatch& operator=(const ColdBatch&) = delete;
+  void add(CsObject& o) {
+    pending_.push_back(&o);
+    if (pending_.size() >= kColdBatch) flush();
+  }
+  void flush();
+
+ private:
+  ConnectorSpace& space_;
+  std::vector<CsObject*> pending_;
+};
+
 // Freezes the plain sets of `space` (see above). Needs exclusive access to the space.
 ColdPassResult freeze_cold_sets(ConnectorSpace& space);
 // freeze_cold_sets of every space of `state`.

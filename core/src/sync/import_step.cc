@@ -31,7 +31,8 @@ class Stager : public ImportSink {
   // `directory_types`: what the connector says of attributes the configured schema omits.
   Stager(SyncState& state, ConnectorSpace& space, const ConnectorSchema& directory_types, StepResult& result,
          const ProgressCallback& progress)
-      : state_(state), space_(space), directory_types_(directory_types), result_(result), progress_(progress) {}
+      : state_(state), space_(space), directory_types_(directory_types), result_(result), progress_(progress),
+        cold_(space) {}
 
   Status on_change(EntryChange&& change) override {
     ++read_;
@@ -47,6 +48,8 @@ class Stager : public ImportSink {
   void on_progress(uint64_t) override {}
 
   const std::unordered_set<CsId>& seen() const { return seen_; }
+  // Freezes the objects staged since the last batch (sync/cold_pass.h).
+  void flush_cold() { cold_.flush(); }
 
  private:
   // Converts an entry's attributes to an AttributeSet with canonical values; false (and an
@@ -204,6 +207,7 @@ class Stager : public ImportSink {
       space_.index_with_key(n, key);
       seen_.insert(n.id);
       ++result_.counters["stage-add"];
+      cold_.add(n);  // a full import stages every object: frozen in batches, not all at the end
       return;
     }
     // Export confirmation waits for the end of the import (confirm_seen): a delta import may
@@ -222,6 +226,7 @@ class Stager : public ImportSink {
     AttributeSet scratch;
     bool changed = !(attrs == baseline.view(scratch));
     stage_state(*o, dn, object_type, std::move(attrs), changed);
+    cold_.add(*o);
   }
 
   // Stages `attrs` as the new state of `o` (found by the caller); `changed`: whether they
@@ -449,6 +454,7 @@ class Stager : public ImportSink {
   std::unordered_set<CsId> seen_;
   std::unordered_map<CsId, std::vector<EscrowPrint>> escrow_prints_;  // seen objects that had an escrow
   std::unordered_map<std::string, ResolvedAttr, NameHash, std::equal_to<>> resolved_;
+  ColdBatch cold_;
 };
 
 }  // namespace
@@ -476,7 +482,8 @@ Status run_import(SyncState& state, ConnectorSpace& space, Connector& connector,
     std::sort(gone.begin(), gone.end(), [](const CsObject* a, const CsObject* b) { return a->id < b->id; });
     for (CsObject* o : gone) stager.stage_delete(*o);
   }
-  freeze_cold_sets(space);
+  stager.flush_cold();
+  freeze_cold_sets(space);  // what a delta import changed, and anything else left plain
   return Status::Ok();
 }
 
