@@ -172,6 +172,7 @@ Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector,
   }
   // Only once the directory has made the changes durable do we mark them exported.
   IDSYNC_RETURN_IF_ERROR(connector.end_export().with_context("connector '" + space.def.name + "'"));
+  ColdBatch cold(space);  // the escrows frozen in batches as they are made (sync/cold_pass.h)
   for (Sent& s : sent) {
     CsObject& o = *s.object;
     switch (o.pending_export.kind) {
@@ -195,7 +196,9 @@ Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector,
     o.export_error = false;
     o.error.clear();
     state.mark_cs(o);
+    cold.add(o);
   }
+  cold.flush();
   if (result.error_count > 0 && result.result == "success") result.result = "completed-export-errors";
   freeze_cold_sets(space);
   return Status::Ok();
