@@ -234,6 +234,19 @@ TEST(ColdSetsTest, TheStoreIsExactlyTheOneOfARunWithFreezingOff) {
     plain_hr = plain.stored("hr");
     plain_dir = plain.stored("dir");
     plain_mv = plain.stored_mv();
+    // Freezing a whole space at once afterwards gives the same sets in the cold form.
+    set_cold_sets(true);
+    ConnectorSpace& hr = *plain.state_->space("hr");
+    std::vector<AttributeSet> before;
+    for (const auto& [id, o] : hr.objects) before.push_back(o.hologram.thaw());
+    ColdPassResult pass = freeze_cold_sets(hr);
+    EXPECT_TRUE(pass.trained);
+    EXPECT_EQ(pass.frozen, static_cast<size_t>(kUsers + 1));
+    EXPECT_EQ(pass.kept, 0u) << "every user's and the small group's set gains";
+    EXPECT_FALSE(hr.find_by_dn("CN=Everyone,OU=Groups,DC=hr")->hologram.cold()) << "not even looked at";
+    size_t i = 0;
+    for (const auto& [id, o] : hr.objects) EXPECT_EQ(o.hologram.thaw(), before[i++]);
+    EXPECT_EQ(freeze_cold_sets(hr).frozen, 0u) << "nothing left to freeze";
   }
   ASSERT_EQ(cold_hr.size(), static_cast<size_t>(kUsers + 2));
   ASSERT_EQ(cold_hr.size(), plain_hr.size());

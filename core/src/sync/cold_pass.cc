@@ -95,8 +95,5 @@ void ColdBatch::flush() {
   pending_.clear();
 }
 
-void freeze_cold_sets(SyncState& state) {
-  for (ConnectorSpace* space : state.spaces()) freeze_cold_sets(*space);
-}
 
 }  // namespace idsync

@@ -1,8 +1,9 @@
-// The cold pass: at the end of each step that changes a connector space's attribute sets
-// (import, synchronization, export, the load of the state, a confirming import), every plain
-// hologram, pending import state and unconfirmed export set of the space that gains is frozen
-// (model/cold_set.h) in one parallel pass. Steps work on plain sets and thaw cold ones on
-// demand; the pass runs when the step's own parallel work is over, never beside it.
+// The cold pass: each step that changes a connector space's attribute sets (import,
+// synchronization, export, the load of the state, a confirming import) freezes the plain
+// holograms, pending import states and unconfirmed export sets it wrote that gain
+// (model/cold_set.h), in parallel passes over batches of those objects (O(changes) for a delta
+// step). Steps work on plain sets and thaw cold ones on demand; a pass runs between the step's
+// own parallel work, never beside it.
 //
 // The space's codec is trained on the first pass that finds enough sets (a deterministic
 // sample: every k-th object in table order, ~kColdSamples sets), and trained again only when
@@ -49,10 +50,9 @@ class ColdBatch {
   std::vector<CsObject*> pending_;
 };
 
-// Freezes the plain sets of `space` (see above). Needs exclusive access to the space.
+// Freezes every plain set of `space` (a scan of the whole space: the steps use ColdBatch
+// over the objects they wrote instead). Needs exclusive access to the space.
 ColdPassResult freeze_cold_sets(ConnectorSpace& space);
-// freeze_cold_sets of every space of `state`.
-void freeze_cold_sets(SyncState& state);
 
 // Whether the passes freeze anything (default on). Process-wide, set between runs: tests and
 // benchmarks compare a run with freezing off; results and stores must be the same.

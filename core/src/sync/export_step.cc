@@ -200,7 +200,6 @@ Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector,
   }
   cold.flush();
   if (result.error_count > 0 && result.result == "success") result.result = "completed-export-errors";
-  freeze_cold_sets(space);
   return Status::Ok();
 }
 

@@ -345,6 +345,7 @@ class Stager : public ImportSink {
                          ? change.new_dn
                          : (o->import_dn.empty() ? o->dn : o->import_dn).str();
     stage_state(*o, dn, o->object_type, std::move(next), changed);
+    cold_.add(*o);
   }
 
   // A copy of `from` whose long lists are copied on several threads: the copy of a 500,000-member
@@ -482,8 +483,7 @@ Status run_import(SyncState& state, ConnectorSpace& space, Connector& connector,
     std::sort(gone.begin(), gone.end(), [](const CsObject* a, const CsObject* b) { return a->id < b->id; });
     for (CsObject* o : gone) stager.stage_delete(*o);
   }
-  stager.flush_cold();
-  freeze_cold_sets(space);  // what a delta import changed, and anything else left plain
+  stager.flush_cold();  // every set the import wrote went through the stager's batch: O(changes)
   return Status::Ok();
 }
 

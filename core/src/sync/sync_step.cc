@@ -215,9 +215,12 @@ class Synchronizer {
     stats_.reference_values_carried = carried_.load();
     stats_.reference_values_checked = checked_.load();
     state_.sync_statistics() = stats_;
-    // Holograms the applied imports replaced come from the import states: cold already
-    // unless the import left them plain.
-    freeze_cold_sets(space_);
+    // The applied imports' states became the holograms: cold already unless the import left
+    // them plain. Only those objects: a delta synchronization stays O(changes).
+    ColdBatch cold(space_);
+    for (CsId id : applied_)
+      if (CsObject* o = space_.find(id)) cold.add(*o);
+    cold.flush();
     return Status::Ok();
   }
 
