@@ -53,8 +53,9 @@ ColdPassResult freeze_objects(ConnectorSpace& space, const std::vector<CsObject*
   ColdPassResult result;
   if (objects.empty()) return result;
   result.trained = maybe_train(space, objects);
-  if (space.set_codecs.empty()) {
-    result.kept = objects.size();
+  if (space.set_codecs.empty()) {  // nothing to gain in this space (yet): all stay plain
+    for (const CsObject* o : objects)
+      result.kept += o->hologram.freezable() + o->import_state.freezable() + o->unconfirmed.freezable();
     return result;
   }
   // Built before the pass and read-only during it (TSan: no write beside the readers).
@@ -94,6 +95,5 @@ void ColdBatch::flush() {
   }
   pending_.clear();
 }
-
 
 }  // namespace idsync
