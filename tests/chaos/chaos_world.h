@@ -335,9 +335,9 @@ inline std::string snapshot_store(const std::string& path, std::string* error) {
         << " mv=" << (o.mv == 0 ? "none" : mv_key[o.mv]) << " pending_import=" << pending_import_kind_name(o.pending_import)
         << " import_dn=" << o.import_dn << " pending_export=" << pending_export_kind_name(o.pending_export.kind)
         << " new_dn=" << o.pending_export.new_dn << " error=" << o.error << "\n";
-      dump_set(t, "holo", o.hologram, attrs);
-      dump_set(t, "import", o.import_state, attrs);
-      dump_set(t, "escrow", o.unconfirmed, attrs);
+      dump_set(t, "holo", o.hologram.plain(), attrs);
+      dump_set(t, "import", o.import_state.plain(), attrs);
+      dump_set(t, "escrow", o.unconfirmed.plain(), attrs);
       for (const AttrChange& a : o.pending_export.changes) {
         t << "  export " << attrs.info(a.id).name << " op=" << static_cast<int>(a.op) << ":";
         for (std::string_view v : a.values) t << " [" << (is_assigned_anchor(attrs.info(a.id).name) ? "<assigned>" : hex_or_text(std::string(v))) << "]";

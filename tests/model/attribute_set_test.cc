@@ -320,8 +320,8 @@ TEST(AttributeSetTest, RoundTripsThroughBothStoreLayouts) {
   o.hologram = set;
   o.pending_import = PendingImportKind::kUpdate;
   o.import_state = set;
-  o.import_state.add_value(4, "CN=Added");
-  o.unconfirmed.set(4, {"believed"});
+  o.import_state.plain().add_value(4, "CN=Added");
+  o.unconfirmed.plain().set(4, {"believed"});
   CsObject back;
   ASSERT_TRUE(decode_cs_body(encode_cs_body(o), back).ok());
   EXPECT_EQ(back.hologram, o.hologram);

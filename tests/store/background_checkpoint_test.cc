@@ -22,7 +22,7 @@ constexpr size_t kValueBytes = 2000;  // 12,000 x 2 KB: ~1,500 frames of 16 KiB,
 
 CsObject big_cs(int i) {
   CsObject o = sample_cs(static_cast<CsId>(i), 1, "CN=User " + std::to_string(i) + ",DC=Example");
-  o.hologram.set(3, {std::string(kValueBytes, static_cast<char>('a' + i % 26)) + std::to_string(i)});
+  o.hologram.plain().set(3, {std::string(kValueBytes, static_cast<char>('a' + i % 26)) + std::to_string(i)});
   return o;
 }
 
@@ -85,7 +85,7 @@ TEST_F(StoreTest, BackgroundCheckpointLeavesTheChangeMarkerAlone) {
   ASSERT_TRUE(store->find_cs_by_id(5).ok());
   ASSERT_TRUE(store->begin().ok());
   CsObject o = big_cs(5);
-  o.hologram.set(4, {"changed"});
+  o.hologram.plain().set(4, {"changed"});
   ASSERT_TRUE(store->put_cs(o).ok());
   ASSERT_TRUE(store->commit().ok());
   EXPECT_EQ(store->write_stats().rows_without_index_changes, 1u);

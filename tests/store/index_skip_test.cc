@@ -27,7 +27,7 @@ TEST_F(StoreTest, UnchangedIndexedColumnsAreNotRewrittenAndChangedOnesAre) {
   ASSERT_TRUE(store->put_cs(o).ok());
   EXPECT_EQ(store->write_stats().rows_without_index_changes, 0u);
 
-  o.hologram.set(3, {"new value"});
+  o.hologram.plain().set(3, {"new value"});
   o.pending_import = PendingImportKind::kUpdate;
   ASSERT_TRUE(store->put_cs(o).ok());
   EXPECT_EQ(store->write_stats().rows_without_index_changes, 1u);
@@ -65,7 +65,7 @@ TEST_F(StoreTest, AChangedLinkAloneUpdatesTheMvIndexOnly) {
   CsObject o = sample_cs(7, 1, "CN=Alice,OU=People");
   ASSERT_TRUE(store->put_cs(o).ok());
   o.mv = 70;
-  o.hologram.set(3, {"joined"});
+  o.hologram.plain().set(3, {"joined"});
   ASSERT_TRUE(store->put_cs(o).ok());
   EXPECT_EQ(store->write_stats().rows_with_only_link_changes, 1u);
   EXPECT_EQ(store->write_stats().rows_without_index_changes, 0u);
@@ -112,7 +112,7 @@ TEST_F(StoreTest, RowsChangedByAnotherConnectionAreRewrittenWhole) {
   renamed.dn = "CN=Renamed,OU=People";
   ASSERT_TRUE(second->put_cs(renamed).ok());
   // `first` last wrote the old DN; writing it back must restore the DN index too.
-  o.hologram.set(3, {"x"});
+  o.hologram.plain().set(3, {"x"});
   ASSERT_TRUE(first->put_cs(o).ok());
   EXPECT_EQ(first->write_stats().rows_without_index_changes, 0u);
   expect_found_by_all_indexes(*first, o);

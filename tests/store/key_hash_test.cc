@@ -185,7 +185,7 @@ class SchemaTwoStoreTest : public StoreTest {
       if (id == 99) {  // a huge group: layout 2, members in value chunks
         ValueList members;
         for (int i = 0; i < 3000; ++i) members.push_back("CN=Member " + std::to_string(i) + ",OU=Sales");
-        o.hologram.set(kMember, members);
+        o.hologram.plain().set(kMember, members);
       }
       objects_.push_back(std::move(o));
     }
@@ -291,7 +291,7 @@ TEST_F(SchemaTwoStoreTest, MigratesToHashedIndexesWithEveryObject) {
     EXPECT_TRUE(report->findings.empty()) << report->findings[0];
     // Writes after the upgrade: a rename and a changed member list.
     objects_[10].dn = "CN=Renamed,OU=Sales";
-    objects_[98].hologram.add_value(kMember, "CN=Newcomer");
+    objects_[98].hologram.plain().add_value(kMember, "CN=Newcomer");
     ASSERT_TRUE(store->put_cs(objects_[10]).ok());
     ASSERT_TRUE(store->put_cs(objects_[98]).ok());
     expect_dn(*store, objects_[10].connector, "CN=User 11,ou=sales", nullptr);

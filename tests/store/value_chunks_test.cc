@@ -32,7 +32,7 @@ ValueList members(size_t n, size_t skip = static_cast<size_t>(-1)) {
 CsObject huge_group(CsId id, size_t n) {
   CsObject o = sample_cs(id, 1, "CN=Huge " + std::to_string(id) + ",OU=Groups,DC=Example");
   o.object_type = "group";
-  o.hologram.set(kMember, members(n));
+  o.hologram.plain().set(kMember, members(n));
   return o;
 }
 
@@ -80,20 +80,20 @@ std::optional<CsObject> read_cs(Store& store, CsId id) {
 
 TEST(ValueChunkEncoding, SmallObjectsKeepLayoutOneByteForByte) {
   CsObject o = sample_cs(5, 1, "CN=Small");
-  o.hologram.set(kMember, members(kChunkedMinValues - 1));
+  o.hologram.plain().set(kMember, members(kChunkedMinValues - 1));
   EncodedBody body;
   encode_cs_body_chunked(o, body);
   EXPECT_FALSE(body.chunked());
   EXPECT_EQ(body.body, encode_cs_body(o));
   EncodedBody mv;
-  encode_mv_body_chunked(o.hologram, mv);
+  encode_mv_body_chunked(o.hologram.plain(), mv);
   EXPECT_FALSE(mv.chunked());
-  EXPECT_EQ(mv.body, encode_attribute_set(o.hologram));
+  EXPECT_EQ(mv.body, encode_attribute_set(o.hologram.plain()));
 }
 
 TEST(ValueChunkEncoding, OneRemovedValueChangesOneOrTwoChunks) {
   CsObject before = huge_group(1, 100000), after = huge_group(1, 100000);
-  after.hologram.set(kMember, members(100000, 54321));
+  after.hologram.plain().set(kMember, members(100000, 54321));
   EncodedBody a, b;
   encode_cs_body_chunked(before, a);
   encode_cs_body_chunked(after, b);
@@ -116,14 +116,14 @@ TEST(ValueChunkEncoding, OneRemovedValueChangesOneOrTwoChunks) {
 TEST(ValueChunkEncoding, SeveralHugeListsCutInParallelEncodeAsOneListAtATime) {
   CsObject o = huge_group(4, 30000);
   o.pending_import = PendingImportKind::kUpdate;
-  o.import_state.set(kMember, members(30000, 12345));
+  o.import_state.plain().set(kMember, members(30000, 12345));
   o.pending_export.kind = PendingExportKind::kUpdate;
   o.pending_export.changes.push_back({kMember, ValueOp::kAdd, members(2000)});
   std::vector<uint64_t> expected;
   std::vector<uint64_t> hologram_hashes;
   const ValueList pending = o.pending_export.changes[0].values.to_list();
-  for (const ValueList* list : std::initializer_list<const ValueList*>{o.hologram.get(kMember).list(),
-                                                                      o.import_state.get(kMember).list(), &pending}) {
+  for (const ValueList* list : std::initializer_list<const ValueList*>{o.hologram.plain().get(kMember).list(),
+                                                                      o.import_state.plain().get(kMember).list(), &pending}) {
     ASSERT_NE(list, nullptr);  // lists this long are held out of line
     AttributeSet alone;
     alone.set(kMember, *list);
@@ -131,7 +131,7 @@ TEST(ValueChunkEncoding, SeveralHugeListsCutInParallelEncodeAsOneListAtATime) {
     encode_mv_body_chunked(alone, one);
     for (const ValueChunk& c : one.chunks) {
       if (std::find(expected.begin(), expected.end(), c.hash) == expected.end()) expected.push_back(c.hash);
-      if (list == o.hologram.get(kMember).list()) hologram_hashes.push_back(c.hash);
+      if (list == o.hologram.plain().get(kMember).list()) hologram_hashes.push_back(c.hash);
     }
   }
   std::sort(hologram_hashes.begin(), hologram_hashes.end());
@@ -417,18 +417,18 @@ TEST_F(StoreTest, AnUnchangedHugeListReadFromTheStoreSavesWithoutANewCut) {
   ASSERT_NE(store, nullptr);
   std::optional<CsObject> group = read_cs(*store, 10);
   ASSERT_TRUE(group.has_value());
-  ASSERT_NE(group->hologram.chunk_cut(kMember), nullptr);
-  const std::vector<uint64_t> cut = *group->hologram.chunk_cut(kMember);
+  ASSERT_NE(group->hologram.plain().chunk_cut(kMember), nullptr);
+  const std::vector<uint64_t> cut = *group->hologram.plain().chunk_cut(kMember);
   group->pending_import = PendingImportKind::kUpdate;
   group->import_state = group->hologram;
-  group->import_state.remove_value(kMember, "CN=Member 777,OU=People,DC=Example,DC=Com");
+  group->import_state.plain().remove_value(kMember, "CN=Member 777,OU=People,DC=Example,DC=Com");
   store->reset_write_stats();
   ASSERT_TRUE(store->begin().ok());
   ASSERT_TRUE(store->put_cs_many({&*group}).ok());
   ASSERT_TRUE(store->commit().ok());
   EXPECT_LE(store->write_stats().chunks_written, 2u);
-  EXPECT_EQ(*group->hologram.chunk_cut(kMember), cut);
-  ASSERT_NE(group->import_state.chunk_cut(kMember), nullptr);
+  EXPECT_EQ(*group->hologram.plain().chunk_cut(kMember), cut);
+  ASSERT_NE(group->import_state.plain().chunk_cut(kMember), nullptr);
   std::optional<CsObject> back = read_cs(*store, 10);
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(*back, *group);
@@ -451,10 +451,10 @@ TEST_F(StoreTest, HugeAndSmallObjectsRoundTrip) {
   CsObject group = huge_group(10, 20000);
   group.pending_import = PendingImportKind::kUpdate;
   group.import_state = group.hologram;
-  group.import_state.remove_value(kMember, "CN=Member 5,OU=People,DC=Example,DC=Com");
+  group.import_state.plain().remove_value(kMember, "CN=Member 5,OU=People,DC=Example,DC=Com");
   group.pending_export.kind = PendingExportKind::kUpdate;
   group.pending_export.changes.push_back(AttrChange{kMember, ValueOp::kAdd, members(3000)});
-  group.unconfirmed.set(kMember, members(600));
+  group.unconfirmed.plain().set(kMember, members(600));
   CsObject small = sample_cs(11, 1, "CN=Small");
   MvObject mv;
   mv.id = 20;
@@ -507,7 +507,7 @@ TEST_F(StoreTest, OneValueChangedInAHundredThousandWritesOneOrTwoChunks) {
   MvObject mv;
   mv.id = 20;
   mv.object_type = "group";
-  mv.attributes.set(kMember, group.hologram.get(kMember).to_list());
+  mv.attributes.set(kMember, group.hologram.plain().get(kMember).to_list());
   ASSERT_TRUE(store->put_cs(group).ok());
   ASSERT_TRUE(store->put_mv(mv).ok());
   const uint64_t full_bytes = store->write_stats().chunk_bytes_written;
@@ -518,7 +518,7 @@ TEST_F(StoreTest, OneValueChangedInAHundredThousandWritesOneOrTwoChunks) {
   store.reset();
   store = open_store(OpenMode::kMustExist);
   ASSERT_NE(store, nullptr);
-  group.hologram.remove_value(kMember, "CN=Member 777,OU=People,DC=Example,DC=Com");
+  group.hologram.plain().remove_value(kMember, "CN=Member 777,OU=People,DC=Example,DC=Com");
   mv.attributes.add_value(kMember, "CN=Newcomer,OU=People,DC=Example,DC=Com");
   ASSERT_TRUE(store->begin().ok());
   ASSERT_TRUE(store->put_cs_many({&group}).ok());
@@ -552,8 +552,8 @@ TEST_F(StoreTest, TheSameHugeObjectTwiceInOneWriteKeepsTheLastVersionWhole) {
   ASSERT_TRUE(store->put_cs(v1).ok());
   // v2 drops chunks v1 holds; v3 (encoded before v2 is written) counts on them being held.
   CsObject v2 = v1, v3 = v1;
-  v2.hologram.set(kMember, members(600));
-  v3.hologram.remove_value(kMember, "CN=Member 4000,OU=People,DC=Example,DC=Com");
+  v2.hologram.plain().set(kMember, members(600));
+  v3.hologram.plain().remove_value(kMember, "CN=Member 4000,OU=People,DC=Example,DC=Com");
   ASSERT_TRUE(store->begin().ok());
   ASSERT_TRUE(store->put_cs_many({&v2, &v3}).ok());
   ASSERT_TRUE(store->commit().ok());
@@ -579,7 +579,7 @@ TEST_F(StoreTest, ShrinkingBelowTheThresholdAndDeletingRemoveChunks) {
   const int64_t per_object = count_chunks(path_) / 4;
   ASSERT_GT(per_object, 1);
 
-  a.hologram.set(kMember, members(10));  // back to inline
+  a.hologram.plain().set(kMember, members(10));  // back to inline
   ASSERT_TRUE(store->put_cs(a).ok());
   EXPECT_EQ(count_chunks(path_), 3 * per_object);
   EXPECT_EQ(read_cs(*store, 10), a);
@@ -712,7 +712,7 @@ TEST_F(StoreTest, SchemaOneStoreUpgradesAndKeepsItsObjects) {
   ASSERT_TRUE(m.ok() && m->has_value());
   EXPECT_EQ(**m, mv);
   // The next write of the old group moves its members out of line.
-  group.hologram.add_value(kMember, "CN=Newcomer");
+  group.hologram.plain().add_value(kMember, "CN=Newcomer");
   ASSERT_TRUE(store->put_cs(group).ok());
   EXPECT_GT(count_chunks(path_), 1);
   EXPECT_EQ(read_cs(*store, 2), group);

@@ -14,7 +14,7 @@ std::vector<CsObject> many_cs() {
   std::vector<CsObject> out;
   for (int i = 1; i <= kObjects; ++i) {
     CsObject o = sample_cs(static_cast<CsId>(i), 1, "CN=User " + std::to_string(i) + ",OU=People,DC=Example");
-    o.hologram.set(3, {std::string(static_cast<size_t>(i % 97), 'v') + std::to_string(i)});
+    o.hologram.plain().set(3, {std::string(static_cast<size_t>(i % 97), 'v') + std::to_string(i)});
     out.push_back(std::move(o));
   }
   return out;

@@ -170,7 +170,7 @@ TEST_F(ExportDeltaTest, ARejectedExportStaysPendingAndIsLookedAtAgain) {
   EXPECT_EQ(dir.find(*dir.pending_exports.begin())->dn, dir_user_dn(7));
   EXPECT_EQ(rejected->pending_export, rejected_before);
   const AttrId title = state->attrs().find(dir.id, "title").value_or(0);
-  EXPECT_EQ(accepted->unconfirmed.get(title).to_list(), ValueList{"Pilot"});
+  EXPECT_EQ(accepted->unconfirmed.thaw().get(title).to_list(), ValueList{"Pilot"});
   {
     std::unique_ptr<SyncState> loaded = load();
     ASSERT_NE(loaded, nullptr);

@@ -90,7 +90,7 @@ TEST_F(UndeclaredTypeTest, AnUndeclaredBinaryAttributeKeepsItsBytesAcrossTheStor
   auto sid = attrs.find(space->id, "objectSid");
   ASSERT_TRUE(sid.has_value());
   EXPECT_EQ(attrs.info(*sid).type, AttrType::kBinary);
-  const ValuesView sid_values = ann->import_state.get(*sid);
+  const ValuesView sid_values = ann->import_state.plain().get(*sid);
   ASSERT_EQ(sid_values.size(), 1u);
   EXPECT_EQ(sid_values[0], kSid);
 

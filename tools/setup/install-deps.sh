@@ -16,6 +16,7 @@ PACKAGES=(
   chromium chromium-driver   # the export preview page is tested in headless Chromium
   libldap-dev ldap-utils slapd
   samba samba-ad-dc samba-ad-provision winbind python3-ldb ldb-tools samba-dsdb-modules
+  libzstd-dev   # cold attribute sets are compressed with zstd (model/set_codec.cc)
 )
 
 missing=()

@@ -163,6 +163,10 @@ class AttributeSet {
   };
 
  private:
+  // A cold set (model/cold_set.h) compresses and restores the block of a set without
+  // out-of-line lists as it is, and keeps its compressed block in block_ (tagged) meanwhile.
+  friend class ColdSet;
+
   // The two forms of a block: T is the type of every count, id and offset in it.
   template <class T>
   struct Entry {

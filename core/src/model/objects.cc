@@ -173,9 +173,10 @@ struct InlineLists {
 // layouts differ only in how `lists` writes value lists (ChunkWriter for layout 2).
 template <typename Lists>
 void put_cs_fields(std::string& out, const CsObject& o, Lists& lists) {
-  lists.put_set(out, o.hologram);
+  CsSetsView sets(o);  // cold sets are thawed here, one at a time: the bytes are the plain ones'
+  lists.put_set(out, sets.hologram());
   put_varint(out, static_cast<uint64_t>(o.pending_import));
-  lists.put_set(out, o.import_state);
+  lists.put_set(out, sets.import_state());
   put_bytes(out, o.import_dn);
   put_varint(out, static_cast<uint64_t>(o.pending_export.kind));
   put_bytes(out, o.pending_export.new_dn);
@@ -185,7 +186,7 @@ void put_cs_fields(std::string& out, const CsObject& o, Lists& lists) {
     put_varint(out, static_cast<uint64_t>(c.op));
     lists.put_list(out, c.values);
   }
-  lists.put_set(out, o.unconfirmed);
+  lists.put_set(out, sets.unconfirmed());
   put_varint(out, (o.placeholder ? 1u : 0u) | (o.provisioned ? 2u : 0u) | (o.export_error ? 4u : 0u) |
                       (o.unresolved_refs ? 8u : 0u));
   put_bytes(out, o.error);
@@ -219,9 +220,9 @@ Status decode_cs_body(std::string_view blob, CsObject& o) {
   Reader r(blob);
   uint64_t version = 0, kind = 0, count = 0, flags = 0;
   if (!r.varint(version) || version != 1) return damaged("connector space object");
-  if (!read_set(r, o.hologram) || !r.varint(kind) || kind > 4) return damaged("connector space object");
+  if (!read_set(r, o.hologram.plain()) || !r.varint(kind) || kind > 4) return damaged("connector space object");
   o.pending_import = static_cast<PendingImportKind>(kind);
-  if (!read_set(r, o.import_state) || !r.bytes(o.import_dn)) return damaged("connector space object");
+  if (!read_set(r, o.import_state.plain()) || !r.bytes(o.import_dn)) return damaged("connector space object");
   if (!r.varint(kind) || kind > 3) return damaged("connector space object");
   o.pending_export.kind = static_cast<PendingExportKind>(kind);
   if (!r.bytes(o.pending_export.new_dn) || !r.varint(count)) return damaged("connector space object");
@@ -239,7 +240,7 @@ Status decode_cs_body(std::string_view blob, CsObject& o) {
     }
     o.pending_export.changes.push_back(AttrChange{static_cast<AttrId>(id), static_cast<ValueOp>(op), values});
   }
-  if (!read_set(r, o.unconfirmed) || !r.varint(flags) || !r.bytes(o.error) || !r.done())
+  if (!read_set(r, o.unconfirmed.plain()) || !r.varint(flags) || !r.bytes(o.error) || !r.done())
     return damaged("connector space object");
   o.placeholder = flags & 1;
   o.provisioned = flags & 2;
@@ -511,7 +512,9 @@ bool unpack_chunk_refs(std::string_view packed, std::vector<uint64_t>& refs) {
 
 // Layout 2 of a CS body: as layout 1 with version 2, every value list written by put_list.
 void encode_cs_body_chunked(const CsObject& o, EncodedBody& out, const std::vector<uint64_t>* held) {
-  bool large = set_needs_chunks(o.hologram) || set_needs_chunks(o.import_state) || set_needs_chunks(o.unconfirmed) ||
+  // A cold set never holds an out-of-line list, so never a list long enough for chunks.
+  auto set_large = [](const ColdSet& s) { return s.if_plain() != nullptr && set_needs_chunks(*s.if_plain()); };
+  bool large = set_large(o.hologram) || set_large(o.import_state) || set_large(o.unconfirmed) ||
                std::any_of(o.pending_export.changes.begin(), o.pending_export.changes.end(),
                            [](const AttrChange& c) { return needs_chunks(c.values); });
   if (!large) {
@@ -528,9 +531,10 @@ void encode_cs_body_chunked(const CsObject& o, EncodedBody& out, const std::vect
     if (needs_chunks(values)) precut.emplace_back(values, std::vector<ValueChunk>());
   };
   // A list whose remembered cut is usable is not cut at all (ChunkWriter::put_set).
-  for (const AttributeSet* set : {&o.hologram, &o.import_state, &o.unconfirmed})
-    for (const AttrEntry a : set->items())
-      if (!cut_usable(set->chunk_cut(a.id).get(), held)) add(a.values);
+  for (const AttributeSet* set : {o.hologram.if_plain(), o.import_state.if_plain(), o.unconfirmed.if_plain()})
+    if (set != nullptr)
+      for (const AttrEntry a : set->items())
+        if (!cut_usable(set->chunk_cut(a.id).get(), held)) add(a.values);
   for (const AttrChange& c : o.pending_export.changes) add(c.values);
   if (precut.size() > 1) {
     tbb::parallel_for(size_t{0}, precut.size(), [&](size_t i) { cut_list(precut[i].first, held, precut[i].second); });
@@ -567,9 +571,9 @@ Status decode_cs_body(std::string_view blob, CsObject& o, const StoredChunks* ch
   std::string error;
   uint64_t version = 0, kind = 0, count = 0, flags = 0;
   if (!r.varint(version) || version != 2) return damaged_chunked(what, "it has chunks but not layout 2");
-  if (!cr.read_set(r, o.hologram, error) || !r.varint(kind) || kind > 4) return damaged_chunked(what, error);
+  if (!cr.read_set(r, o.hologram.plain(), error) || !r.varint(kind) || kind > 4) return damaged_chunked(what, error);
   o.pending_import = static_cast<PendingImportKind>(kind);
-  if (!cr.read_set(r, o.import_state, error) || !r.bytes(o.import_dn)) return damaged_chunked(what, error);
+  if (!cr.read_set(r, o.import_state.plain(), error) || !r.bytes(o.import_dn)) return damaged_chunked(what, error);
   if (!r.varint(kind) || kind > 3) return damaged_chunked(what, error);
   o.pending_export.kind = static_cast<PendingExportKind>(kind);
   if (!r.bytes(o.pending_export.new_dn) || !r.varint(count)) return damaged_chunked(what, error);
@@ -581,7 +585,7 @@ Status decode_cs_body(std::string_view blob, CsObject& o, const StoredChunks* ch
     if (!cr.read_list(r, values, error)) return damaged_chunked(what, error);
     o.pending_export.changes.push_back(AttrChange{static_cast<AttrId>(id), static_cast<ValueOp>(op), values});
   }
-  if (!cr.read_set(r, o.unconfirmed, error) || !r.varint(flags) || !r.bytes(o.error) || !r.done())
+  if (!cr.read_set(r, o.unconfirmed.plain(), error) || !r.varint(flags) || !r.bytes(o.error) || !r.done())
     return damaged_chunked(what, error);
   o.placeholder = flags & 1;
   o.provisioned = flags & 2;

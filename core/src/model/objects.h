@@ -8,6 +8,7 @@
 
 #include "idsync/entry.h"
 #include "model/attribute_set.h"
+#include "model/cold_set.h"
 #include "model/compact_string.h"
 #include "model/interned_name.h"
 #include "model/packed_values.h"
@@ -59,9 +60,10 @@ struct CsObject {
   MvId mv = 0;                // 0 = disconnector
   CompactString dn;
   InternedName object_type;
-  AttributeSet hologram;      // the object as last imported and synchronized
-  AttributeSet import_state;  // the full new state for kAdd / kUpdate / kDeleteAdd
-  AttributeSet unconfirmed;   // exported values not yet seen again by an import
+  // Cold between steps (model/cold_set.h): read them through view() or CsSetsView.
+  ColdSet hologram;      // the object as last imported and synchronized
+  ColdSet import_state;  // the full new state for kAdd / kUpdate / kDeleteAdd
+  ColdSet unconfirmed;   // exported values not yet seen again by an import
   CompactString import_dn;    // new DN for a rename seen on import
   CompactString error;        // last import / sync / export error, shown to the admin
   [[no_unique_address]] PendingExport pending_export;
@@ -86,11 +88,37 @@ struct MvObject {
 
 // The object as the directory last showed it: the pending import's state when an import is
 // staged and not yet synchronized, else the hologram.
-inline const AttributeSet& imported_state(const CsObject& o) {
-  bool staged = o.pending_import == PendingImportKind::kAdd || o.pending_import == PendingImportKind::kUpdate ||
-                o.pending_import == PendingImportKind::kDeleteAdd;
-  return staged ? o.import_state : o.hologram;
+inline bool import_staged(const CsObject& o) {
+  return o.pending_import == PendingImportKind::kAdd || o.pending_import == PendingImportKind::kUpdate ||
+         o.pending_import == PendingImportKind::kDeleteAdd;
 }
+inline const ColdSet& imported_state(const CsObject& o) { return import_staged(o) ? o.import_state : o.hologram; }
+
+// The three sets of one object as plain sets, each thawed on first use: what a step's work
+// on one object reads them through, so that a cold set is thawed once per object and not
+// once per attribute. Valid while the object's sets are not changed; one thread only.
+class CsSetsView {
+ public:
+  explicit CsSetsView(const CsObject& o) : o_(&o) {}
+  CsSetsView(const CsSetsView&) = delete;
+  CsSetsView& operator=(const CsSetsView&) = delete;
+  const AttributeSet& hologram() { return get(o_->hologram, hologram_, hologram_at_); }
+  const AttributeSet& import_state() { return get(o_->import_state, import_state_, import_state_at_); }
+  const AttributeSet& unconfirmed() { return get(o_->unconfirmed, unconfirmed_, unconfirmed_at_); }
+  // imported_state(o), sharing the thaw of the hologram or the import state.
+  const AttributeSet& imported() { return import_staged(*o_) ? import_state() : hologram(); }
+
+ private:
+  static const AttributeSet& get(const ColdSet& set, AttributeSet& scratch, const AttributeSet*& at) {
+    if (at == nullptr) at = &set.view(scratch);
+    return *at;
+  }
+  const CsObject* o_;
+  AttributeSet hologram_, import_state_, unconfirmed_;
+  const AttributeSet* hologram_at_ = nullptr;
+  const AttributeSet* import_state_at_ = nullptr;
+  const AttributeSet* unconfirmed_at_ = nullptr;
+};
 
 // Compact binary encoding of the non-indexed parts of a CsObject / MvObject for the store
 // (varint lengths, attribute ids, raw values). Decoding validates every length and fails

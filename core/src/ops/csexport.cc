@@ -175,6 +175,7 @@ class Writer {
       : out_(out), attrs_(attrs), sections_(sections) {}
 
   void object(const CsObject& o) {
+    CsSetsView sets(o);  // each cold set thawed once for the whole object
     out_.indent(1).raw("<cs-object").attr("cs-dn", safe_dn(o.dn)).attr("id", format_cs_object_guid(o.id));
     if (!o.object_type.empty()) out_.attr("object-type", safe_text(o.object_type));
     out_.raw(">\n");
@@ -182,21 +183,21 @@ class Writer {
     // Child order as the MIM schema lists it: deltas, holograms, connector, errors, links.
     if (sections_.deltas && !o.pending_export.empty()) {
       out_.indent(2).raw("<unapplied-export>\n");
-      export_delta(o);
+      export_delta(o, sets);
       out_.indent(2).raw("</unapplied-export>\n");
     }
     AttributeSet believed;  // what the directory holds once unconfirmed exports arrive
     bool have_believed = false;
     auto get_believed = [&]() -> const AttributeSet& {
       if (!have_believed) {
-        believed = imported_state(o);
-        for (const AttrEntry a : o.unconfirmed.items()) believed.set(a.id, a.values.to_list());
+        believed = sets.imported();
+        for (const AttrEntry a : sets.unconfirmed().items()) believed.set(a.id, a.values.to_list());
         have_believed = true;
       }
       return believed;
     };
     if (sections_.deltas && !o.unconfirmed.empty()) {
-      const AttributeSet& base = imported_state(o);
+      const AttributeSet& base = sets.imported();
       std::vector<AttrOut> changes = diff(base, get_believed());
       if (!changes.empty()) {
         out_.indent(2).raw("<unconfirmed-export>\n");
@@ -208,13 +209,13 @@ class Writer {
                   o.pending_import == PendingImportKind::kDeleteAdd;
     if (sections_.pending_imports && o.pending_import != PendingImportKind::kNone) {
       out_.indent(2).raw("<pending-import>\n");
-      import_delta(o);
+      import_delta(o, sets);
       out_.indent(2).raw("</pending-import>\n");
     }
     if (sections_.holograms) {
       if (!o.hologram.empty()) {
         out_.indent(2).raw("<synchronized-hologram>\n");
-        entry(o.dn, o, o.hologram);
+        entry(o.dn, o, sets.hologram());
         out_.indent(2).raw("</synchronized-hologram>\n");
       }
       if (o.pending_export.kind == PendingExportKind::kAdd || o.pending_export.kind == PendingExportKind::kUpdate) {
@@ -231,7 +232,7 @@ class Writer {
       }
       if (sections_.pending_imports && staged) {
         out_.indent(2).raw("<pending-import-hologram>\n");
-        entry(o.import_dn.empty() ? o.dn : o.import_dn, o, o.import_state);
+        entry(o.import_dn.empty() ? o.dn : o.import_dn, o, sets.import_state());
         out_.indent(2).raw("</pending-import-hologram>\n");
       }
     }
@@ -326,7 +327,7 @@ class Writer {
     return out;
   }
 
-  void export_delta(const CsObject& o) {
+  void export_delta(const CsObject& o, CsSetsView& sets) {
     const PendingExport& pe = o.pending_export;
     std::vector<AttrOut> changes;
     switch (pe.kind) {
@@ -344,8 +345,8 @@ class Writer {
       AttrId id = pe.changes[i].id;
       size_t end = i;
       while (end < pe.changes.size() && pe.changes[end].id == id) ++end;
-      ValuesView base = o.unconfirmed.get(id);
-      if (!base) base = imported_state(o).get(id);
+      ValuesView base = sets.unconfirmed().get(id);
+      if (!base) base = sets.imported().get(id);
       size_t base_count = base.size();
       AttrOut a{id, nullptr, {}};
       bool replace = false;
@@ -388,18 +389,18 @@ class Writer {
     delta("update", pe.new_dn.empty() ? o.dn : pe.new_dn, o, changes);
   }
 
-  void import_delta(const CsObject& o) {
+  void import_delta(const CsObject& o, CsSetsView& sets) {
     std::vector<AttrOut> changes;
     switch (o.pending_import) {
       case PendingImportKind::kAdd:
       case PendingImportKind::kDeleteAdd:
-        for (const AttrEntry a : o.import_state.items()) changes.push_back(AttrOut{a.id, nullptr, plain(a.values)});
+        for (const AttrEntry a : sets.import_state().items()) changes.push_back(AttrOut{a.id, nullptr, plain(a.values)});
         delta(o.pending_import == PendingImportKind::kAdd ? "add" : "delete-add",
               o.import_dn.empty() ? o.dn : o.import_dn, o, changes);
         return;
       case PendingImportKind::kDelete: delta("delete", o.dn, o, changes); return;
       default:
-        changes = diff(o.hologram, o.import_state);
+        changes = diff(sets.hologram(), sets.import_state());
         delta("update", o.import_dn.empty() ? o.dn : o.import_dn, o, changes);
         return;
     }

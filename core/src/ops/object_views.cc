@@ -83,9 +83,10 @@ ordered_json cs_json(const Names& names, const CsObject& o, bool full) {
                     {"pendingExport", pending_export_kind_name(o.pending_export.kind)}};
   if (!o.error.empty()) j["error"] = o.error;
   if (!full) return j;
-  j["hologram"] = set_json(attrs, o.hologram);
+  CsSetsView sets(o);
+  j["hologram"] = set_json(attrs, sets.hologram());
   if (o.pending_import != PendingImportKind::kNone) {
-    j["pendingImportState"] = set_json(attrs, o.import_state);
+    j["pendingImportState"] = set_json(attrs, sets.import_state());
     if (!o.import_dn.empty()) j["pendingImportDn"] = o.import_dn;
   }
   if (!o.pending_export.empty()) {
@@ -98,7 +99,7 @@ ordered_json cs_json(const Names& names, const CsObject& o, bool full) {
     j["pendingExportChanges"] = changes;
     if (!o.pending_export.new_dn.empty()) j["pendingExportNewDn"] = o.pending_export.new_dn;
   }
-  if (!o.unconfirmed.empty()) j["unconfirmedExport"] = set_json(attrs, o.unconfirmed);
+  if (!o.unconfirmed.empty()) j["unconfirmedExport"] = set_json(attrs, sets.unconfirmed());
   return j;
 }
 

@@ -91,12 +91,13 @@ class Collector {
     it.new_dn = pe.new_dn;
     if (pe.kind == PendingExportKind::kDelete) add_risk(Risk::kDelete, "deletes the object from " + report_.connector);
     if (!pe.new_dn.empty()) add_risk(Risk::kRename, "moves or renames the object to " + pe.new_dn);
+    CsSetsView sets(o);  // thawed once for all the changes
     for (const AttrChange& a : pe.changes) {
       const AttrInfo& info = attrs_.info(a.id);
       PreviewChange c;
       c.attribute = info.name;
-      ValuesView believed = o.unconfirmed.get(a.id);
-      if (!believed) believed = imported_state(o).get(a.id);
+      ValuesView believed = sets.unconfirmed().get(a.id);
+      if (!believed) believed = sets.imported().get(a.id);
       if (pe.kind == PendingExportKind::kAdd) {
         c.operation = "set";
         c.new_text = show_values(a.values, info.type);

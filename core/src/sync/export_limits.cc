@@ -35,12 +35,13 @@ bool member_removal_limit_exceeded(const MemberRemovalLimit& l, uint64_t removal
 std::vector<MemberRemoval> member_removals(const CsObject& o, const AttributeTable& attrs) {
   std::vector<MemberRemoval> out;
   if (o.pending_export.kind != PendingExportKind::kUpdate) return out;
+  CsSetsView sets(o);  // thawed once for all the changes
   for (const AttrChange& a : o.pending_export.changes) {
     const AttrInfo& info = attrs.info(a.id);
     if (info.type != AttrType::kReference || !info.multi_valued) continue;
     // What the directory holds: exports not yet confirmed over the last import.
-    ValuesView believed = o.unconfirmed.get(a.id);
-    if (!believed) believed = imported_state(o).get(a.id);
+    ValuesView believed = sets.unconfirmed().get(a.id);
+    if (!believed) believed = sets.imported().get(a.id);
     uint64_t before = believed.size();
     uint64_t removed = 0;
     if (a.op == ValueOp::kDelete) {

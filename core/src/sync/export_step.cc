@@ -6,6 +6,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "sync/cold_pass.h"
 #include "sync/export_limits.h"
 #include "sync/steps.h"
 
@@ -58,8 +59,10 @@ EntryChange make_change(const CsObject& o, const AttributeTable& attrs) {
 void escrow(CsObject& o) {
   if (o.pending_export.kind == PendingExportKind::kAdd) {
     AttributeSet::Builder held;  // packed once; an exported value replaces an older escrow
-    held.reserve(o.unconfirmed.size() + o.pending_export.changes.size());
-    for (const AttrEntry a : o.unconfirmed.items()) held.add(a.id, a.values.to_list());
+    AttributeSet scratch;
+    const AttributeSet& unconfirmed = o.unconfirmed.view(scratch);
+    held.reserve(unconfirmed.size() + o.pending_export.changes.size());
+    for (const AttrEntry a : unconfirmed.items()) held.add(a.id, a.values.to_list());
     for (const AttrChange& a : o.pending_export.changes) {
       held.start(a.id, a.values.size());
       for (std::string_view v : a.values) held.value(v);
@@ -67,15 +70,17 @@ void escrow(CsObject& o) {
     o.unconfirmed = held.finish();
     return;
   }
+  AttributeSet& unconfirmed = o.unconfirmed.plain();  // frozen again by the step's cold pass
+  CsSetsView sets(o);  // the imported state, thawed once (the unconfirmed set is not read through it)
   for (AttrChange& a : o.pending_export.changes) {
     if (a.op == ValueOp::kReplace) {  // the new values whatever was there: no copy of the old
-      o.unconfirmed.set(a.id, a.values.to_list());
+      unconfirmed.set(a.id, a.values.to_list());
       continue;
     }
     ValueList values;
-    if (o.unconfirmed.has(a.id)) {
-      values = o.unconfirmed.take(a.id);  // replaced below: move, do not copy
-    } else if (const ValuesView h = imported_state(o).get(a.id)) {
+    if (unconfirmed.has(a.id)) {
+      values = unconfirmed.take(a.id);  // replaced below: move, do not copy
+    } else if (const ValuesView h = sets.imported().get(a.id)) {
       values = h.to_list();
     }
     // One pass over the held values whatever the number of changed ones: a search per changed
@@ -93,7 +98,7 @@ void escrow(CsObject& o) {
     }
     // An empty escrow entry records "exported as removed"; AttributeSet drops empty lists, so
     // removals are confirmed by the hologram losing the attribute instead.
-    o.unconfirmed.set(a.id, std::move(values));
+    unconfirmed.set(a.id, std::move(values));
   }
 }
 
@@ -188,6 +193,7 @@ Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector,
   }
   // Only once the directory has made the changes durable do we mark them exported.
   IDSYNC_RETURN_IF_ERROR(connector.end_export().with_context("connector '" + space.def.name + "'"));
+  ColdBatch cold(space);  // the escrows frozen in batches as they are made (sync/cold_pass.h)
   for (size_t i = 0; i < sent.size(); ++i) {
     CsObject& o = sent.object(i);
     switch (o.pending_export.kind) {
@@ -211,7 +217,9 @@ Status run_export(SyncState& state, ConnectorSpace& space, Connector& connector,
     o.export_error = false;
     o.error.clear();
     state.mark_cs(o);
+    cold.add(o);
   }
+  cold.flush();
   if (result.error_count > 0 && result.result == "success") result.result = "completed-export-errors";
   return Status::Ok();
 }

@@ -14,6 +14,7 @@
 #include <xxhash.h>
 
 #include "idsync/dn.h"
+#include "sync/cold_pass.h"
 #include "sync/steps.h"
 
 namespace idsync {
@@ -30,7 +31,8 @@ class Stager : public ImportSink {
   // `directory_types`: what the connector says of attributes the configured schema omits.
   Stager(SyncState& state, ConnectorSpace& space, const ConnectorSchema& directory_types, StepResult& result,
          const ProgressCallback& progress)
-      : state_(state), space_(space), directory_types_(directory_types), result_(result), progress_(progress) {}
+      : state_(state), space_(space), directory_types_(directory_types), result_(result), progress_(progress),
+        cold_(space) {}
 
   Status on_change(EntryChange&& change) override {
     ++read_;
@@ -46,6 +48,8 @@ class Stager : public ImportSink {
   void on_progress(uint64_t) override {}
 
   const std::unordered_set<CsId>& seen() const { return seen_; }
+  // Freezes the objects staged since the last batch (sync/cold_pass.h).
+  void flush_cold() { cold_.flush(); }
 
  private:
   // Converts an entry's attributes to an AttributeSet with canonical values; false (and an
@@ -166,8 +170,10 @@ class Stager : public ImportSink {
   void take_escrow(CsObject& o) {
     if (o.unconfirmed.empty()) return;
     std::vector<EscrowPrint>& prints = escrow_prints_[o.id];
-    prints.reserve(o.unconfirmed.size());
-    for (const AttrEntry a : o.unconfirmed.items()) prints.push_back({a.id, a.values.size(), values_sum(a.values)});
+    AttributeSet scratch;
+    const AttributeSet& unconfirmed = o.unconfirmed.view(scratch);
+    prints.reserve(unconfirmed.size());
+    for (const AttrEntry a : unconfirmed.items()) prints.push_back({a.id, a.values.size(), values_sum(a.values)});
     o.unconfirmed.clear();
   }
 
@@ -201,6 +207,7 @@ class Stager : public ImportSink {
       space_.index_with_key(n, key);
       seen_.insert(n.id);
       ++result_.counters["stage-add"];
+      cold_.add(n);  // a full import stages every object: frozen in batches, not all at the end
       return;
     }
     // Export confirmation waits for the end of the import (confirm_seen): a delta import may
@@ -212,12 +219,14 @@ class Stager : public ImportSink {
       space_.reindex(*o, old_anchor, o->dn);
       state_.mark_cs(*o);
     }
-    const AttributeSet& baseline = o->pending_import == PendingImportKind::kNone ||
-                                           o->pending_import == PendingImportKind::kDelete
-                                       ? o->hologram
-                                       : o->import_state;
-    bool changed = !(attrs == baseline);
+    const ColdSet& baseline = o->pending_import == PendingImportKind::kNone ||
+                                      o->pending_import == PendingImportKind::kDelete
+                                  ? o->hologram
+                                  : o->import_state;
+    AttributeSet scratch;
+    bool changed = !(attrs == baseline.view(scratch));
     stage_state(*o, dn, object_type, std::move(attrs), changed);
+    cold_.add(*o);
   }
 
   // Stages `attrs` as the new state of `o` (found by the caller); `changed`: whether they
@@ -270,7 +279,9 @@ class Stager : public ImportSink {
       CsObject* o = space_.find(id);
       if (o == nullptr) continue;
       // A deleted object is gone: nothing left to confirm.
-      if (o->pending_import != PendingImportKind::kDelete) confirm_exports(*o, escrow_prints_.at(id), imported_state(*o));
+      AttributeSet scratch;
+      if (o->pending_import != PendingImportKind::kDelete)
+        confirm_exports(*o, escrow_prints_.at(id), imported_state(*o).view(scratch));
       state_.mark_cs(*o);
     }
     escrow_prints_.clear();
@@ -288,7 +299,9 @@ class Stager : public ImportSink {
                           " was imported for an object this connector space does not hold; run a Full Import");
       return;
     }
-    AttributeSet next = copy_state(o->pending_import == PendingImportKind::kNone ? o->hologram : o->import_state);
+    const ColdSet& current = o->pending_import == PendingImportKind::kNone ? o->hologram : o->import_state;
+    // A cold set thaws into a copy of its own; a plain one (maybe a huge group's) is copied.
+    AttributeSet next = current.cold() ? current.thaw() : copy_state(*current.if_plain());
     bool changed = false;
     if (change.kind == ChangeKind::kRename && !change.new_dn.empty()) {
       // A modrdn replaces the old RDN values with the new ones, as the directory does (the
@@ -332,6 +345,7 @@ class Stager : public ImportSink {
                          ? change.new_dn
                          : (o->import_dn.empty() ? o->dn : o->import_dn).str();
     stage_state(*o, dn, o->object_type, std::move(next), changed);
+    cold_.add(*o);
   }
 
   // A copy of `from` whose long lists are copied on several threads: the copy of a 500,000-member
@@ -441,6 +455,7 @@ class Stager : public ImportSink {
   std::unordered_set<CsId> seen_;
   std::unordered_map<CsId, std::vector<EscrowPrint>> escrow_prints_;  // seen objects that had an escrow
   std::unordered_map<std::string, ResolvedAttr, NameHash, std::equal_to<>> resolved_;
+  ColdBatch cold_;
 };
 
 }  // namespace
@@ -468,6 +483,7 @@ Status run_import(SyncState& state, ConnectorSpace& space, Connector& connector,
     std::sort(gone.begin(), gone.end(), [](const CsObject* a, const CsObject* b) { return a->id < b->id; });
     for (CsObject* o : gone) stager.stage_delete(*o);
   }
+  stager.flush_cold();  // every set the import wrote went through the stager's batch: O(changes)
   return Status::Ok();
 }
 

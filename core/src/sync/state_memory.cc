@@ -82,9 +82,11 @@ class StateMemoryWalker {
     by_anchor.bytes.allocated = space.by_anchor.memory_bytes();
     MemoryRow by_dn{p + "DN index", space.by_dn.size(), {}};
     by_dn.bytes.allocated = space.by_dn.memory_bytes();
+    MemoryRow codecs{p + "cold set codecs (zstd dictionaries)", space.set_codecs.size(), {}};
+    for (const auto& codec : space.set_codecs) codecs.bytes.allocated += codec->heap_bytes();
     MemoryRow lists{p + "disconnectors and sync candidates", space.disconnectors.size() + space.sync_candidates.size(), {}};
     lists.bytes.allocated = space.disconnectors.memory_bytes() + space.sync_candidates.memory_bytes();
-    for (auto* row : {&objects, &hologram, &import_state, &pending, &unconfirmed, &by_anchor, &by_dn, &lists})
+    for (auto* row : {&objects, &hologram, &import_state, &pending, &unconfirmed, &codecs, &by_anchor, &by_dn, &lists})
       out.rows.push_back(std::move(*row));
   }
 };

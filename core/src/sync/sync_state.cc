@@ -5,6 +5,7 @@
 #include <xxhash.h>
 
 #include "idsync/dn.h"
+#include "sync/cold_pass.h"
 
 namespace idsync {
 
@@ -171,6 +172,7 @@ Result<std::unique_ptr<SyncState>> SyncState::load(Store& store) {
     state->config_.connectors.push_back(space->def);
     ConnectorSpace* raw = space.get();
     state->spaces_.push_back(std::move(space));
+    ColdBatch cold(*raw);  // the store hands out plain sets: frozen as they come, a batch at a time
     IDSYNC_RETURN_IF_ERROR(store.load_cs(row.id, [&](CsObject&& o) {
       raw->index(o);
       if (o.mv == 0) raw->disconnectors.insert(o.id);
@@ -178,10 +180,11 @@ Result<std::unique_ptr<SyncState>> SyncState::load(Store& store) {
       if (!o.pending_export.empty()) raw->pending_exports.insert(o.id);
       CsId id = o.id;
       MvId mv = o.mv;
-      raw->objects.emplace(id, std::move(o));
+      cold.add(raw->objects.emplace(id, std::move(o)));
       if (mv != 0) state->links_for(mv).emplace_back(raw->id, id);
       return Status::Ok();
     }));
+    cold.flush();
   }
   for (const SchemaAttribute& a : state->config_.metaverse.attributes) state->attrs_.intern(a.name, a.type, a.multi_valued);
 

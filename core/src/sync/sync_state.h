@@ -21,6 +21,7 @@
 #include "idsync/run_result.h"
 #include "model/attribute_table.h"
 #include "model/objects.h"
+#include "model/set_codec.h"
 #include "rules/compiled_rule.h"
 #include "store/store.h"
 #include "sync/id_hash_index.h"
@@ -42,6 +43,12 @@ bool same_dn_key(std::string_view a, std::string_view b);
 struct ConnectorSpace {
   ConnectorId id = 0;
   ConnectorDefinition def;
+  // The codecs of this space's cold attribute sets (model/cold_set.h, sync/cold_pass.h), the
+  // newest last (the one new sets are frozen with). Declared before the objects, so that they
+  // are destroyed after them: a cold set never outlives its codec. Read-only while a freeze
+  // pass or any step runs; only the cold pass adds one, before it freezes anything.
+  std::vector<std::unique_ptr<SetCodec>> set_codecs;
+  size_t codec_samples = 0;  // sets the newest training looked at (0: never tried)
   ObjectTable<CsObject> objects;
   IdHashIndex by_anchor;  // XXH3 of the anchor bytes → id
   IdHashIndex by_dn;      // dn_key_hash(dn_key(dn)) → id

@@ -31,6 +31,7 @@
 #include <unordered_set>
 
 #include "idsync/expression.h"
+#include "sync/cold_pass.h"
 #include "sync/id_set.h"
 #include "sync/packed_outcomes.h"
 #include "sync/steps.h"
@@ -215,6 +216,12 @@ class Synchronizer {
     stats_.reference_values_carried = carried_.load();
     stats_.reference_values_checked = checked_.load();
     state_.sync_statistics() = stats_;
+    // The applied imports' states became the holograms: cold already unless the import left
+    // them plain. Only those objects: a delta synchronization stays O(changes).
+    ColdBatch cold(space_);
+    for (CsId id : applied_)
+      if (CsObject* o = space_.find(id)) cold.add(*o);
+    cold.flush();
     return Status::Ok();
   }
 
@@ -252,7 +259,8 @@ class Synchronizer {
   bool is_member_of(const CsObject& o, const std::string& group_dn) {
     CsObject* group = space_.find_by_dn(group_dn);
     if (group == nullptr || !member_attr_) return false;
-    const ValuesView members = group->hologram.get(*member_attr_);
+    AttributeSet scratch;
+    const ValuesView members = group->hologram.view(scratch).get(*member_attr_);
     std::string key = dn_key(o.dn);
     for (std::string_view m : members)
       if (dn_key(m) == key) return true;
@@ -260,7 +268,8 @@ class Synchronizer {
   }
 
   std::vector<const CompiledRule*> inbound_rules_in_scope(const CsObject& o, const InternedName* mv_type = nullptr) {
-    return inbound_rules_in_scope(o, o.hologram, mv_type);
+    AttributeSet scratch;
+    return inbound_rules_in_scope(o, o.hologram.view(scratch), mv_type);
   }
 
   // The same against `hologram` in place of the object's own (its state before this run).
@@ -302,8 +311,10 @@ class Synchronizer {
     // it (projections made below have no attributes yet, so they cannot be joined in this pass).
     parallel_each(plans.size(), [&](size_t i) {
       InboundPlan& p = plans[i];
-      p.rules = inbound_rules_in_scope(*p.object);
-      if (!p.rules.empty() && p.object->mv == 0) find_join(*p.object, p);
+      AttributeSet scratch;
+      const AttributeSet& hologram = p.object->hologram.view(scratch);  // thawed once for both
+      p.rules = inbound_rules_in_scope(*p.object, hologram, nullptr);
+      if (!p.rules.empty() && p.object->mv == 0) find_join(hologram, p);
     });
     // Serial, in id order: join / project / disconnect.
     for (InboundPlan& p : plans) connect(p);
@@ -364,7 +375,7 @@ class Synchronizer {
   }
 
   // Read-only: the join rule and the metaverse object its first unambiguous group matches.
-  void find_join(const CsObject& o, InboundPlan& p) {
+  void find_join(const AttributeSet& hologram, InboundPlan& p) {
     for (const CompiledRule* r : p.rules)
       if (!r->joins.empty()) {
         p.join_rule = r;
@@ -375,7 +386,7 @@ class Synchronizer {
       std::optional<std::vector<MvId>> candidates;
       for (const CompiledJoinCondition& c : group) {
         std::vector<MvId> matches;
-        if (const ValuesView values = o.hologram.get(c.cs_attr)) {
+        if (const ValuesView values = hologram.get(c.cs_attr)) {
           p.has_join_value = true;
           std::vector<MvId> ids;
           for (std::string_view v : values) state_.join_candidates(c.mv_attr, v, c.case_sensitive, ids);
@@ -539,10 +550,10 @@ class Synchronizer {
     std::vector<MvId> changed = recompute_touched(delta);
     // Only this pass reads the holograms that applied updates replaced: free them now, in
     // parallel (one attribute set per updated object), not serially when the run ends.
-    std::vector<AttributeSet*> replaced;
+    std::vector<ColdSet*> replaced;
     replaced.reserve(previous_hologram_.size());
     for (auto& [id, set] : previous_hologram_) replaced.push_back(&set);
-    parallel_each(replaced.size(), [&](size_t i) { AttributeSet gone = std::move(*replaced[i]); });
+    parallel_each(replaced.size(), [&](size_t i) { ColdSet gone = std::move(*replaced[i]); });
     previous_hologram_.clear();
     return changed;
   }
@@ -683,6 +694,7 @@ class Synchronizer {
   // A reference flow whose evaluation waits until it is known whether it can be carried.
   struct HeldFlow {
     CsObject* cs;
+    const AttributeSet* hologram;  // cs's, thawed for this plan
     ConnectorSpace* space;
     const CompiledRule* rule;
     const CompiledFlow* flow;
@@ -699,12 +711,13 @@ class Synchronizer {
 
   // The outcome of an inbound flow, with references mapped to metaverse ids; nullopt after an
   // error (recorded in `d`).
-  std::optional<FlowOutcome> inbound_outcome(CsObject& cs, ConnectorSpace& space, const CompiledRule& r,
-                                             const CompiledFlow& f, Deferred& d) {
+  // `hologram`: cs's, thawed once for all its flows.
+  std::optional<FlowOutcome> inbound_outcome(CsObject& cs, const AttributeSet& hologram, ConnectorSpace& space,
+                                             const CompiledRule& r, const CompiledFlow& f, Deferred& d) {
     if (f.type == FlowType::kDirect && f.direct_source != kDnAttr && f.destination_type == AttrType::kReference) {
       // What evaluate_flow gives for a Direct flow, without copying every member DN first.
       FlowOutcome out;
-      const ValuesView dns = cs.hologram.get(f.direct_source);
+      const ValuesView dns = hologram.get(f.direct_source);
       if (!dns) return out;  // NULL: contributes nothing
       ValueList first;
       if (!f.destination_multi && dns.size() > 1) first.emplace_back(dns.front());
@@ -717,7 +730,7 @@ class Synchronizer {
       out.kind = out.values.empty() ? FlowOutcome::kNull : FlowOutcome::kValues;
       return out;
     }
-    auto outcome = evaluate_flow(r, f, cs.hologram, cs.dn);
+    auto outcome = evaluate_flow(r, f, hologram, cs.dn);
     if (!outcome.ok()) {
       flow_error(cs, r, f, outcome.status(), d);
       return std::nullopt;
@@ -746,25 +759,30 @@ class Synchronizer {
     std::vector<HeldFlow> held;
     const std::vector<std::pair<ConnectorId, CsId>>& links = state_.links(id);
     size_t sources_changed = 0;  // linked objects whose import was applied this run
+    // The linked objects' holograms, each thawed once for all its rules and flows; reserved so
+    // that the held flows' pointers stay valid.
+    std::vector<AttributeSet> thawed;
+    thawed.reserve(links.size());
     for (const auto& [connector_id, cs_id] : links) {
       ConnectorSpace* space = state_.space(connector_id);
       CsObject* cs = space ? space->find(cs_id) : nullptr;
       if (cs == nullptr) continue;
       if (cs->connector == space_.id && applied_.count(cs_id)) ++sources_changed;
-      auto rules = inbound_rules_in_scope(*cs, &mv->object_type);
+      const AttributeSet& hologram = cs->hologram.cold() ? thawed.emplace_back(cs->hologram.thaw()) : *cs->hologram.if_plain();
+      auto rules = inbound_rules_in_scope(*cs, hologram, &mv->object_type);
       bool may_carry = carry_allowed_ && previous_hologram_.count(cs_id) != 0;
       for (const CompiledRule* r : rules) {
         if (!cs->provisioned && (r->def.link_type == LinkType::kProvision || r->def.link_type == LinkType::kStickyJoin))
           plan.held = true;
         for (const CompiledFlow& f : r->flows) {
           if (may_carry && carriable(f)) {
-            held.push_back(HeldFlow{cs, space, r, &f, contributions.size(), rules});
+            held.push_back(HeldFlow{cs, &hologram, space, r, &f, contributions.size(), rules});
             contributions.push_back(AttrContribution{
                 f.destination, false,
                 Contribution{r->def.precedence, r->order, cs_id, f.merge, FlowOutcome{}, f.execute_once}});
             continue;
           }
-          auto outcome = inbound_outcome(*cs, *space, *r, f, plan.deferred);
+          auto outcome = inbound_outcome(*cs, hologram, *space, *r, f, plan.deferred);
           if (!outcome) continue;
           contributions.push_back(AttrContribution{
               f.destination, false,
@@ -780,7 +798,7 @@ class Synchronizer {
         drop(contributions, h.flow->destination);
         continue;
       }
-      auto outcome = inbound_outcome(*h.cs, *h.space, *h.rule, *h.flow, plan.deferred);
+      auto outcome = inbound_outcome(*h.cs, *h.hologram, *h.space, *h.rule, *h.flow, plan.deferred);
       contributions[h.slot].c.outcome = outcome ? std::move(*outcome) : FlowOutcome{};
     }
     AttributeSet::Builder attributes;  // packed once, not once per attribute
@@ -811,10 +829,11 @@ class Synchronizer {
   bool carry_inbound(const MvObject& mv, const HeldFlow& h, MvPlan& plan) {
     const CsObject& cs = *h.cs;
     if (had_unresolved_.count(cs.id) || relinked_mv_.count(mv.id)) return false;
-    const AttributeSet& before = previous_hologram_.at(cs.id);
+    AttributeSet scratch;
+    const AttributeSet& before = previous_hologram_.at(cs.id).view(scratch);
     if (inbound_rules_in_scope(cs, before, &mv.object_type) != h.rules) return false;
     const ValuesView from = before.get(h.flow->direct_source);
-    const ValuesView to = cs.hologram.get(h.flow->direct_source);
+    const ValuesView to = h.hologram->get(h.flow->direct_source);
     const ValuesView current = mv.attributes.get(h.flow->destination);
     if (current.size() != from.size()) return false;
     CarriedRefs c;
@@ -1082,8 +1101,10 @@ class Synchronizer {
   // work item's); errors go to `d`.
   // `raw`, when not null, holds the outcomes preview_provisioning evaluated for these rules:
   // they are taken (moved) in place of evaluating the flows again.
+  // `sets`: existing's sets (thawed on use), null when existing is.
   bool compute_desired(const MvObject& mv, ConnectorSpace& target, const std::vector<const CompiledRule*>& rules,
-                       Desired& out, CsObject* existing, Deferred& d, std::vector<FlowOutcome>* raw = nullptr) {
+                       Desired& out, CsObject* existing, CsSetsView* sets, Deferred& d,
+                       std::vector<FlowOutcome>* raw = nullptr) {
     ContributionList contributions;
     contributions.reserve(32);
     struct Held {
@@ -1131,7 +1152,7 @@ class Synchronizer {
       if (contributions[h.slot].dropped) continue;  // its attribute was carried already
       Desired::Carried carried;
       if (live_count(contributions, h.flow->destination) == 1 &&
-          carry_outbound(mv, target, *existing, *h.flow, rules, carried, d)) {
+          carry_outbound(mv, target, *existing, *sets, *h.flow, rules, carried, d)) {
         out.carried[h.flow->destination] = std::move(carried);
         drop(contributions, h.flow->destination);
         continue;
@@ -1141,11 +1162,12 @@ class Synchronizer {
       contributions[h.slot].c.outcome = std::move(*outcome);
     }
     out.attrs.reserve(contributions.size());
+    const AttributeSet* hologram = sets != nullptr ? &sets->hologram() : nullptr;
     for_each_attribute(contributions, [&](AttrId attr, ContributionRange list) {
       bool all_ignore = true;
       for (size_t i = 0; i < list.size(); ++i) all_ignore = all_ignore && list[i].outcome.kind == FlowOutcome::kIgnore;
       if (all_ignore) return;  // IgnoreThisFlow: neither sets nor removes
-      const ValuesView current = existing ? existing->hologram.get(attr) : ValuesView();
+      const ValuesView current = hologram ? hologram->get(attr) : ValuesView();
       auto values = resolve(list, current);
       if (values && values->empty()) values.reset();
       out.attrs.emplace_back(attr, std::move(values));
@@ -1162,7 +1184,8 @@ class Synchronizer {
   // this run, the same rules in scope) and the counts agree, the metaverse change maps onto
   // a value-level change of that pending export (plan_export folds it in). Otherwise false:
   // the flow is evaluated and diffed in full.
-  bool carry_outbound(const MvObject& mv, ConnectorSpace& target, const CsObject& o, const CompiledFlow& f,
+  bool carry_outbound(const MvObject& mv, ConnectorSpace& target, const CsObject& o, CsSetsView& sets,
+                      const CompiledFlow& f,
                       const std::vector<const CompiledRule*>& rules, Desired::Carried& out, Deferred& d) {
     const MvRefDelta& delta = mv_deltas_.at(mv.id);
     const MvRefDelta::Values* values = nullptr;
@@ -1176,8 +1199,7 @@ class Synchronizer {
     if (o.pending_export.kind != PendingExportKind::kNone && o.pending_export.kind != PendingExportKind::kUpdate)
       return false;
     if (!state_.attrs().info(f.destination).multi_valued) return false;
-    const AttributeSet& imported = imported_state(o);
-    if (imported.empty() && o.unconfirmed.empty() && o.provisioned) return false;  // never exported
+    if (imported_state(o).empty() && o.unconfirmed.empty() && o.provisioned) return false;  // never exported
     // The same outbound rules were in scope before this run's change: no scoping reads a
     // carried attribute, and scoping over the attributes before gives the same rules.
     for (const CompiledRule& r : state_.rules()) {
@@ -1194,8 +1216,8 @@ class Synchronizer {
       if (c.op == ValueOp::kReplace) return false;
       (c.op == ValueOp::kAdd ? adds : deletes) += c.values.size();
     }
-    ValuesView believed = o.unconfirmed.get(f.destination);
-    if (!believed) believed = imported.get(f.destination);
+    ValuesView believed = sets.unconfirmed().get(f.destination);
+    if (!believed) believed = sets.imported().get(f.destination);
     const ValuesView now = mv.attributes.get(f.direct_source);
     size_t before_count = now.size() + values->removed.size() - values->added.size();
     // The values kept must still have their object in the target (not deprovisioned or
@@ -1248,7 +1270,8 @@ class Synchronizer {
       if (found == nullptr) continue;
       const CsObject& cs = *found;
       if (cs.mv != 0 || cs.placeholder) continue;
-      if (const ValuesView values = imported_state(cs).get(attr))
+      AttributeSet scratch;
+      if (const ValuesView values = imported_state(cs).view(scratch).get(attr))
         index[join_key(0, values.front(), case_sensitive)].push_back(cs_id);
     }
     for (auto& [value, ids] : index) std::sort(ids.begin(), ids.end());
@@ -1498,8 +1521,9 @@ class Synchronizer {
         it = OutboundItem{};
         if (existing == nullptr || rules.empty()) return;
         Desired desired;
-        if (compute_desired(mv, target, rules, desired, existing, plan.deferred, previewed ? &raw : nullptr))
-          plan_export(*existing, target, std::move(desired), plan);
+        CsSetsView sets(*existing);  // its cold sets thawed once, for the desired state and the diff
+        if (compute_desired(mv, target, rules, desired, existing, &sets, plan.deferred, previewed ? &raw : nullptr))
+          plan_export(*existing, sets, target, std::move(desired), plan);
       });
       for (ExportPlan& plan : plans) {
         apply(plan.deferred);
@@ -1526,14 +1550,13 @@ class Synchronizer {
   // The pending export = what the rules want minus what the directory is believed to hold
   // (the hologram overlaid with exports not yet confirmed). Read-only; the result goes to `plan`
   // (the values of `desired` move into it).
-  void plan_export(CsObject& o, ConnectorSpace& target, Desired&& desired, ExportPlan& plan) {
+  void plan_export(CsObject& o, CsSetsView& sets, ConnectorSpace& target, Desired&& desired, ExportPlan& plan) {
     plan.object = &o;
     plan.target = &target;
     PendingExport pe;
     // What the directory holds as far as we know: the newest import (applied or still
     // pending), overlaid below with exports not yet confirmed.
-    const AttributeSet& imported = imported_state(o);
-    bool never_exported = imported.empty() && o.unconfirmed.empty() &&
+    bool never_exported = imported_state(o).empty() && o.unconfirmed.empty() &&
                           (o.pending_export.kind == PendingExportKind::kAdd || o.provisioned);
     if (o.pending_export.kind == PendingExportKind::kDelete) return;  // deprovisioning wins
     if (never_exported) {
@@ -1543,8 +1566,8 @@ class Synchronizer {
       if (desired.has_dn && desired.dn != o.dn) plan.dn = desired.dn;
     } else {
       for (auto& [attr, values] : desired.attrs) {
-        ValuesView have = o.unconfirmed.get(attr);
-        if (!have) have = imported.get(attr);
+        ValuesView have = sets.unconfirmed().get(attr);
+        if (!have) have = sets.imported().get(attr);
         const ValuesView want = values ? ValuesView(*values) : ValuesView();
         if (state_.attrs().info(attr).multi_valued) {
           ValueList adds, deletes;
@@ -1649,7 +1672,7 @@ class Synchronizer {
   // inbound pass saw, read by the parallel parts of the later passes.
   bool membership_scoping_ = false;
   bool carry_allowed_ = false;
-  std::unordered_map<CsId, AttributeSet> previous_hologram_;  // state an applied update replaced
+  std::unordered_map<CsId, ColdSet> previous_hologram_;  // state an applied update replaced
   IdSet applied_;          // objects of this space whose import was applied
   IdSet had_unresolved_;   // objects that had unresolved references before
   IdSet relinked_mv_;      // MV objects that gained or lost a link this run

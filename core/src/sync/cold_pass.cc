@@ -1,0 +1,99 @@
+#include "sync/cold_pass.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <atomic>
+#include <string_view>
+#include <vector>
+
+namespace idsync {
+
+namespace {
+
+std::atomic<bool> enabled{true};
+
+// The first freezable set of an object: what the codec is trained on.
+std::string_view sample_of(const CsObject& o) {
+  for (const ColdSet* s : {&o.hologram, &o.import_state, &o.unconfirmed})
+    if (s->freezable()) return s->freezable_bytes();
+  return {};
+}
+
+bool any_freezable(const CsObject& o) {
+  return o.hologram.freezable() || o.import_state.freezable() || o.unconfirmed.freezable();
+}
+
+// Trains a (new) codec when the space has none yet or has grown well past the last sample.
+bool maybe_train(ConnectorSpace& space, const std::vector<CsObject*>& objects) {
+  const size_t want = std::min(objects.size(), kColdSamples);
+  if (want < 16 || (space.codec_samples != 0 && want < 4 * space.codec_samples)) return false;
+  const size_t step = std::max<size_t>(1, objects.size() / kColdSamples);
+  std::vector<std::string_view> samples;
+  samples.reserve(want);
+  for (size_t i = 0; i < objects.size() && samples.size() < kColdSamples; i += step)
+    if (std::string_view s = sample_of(*objects[i]); !s.empty()) samples.push_back(s);
+  space.codec_samples = samples.size();
+  std::unique_ptr<SetCodec> codec = SetCodec::train(samples);
+  if (codec == nullptr) return false;
+  space.set_codecs.push_back(std::move(codec));
+  return true;
+}
+
+}  // namespace
+
+void set_cold_sets(bool on) { enabled.store(on, std::memory_order_relaxed); }
+bool cold_sets_enabled() { return enabled.load(std::memory_order_relaxed); }
+
+namespace {
+
+// Freezes the freezable sets of `objects` (distinct), training a codec first when due.
+ColdPassResult freeze_objects(ConnectorSpace& space, const std::vector<CsObject*>& objects) {
+  ColdPassResult result;
+  if (objects.empty()) return result;
+  result.trained = maybe_train(space, objects);
+  if (space.set_codecs.empty()) {  // nothing to gain in this space (yet): all stay plain
+    for (const CsObject* o : objects)
+      result.kept += o->hologram.freezable() + o->import_state.freezable() + o->unconfirmed.freezable();
+    return result;
+  }
+  // Built before the pass and read-only during it (TSan: no write beside the readers).
+  const SetCodec& codec = *space.set_codecs.back();
+  std::atomic<size_t> frozen{0}, kept{0};
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, objects.size(), 256), [&](const tbb::blocked_range<size_t>& r) {
+    size_t f = 0, k = 0;
+    for (size_t i = r.begin(); i != r.end(); ++i)
+      for (ColdSet* s : {&objects[i]->hologram, &objects[i]->import_state, &objects[i]->unconfirmed}) {
+        if (!s->freezable()) continue;
+        (s->freeze(codec) ? f : k) += 1;
+      }
+    frozen += f;
+    kept += k;
+  });
+  result.frozen = frozen.load();
+  result.kept = kept.load();
+  return result;
+}
+
+}  // namespace
+
+ColdPassResult freeze_cold_sets(ConnectorSpace& space) {
+  if (!cold_sets_enabled()) return {};
+  std::vector<CsObject*> objects;
+  for (auto& [id, o] : space.objects)
+    if (any_freezable(o)) objects.push_back(&o);
+  return freeze_objects(space, objects);
+}
+
+void ColdBatch::flush() {
+  if (cold_sets_enabled()) {
+    std::sort(pending_.begin(), pending_.end());  // an object added twice is frozen once
+    pending_.erase(std::unique(pending_.begin(), pending_.end()), pending_.end());
+    std::erase_if(pending_, [](const CsObject* o) { return !any_freezable(*o); });
+    freeze_objects(space_, pending_);
+  }
+  pending_.clear();
+}
+
+}  // namespace idsync

@@ -1,0 +1,62 @@
+// The cold pass: each step that changes a connector space's attribute sets (import,
+// synchronization, export, the load of the state, a confirming import) freezes the plain
+// holograms, pending import states and unconfirmed export sets it wrote that gain
+// (model/cold_set.h), in parallel passes over batches of those objects (O(changes) for a delta
+// step). Steps work on plain sets and thaw cold ones on demand; a pass runs between the step's
+// own parallel work, never beside it.
+//
+// The space's codec is trained on the first pass that finds enough sets (a deterministic
+// sample: every k-th object in table order, ~kColdSamples sets), and trained again only when
+// the space has grown to four times the sample the newest codec saw (older codecs stay: the
+// sets frozen with them keep pointing at them). No codec (too little to gain): the sets stay
+// plain, the run goes on. Contents never depend on the thread count; the compressed bytes may.
+#pragma once
+
+#include <cstddef>
+
+#include "sync/sync_state.h"
+
+namespace idsync {
+
+inline constexpr size_t kColdSamples = 4000;
+
+struct ColdPassResult {
+  size_t frozen = 0;   // sets compressed by this pass
+  size_t kept = 0;     // freezable sets left plain (no codec, or too small to gain)
+  bool trained = false;
+};
+
+// Freezes objects as a step hands them over, a batch at a time, so that a step that writes
+// every object of a space (the load of the state, a full import) never holds the whole space
+// plain: add() each object after writing its sets; every kColdBatch objects (and at flush())
+// the batch is frozen in one parallel pass. The first batch trains the space's codec when it
+// has none (every k-th object of the batch). Objects added must not be erased before the next
+// flush; an object may be added more than once. Calls come from one thread; the parallel pass
+// touches only the batch's objects.
+inline constexpr size_t kColdBatch = 4 * 4096;
+class ColdBatch {
+ public:
+  explicit ColdBatch(ConnectorSpace& space) : space_(space) {}
+  ColdBatch(const ColdBatch&) = delete;
+  ColdBatch& operator=(const ColdBatch&) = delete;
+  void add(CsObject& o) {
+    pending_.push_back(&o);
+    if (pending_.size() >= kColdBatch) flush();
+  }
+  void flush();
+
+ private:
+  ConnectorSpace& space_;
+  std::vector<CsObject*> pending_;
+};
+
+// Freezes every plain set of `space` (a scan of the whole space: the steps use ColdBatch
+// over the objects they wrote instead). Needs exclusive access to the space.
+ColdPassResult freeze_cold_sets(ConnectorSpace& space);
+
+// Whether the passes freeze anything (default on). Process-wide, set between runs: tests and
+// benchmarks compare a run with freezing off; results and stores must be the same.
+void set_cold_sets(bool on);
+bool cold_sets_enabled();
+
+}  // namespace idsync
