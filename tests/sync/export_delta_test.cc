@@ -227,7 +227,7 @@ TEST_F(ExportDeltaTest, AnExportOfEveryObjectEscrowsEachOneAsSent) {
     if (o.object_type != "user") continue;
     const std::string dn(o.dn);
     const std::string number = dn.substr(std::string("CN=User ").size(), dn.find(',') - std::string("CN=User ").size());
-    EXPECT_EQ(o.unconfirmed.get(title).to_list(), ValueList{"Title " + number}) << dn;
+    EXPECT_EQ(o.unconfirmed.thaw().get(title).to_list(), ValueList{"Title " + number}) << dn;
     EXPECT_EQ(dir.find_by_dn(dn), &o) << dn;  // the DN index still finds it
     ++escrowed;
   }
@@ -271,7 +271,7 @@ TEST_F(ExportDeltaTest, AnEndExportThatFailsAfterEveryChangeLeavesEveryPendingEx
     const CsObject* o = dir.find(id);
     ASSERT_NE(o, nullptr) << id;  // the delete was not applied either
     EXPECT_EQ(o->pending_export, pending) << o->dn;
-    EXPECT_FALSE(o->unconfirmed.has(title)) << o->dn;
+    EXPECT_FALSE(o->unconfirmed.thaw().has(title)) << o->dn;
   }
   // The directory has none of it.
   auto directory = s_.directory("dir");
