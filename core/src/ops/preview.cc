@@ -91,7 +91,7 @@ class Collector {
     it.new_dn = pe.new_dn;
     if (pe.kind == PendingExportKind::kDelete) add_risk(Risk::kDelete, "deletes the object from " + report_.connector);
     if (!pe.new_dn.empty()) add_risk(Risk::kRename, "moves or renames the object to " + pe.new_dn);
-    for (const AttrChange& a : pe.changes) {
+    for (const PendingChange a : pe.changes) {
       const AttrInfo& info = attrs_.info(a.id);
       PreviewChange c;
       c.attribute = info.name;

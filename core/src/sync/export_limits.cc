@@ -35,7 +35,7 @@ bool member_removal_limit_exceeded(const MemberRemovalLimit& l, uint64_t removal
 std::vector<MemberRemoval> member_removals(const CsObject& o, const AttributeTable& attrs) {
   std::vector<MemberRemoval> out;
   if (o.pending_export.kind != PendingExportKind::kUpdate) return out;
-  for (const AttrChange& a : o.pending_export.changes) {
+  for (const PendingChange a : o.pending_export.changes) {
     const AttrInfo& info = attrs.info(a.id);
     if (info.type != AttrType::kReference || !info.multi_valued) continue;
     // What the directory holds: exports not yet confirmed over the last import.

@@ -26,7 +26,7 @@ size_t dn_depth(std::string_view dn) {
 }
 
 // The change to send for `o`'s pending export. The pending export keeps its values packed
-// (model/packed_values.h); the connector gets them as a ValueList, unpacked here one batch of
+// (model/pending_changes.h); the connector gets them as a ValueList, unpacked here one batch of
 // objects at a time, so the unpacked copies stay bounded by the batch (issue 5).
 EntryChange make_change(const CsObject& o, const AttributeTable& attrs) {
   EntryChange c;
@@ -37,7 +37,7 @@ EntryChange make_change(const CsObject& o, const AttributeTable& attrs) {
     case PendingExportKind::kAdd:
       c.kind = ChangeKind::kAdd;
       c.attributes.reserve(o.pending_export.changes.size());
-      for (const AttrChange& a : o.pending_export.changes)
+      for (const PendingChange a : o.pending_export.changes)
         c.attributes.push_back(Attribute{attrs.info(a.id).name, a.values.to_list()});
       break;
     case PendingExportKind::kDelete: c.kind = ChangeKind::kDelete; break;
@@ -45,7 +45,7 @@ EntryChange make_change(const CsObject& o, const AttributeTable& attrs) {
       c.kind = o.pending_export.new_dn.empty() ? ChangeKind::kModify : ChangeKind::kRename;
       c.new_dn = o.pending_export.new_dn;
       c.changes.reserve(o.pending_export.changes.size());
-      for (const AttrChange& a : o.pending_export.changes)
+      for (const PendingChange a : o.pending_export.changes)
         c.changes.push_back(AttributeChange{attrs.info(a.id).name, a.op, a.values.to_list()});
       break;
   }
@@ -60,14 +60,14 @@ void escrow(CsObject& o) {
     AttributeSet::Builder held;  // packed once; an exported value replaces an older escrow
     held.reserve(o.unconfirmed.size() + o.pending_export.changes.size());
     for (const AttrEntry a : o.unconfirmed.items()) held.add(a.id, a.values.to_list());
-    for (const AttrChange& a : o.pending_export.changes) {
+    for (const PendingChange a : o.pending_export.changes) {
       held.start(a.id, a.values.size());
       for (std::string_view v : a.values) held.value(v);
     }
     o.unconfirmed = held.finish();
     return;
   }
-  for (AttrChange& a : o.pending_export.changes) {
+  for (const PendingChange a : o.pending_export.changes) {
     if (a.op == ValueOp::kReplace) {  // the new values whatever was there: no copy of the old
       o.unconfirmed.set(a.id, a.values.to_list());
       continue;
