@@ -32,6 +32,7 @@
 
 #include "idsync/expression.h"
 #include "sync/id_set.h"
+#include "sync/packed_outcomes.h"
 #include "sync/steps.h"
 
 namespace idsync {
@@ -1303,8 +1304,9 @@ class Synchronizer {
     bool preview_ok = false;  // the provisioning preview evaluated every flow without an error
     std::vector<const CompiledRule*> rules;  // the outbound rules in scope (both passes)
     // The preview's flow outcomes, references unmapped: the plan pass takes them (see
-    // preview_provisioning) instead of evaluating the flows again.
-    std::vector<FlowOutcome> raw;
+    // preview_provisioning) instead of evaluating the flows again. Packed: every provisioned
+    // item holds them until its round of plans (sync/packed_outcomes.h).
+    PackedOutcomes raw;
   };
 
   // What the link pass works out for one item and needs only until the item is linked: held
@@ -1368,7 +1370,11 @@ class Synchronizer {
             break;
           }
         if (w.provision == nullptr) return;
-        it.preview_ok = preview_provisioning(mv, it.rules, w.preview, it.raw, w.deferred);
+        thread_local std::vector<FlowOutcome> raw;
+        raw.clear();
+        it.preview_ok = preview_provisioning(mv, it.rules, w.preview, raw, w.deferred);
+        if (it.preview_ok) it.raw = PackedOutcomes::pack(raw);
+        raw.clear();
         if (it.preview_ok && w.preview.has_dn && !w.preview.dn.empty()) dn_key_into(w.preview.dn, w.preview_dn_key);
       });
       // Each provisioning preview may add an object to its target's DN index: grow each index
@@ -1487,7 +1493,7 @@ class Synchronizer {
         ConnectorSpace& target = *it.target;
         CsObject* existing = linked_in(it.mv, target);
         // The item is done with here: its rules and raw outcomes move out and are freed.
-        std::vector<FlowOutcome> raw = std::move(it.raw);
+        std::vector<FlowOutcome> raw = it.raw.unpack();
         std::vector<const CompiledRule*> rules = std::move(it.rules);
         const bool previewed = it.preview_ok;
         it = OutboundItem{};
