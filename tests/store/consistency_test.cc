@@ -88,7 +88,9 @@ TEST_F(ConsistencyTest, MalformedPendingExportAndSequenceBehindAreFound) {
   CsObject o = sample_cs(1, 1, "CN=U1,DC=x");
   o.mv = 1;
   o.pending_export.kind = PendingExportKind::kDelete;
-  o.pending_export.changes.push_back(AttrChange{1, ValueOp::kReplace, {"x"}});
+  PendingChanges::Builder changes;
+  changes.add(1, ValueOp::kReplace, ValueList{"x"});
+  o.pending_export.changes = changes.finish();
   ASSERT_TRUE(store->put_cs(o).ok());
   ASSERT_TRUE(store->put_setting("next_cs_id", "2").ok());
   ASSERT_TRUE(store->commit().ok());

@@ -61,9 +61,11 @@ TEST_F(StoreTest, CreateAndReopenRoundTripsEveryTable) {
   full.import_dn = "CN=Alice B,OU=Users,DC=example,DC=com";
   full.pending_export.kind = PendingExportKind::kUpdate;
   full.pending_export.new_dn = "CN=Alice C,OU=Users,DC=example,DC=com";
-  full.pending_export.changes = {{1, ValueOp::kReplace, {"Alice C"}},
-                                 {2, ValueOp::kAdd, {"x"}},
-                                 {3, ValueOp::kDelete, {}}};
+  PendingChanges::Builder changes;
+  changes.add(1, ValueOp::kReplace, ValueList{"Alice C"});
+  changes.add(2, ValueOp::kAdd, ValueList{"x"});
+  changes.add(3, ValueOp::kDelete, {});
+  full.pending_export.changes = changes.finish();
   full.unconfirmed = make_set({{4, {"TRUE"}}});
   full.state = ConnectorState::kExplicitConnector;
   full.placeholder = true;

@@ -118,7 +118,9 @@ TEST(ValueChunkEncoding, SeveralHugeListsCutInParallelEncodeAsOneListAtATime) {
   o.pending_import = PendingImportKind::kUpdate;
   o.import_state.plain().set(kMember, members(30000, 12345));
   o.pending_export.kind = PendingExportKind::kUpdate;
-  o.pending_export.changes.push_back({kMember, ValueOp::kAdd, members(2000)});
+  PendingChanges::Builder changes;
+  changes.add(kMember, ValueOp::kAdd, members(2000));
+  o.pending_export.changes = changes.finish();
   std::vector<uint64_t> expected;
   std::vector<uint64_t> hologram_hashes;
   const ValueList pending = o.pending_export.changes[0].values.to_list();
@@ -453,7 +455,9 @@ TEST_F(StoreTest, HugeAndSmallObjectsRoundTrip) {
   group.import_state = group.hologram;
   group.import_state.plain().remove_value(kMember, "CN=Member 5,OU=People,DC=Example,DC=Com");
   group.pending_export.kind = PendingExportKind::kUpdate;
-  group.pending_export.changes.push_back(AttrChange{kMember, ValueOp::kAdd, members(3000)});
+  PendingChanges::Builder changes;
+  changes.add(kMember, ValueOp::kAdd, members(3000));
+  group.pending_export.changes = changes.finish();
   group.unconfirmed.plain().set(kMember, members(600));
   CsObject small = sample_cs(11, 1, "CN=Small");
   MvObject mv;

@@ -103,9 +103,9 @@ TEST_F(MemoryReleaseTest, ImportStagesExactlySizedSetsAndSyncFreesThemEntirely) 
   EXPECT_EQ(pending.bytes.slack, 0u);
 }
 
-// The provisioning adds hold every exported value as PackedValues (model/packed_values.h): one
-// exact block per change of count, offsets and bytes; the heap walk counts exactly those
-// blocks and the changes vectors, and the value bytes of the strings, no estimate.
+// The provisioning adds hold their changes in one block per object (model/pending_changes.h):
+// entries, offsets and the value bytes, nothing else; the heap walk counts exactly those
+// blocks and the value bytes of the changes, no estimate.
 TEST_F(MemoryReleaseTest, PendingExportValuesArePackedAndCountedToTheByte) {
   import("hr", false);
   sync("hr");
@@ -113,16 +113,21 @@ TEST_F(MemoryReleaseTest, PendingExportValuesArePackedAndCountedToTheByte) {
   for (const auto& [id, o] : state_->space("dir")->objects) {
     if (o.pending_export.empty()) continue;
     ++objects;
-    EXPECT_EQ(o.pending_export.changes.capacity(), o.pending_export.changes.size());
-    allocated += heap_block_size(o.pending_export.changes.data());
-    for (const AttrChange& c : o.pending_export.changes) {
-      uint64_t bytes = 0;
+    const PendingChanges& changes = o.pending_export.changes;
+    ASSERT_NE(changes.heap_block(), nullptr) << "an add carries attributes";
+    uint64_t bytes = 0, count = 0;
+    for (const PendingChange c : changes) {
       for (std::string_view v : c.values) bytes += v.size();
-      EXPECT_EQ(c.values.block_bytes(), 4 * (c.values.size() + 2) + bytes) << "one block, nothing but the values";
-      allocated += heap_block_size(c.values.heap_block());
-      payload += bytes;
-      values += c.values.size();
+      count += c.values.size();
     }
+    // Narrow (u16) form: a 2-byte head, 4 bytes per change and the sentinel, 2 per value and
+    // one more offset, then the bytes.
+    EXPECT_TRUE(changes.narrow());
+    EXPECT_EQ(changes.block_bytes(), 2 + 4 * (changes.size() + 1) + 2 * (count + 1) + bytes)
+        << "one block, nothing but the changes";
+    allocated += heap_block_size(changes.heap_block());
+    payload += bytes;
+    values += count;
   }
   ASSERT_EQ(objects, static_cast<uint64_t>(kUsers + 1));
   MemoryRow pending = row("cs dir: pending export");

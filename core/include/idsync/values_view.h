@@ -19,7 +19,7 @@
 namespace idsync {
 
 // A random-access iterator over the values of any list whose operator[](size_t) gives a
-// std::string_view (ValuesView, PackedValues): the list and an index. It points to the list,
+// std::string_view (ValuesView): the list and an index. It points to the list,
 // so keep the list alive (and unchanged) while iterating.
 template <class List>
 class IndexedValueIterator {

@@ -15,7 +15,7 @@
 
 #include "model/attribute_set.h"
 #include "model/compact_string.h"
-#include "model/packed_values.h"
+#include "model/pending_changes.h"
 
 namespace idsync {
 
@@ -49,8 +49,9 @@ HeapBytes heap_bytes(const ShortString& s);
 HeapBytes heap_bytes(const ValueList& values);
 // The items block plus every attribute's values.
 HeapBytes heap_bytes(const AttributeSet& set);
-// The one block of a pending export change's values (model/packed_values.h).
-HeapBytes heap_bytes(const PackedValues& values);
+// The one block of a pending export's changes (model/pending_changes.h): payload is the
+// value bytes, values the values of every change.
+HeapBytes heap_bytes(const PendingChanges& changes);
 
 
 }  // namespace idsync

@@ -181,7 +181,7 @@ void put_cs_fields(std::string& out, const CsObject& o, Lists& lists) {
   put_varint(out, static_cast<uint64_t>(o.pending_export.kind));
   put_bytes(out, o.pending_export.new_dn);
   put_varint(out, o.pending_export.changes.size());
-  for (const AttrChange& c : o.pending_export.changes) {
+  for (const PendingChange c : o.pending_export.changes) {
     put_varint(out, c.id);
     put_varint(out, static_cast<uint64_t>(c.op));
     lists.put_list(out, c.values);
@@ -226,20 +226,19 @@ Status decode_cs_body(std::string_view blob, CsObject& o) {
   if (!r.varint(kind) || kind > 3) return damaged("connector space object");
   o.pending_export.kind = static_cast<PendingExportKind>(kind);
   if (!r.bytes(o.pending_export.new_dn) || !r.varint(count)) return damaged("connector space object");
-  o.pending_export.changes.clear();
-  o.pending_export.changes.reserve(std::min<uint64_t>(count, r.remaining()));
+  o.pending_export.changes = PendingChanges();
+  PendingChanges::Builder changes;  // the values go from the blob into the builder, then the block
   for (uint64_t i = 0; i < count; ++i) {
     uint64_t id = 0, op = 0, n = 0;
     if (!r.varint(id) || !r.varint(op) || op > 2 || !r.varint(n)) return damaged("connector space object");
-    ValueList values;
-    values.reserve(std::min<uint64_t>(n, r.remaining()));
+    changes.start(static_cast<AttrId>(id), static_cast<ValueOp>(op), std::min<uint64_t>(n, r.remaining()));
     for (uint64_t j = 0; j < n; ++j) {
-      std::string v;
-      if (!r.bytes(v)) return damaged("connector space object");
-      values.push_back(std::move(v));
+      std::string_view v;
+      if (!r.view(v)) return damaged("connector space object");
+      changes.value(v);
     }
-    o.pending_export.changes.push_back(AttrChange{static_cast<AttrId>(id), static_cast<ValueOp>(op), values});
   }
+  o.pending_export.changes = changes.finish();
   if (!read_set(r, o.unconfirmed.plain()) || !r.varint(flags) || !r.bytes(o.error) || !r.done())
     return damaged("connector space object");
   o.placeholder = flags & 1;
@@ -516,7 +515,7 @@ void encode_cs_body_chunked(const CsObject& o, EncodedBody& out, const std::vect
   auto set_large = [](const ColdSet& s) { return s.if_plain() != nullptr && set_needs_chunks(*s.if_plain()); };
   bool large = set_large(o.hologram) || set_large(o.import_state) || set_large(o.unconfirmed) ||
                std::any_of(o.pending_export.changes.begin(), o.pending_export.changes.end(),
-                           [](const AttrChange& c) { return needs_chunks(c.values); });
+                           [](const PendingChange c) { return needs_chunks(c.values); });
   if (!large) {
     out.body = encode_cs_body(o);
     out.chunks.clear();
@@ -535,7 +534,7 @@ void encode_cs_body_chunked(const CsObject& o, EncodedBody& out, const std::vect
     if (set != nullptr)
       for (const AttrEntry a : set->items())
         if (!cut_usable(set->chunk_cut(a.id).get(), held)) add(a.values);
-  for (const AttrChange& c : o.pending_export.changes) add(c.values);
+  for (const PendingChange c : o.pending_export.changes) add(c.values);
   if (precut.size() > 1) {
     tbb::parallel_for(size_t{0}, precut.size(), [&](size_t i) { cut_list(precut[i].first, held, precut[i].second); });
   } else {
@@ -577,14 +576,17 @@ Status decode_cs_body(std::string_view blob, CsObject& o, const StoredChunks* ch
   if (!r.varint(kind) || kind > 3) return damaged_chunked(what, error);
   o.pending_export.kind = static_cast<PendingExportKind>(kind);
   if (!r.bytes(o.pending_export.new_dn) || !r.varint(count)) return damaged_chunked(what, error);
-  o.pending_export.changes.clear();
+  o.pending_export.changes = PendingChanges();
+  PendingChanges::Builder changes;
+  ValueList values;  // one change's values at a time, read whole or from its chunks
   for (uint64_t i = 0; i < count; ++i) {
     uint64_t id = 0, op = 0;
     if (!r.varint(id) || !r.varint(op) || op > 2) return damaged_chunked(what, error);
-    ValueList values;
+    values.clear();
     if (!cr.read_list(r, values, error)) return damaged_chunked(what, error);
-    o.pending_export.changes.push_back(AttrChange{static_cast<AttrId>(id), static_cast<ValueOp>(op), values});
+    changes.add(static_cast<AttrId>(id), static_cast<ValueOp>(op), values);
   }
+  o.pending_export.changes = changes.finish();
   if (!cr.read_set(r, o.unconfirmed.plain(), error) || !r.varint(flags) || !r.bytes(o.error) || !r.done())
     return damaged_chunked(what, error);
   o.placeholder = flags & 1;

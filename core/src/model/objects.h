@@ -11,7 +11,7 @@
 #include "model/cold_set.h"
 #include "model/compact_string.h"
 #include "model/interned_name.h"
-#include "model/packed_values.h"
+#include "model/pending_changes.h"
 
 namespace idsync {
 
@@ -33,17 +33,10 @@ const char* pending_import_kind_name(PendingImportKind kind);
 const char* pending_export_kind_name(PendingExportKind kind);
 const char* connector_state_name(ConnectorState state);
 
-struct AttrChange {
-  AttrId id;
-  ValueOp op;           // kAdd / kDelete of single values, or kReplace of the whole attribute
-  PackedValues values;  // one block: read-only until the export step (issue 5)
-  bool operator==(const AttrChange&) const = default;
-};
-
 // The kind last: in a CsObject the fields after it share its tail padding.
 struct PendingExport {
   CompactString new_dn;             // a rename when non-empty and different from the DN
-  std::vector<AttrChange> changes;  // sorted by attribute id
+  PendingChanges changes;           // by attribute id, in one block (issue 5)
   PendingExportKind kind = PendingExportKind::kNone;
   bool empty() const { return kind == PendingExportKind::kNone; }
   bool operator==(const PendingExport&) const = default;

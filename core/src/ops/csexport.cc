@@ -220,7 +220,7 @@ class Writer {
       }
       if (o.pending_export.kind == PendingExportKind::kAdd || o.pending_export.kind == PendingExportKind::kUpdate) {
         AttributeSet after = get_believed();
-        for (const AttrChange& c : o.pending_export.changes) apply(after, c);
+        for (const PendingChange c : o.pending_export.changes) apply(after, c);
         out_.indent(2).raw("<unapplied-export-hologram>\n");
         entry(o.pending_export.new_dn.empty() ? o.dn : o.pending_export.new_dn, o, after);
         out_.indent(2).raw("</unapplied-export-hologram>\n");
@@ -273,7 +273,7 @@ class Writer {
   }
 
  private:
-  static void apply(AttributeSet& set, const AttrChange& c) {
+  static void apply(AttributeSet& set, const PendingChange& c) {
     switch (c.op) {
       case ValueOp::kReplace: set.set(c.id, c.values.to_list()); break;
       case ValueOp::kAdd:
@@ -332,7 +332,7 @@ class Writer {
     std::vector<AttrOut> changes;
     switch (pe.kind) {
       case PendingExportKind::kAdd:
-        for (const AttrChange& c : pe.changes)
+        for (const PendingChange c : pe.changes)
           if (!c.values.empty()) changes.push_back(AttrOut{c.id, nullptr, plain(c.values)});
         delta("add", o.dn, o, changes);
         return;
@@ -352,7 +352,7 @@ class Writer {
       bool replace = false;
       size_t adds = 0, deletes = 0;
       for (size_t k = i; k < end; ++k) {
-        const AttrChange& c = pe.changes[k];
+        const PendingChange c = pe.changes[k];
         if (c.op == ValueOp::kReplace) {
           replace = true;
           a.values = plain(c.values);

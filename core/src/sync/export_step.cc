@@ -27,7 +27,7 @@ size_t dn_depth(std::string_view dn) {
 }
 
 // The change to send for `o`'s pending export. The pending export keeps its values packed
-// (model/packed_values.h); the connector gets them as a ValueList, unpacked here one batch of
+// (model/pending_changes.h); the connector gets them as a ValueList, unpacked here one batch of
 // objects at a time, so the unpacked copies stay bounded by the batch (issue 5).
 EntryChange make_change(const CsObject& o, const AttributeTable& attrs) {
   EntryChange c;
@@ -38,7 +38,7 @@ EntryChange make_change(const CsObject& o, const AttributeTable& attrs) {
     case PendingExportKind::kAdd:
       c.kind = ChangeKind::kAdd;
       c.attributes.reserve(o.pending_export.changes.size());
-      for (const AttrChange& a : o.pending_export.changes)
+      for (const PendingChange a : o.pending_export.changes)
         c.attributes.push_back(Attribute{attrs.info(a.id).name, a.values.to_list()});
       break;
     case PendingExportKind::kDelete: c.kind = ChangeKind::kDelete; break;
@@ -46,7 +46,7 @@ EntryChange make_change(const CsObject& o, const AttributeTable& attrs) {
       c.kind = o.pending_export.new_dn.empty() ? ChangeKind::kModify : ChangeKind::kRename;
       c.new_dn = o.pending_export.new_dn;
       c.changes.reserve(o.pending_export.changes.size());
-      for (const AttrChange& a : o.pending_export.changes)
+      for (const PendingChange a : o.pending_export.changes)
         c.changes.push_back(AttributeChange{attrs.info(a.id).name, a.op, a.values.to_list()});
       break;
   }
@@ -63,7 +63,7 @@ void escrow(CsObject& o) {
     const AttributeSet& unconfirmed = o.unconfirmed.view(scratch);
     held.reserve(unconfirmed.size() + o.pending_export.changes.size());
     for (const AttrEntry a : unconfirmed.items()) held.add(a.id, a.values.to_list());
-    for (const AttrChange& a : o.pending_export.changes) {
+    for (const PendingChange a : o.pending_export.changes) {
       held.start(a.id, a.values.size());
       for (std::string_view v : a.values) held.value(v);
     }
@@ -72,7 +72,7 @@ void escrow(CsObject& o) {
   }
   AttributeSet& unconfirmed = o.unconfirmed.plain();  // frozen again by the step's cold pass
   CsSetsView sets(o);  // the imported state, thawed once (the unconfirmed set is not read through it)
-  for (AttrChange& a : o.pending_export.changes) {
+  for (const PendingChange a : o.pending_export.changes) {
     if (a.op == ValueOp::kReplace) {  // the new values whatever was there: no copy of the old
       unconfirmed.set(a.id, a.values.to_list());
       continue;

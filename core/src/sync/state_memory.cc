@@ -14,15 +14,6 @@ uint64_t tree_bytes(const Tree& t, size_t value_size) {
   return t.size() * heap_block_estimate(4 * sizeof(void*) + value_size);
 }
 
-// The rename target is counted with the object's strings.
-HeapBytes change_bytes(const PendingExport& p) {
-  HeapBytes b;
-  if (p.changes.capacity() != 0) b.allocated += heap_block_size(p.changes.data());
-  b.slack += (p.changes.capacity() - p.changes.size()) * sizeof(AttrChange);
-  for (const AttrChange& c : p.changes) b += heap_bytes(c.values);
-  return b;
-}
-
 }  // namespace
 
 // Friend of SyncState: reads its private containers.
@@ -71,7 +62,7 @@ class StateMemoryWalker {
       HeapBytes staged = heap_bytes(o.import_state);
       if (staged.allocated != 0) ++import_state.count;
       import_state.bytes += staged;
-      HeapBytes pe = change_bytes(o.pending_export);
+      HeapBytes pe = heap_bytes(o.pending_export.changes);  // the rename target: with the strings
       if (pe.allocated != 0 || !o.pending_export.empty()) ++pending.count;
       pending.bytes += pe;
       HeapBytes u = heap_bytes(o.unconfirmed);

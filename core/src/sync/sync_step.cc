@@ -1211,7 +1211,7 @@ class Synchronizer {
     }
     if (outbound_rules(delta.before, mv.object_type, target.id) != rules) return false;
     size_t adds = 0, deletes = 0;
-    for (const AttrChange& c : o.pending_export.changes) {
+    for (const PendingChange c : o.pending_export.changes) {
       if (c.id != f.destination) continue;
       if (c.op == ValueOp::kReplace) return false;
       (c.op == ValueOp::kAdd ? adds : deletes) += c.values.size();
@@ -1559,10 +1559,14 @@ class Synchronizer {
     bool never_exported = imported_state(o).empty() && o.unconfirmed.empty() &&
                           (o.pending_export.kind == PendingExportKind::kAdd || o.provisioned);
     if (o.pending_export.kind == PendingExportKind::kDelete) return;  // deprovisioning wins
+    // The changes are staged here and packed once into one block (model/pending_changes.h);
+    // the builder's buffers are kept per thread from one object to the next.
+    thread_local PendingChanges::Builder changes;
+    changes.reset();
     if (never_exported) {
       pe.kind = PendingExportKind::kAdd;
       for (auto& [attr, values] : desired.attrs)
-        if (values) pe.changes.push_back(AttrChange{attr, ValueOp::kReplace, std::move(*values)});
+        if (values) changes.add(attr, ValueOp::kReplace, *values);
       if (desired.has_dn && desired.dn != o.dn) plan.dn = desired.dn;
     } else {
       for (auto& [attr, values] : desired.attrs) {
@@ -1570,68 +1574,79 @@ class Synchronizer {
         if (!have) have = sets.imported().get(attr);
         const ValuesView want = values ? ValuesView(*values) : ValuesView();
         if (state_.attrs().info(attr).multi_valued) {
-          ValueList adds, deletes;
           if (have == want) continue;  // the usual case: nothing to diff
+          // The adds, then the deletes, each staged value by value (no list in between).
           if (have.size() * want.size() <= 256) {
             // Short lists: a scan beats building two hash sets.
-            for (std::string_view v : want)
-              if (!have.contains(v)) adds.emplace_back(v);
-            for (std::string_view v : have)
-              if (!want.contains(v)) deletes.emplace_back(v);
+            stage_missing(changes, attr, ValueOp::kAdd, want, [&](std::string_view v) { return have.contains(v); });
+            stage_missing(changes, attr, ValueOp::kDelete, have, [&](std::string_view v) { return want.contains(v); });
           } else {
             std::unordered_set<std::string_view> have_set(have.begin(), have.end()), want_set(want.begin(), want.end());
-            for (std::string_view v : want)
-              if (!have_set.count(v)) adds.emplace_back(v);
-            for (std::string_view v : have)
-              if (!want_set.count(v)) deletes.emplace_back(v);
+            stage_missing(changes, attr, ValueOp::kAdd, want, [&](std::string_view v) { return have_set.count(v) != 0; });
+            stage_missing(changes, attr, ValueOp::kDelete, have, [&](std::string_view v) { return want_set.count(v) != 0; });
           }
-          if (!adds.empty()) pe.changes.push_back(AttrChange{attr, ValueOp::kAdd, std::move(adds)});
-          if (!deletes.empty()) pe.changes.push_back(AttrChange{attr, ValueOp::kDelete, std::move(deletes)});
         } else if (!(have == want)) {
-          pe.changes.push_back(AttrChange{attr, ValueOp::kReplace, values ? std::move(*values) : ValueList{}});
+          changes.add(attr, ValueOp::kReplace, want);
         }
       }
-      for (const auto& [attr, carried] : desired.carried) fold_carried(o.pending_export, attr, carried, pe.changes);
+      for (const auto& [attr, carried] : desired.carried) fold_carried(o.pending_export, attr, carried, changes);
       if (desired.has_dn && !same_dn_key(desired.dn, o.dn)) pe.new_dn = desired.dn;
-      if (!pe.changes.empty() || !pe.new_dn.empty()) pe.kind = PendingExportKind::kUpdate;
+      if (changes.size() != 0 || !pe.new_dn.empty()) pe.kind = PendingExportKind::kUpdate;
     }
+    pe.changes = changes.finish();  // one exact block, kept until exported (then escrowed)
     if (pe == o.pending_export) return;
-    pe.changes.shrink_to_fit();  // kept until exported (then escrowed): no doubling slack
     plan.update = true;
     plan.pending = std::move(pe);
+  }
+
+  // Stages a change `op` of `attr` with the values of `from` that `present` does not find;
+  // nothing when there are none.
+  template <class Present>
+  static void stage_missing(PendingChanges::Builder& changes, AttrId attr, ValueOp op, ValuesView from,
+                            const Present& present) {
+    bool started = false;
+    for (std::string_view v : from) {
+      if (present(v)) continue;
+      if (!started) changes.start(attr, op);
+      started = true;
+      changes.value(v);
+    }
   }
 
   // The pending export of a carried attribute: the one `o` holds with the metaverse change
   // applied value by value — a removed value an unexported add still holds cancels that add,
   // else it becomes a delete; an added value cancels a pending delete, else it becomes an add.
-  // Inserted into `changes` at its attribute's place (they are in attribute order).
+  // Staged in `changes` after what it holds of the attribute (the builder keeps that order
+  // among the changes of one attribute).
   static void fold_carried(const PendingExport& held, AttrId attr, const Desired::Carried& carried,
-                           std::vector<AttrChange>& changes) {
-    const PackedValues* adds = nullptr;
-    const PackedValues* deletes = nullptr;
-    for (const AttrChange& c : held.changes)
-      if (c.id == attr) (c.op == ValueOp::kAdd ? adds : deletes) = &c.values;
+                           PendingChanges::Builder& changes) {
+    ValuesView adds, deletes;
+    for (size_t i = held.changes.find(attr); i < held.changes.size(); ++i) {
+      const PendingChange c = held.changes[i];
+      if (c.id != attr) break;
+      (c.op == ValueOp::kAdd ? adds : deletes) = c.values;
+    }
     // A value removed and added again (an insertion the positional diff saw as both) is no change.
     std::unordered_map<std::string_view, int> net;
     for (const std::string& v : carried.removed) --net[v];
     for (const std::string& v : carried.added) ++net[v];
-    std::unordered_set<std::string_view> in_adds, in_deletes;
-    if (adds) in_adds.insert(adds->begin(), adds->end());
-    if (deletes) in_deletes.insert(deletes->begin(), deletes->end());
-    ValueList new_adds, new_deletes;
-    if (adds)
-      for (std::string_view v : *adds)
-        if (net[v] >= 0) new_adds.emplace_back(v);
-    if (deletes)
-      for (std::string_view v : *deletes)
-        if (net[v] <= 0) new_deletes.emplace_back(v);
-    for (const std::string& v : carried.removed)
-      if (net[v] < 0 && !in_adds.count(v)) new_deletes.push_back(v);
+    std::unordered_set<std::string_view> in_adds(adds.begin(), adds.end()), in_deletes(deletes.begin(), deletes.end());
+    bool started = false;
+    auto stage = [&](ValueOp op, std::string_view v) {
+      if (!started) changes.start(attr, op);
+      started = true;
+      changes.value(v);
+    };
+    // The add first, then the delete, as the diff of an attribute stages them.
+    for (std::string_view v : adds)
+      if (net[v] >= 0) stage(ValueOp::kAdd, v);
     for (const std::string& v : carried.added)
-      if (net[v] > 0 && !in_deletes.count(v)) new_adds.push_back(v);
-    auto at = std::find_if(changes.begin(), changes.end(), [&](const AttrChange& c) { return c.id > attr; });
-    if (!new_deletes.empty()) at = changes.insert(at, AttrChange{attr, ValueOp::kDelete, std::move(new_deletes)});
-    if (!new_adds.empty()) changes.insert(at, AttrChange{attr, ValueOp::kAdd, std::move(new_adds)});
+      if (net[v] > 0 && !in_deletes.count(v)) stage(ValueOp::kAdd, v);
+    started = false;
+    for (std::string_view v : deletes)
+      if (net[v] <= 0) stage(ValueOp::kDelete, v);
+    for (const std::string& v : carried.removed)
+      if (net[v] < 0 && !in_adds.count(v)) stage(ValueOp::kDelete, v);
   }
 
   void deprovision(CsObject& o, ConnectorSpace& target) {
