@@ -229,9 +229,9 @@ TEST(InternedNameTest, InternsFromManyThreadsAtOnce) {
   EXPECT_EQ(distinct.size(), static_cast<size_t>(kNames));
 }
 
-TEST(CsObjectLayoutTest, FitsInOneHundredTwentyEightBytes) {
+TEST(CsObjectLayoutTest, FitsInOneHundredTwelveBytes) {
   // Two of these per directory object at a million users: each 8 bytes here is 16 MB.
-  EXPECT_LE(sizeof(CsObject), 128u);
+  EXPECT_LE(sizeof(CsObject), 112u);
   EXPECT_LE(sizeof(MvObject), 24u);
   CsObject o;
   o.placeholder = true;

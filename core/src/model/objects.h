@@ -44,7 +44,7 @@ struct PendingExport {
 
 // Laid out for size (issue 5: two of these per directory object): 8-byte fields first; the
 // pending export is [[no_unique_address]] so the inline anchor, the connector id and the
-// packed enums and flags fill its tail padding. 128 bytes; the DN is the only heap block an
+// packed enums and flags fill its tail padding. 112 bytes; the DN is the only heap block an
 // ordinary object has besides its attribute sets. The enums and the four flags are
 // bit-fields sharing bytes: safe because each object is read and written by one thread at a
 // time (the rule of the parallel full sync), never by two at once.
