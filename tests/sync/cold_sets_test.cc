@@ -3,8 +3,7 @@
 // them changes nothing, the store is exactly the one a run with freezing off leaves, and the
 // heap walk shows the smaller holograms. A huge group's member list stays plain.
 #include "model/memory_usage.h"
-#include "scenario.h"
-#include "store/store.h"
+#include "step_driver.h"
 #include "sync/cold_pass.h"
 #include "sync/state_memory.h"
 #include "sync/steps.h"
@@ -22,7 +21,7 @@ struct RestoreCold {
 };
 
 // One server driven step by step over its SyncState, as a run profile would.
-class Cycle {
+class Cycle : public StepDriver {
  public:
   explicit Cycle(bool cold) {
     set_cold_sets(cold);
@@ -39,49 +38,17 @@ class Cycle {
     hr += hr_group("g-few", "Few", few);
     s_.set_content("hr", hr);
     EXPECT_TRUE(s_.apply().ok());
-    auto store = Store::open(s_.store_path(), OpenMode::kMustExist);
-    EXPECT_TRUE(store.ok()) << store.status().to_string();
-    store_ = std::move(store).value();
-    reload();
+    open();
   }
-
-  void reload() {
-    state_.reset();
-    auto state = SyncState::load(*store_);
-    ASSERT_TRUE(state.ok()) << state.status().to_string();
-    state_ = std::move(state).value();
-  }
-
-  std::unique_ptr<Connector> connector(const std::string& name) {
-    const ConnectorDefinition& def = state_->space(name)->def;
-    auto c = s_.registry().create(ConnectorConfig{def.name, def.type, def.options, def.schema});
-    EXPECT_TRUE(c.ok()) << c.status().to_string();
-    return c.ok() ? std::move(c).value() : nullptr;
-  }
+  // Each import and export saves, as a run profile does.
   void import(const std::string& name, bool delta) {
-    auto c = connector(name);
-    ASSERT_NE(c, nullptr);
-    StepResult step;
-    std::string watermark;
-    ASSERT_TRUE(run_import(*state_, *state_->space(name), *c, delta, watermark, step, {}).ok());
-    ASSERT_EQ(step.error_count, 0u) << name;
+    ASSERT_NO_FATAL_FAILURE(StepDriver::import(name, delta));
     save();
-  }
-  StepResult sync(const std::string& name, bool delta = false) {
-    StepResult step;
-    EXPECT_TRUE(run_sync(*state_, *state_->space(name), delta, step, {}).ok());
-    EXPECT_EQ(step.error_count, 0u) << name;
-    return step;
   }
   void export_to(const std::string& name) {
-    auto c = connector(name);
-    ASSERT_NE(c, nullptr);
-    StepResult step;
-    ASSERT_TRUE(run_export(*state_, *state_->space(name), *c, ExportLimits{}, step, {}).ok());
-    ASSERT_EQ(step.error_count, 0u) << name;
+    ASSERT_NO_FATAL_FAILURE(StepDriver::export_to(name));
     save();
   }
-  void save() { ASSERT_TRUE(state_->save(*store_).ok()); }
 
   // The Initial cycle of the forest: hr in, provisioned to dir, exported and confirmed.
   void initial() {
@@ -133,9 +100,6 @@ class Cycle {
     return r ? *r : MemoryRow{};
   }
 
-  Scenario s_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<SyncState> state_;
 };
 
 struct Counts {

@@ -161,8 +161,8 @@ TEST_F(MemoryReleaseTest, TheConfirmingImportFreesTheEscrowOfExportedValues) {
   EXPECT_GE(m.total_allocated(), m.total_payload());
 }
 
-// The escrow is reduced to prints when the import first shows an object; confirmation still
-// judges the object's final state in that import: a value changed back is confirmed, a value
+// Confirmation judges the final state of an object the import shows several times (the escrow
+// waits, cold, until the import ends): a value changed back is confirmed, a value
 // changed away is reported, and a reordered multi-valued attribute is confirmed.
 TEST_F(MemoryReleaseTest, ConfirmationJudgesTheFinalStateOfAnObjectSeenSeveralTimes) {
   import("hr", false);

@@ -6,8 +6,7 @@
 #include <set>
 
 #include "model/memory_usage.h"
-#include "scenario.h"
-#include "store/store.h"
+#include "step_driver.h"
 #include "sync/state_memory.h"
 #include "sync/steps.h"
 
@@ -20,7 +19,7 @@ const char* const kDirGroupDn = "CN=Everyone,OU=Groups,DC=dir";
 
 std::string user_cn(int i) { return "User " + std::to_string(1000 + i); }
 
-class PendingChangesSyncTest : public ::testing::Test {
+class PendingChangesSyncTest : public ::testing::Test, public StepDriver {
  protected:
   void SetUp() override {
     standard_setup(s_);
@@ -33,48 +32,7 @@ class PendingChangesSyncTest : public ::testing::Test {
     hr += hr_group("g1", "Everyone", members);
     s_.set_content("hr", hr);
     ASSERT_TRUE(s_.apply().ok());
-    auto store = Store::open(s_.store_path(), OpenMode::kMustExist);
-    ASSERT_TRUE(store.ok()) << store.status().to_string();
-    store_ = std::move(store).value();
-    reload();
-  }
-
-  void reload() {
-    state_.reset();
-    auto state = SyncState::load(*store_);
-    ASSERT_TRUE(state.ok()) << state.status().to_string();
-    state_ = std::move(state).value();
-  }
-
-  std::unique_ptr<Connector> connector(const std::string& name) {
-    const ConnectorDefinition& def = state_->space(name)->def;
-    auto c = s_.registry().create(ConnectorConfig{def.name, def.type, def.options, def.schema});
-    EXPECT_TRUE(c.ok()) << c.status().to_string();
-    return c.ok() ? std::move(c).value() : nullptr;
-  }
-  void import(const std::string& name, bool delta) {
-    auto c = connector(name);
-    ASSERT_NE(c, nullptr);
-    StepResult step;
-    std::string watermark;
-    ASSERT_TRUE(run_import(*state_, *state_->space(name), *c, delta, watermark, step, {}).ok());
-    ASSERT_EQ(step.error_count, 0u) << name;
-  }
-  void sync(const std::string& name, bool delta) {
-    StepResult step;
-    ASSERT_TRUE(run_sync(*state_, *state_->space(name), delta, step, {}).ok());
-    ASSERT_EQ(step.error_count, 0u) << name;
-  }
-  Status export_with(const std::string& name, const ExportLimits& limits, StepResult& step) {
-    auto c = connector(name);
-    if (c == nullptr) return Status::Error(ErrorCode::kInternal, "no connector " + name);
-    return run_export(*state_, *state_->space(name), *c, limits, step, {});
-  }
-  void export_to(const std::string& name, const ExportLimits& limits = {}) {
-    StepResult step;
-    const Status s = export_with(name, limits, step);
-    ASSERT_TRUE(s.ok()) << s.to_string();
-    ASSERT_EQ(step.error_count, 0u) << name;
+    open();
   }
 
   const CsObject* dir_group() {
@@ -85,10 +43,6 @@ class PendingChangesSyncTest : public ::testing::Test {
     return nullptr;
   }
   AttrId dir_member() { return state_->attrs().find(state_->space("dir")->id, "member").value_or(0); }
-
-  Scenario s_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<SyncState> state_;
 };
 
 std::set<std::string> dir_members(int from, int to) {

@@ -148,44 +148,34 @@ class Stager : public ImportSink {
     return o;
   }
 
-  // The escrow of one exported attribute, reduced to what confirmation compares: the number
-  // of values and an order-independent hash of them (the sum of each value's XXH3), so that
-  // the same values in any order match, in linear time whatever the number of values.
-  struct EscrowPrint {
-    AttrId id;
-    size_t count;
-    uint64_t sum;
-  };
+  // An order-independent hash of a list of values (confirm_exports).
   static uint64_t values_sum(ValuesView values) {
     uint64_t sum = 0;
     for (std::string_view v : values) sum += XXH3_64bits(v.data(), v.size());
     return sum;
   }
 
-  // Replaces `o`'s escrow by its prints when the import first shows the object. Confirmation
-  // waits for the object's final state (confirm_seen), but holding every exported value until
-  // then kept a second copy of a freshly exported space beside the import that confirms it —
-  // the peak of an Initial cycle (issue 5). The escrow is gone from memory either way once
-  // the import ends; should the import fail, the run reloads the stored state.
-  void take_escrow(CsObject& o) {
-    if (o.unconfirmed.empty()) return;
-    std::vector<EscrowPrint>& prints = escrow_prints_[o.id];
-    AttributeSet scratch;
-    const AttributeSet& unconfirmed = o.unconfirmed.view(scratch);
-    prints.reserve(unconfirmed.size());
-    for (const AttrEntry a : unconfirmed.items()) prints.push_back({a.id, a.values.size(), values_sum(a.values)});
-    o.unconfirmed.clear();
+  // Notes that the import showed `o` while it held an escrow. Confirmation waits for the
+  // object's final state (confirm_seen); the escrow stays in place until then, cold (compressed,
+  // model/cold_set.h) as the export left it: about a third of what per-attribute prints of every
+  // exported object took in a list beside the import (issue 5: at 1M that list was the Initial
+  // cycle's peak, ~600 MB). Should the import fail, the run reloads the stored state.
+  void note_escrow(const CsObject& o) {
+    if (!o.unconfirmed.empty()) escrowed_.push_back(o.id);
   }
 
   // Export confirmation: values we exported and now see again are confirmed; the rest are
-  // reported and dropped from the escrow so the next sync computes a fresh export.
-  void confirm_exports(CsObject& o, const std::vector<EscrowPrint>& prints, const AttributeSet& imported) {
-    for (const EscrowPrint& p : prints) {
-      const ValuesView now = imported.get(p.id);
-      if (now.size() != p.count || values_sum(now) != p.sum) {
+  // reported and dropped from the escrow so the next sync computes a fresh export. Each
+  // exported attribute is compared by its number of values and an order-independent hash of
+  // them (the sum of each value's XXH3): the same values in any order match, in linear time
+  // whatever the number of values.
+  void confirm_exports(CsObject& o, const AttributeSet& escrow, const AttributeSet& imported) {
+    for (const AttrEntry a : escrow.items()) {
+      const ValuesView now = imported.get(a.id);
+      if (now.size() != a.values.size() || values_sum(now) != values_sum(a.values)) {
         ++result_.counters["exported-change-not-reimported"];
         record_error(result_, o.dn, "exported-change-not-reimported",
-                     "the value exported to '" + state_.attrs().info(p.id).name +
+                     "the value exported to '" + state_.attrs().info(a.id).name +
                          "' was not seen on import; it will be exported again");
       }
     }
@@ -235,7 +225,7 @@ class Stager : public ImportSink {
                    bool changed) {
     CsObject* o = &object;
     seen_.insert(o->id);
-    take_escrow(*o);
+    note_escrow(*o);
     bool was_placeholder = o->placeholder;
     std::string_view current_dn = o->import_dn.empty() ? o->dn : o->import_dn;
     // Any difference in the DN text is a rename, a change of case included.
@@ -271,20 +261,20 @@ class Stager : public ImportSink {
   // Confirms (or reports) the unconfirmed exports of every object this import showed,
   // against the object's final imported state, in id order.
   void confirm_seen() {
-    std::vector<CsId> ids;
-    ids.reserve(escrow_prints_.size());
-    for (const auto& [id, prints] : escrow_prints_) ids.push_back(id);
-    std::sort(ids.begin(), ids.end());
-    for (CsId id : ids) {
+    std::sort(escrowed_.begin(), escrowed_.end());  // an object shown twice is confirmed once
+    escrowed_.erase(std::unique(escrowed_.begin(), escrowed_.end()), escrowed_.end());
+    for (CsId id : escrowed_) {
       CsObject* o = space_.find(id);
       if (o == nullptr) continue;
       // A deleted object is gone: nothing left to confirm.
-      AttributeSet scratch;
-      if (o->pending_import != PendingImportKind::kDelete)
-        confirm_exports(*o, escrow_prints_.at(id), imported_state(*o).view(scratch));
+      if (o->pending_import != PendingImportKind::kDelete) {
+        AttributeSet escrow_scratch, imported_scratch;
+        confirm_exports(*o, o->unconfirmed.view(escrow_scratch), imported_state(*o).view(imported_scratch));
+      }
+      o->unconfirmed.clear();
       state_.mark_cs(*o);
     }
-    escrow_prints_.clear();
+    std::vector<CsId>().swap(escrowed_);
   }
 
  private:
@@ -431,7 +421,7 @@ class Stager : public ImportSink {
       return;
     }
     seen_.insert(o->id);
-    take_escrow(*o);
+    note_escrow(*o);
     stage_delete(*o);
   }
 
@@ -453,7 +443,7 @@ class Stager : public ImportSink {
   const ProgressCallback& progress_;
   uint64_t read_ = 0;
   std::unordered_set<CsId> seen_;
-  std::unordered_map<CsId, std::vector<EscrowPrint>> escrow_prints_;  // seen objects that had an escrow
+  std::vector<CsId> escrowed_;  // objects shown while they held an escrow (may repeat)
   std::unordered_map<std::string, ResolvedAttr, NameHash, std::equal_to<>> resolved_;
   ColdBatch cold_;
 };
