@@ -229,5 +229,12 @@ TEST(ColdSetsTest, TheStoreIsExactlyTheOneOfARunWithFreezingOff) {
       << "cold " << cold_hologram.bytes.allocated << " plain " << plain_hologram.bytes.allocated;
 }
 
+// IDSYNC_COLD_SETS: the values that turn freezing off, and everything else leaves it on.
+TEST(ColdSetsSettingTest, OffValuesTurnFreezingOffAndAnythingElseLeavesItOn) {
+  for (const char* off : {"0", "off", "OFF", "false", "no"}) EXPECT_FALSE(cold_sets_setting(off)) << off;
+  for (const char* on : {"1", "on", "yes", "", "true"}) EXPECT_TRUE(cold_sets_setting(on)) << on;
+  EXPECT_TRUE(cold_sets_setting(nullptr)) << "unset: on";
+}
+
 }  // namespace
 }  // namespace idsync::scenario

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <string_view>
 #include <vector>
 
@@ -12,7 +13,8 @@ namespace idsync {
 
 namespace {
 
-std::atomic<bool> enabled{true};
+// IDSYNC_COLD_SETS=off in the environment keeps every set plain (more memory, less CPU).
+std::atomic<bool> enabled{cold_sets_setting(std::getenv("IDSYNC_COLD_SETS"))};
 
 // The first freezable set of an object: what the codec is trained on.
 std::string_view sample_of(const CsObject& o) {
@@ -42,6 +44,12 @@ bool maybe_train(ConnectorSpace& space, const std::vector<CsObject*>& objects) {
 }
 
 }  // namespace
+
+bool cold_sets_setting(const char* value) {
+  if (value == nullptr) return true;
+  const std::string_view v(value);
+  return !(v == "0" || v == "off" || v == "OFF" || v == "false" || v == "no");
+}
 
 void set_cold_sets(bool on) { enabled.store(on, std::memory_order_relaxed); }
 bool cold_sets_enabled() { return enabled.load(std::memory_order_relaxed); }

@@ -57,6 +57,10 @@ ColdPassResult freeze_cold_sets(ConnectorSpace& space);
 // Whether the passes freeze anything (default on). Process-wide, set between runs: tests and
 // benchmarks compare a run with freezing off; results and stores must be the same.
 void set_cold_sets(bool on);
+// The default, from the environment variable IDSYNC_COLD_SETS (its value, or null when unset):
+// "0", "off", "false" or "no" turn freezing off, for a server with memory to spare that would
+// rather not spend the CPU on compression; anything else (or unset) leaves it on.
+bool cold_sets_setting(const char* value);
 bool cold_sets_enabled();
 
 }  // namespace idsync
