@@ -157,9 +157,10 @@ class Stager : public ImportSink {
 
   // Notes that the import showed `o` while it held an escrow. Confirmation waits for the
   // object's final state (confirm_seen); the escrow stays in place until then, cold (compressed,
-  // model/cold_set.h) as the export left it: about a third of what per-attribute prints of every
-  // exported object took in a list beside the import (issue 5: at 1M that list was the Initial
-  // cycle's peak, ~600 MB). Should the import fail, the run reloads the stored state.
+  // model/cold_set.h) as the export left it. Per-attribute prints of every escrow, kept in a map
+  // beside the import instead, cost more than the cold escrows they replaced (issue 5: at 1M the
+  // confirming import peaked 200 MB higher with them). Should the import fail, the run reloads
+  // the stored state.
   void note_escrow(const CsObject& o) {
     if (!o.unconfirmed.empty()) escrowed_.push_back(o.id);
   }
