@@ -10,6 +10,7 @@
 #include <cstring>
 #include <random>
 
+#include "idsync/dn.h"
 #include "idsync/value_types.h"
 
 namespace idsync::file {
@@ -247,6 +248,17 @@ std::string random_guid_bytes() {
   out[7] = static_cast<char>((out[7] & 0x0f) | 0x40);  // version 4 (byte 7 in AD's mixed-endian layout)
   out[8] = static_cast<char>((out[8] & 0x3f) | 0x80);  // RFC 4122 variant
   return out;
+}
+
+std::string moved_descendant_dn(std::string_view child_dn, std::string_view old_parent_norm,
+                                std::string_view new_parent_dn) {
+  const size_t keep = dn_depth(child_dn) - dn_depth(old_parent_norm);
+  std::string_view rest = child_dn;
+  for (size_t j = 0; j < keep; ++j) rest = parent_dn(rest);
+  std::string_view prefix(child_dn.data(), static_cast<size_t>(rest.data() - child_dn.data()));
+  while (!prefix.empty() && (prefix.back() == ' ' || prefix.back() == ',' || prefix.back() == ';'))
+    prefix.remove_suffix(1);
+  return std::string(prefix) + "," + std::string(new_parent_dn);
 }
 
 }  // namespace idsync::file

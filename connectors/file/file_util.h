@@ -41,6 +41,12 @@ Status fsync_and_rename(const std::filesystem::path& temp, const std::filesystem
 Status fsync_and_rename(const std::filesystem::path& temp, const std::filesystem::path& target,
                         const std::filesystem::path& like);
 
+// The DN of `child_dn`, a descendant of the entry whose normalized DN was `old_parent_norm`,
+// once that entry is renamed to `new_parent_dn`: the child's own leading RDNs as written, then
+// the new name (a subtree rename moves descendants with their parent, as in LDAP).
+std::string moved_descendant_dn(std::string_view child_dn, std::string_view old_parent_norm,
+                                std::string_view new_parent_dn);
+
 // 16 random bytes (a version-4 GUID in byte form).
 std::string random_guid_bytes();
 

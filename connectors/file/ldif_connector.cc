@@ -178,14 +178,7 @@ class DirectoryState {
     };
     for (size_t k = 0; k < entries_.size(); ++k) {
       if (!entries_[k] || !under(norms_[k])) continue;
-      const std::string& child_dn = entries_[k]->dn;
-      size_t keep = dn_depth(child_dn) - dn_depth(old_norm);
-      std::string_view rest = child_dn;
-      for (size_t j = 0; j < keep; ++j) rest = parent_dn(rest);
-      std::string_view prefix(child_dn.data(), static_cast<size_t>(rest.data() - child_dn.data()));
-      while (!prefix.empty() && (prefix.back() == ' ' || prefix.back() == ',' || prefix.back() == ';'))
-        prefix.remove_suffix(1);
-      std::string moved_dn = std::string(prefix) + "," + change.new_dn;
+      std::string moved_dn = moved_descendant_dn(entries_[k]->dn, old_norm, change.new_dn);
       std::string moved_norm =
           norms_[k].substr(0, norms_[k].size() - suffix.size()) + "," + *new_norm;
       std::string old_child_norm = norms_[k];

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "file_util.h"
 #include "idsync/dn.h"
 
 namespace idsync::file {
@@ -133,14 +134,7 @@ Status DnDirectory::rename(uint32_t slot, const std::string& old_norm, uint64_t 
     if (child_norm.size() <= suffix.size() ||
         child_norm.compare(child_norm.size() - suffix.size(), suffix.size(), suffix) != 0)
       continue;
-    const std::string child_dn(dn_at(k));
-    size_t keep = dn_depth(child_dn) - dn_depth(old_norm);
-    std::string_view rest = child_dn;
-    for (size_t j = 0; j < keep; ++j) rest = parent_dn(rest);
-    std::string_view prefix(child_dn.data(), static_cast<size_t>(rest.data() - child_dn.data()));
-    while (!prefix.empty() && (prefix.back() == ' ' || prefix.back() == ',' || prefix.back() == ';'))
-      prefix.remove_suffix(1);
-    const std::string moved_dn = std::string(prefix) + "," + change.new_dn;
+    const std::string moved_dn = moved_descendant_dn(dn_at(k), old_norm, change.new_dn);
     const std::string moved_norm = child_norm.substr(0, child_norm.size() - suffix.size()) + "," + *new_norm;
     rekey(k, hash_of(child_norm), moved_dn, moved_norm);
   }

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "idsync/file/file_connectors.h"
+#include "temp_dir.h"
 
 namespace idsync::file {
 namespace {
@@ -92,26 +93,6 @@ TEST(Csv, WriterRoundTrip) {
   EXPECT_EQ(field, "\"a\"\"b\"");
 }
 
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("idsync_csv_test_" + std::to_string(::getpid()) + "_" +
-             std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + "_" +
-             std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 struct Collect : ImportSink {
   std::vector<EntryChange> changes;
   Status on_change(EntryChange&& c) override {
@@ -151,7 +132,7 @@ class CsvConnectorTest : public ::testing::Test {
     return std::move(sink.changes);
   }
 
-  TempDir dir_;
+  TempDir dir_{"idsync_csv_test"};
   fs::path path_;
   ConnectorRegistry registry_;
 };

@@ -11,6 +11,7 @@
 
 #include "../../connectors/file/ldif_dn_directory.h"
 #include "../../connectors/file/ldif_dn_snapshot.h"
+#include "temp_dir.h"
 
 namespace idsync::file {
 namespace {
@@ -92,25 +93,8 @@ TEST(DnDirectoryTest, HoldsLittleMoreThanTheDnBytes) {
   EXPECT_LT(d.heap_bytes(), dn_bytes + kDns * 100) << d.heap_bytes() / kDns << " bytes per DN";
 }
 
-class TempDir {
- public:
-  TempDir() {
-    path_ = fs::temp_directory_path() / ("idsync_dn_directory_test_" + std::to_string(::getpid()) + "_" +
-                                         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 TEST(DnSnapshotTest, AStreamedSnapshotOfMoreThanOneBufferReadsBackWhole) {
-  TempDir dir;
+  TempDir dir{"idsync_dn_directory_test"};
   DnSnapshot snapshot;
   snapshot.files = {FileStamp{"/x/people.ldif", 10, 20, 30}, FileStamp{"20260101T000000Z-000001.ldif", 1, 2, 3}};
   for (size_t i = 0; i < 40000; ++i)  // ~2.4 MB: the 1 MB write buffer is flushed twice
@@ -135,7 +119,7 @@ TEST(DnSnapshotTest, AStreamedSnapshotOfMoreThanOneBufferReadsBackWhole) {
 }
 
 TEST(DnSnapshotTest, ASourceThatGivesOtherThanTheAnnouncedCountLeavesNoSnapshot) {
-  TempDir dir;
+  TempDir dir{"idsync_dn_directory_test"};
   const fs::path path = dir.path() / ".export-dns";
   Status s = write_dn_snapshot(path, {}, 3, [](const std::function<void(std::string_view)>& sink) {
     sink("CN=a,DC=x");

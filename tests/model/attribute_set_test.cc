@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/objects.h"
+#include "stored_chunks.h"
 
 namespace idsync {
 namespace {
@@ -306,12 +307,7 @@ TEST(AttributeSetTest, RoundTripsThroughBothStoreLayouts) {
   EncodedBody body;
   encode_mv_body_chunked(set, body);
   ASSERT_TRUE(body.chunked());
-  StoredChunks chunks;
-  for (const ValueChunk& c : body.chunks) {
-    chunks.refs.push_back(c.hash);
-    chunks.data.emplace_back(c.hash, c.data);
-  }
-  std::sort(chunks.data.begin(), chunks.data.end());
+  const StoredChunks chunks = stored(body);
   AttributeSet from_chunks;
   ASSERT_TRUE(decode_mv_body(body.body, from_chunks, &chunks).ok());
   EXPECT_EQ(from_chunks, set);

@@ -13,6 +13,7 @@
 
 #include "model/memory_usage.h"
 #include "model/objects.h"
+#include "stored_chunks.h"
 
 namespace idsync {
 namespace {
@@ -324,12 +325,7 @@ TEST(PendingChangesTest, AHugeMemberDeleteRoundTripsThroughTheChunkedLayout) {
   EncodedBody body;
   encode_cs_body_chunked(o, body);
   ASSERT_TRUE(body.chunked());
-  StoredChunks chunks;
-  for (const ValueChunk& c : body.chunks) {
-    chunks.refs.push_back(c.hash);
-    chunks.data.emplace_back(c.hash, c.data);
-  }
-  std::sort(chunks.data.begin(), chunks.data.end());
+  const StoredChunks chunks = stored(body);
   CsObject decoded;
   ASSERT_TRUE(decode_cs_body(body.body, decoded, &chunks).ok());
   EXPECT_EQ(decoded.pending_export, o.pending_export);

@@ -13,6 +13,7 @@
 #include "store/consistency.h"
 #include "store/schema.h"
 #include "store_test_util.h"
+#include "stored_chunks.h"
 
 namespace idsync::store_test {
 namespace {
@@ -48,17 +49,6 @@ int64_t count_chunks(const std::string& path) {
   sqlite3_finalize(st);
   sqlite3_close(db);
   return n;
-}
-
-// The chunks of `body` as the store hands them back to a decode.
-StoredChunks stored(const EncodedBody& body) {
-  StoredChunks chunks;
-  for (const ValueChunk& c : body.chunks) {
-    chunks.refs.push_back(c.hash);
-    chunks.data.emplace_back(c.hash, c.data);
-  }
-  std::sort(chunks.data.begin(), chunks.data.end());
-  return chunks;
 }
 
 // What the store keeps in its own columns, not in the body: copied onto a decoded object.

@@ -93,13 +93,6 @@ class Cycle : public StepDriver {
     return out;
   }
 
-  MemoryRow row(const std::string& name) {
-    StateMemory m = measure_state_memory(*state_);
-    const MemoryRow* r = m.find(name);
-    EXPECT_NE(r, nullptr) << name << "\n" << m.table();
-    return r ? *r : MemoryRow{};
-  }
-
 };
 
 struct Counts {

@@ -2,8 +2,7 @@
 // the heap walk of sync/state_memory.h over one SyncState driven through import, sync, export
 // and the confirming import — byte counts, not timing.
 #include "model/memory_usage.h"
-#include "scenario.h"
-#include "store/store.h"
+#include "step_driver.h"
 #include "sync/state_memory.h"
 #include "sync/steps.h"
 
@@ -12,7 +11,7 @@ namespace {
 
 constexpr int kUsers = 40;
 
-class MemoryReleaseTest : public ::testing::Test {
+class MemoryReleaseTest : public ::testing::Test, public StepDriver {
  protected:
   void SetUp() override {
     standard_setup(s_);
@@ -26,59 +25,8 @@ class MemoryReleaseTest : public ::testing::Test {
     hr += hr_group("g1", "Everyone", members);
     s_.set_content("hr", hr);
     ASSERT_TRUE(s_.apply().ok());
-    auto store = Store::open(s_.store_path(), OpenMode::kMustExist);
-    ASSERT_TRUE(store.ok()) << store.status().to_string();
-    store_ = std::move(store).value();
-    auto state = SyncState::load(*store_);
-    ASSERT_TRUE(state.ok()) << state.status().to_string();
-    state_ = std::move(state).value();
+    open();
   }
-
-  std::unique_ptr<Connector> connector(const std::string& name) {
-    const ConnectorDefinition& def = state_->space(name)->def;
-    auto c = s_.registry().create(ConnectorConfig{def.name, def.type, def.options, def.schema});
-    EXPECT_TRUE(c.ok()) << c.status().to_string();
-    return c.ok() ? std::move(c).value() : nullptr;
-  }
-
-  StepResult import_with_errors(const std::string& name, bool delta) {
-    auto c = connector(name);
-    StepResult step;
-    if (c == nullptr) return step;
-    std::string watermark;
-    Status st = run_import(*state_, *state_->space(name), *c, delta, watermark, step, {});
-    EXPECT_TRUE(st.ok()) << st.to_string();
-    return step;
-  }
-  void import(const std::string& name, bool delta) {
-    StepResult step = import_with_errors(name, delta);
-    ASSERT_EQ(step.error_count, 0u) << name;
-  }
-  void sync(const std::string& name) {
-    StepResult step;
-    Status st = run_sync(*state_, *state_->space(name), false, step, {});
-    ASSERT_TRUE(st.ok()) << st.to_string();
-    ASSERT_EQ(step.error_count, 0u) << name;
-  }
-  void export_to(const std::string& name) {
-    auto c = connector(name);
-    ASSERT_NE(c, nullptr);
-    StepResult step;
-    Status st = run_export(*state_, *state_->space(name), *c, ExportLimits{}, step, {});
-    ASSERT_TRUE(st.ok()) << st.to_string();
-    ASSERT_EQ(step.error_count, 0u) << name;
-  }
-
-  MemoryRow row(const std::string& name) {
-    StateMemory m = measure_state_memory(*state_);
-    const MemoryRow* r = m.find(name);
-    EXPECT_NE(r, nullptr) << name << "\n" << m.table();
-    return r ? *r : MemoryRow{};
-  }
-
-  Scenario s_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<SyncState> state_;
 };
 
 TEST_F(MemoryReleaseTest, ImportStagesExactlySizedSetsAndSyncFreesThemEntirely) {

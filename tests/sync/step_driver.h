@@ -9,6 +9,7 @@
 
 #include "scenario.h"
 #include "store/store.h"
+#include "sync/state_memory.h"
 #include "sync/steps.h"
 
 namespace idsync::scenario {
@@ -34,12 +35,18 @@ class StepDriver {
     EXPECT_TRUE(c.ok()) << c.status().to_string();
     return c.ok() ? std::move(c).value() : nullptr;
   }
-  void import(const std::string& name, bool delta) {
+  // An import whose per-object errors the caller looks at (the step itself must succeed).
+  StepResult import_with_errors(const std::string& name, bool delta) {
     auto c = connector(name);
-    ASSERT_NE(c, nullptr);
     StepResult step;
+    if (c == nullptr) return step;
     std::string watermark;
-    ASSERT_TRUE(run_import(*state_, *state_->space(name), *c, delta, watermark, step, {}).ok());
+    Status st = run_import(*state_, *state_->space(name), *c, delta, watermark, step, {});
+    EXPECT_TRUE(st.ok()) << st.to_string();
+    return step;
+  }
+  void import(const std::string& name, bool delta) {
+    StepResult step = import_with_errors(name, delta);
     ASSERT_EQ(step.error_count, 0u) << name;
   }
   StepResult sync(const std::string& name, bool delta = false) {
@@ -60,6 +67,13 @@ class StepDriver {
     ASSERT_EQ(step.error_count, 0u) << name;
   }
   void save() { ASSERT_TRUE(state_->save(*store_).ok()); }
+  // One row of the heap walk of the state (sync/state_memory.h).
+  MemoryRow row(const std::string& name) {
+    StateMemory m = measure_state_memory(*state_);
+    const MemoryRow* r = m.find(name);
+    EXPECT_NE(r, nullptr) << name << "\n" << m.table();
+    return r ? *r : MemoryRow{};
+  }
 
   Scenario s_;
   std::unique_ptr<Store> store_;
