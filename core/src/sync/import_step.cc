@@ -11,10 +11,11 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
-#include <xxhash.h>
 
 #include "idsync/dn.h"
 #include "sync/cold_pass.h"
+#include "sync/export_confirmation.h"
+#include "sync/id_set.h"
 #include "sync/steps.h"
 
 namespace idsync {
@@ -32,7 +33,7 @@ class Stager : public ImportSink {
   Stager(SyncState& state, ConnectorSpace& space, const ConnectorSchema& directory_types, StepResult& result,
          const ProgressCallback& progress)
       : state_(state), space_(space), directory_types_(directory_types), result_(result), progress_(progress),
-        cold_(space) {}
+        confirmation_(state, space, result), cold_(space) {}
 
   Status on_change(EntryChange&& change) override {
     ++read_;
@@ -47,7 +48,7 @@ class Stager : public ImportSink {
   }
   void on_progress(uint64_t) override {}
 
-  const std::unordered_set<CsId>& seen() const { return seen_; }
+  const IdSet& seen() const { return seen_; }
   // Freezes the objects staged since the last batch (sync/cold_pass.h).
   void flush_cold() { cold_.flush(); }
 
@@ -148,40 +149,6 @@ class Stager : public ImportSink {
     return o;
   }
 
-  // An order-independent hash of a list of values (confirm_exports).
-  static uint64_t values_sum(ValuesView values) {
-    uint64_t sum = 0;
-    for (std::string_view v : values) sum += XXH3_64bits(v.data(), v.size());
-    return sum;
-  }
-
-  // Notes that the import showed `o` while it held an escrow. Confirmation waits for the
-  // object's final state (confirm_seen); the escrow stays in place until then, cold (compressed,
-  // model/cold_set.h) as the export left it. Per-attribute prints of every escrow, kept in a map
-  // beside the import instead, cost more than the cold escrows they replaced (issue 5: at 1M the
-  // confirming import peaked 200 MB higher with them). Should the import fail, the run reloads
-  // the stored state.
-  void note_escrow(const CsObject& o) {
-    if (!o.unconfirmed.empty()) escrowed_.push_back(o.id);
-  }
-
-  // Export confirmation: values we exported and now see again are confirmed; the rest are
-  // reported and dropped from the escrow so the next sync computes a fresh export. Each
-  // exported attribute is compared by its number of values and an order-independent hash of
-  // them (the sum of each value's XXH3): the same values in any order match, in linear time
-  // whatever the number of values.
-  void confirm_exports(CsObject& o, const AttributeSet& escrow, const AttributeSet& imported) {
-    for (const AttrEntry a : escrow.items()) {
-      const ValuesView now = imported.get(a.id);
-      if (now.size() != a.values.size() || values_sum(now) != values_sum(a.values)) {
-        ++result_.counters["exported-change-not-reimported"];
-        record_error(result_, o.dn, "exported-change-not-reimported",
-                     "the value exported to '" + state_.attrs().info(a.id).name +
-                         "' was not seen on import; it will be exported again");
-      }
-    }
-  }
-
   void stage_full(const std::string& dn, const std::string& object_type, const std::string& anchor,
                   const std::vector<Attribute>& attributes) {
     AttributeSet attrs;
@@ -201,9 +168,8 @@ class Stager : public ImportSink {
       cold_.add(n);  // a full import stages every object: frozen in batches, not all at the end
       return;
     }
-    // Export confirmation waits for the end of the import (confirm_seen): a delta import may
-    // report several changes of one object, and only its final state says whether what we
-    // exported is still there.
+    // Export confirmation is against the object's final state (sync/export_confirmation.h):
+    // a delta import may report several changes of one object.
     if (o->anchor.empty() && !anchor.empty()) {
       std::string old_anchor(o->anchor);
       o->anchor = anchor;
@@ -225,8 +191,8 @@ class Stager : public ImportSink {
   void stage_state(CsObject& object, const std::string& dn, std::string_view object_type, AttributeSet&& attrs,
                    bool changed) {
     CsObject* o = &object;
-    seen_.insert(o->id);
-    note_escrow(*o);
+    const bool first = seen_.insert(o->id);
+    if (!first) confirmation_.shown_again(*o);
     bool was_placeholder = o->placeholder;
     std::string_view current_dn = o->import_dn.empty() ? o->dn : o->import_dn;
     // Any difference in the DN text is a rename, a change of case included.
@@ -256,27 +222,13 @@ class Stager : public ImportSink {
     } else {
       ++result_.counters["stage-no-change"];
     }
+    confirmation_.staged(*o, first);
   }
 
  public:
-  // Confirms (or reports) the unconfirmed exports of every object this import showed,
-  // against the object's final imported state, in id order.
-  void confirm_seen() {
-    std::sort(escrowed_.begin(), escrowed_.end());  // an object shown twice is confirmed once
-    escrowed_.erase(std::unique(escrowed_.begin(), escrowed_.end()), escrowed_.end());
-    for (CsId id : escrowed_) {
-      CsObject* o = space_.find(id);
-      if (o == nullptr) continue;
-      // A deleted object is gone: nothing left to confirm.
-      if (o->pending_import != PendingImportKind::kDelete) {
-        AttributeSet escrow_scratch, imported_scratch;
-        confirm_exports(*o, o->unconfirmed.view(escrow_scratch), imported_state(*o).view(imported_scratch));
-      }
-      o->unconfirmed.clear();
-      state_.mark_cs(*o);
-    }
-    std::vector<CsId>().swap(escrowed_);
-  }
+  // Confirms (or reports) the unconfirmed exports still held by objects this import showed,
+  // against each object's final imported state (sync/export_confirmation.h).
+  void confirm_seen() { confirmation_.finish(); }
 
  private:
   // A modify or rename: the object's current state with the changes applied attribute by
@@ -421,8 +373,8 @@ class Stager : public ImportSink {
       ++result_.counters["stage-no-change"];
       return;
     }
-    seen_.insert(o->id);
-    note_escrow(*o);
+    if (!seen_.insert(o->id)) confirmation_.shown_again(*o);
+    confirmation_.deleted(*o);
     stage_delete(*o);
   }
 
@@ -443,8 +395,8 @@ class Stager : public ImportSink {
   StepResult& result_;
   const ProgressCallback& progress_;
   uint64_t read_ = 0;
-  std::unordered_set<CsId> seen_;
-  std::vector<CsId> escrowed_;  // objects shown while they held an escrow (may repeat)
+  IdSet seen_;  // one bit per id: a full import shows every object
+  ExportConfirmation confirmation_;
   std::unordered_map<std::string, ResolvedAttr, NameHash, std::equal_to<>> resolved_;
   ColdBatch cold_;
 };
