@@ -13,6 +13,9 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <memory>
+#include <string_view>
 
 #include "sync/sync_state.h"
 
@@ -49,6 +52,14 @@ class ColdBatch {
   ConnectorSpace& space_;
   std::vector<CsObject*> pending_;
 };
+
+// The training both kinds of cold sets share (the spaces' and the metaverse's): when `codecs`
+// has none yet, or the last training (`codec_samples` sets, updated here) saw far fewer sets
+// than this batch of `count` offers, trains a codec from every k-th of the batch's sets
+// (sample(i): the bytes of set i, empty for none) and appends it. True when one was added;
+// deterministic for a given batch.
+bool train_cold_codec(std::vector<std::unique_ptr<SetCodec>>& codecs, size_t& codec_samples, size_t count,
+                      const std::function<std::string_view(size_t)>& sample);
 
 // Freezes every plain set of `space` (a scan of the whole space: the steps use ColdBatch
 // over the objects they wrote instead). Needs exclusive access to the space.
