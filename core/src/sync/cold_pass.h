@@ -65,7 +65,8 @@ bool train_cold_codec(std::vector<std::unique_ptr<SetCodec>>& codecs, size_t& co
 // over the objects they wrote instead). Needs exclusive access to the space.
 ColdPassResult freeze_cold_sets(ConnectorSpace& space);
 
-// Whether the passes freeze anything (default on). Process-wide, set between runs: tests and
+// Whether the passes freeze anything (default on): the connector spaces' passes and the
+// metaverse's (sync/mv_cold_pass.h) alike, one switch for every cold set. Process-wide, set between runs: tests and
 // benchmarks compare a run with freezing off; results and stores must be the same.
 void set_cold_sets(bool on);
 // The default, from the environment variable IDSYNC_COLD_SETS (its value, or null when unset):
