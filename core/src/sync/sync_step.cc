@@ -1523,8 +1523,8 @@ class Synchronizer {
       parallel_each(count, [&](size_t k) {
         OutboundItem& it = items[begin + k];
         ExportPlan& plan = plans[k];
-        const MvView mv(*state_.mv(it.mv));  // thawed once for the desired state
         ConnectorSpace& target = *it.target;
+        const MvObject& object = *state_.mv(it.mv);
         CsObject* existing = linked_in(it.mv, target);
         // The item is done with here: its rules and raw outcomes move out and are freed.
         std::vector<FlowOutcome> raw;
@@ -1533,6 +1533,7 @@ class Synchronizer {
         const bool previewed = it.preview_ok;
         it = OutboundItem{};
         if (existing == nullptr || rules.empty()) return;
+        const MvView mv(object);  // thawed once for the desired state (only for an item that has one)
         Desired desired;
         CsSetsView sets(*existing);  // its cold sets thawed once, for the desired state and the diff
         if (compute_desired(mv, target, rules, desired, existing, &sets, plan.deferred, previewed ? &raw : nullptr))
