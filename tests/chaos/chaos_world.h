@@ -306,7 +306,7 @@ inline std::string snapshot_store(const std::string& path, std::string* error) {
   Status s = store.load_mv([&](MvObject&& o) {
     std::string key = "mv#" + std::to_string(o.id);
     if (anchor_id)
-      if (const ValuesView v = o.attributes.get(*anchor_id)) key = v[0];
+      if (const ValuesView v = o.attributes.thaw().get(*anchor_id)) key = v[0];
     mv_key[o.id] = key;
     mvs.push_back(std::move(o));
     return Status::Ok();
@@ -315,7 +315,7 @@ inline std::string snapshot_store(const std::string& path, std::string* error) {
   for (const MvObject& o : mvs) {
     std::ostringstream t;
     t << "mv " << mv_key[o.id] << " type=" << o.object_type << "\n";
-    dump_set(t, "attr", o.attributes, attrs, &mv_key);
+    dump_set(t, "attr", o.attributes.thaw(), attrs, &mv_key);
     mv_text[mv_key[o.id]] += t.str();
   }
   std::ostringstream out;

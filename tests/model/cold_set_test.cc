@@ -241,5 +241,26 @@ TEST(ColdSetTest, CsSetsViewThawsEachSetOnceAndFollowsThePendingImport) {
   EXPECT_EQ(sets.imported(), user(2));
 }
 
+TEST(ColdSetTest, MvViewReadsAPlainSetInPlaceAndAColdOneThawedOnce) {
+  MvObject o;
+  o.id = 7;
+  o.object_type = "person";
+  o.attributes = user(3);
+  {
+    const MvView view(o);
+    EXPECT_EQ(&view.attributes, o.attributes.if_plain()) << "a plain set is read in place, not copied";
+    EXPECT_EQ(view.id, 7u);
+    EXPECT_EQ(view.object_type, "person");
+    EXPECT_EQ(&view.object, &o);
+  }
+  ASSERT_TRUE(o.attributes.freeze(codec()));
+  const MvView view(o);
+  EXPECT_EQ(view.attributes, user(3));
+  EXPECT_TRUE(o.attributes.cold()) << "viewing leaves the object's set cold";
+  const AttributeSet* thawed = &view.attributes;
+  EXPECT_EQ(view.attributes.get(2).front(), "user3@example.com");
+  EXPECT_EQ(&view.attributes, thawed) << "one thaw for every read of the view";
+}
+
 }  // namespace
 }  // namespace idsync

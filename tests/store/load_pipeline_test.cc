@@ -21,7 +21,7 @@ class LoadPipelineTest : public StoreTest {
       MvObject mv;
       mv.id = static_cast<MvId>(i);
       mv.object_type = "person";
-      mv.attributes.set(2, {"Person " + std::to_string(i)});
+      mv.attributes.plain().set(2, {"Person " + std::to_string(i)});
       ASSERT_TRUE(store->put_mv(mv).ok());
     }
     ASSERT_TRUE(store->commit().ok());
@@ -43,7 +43,7 @@ TEST_F(LoadPipelineTest, EveryRowArrivesInIdOrder) {
   ASSERT_TRUE(store->load_mv([&](MvObject&& o) {
     ++n;
     EXPECT_EQ(o.id, static_cast<MvId>(n));
-    const ValuesView v = o.attributes.get(2);
+    const ValuesView v = o.attributes.thaw().get(2);
     EXPECT_TRUE(v.size() == 1 && v[0] == "Person " + std::to_string(n));
     return Status::Ok();
   }).ok());

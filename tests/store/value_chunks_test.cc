@@ -453,8 +453,8 @@ TEST_F(StoreTest, HugeAndSmallObjectsRoundTrip) {
   MvObject mv;
   mv.id = 20;
   mv.object_type = "group";
-  mv.attributes.set(kMember, members(20000));
-  mv.attributes.set(2, {"Huge"});
+  mv.attributes.plain().set(kMember, members(20000));
+  mv.attributes.plain().set(2, {"Huge"});
   ASSERT_TRUE(store->begin().ok());
   ASSERT_TRUE(store->put_cs_many({&group, &small}).ok());
   ASSERT_TRUE(store->put_mv(mv).ok());
@@ -501,7 +501,7 @@ TEST_F(StoreTest, OneValueChangedInAHundredThousandWritesOneOrTwoChunks) {
   MvObject mv;
   mv.id = 20;
   mv.object_type = "group";
-  mv.attributes.set(kMember, group.hologram.plain().get(kMember).to_list());
+  mv.attributes.plain().set(kMember, group.hologram.plain().get(kMember).to_list());
   ASSERT_TRUE(store->put_cs(group).ok());
   ASSERT_TRUE(store->put_mv(mv).ok());
   const uint64_t full_bytes = store->write_stats().chunk_bytes_written;
@@ -513,7 +513,7 @@ TEST_F(StoreTest, OneValueChangedInAHundredThousandWritesOneOrTwoChunks) {
   store = open_store(OpenMode::kMustExist);
   ASSERT_NE(store, nullptr);
   group.hologram.plain().remove_value(kMember, "CN=Member 777,OU=People,DC=Example,DC=Com");
-  mv.attributes.add_value(kMember, "CN=Newcomer,OU=People,DC=Example,DC=Com");
+  mv.attributes.plain().add_value(kMember, "CN=Newcomer,OU=People,DC=Example,DC=Com");
   ASSERT_TRUE(store->begin().ok());
   ASSERT_TRUE(store->put_cs_many({&group}).ok());
   ASSERT_TRUE(store->put_mv_many({&mv}).ok());
@@ -565,7 +565,7 @@ TEST_F(StoreTest, ShrinkingBelowTheThresholdAndDeletingRemoveChunks) {
   MvObject mv;
   mv.id = 20;
   mv.object_type = "group";
-  mv.attributes.set(kMember, members(3000));
+  mv.attributes.plain().set(kMember, members(3000));
   ASSERT_TRUE(store->put_connector(ConnectorRow{1, "AD", "{}"}).ok());
   ASSERT_TRUE(store->put_connector(ConnectorRow{2, "Cloud", "{}"}).ok());
   for (const CsObject* o : {&a, &b, &c}) ASSERT_TRUE(store->put_cs(*o).ok());
@@ -666,7 +666,7 @@ TEST_F(StoreTest, SchemaOneStoreUpgradesAndKeepsItsObjects) {
   MvObject mv;
   mv.id = 3;
   mv.object_type = "group";
-  mv.attributes.set(kMember, members(3000));
+  mv.attributes.plain().set(kMember, members(3000));
   {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
@@ -687,7 +687,7 @@ TEST_F(StoreTest, SchemaOneStoreUpgradesAndKeepsItsObjects) {
       sqlite3_reset(st);
     }
     sqlite3_finalize(st);
-    const std::string body = encode_attribute_set(mv.attributes);
+    const std::string body = encode_attribute_set(mv.attributes.thaw());
     ASSERT_EQ(sqlite3_prepare_v2(db, "INSERT INTO mv_objects(id, object_type, body) VALUES(3, 'group', ?1)", -1, &st,
                                  nullptr),
               SQLITE_OK);

@@ -43,7 +43,7 @@ TEST_F(StoreTest, PutManyStoresWhatPutOneByOneStores) {
   for (size_t i = 0; i < mv.size(); ++i) {
     mv[i].id = i + 1;
     mv[i].object_type = "person";
-    mv[i].attributes.set(2, {"Person " + std::to_string(i)});
+    mv[i].attributes.plain().set(2, {"Person " + std::to_string(i)});
     mv_pointers.push_back(&mv[i]);
   }
   auto store = open_store();

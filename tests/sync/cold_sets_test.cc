@@ -1,10 +1,15 @@
-// Cold attribute sets through the steps (sync/cold_pass.h): after an import, a sync, an export
-// and the confirming import of a generated forest the sets are compressed, a full sync over
-// them changes nothing, the store is exactly the one a run with freezing off leaves, and the
-// heap walk shows the smaller holograms. A huge group's member list stays plain.
+// Cold attribute sets through the steps (sync/cold_pass.h, sync/mv_cold_pass.h): after an
+// import, a sync, an export and the confirming import of a generated forest the connector
+// spaces' and the metaverse's sets are compressed, a full sync over them changes nothing, a
+// delta round refreezes only what it changed, the store is exactly the one a run with freezing
+// off leaves, and the heap walk shows the smaller holograms and metaverse attributes. A huge
+// group's member list stays plain.
+#include <map>
+
 #include "model/memory_usage.h"
 #include "step_driver.h"
 #include "sync/cold_pass.h"
+#include "sync/mv_cold_pass.h"
 #include "sync/state_memory.h"
 #include "sync/steps.h"
 
@@ -86,7 +91,7 @@ class Cycle : public StepDriver {
   std::vector<std::string> stored_mv() {
     std::vector<std::string> out;
     Status st = store_->load_mv([&](MvObject&& o) {
-      out.push_back(std::to_string(o.id) + " " + o.object_type.str() + "\n" + encode_attribute_set(o.attributes));
+      out.push_back(std::to_string(o.id) + " " + o.object_type.str() + "\n" + encode_attribute_set(o.attributes.thaw()));
       return Status::Ok();
     });
     EXPECT_TRUE(st.ok()) << st.to_string();
@@ -106,6 +111,21 @@ Counts count(const ConnectorSpace& space, ColdSet CsObject::*set) {
     (s.cold() ? c.cold : c.plain) += 1;
   }
   return c;
+}
+
+Counts count_mv(const SyncState& state) {
+  Counts c;
+  for (const auto& [id, o] : state.metaverse()) {
+    if (o.attributes.empty()) continue;
+    (o.attributes.cold() ? c.cold : c.plain) += 1;
+  }
+  return c;
+}
+
+// The metaverse object a CS object of `space` is joined to.
+const MvObject* mv_of(SyncState& state, const std::string& space, const std::string& dn) {
+  const CsObject* o = state.space(space)->find_by_dn(dn);
+  return o == nullptr ? nullptr : state.mv(o->mv);
 }
 
 TEST(ColdSetsTest, AfterTheInitialCycleTheSetsAreColdAndAFullSyncChangesNothing) {
@@ -143,9 +163,23 @@ TEST(ColdSetsTest, AfterTheInitialCycleTheSetsAreColdAndAFullSyncChangesNothing)
                   count(*cold.state_->space(space), &CsObject::unconfirmed).plain,
               0u) << "the confirming import emptied the escrow";
   }
+  // The metaverse too: every user's attributes. The huge group's stay plain (out-of-line
+  // members), and so do the small group's: its 20 members are short "#id" references, and
+  // the cold block would be no smaller a heap block.
+  Counts mv = count_mv(*cold.state_);
+  EXPECT_EQ(mv.plain, 2u) << "the two groups";
+  EXPECT_EQ(mv.cold, static_cast<size_t>(kUsers));
+  EXPECT_FALSE(mv_of(*cold.state_, "hr", "CN=Everyone,OU=Groups,DC=hr")->attributes.cold());
+  EXPECT_FALSE(mv_of(*cold.state_, "hr", "CN=Few,OU=Groups,DC=hr")->attributes.cold());
+  ASSERT_EQ(cold.state_->mv_set_codecs().size(), 1u) << "trained once, on the first batch";
+  EXPECT_TRUE(cold.state_->mv_set_codecs().back()->has_dictionary());
   // A state loaded from the store is cold too (the load's pass).
   cold.reload();
   EXPECT_EQ(count(*cold.state_->space("hr"), &CsObject::hologram).cold, static_cast<size_t>(kUsers + 1));
+  mv = count_mv(*cold.state_);
+  EXPECT_EQ(mv.plain, 2u);
+  EXPECT_EQ(mv.cold, static_cast<size_t>(kUsers));
+  ASSERT_EQ(cold.state_->mv_set_codecs().size(), 1u);
 
   // A full sync of every space over the cold sets finds nothing to change.
   ASSERT_TRUE(cold.state_->is_current(*cold.store_));
@@ -173,11 +207,14 @@ TEST(ColdSetsTest, AfterTheInitialCycleTheSetsAreColdAndAFullSyncChangesNothing)
 TEST(ColdSetsTest, TheStoreIsExactlyTheOneOfARunWithFreezingOff) {
   RestoreCold restore;
   std::vector<std::string> cold_hr, cold_dir, cold_mv, plain_hr, plain_dir, plain_mv;
-  MemoryRow cold_hologram, plain_hologram;
+  MemoryRow cold_hologram, plain_hologram, cold_mv_row, plain_mv_row;
   {
     Cycle cold(true);
     ASSERT_NO_FATAL_FAILURE(cold.initial());
     cold_hologram = cold.row("cs hr: hologram");
+    cold_mv_row = cold.row("metaverse: attributes");
+    EXPECT_EQ(cold.row("metaverse: cold set codecs (zstd dictionaries)").count, 1u);
+    EXPECT_GT(cold.row("metaverse: cold set codecs (zstd dictionaries)").bytes.allocated, 0u);
     cold_hr = cold.stored("hr");
     cold_dir = cold.stored("dir");
     cold_mv = cold.stored_mv();
@@ -187,7 +224,10 @@ TEST(ColdSetsTest, TheStoreIsExactlyTheOneOfARunWithFreezingOff) {
     ASSERT_NO_FATAL_FAILURE(plain.initial());
     EXPECT_TRUE(plain.state_->space("hr")->set_codecs.empty()) << "freezing off trains no codec";
     EXPECT_EQ(count(*plain.state_->space("hr"), &CsObject::hologram).cold, 0u);
+    EXPECT_TRUE(plain.state_->mv_set_codecs().empty()) << "one switch for the metaverse too";
+    EXPECT_EQ(count_mv(*plain.state_).cold, 0u);
     plain_hologram = plain.row("cs hr: hologram");
+    plain_mv_row = plain.row("metaverse: attributes");
     plain_hr = plain.stored("hr");
     plain_dir = plain.stored("dir");
     plain_mv = plain.stored_mv();
@@ -204,6 +244,16 @@ TEST(ColdSetsTest, TheStoreIsExactlyTheOneOfARunWithFreezingOff) {
     size_t i = 0;
     for (const auto& [id, o] : hr.objects) EXPECT_EQ(o.hologram.thaw(), before[i++]);
     EXPECT_EQ(freeze_cold_sets(hr).frozen, 0u) << "nothing left to freeze";
+    // And the whole metaverse.
+    std::vector<AttributeSet> mv_before;
+    for (const auto& [id, o] : plain.state_->metaverse()) mv_before.push_back(o.attributes.thaw());
+    ColdPassResult mv_pass = freeze_mv_cold_sets(*plain.state_);
+    EXPECT_TRUE(mv_pass.trained);
+    EXPECT_EQ(mv_pass.frozen, static_cast<size_t>(kUsers));
+    EXPECT_EQ(mv_pass.kept, 1u) << "the small group: no smaller heap block (the huge one is not even looked at)";
+    i = 0;
+    for (const auto& [id, o] : plain.state_->metaverse()) EXPECT_EQ(o.attributes.thaw(), mv_before[i++]);
+    EXPECT_EQ(freeze_mv_cold_sets(*plain.state_).frozen, 0u) << "nothing left to freeze";
   }
   ASSERT_EQ(cold_hr.size(), static_cast<size_t>(kUsers + 2));
   ASSERT_EQ(cold_hr.size(), plain_hr.size());
@@ -220,6 +270,62 @@ TEST(ColdSetsTest, TheStoreIsExactlyTheOneOfARunWithFreezingOff) {
   EXPECT_EQ(cold_hologram.bytes.values, plain_hologram.bytes.values);
   EXPECT_LT(cold_hologram.bytes.allocated * 3, plain_hologram.bytes.allocated * 2)
       << "cold " << cold_hologram.bytes.allocated << " plain " << plain_hologram.bytes.allocated;
+  EXPECT_EQ(cold_mv_row.bytes.payload, plain_mv_row.bytes.payload);
+  EXPECT_EQ(cold_mv_row.bytes.values, plain_mv_row.bytes.values);
+  EXPECT_LT(cold_mv_row.bytes.allocated * 3, plain_mv_row.bytes.allocated * 2)
+      << "cold " << cold_mv_row.bytes.allocated << " plain " << plain_mv_row.bytes.allocated;
+}
+
+// A delta round over a cold metaverse: one user's attribute and one member of the huge group.
+// Only those two metaverse objects are recomputed; the user's set is frozen again by the step,
+// the group's stays plain (its member list changed in place), every other set is untouched.
+TEST(ColdSetsTest, ADeltaRoundOverAColdMetaverseRefreezesOnlyWhatItChanged) {
+  RestoreCold restore;
+  Cycle cold(true);
+  ASSERT_NO_FATAL_FAILURE(cold.initial());
+  cold.reload();
+  SyncState& state = *cold.state_;
+  const MvObject* user = mv_of(state, "hr", user_dn(5));
+  const MvObject* group = mv_of(state, "hr", "CN=Everyone,OU=Groups,DC=hr");
+  ASSERT_NE(user, nullptr);
+  ASSERT_NE(group, nullptr);
+  ASSERT_TRUE(user->attributes.cold());
+  std::map<MvId, AttributeSet> before;
+  for (const auto& [id, o] : state.metaverse()) before[id] = o.attributes.thaw();
+  const std::optional<AttrId> title = state.attrs().find("title");
+  const std::optional<AttrId> member = state.attrs().find("member");
+  ASSERT_TRUE(title && member);
+  ASSERT_EQ(before[group->id].get(*member).size(), static_cast<size_t>(kHugeMembers));
+
+  cold.s_.add_changes("hr", "dn: " + user_dn(5) + "\nchangetype: modify\nreplace: title\ntitle: Pilot\n-\n\n" +
+                                "dn: CN=Everyone,OU=Groups,DC=hr\nchangetype: modify\ndelete: member\nmember: " +
+                                user_dn(1) + "\n-\n\n");
+  ASSERT_NO_FATAL_FAILURE(cold.import("hr", true));
+  StepResult delta = cold.sync("hr", true);
+  cold.save();
+  EXPECT_EQ(state.sync_statistics().mv_recomputed, 2u) << "O(changes): the user and the group";
+  EXPECT_EQ(delta.counters["mv-updated"], 2u);
+  EXPECT_EQ(delta.counters["export-pending-update"], 2u);
+  EXPECT_GE(state.sync_statistics().reference_values_carried, static_cast<uint64_t>(kHugeMembers - 2))
+      << "the group's members carried, not resolved again";
+
+  EXPECT_TRUE(user->attributes.cold()) << "the changed user is frozen again at the end of the step";
+  EXPECT_EQ(user->attributes.thaw().get(*title).to_list(), ValueList{"Pilot"});
+  EXPECT_FALSE(group->attributes.cold());
+  EXPECT_EQ(group->attributes.thaw().get(*member).size(), static_cast<size_t>(kHugeMembers - 1));
+  size_t same = 0;
+  for (const auto& [id, o] : state.metaverse()) {
+    if (id == user->id || id == group->id) continue;
+    EXPECT_EQ(o.attributes.thaw(), before[id]) << "metaverse object " << id;
+    if (o.attributes.cold()) ++same;
+  }
+  EXPECT_EQ(same, static_cast<size_t>(kUsers - 1)) << "every other user's set still cold";
+  // What the delta round stored is what the state holds.
+  std::vector<std::string> stored = cold.stored_mv();
+  cold.reload();
+  EXPECT_EQ(mv_of(*cold.state_, "hr", user_dn(5))->attributes.thaw().get(*title).to_list(), ValueList{"Pilot"});
+  EXPECT_EQ(count_mv(*cold.state_).cold, static_cast<size_t>(kUsers));
+  EXPECT_EQ(cold.stored_mv(), stored);
 }
 
 // IDSYNC_COLD_SETS: the values that turn freezing off, and everything else leaves it on.

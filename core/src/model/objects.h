@@ -75,8 +75,30 @@ struct CsObject {
 struct MvObject {
   MvId id = 0;
   InternedName object_type;
-  AttributeSet attributes;
+  // Cold between steps, like a CS object's sets (model/cold_set.h; frozen by the metaverse's
+  // codec, sync/mv_cold_pass.h): read it through view() or MvView.
+  ColdSet attributes;
   bool operator==(const MvObject&) const = default;
+};
+
+// A metaverse object with its attributes as a plain set, thawed once (when cold) for the whole
+// of a step's work on the object, so that reading many attributes costs one thaw. Reads like an
+// MvObject (id, object_type, attributes). Valid while the object's attributes are not changed;
+// one thread only.
+class MvView {
+ public:
+  explicit MvView(const MvObject& o) : attributes(o.attributes.view(scratch_)), id(o.id), object_type(o.object_type), object(o) {}
+  MvView(const MvView&) = delete;
+  MvView& operator=(const MvView&) = delete;
+
+ private:
+  AttributeSet scratch_;  // the thawed set when the object's is cold; declared first: built first
+
+ public:
+  const AttributeSet& attributes;
+  const MvId id;
+  const InternedName& object_type;
+  const MvObject& object;
 };
 
 // The object as the directory last showed it: the pending import's state when an import is

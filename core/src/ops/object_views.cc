@@ -139,7 +139,8 @@ Result<std::optional<std::string>> find_mv_object_json(Store& store, uint64_t id
   if (!mv.ok()) return mv.status();
   if (!mv->has_value()) return std::optional<std::string>();
   ordered_json j = {{"id", (*mv)->id}, {"objectType", (*mv)->object_type}};
-  j["attributes"] = set_json(names.attrs, (*mv)->attributes);
+  AttributeSet scratch;  // the store hands out plain sets; view() in case that changes
+  j["attributes"] = set_json(names.attrs, (*mv)->attributes.view(scratch));
   auto linked = store.find_cs_by_mv(id);
   if (!linked.ok()) return linked.status();
   ordered_json links = ordered_json::array();
@@ -171,7 +172,9 @@ Result<std::string> list_mv_json(Store& store, const std::string& object_type, i
   ordered_json out = ordered_json::array();
   Status s = store.load_mv([&](MvObject&& o) {
     if (!object_type.empty() && !iequals(o.object_type, object_type)) return Status::Ok();
-    out.push_back({{"id", o.id}, {"objectType", o.object_type}, {"attributes", set_json(names.attrs, o.attributes)}});
+    AttributeSet scratch;
+    out.push_back(
+        {{"id", o.id}, {"objectType", o.object_type}, {"attributes", set_json(names.attrs, o.attributes.view(scratch))}});
     if (limit > 0 && static_cast<int64_t>(out.size()) >= limit) return Status::Error(ErrorCode::kStopped, "");
     return Status::Ok();
   });

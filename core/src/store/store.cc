@@ -1040,7 +1040,8 @@ Status Store::load_mv(const std::function<Status(MvObject&&)>& sink) {
 Status Store::put_mv(const MvObject& o) {
   IDSYNC_RETURN_IF_ERROR(impl_->ensure_chunk_index());
   EncodedBody body;
-  encode_mv_body_chunked(o.attributes, body, impl_->held_chunks(kMvChunks, o.id));
+  AttributeSet scratch;  // a cold set, thawed: the bytes are those of the plain set
+  encode_mv_body_chunked(o.attributes.view(scratch), body, impl_->held_chunks(kMvChunks, o.id));
   return impl_->write_mv(o, body);
 }
 
@@ -1052,7 +1053,8 @@ Status Store::put_mv_many(const std::vector<const MvObject*>& objects) {
       objects,
       [&](const MvObject& o, EncodedRow& row) {
         auto it = held->find(o.id);
-        encode_mv_body_chunked(o.attributes, row.body, it != held->end() ? &it->second : nullptr);
+        AttributeSet scratch;  // a cold set is thawed here, on the encoding thread
+        encode_mv_body_chunked(o.attributes.view(scratch), row.body, it != held->end() ? &it->second : nullptr);
       },
       [&](const MvObject& o, const EncodedRow& row) { return impl_->write_mv(o, row.body); });
 }
@@ -1061,7 +1063,10 @@ Status Store::Impl::write_mv(const MvObject& o, const EncodedBody& encoded) {
   Impl& d = *this;
   IDSYNC_RETURN_IF_ERROR(d.ensure_chunk_index());
   EncodedBody full;
-  if (!d.still_held(kMvChunks, o.id, encoded)) encode_mv_body_chunked(o.attributes, full, nullptr);
+  if (!d.still_held(kMvChunks, o.id, encoded)) {
+    AttributeSet scratch;
+    encode_mv_body_chunked(o.attributes.view(scratch), full, nullptr);
+  }
   const EncodedBody& body = full.body.empty() ? encoded : full;
   ++d.writes;
   if (o.id == 0) {

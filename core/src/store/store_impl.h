@@ -579,7 +579,7 @@ struct Store::Impl {
   }
   // Decodes the body of `o` (id set); touches nothing but `o` (runs on any thread).
   Status finish_mv(std::string_view body, const StoredChunks* chunks, MvObject& o) const {
-    Status s = decode_mv_body(body, o.attributes, chunks);
+    Status s = decode_mv_body(body, o.attributes.plain(), chunks);  // plain: frozen by the state, if at all
     if (!s.ok()) return s.with_context(prefix() + "metaverse object " + std::to_string(o.id));
     return Status::Ok();
   }

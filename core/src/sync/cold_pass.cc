@@ -29,21 +29,27 @@ bool any_freezable(const CsObject& o) {
 
 // Trains a (new) codec when the space has none yet or has grown well past the last sample.
 bool maybe_train(ConnectorSpace& space, const std::vector<CsObject*>& objects) {
-  const size_t want = std::min(objects.size(), kColdSamples);
-  if (want < 16 || (space.codec_samples != 0 && want < 4 * space.codec_samples)) return false;
-  const size_t step = std::max<size_t>(1, objects.size() / kColdSamples);
-  std::vector<std::string_view> samples;
-  samples.reserve(want);
-  for (size_t i = 0; i < objects.size() && samples.size() < kColdSamples; i += step)
-    if (std::string_view s = sample_of(*objects[i]); !s.empty()) samples.push_back(s);
-  space.codec_samples = samples.size();
-  std::unique_ptr<SetCodec> codec = SetCodec::train(samples);
-  if (codec == nullptr) return false;
-  space.set_codecs.push_back(std::move(codec));
-  return true;
+  return train_cold_codec(space.set_codecs, space.codec_samples, objects.size(),
+                          [&](size_t i) { return sample_of(*objects[i]); });
 }
 
 }  // namespace
+
+bool train_cold_codec(std::vector<std::unique_ptr<SetCodec>>& codecs, size_t& codec_samples, size_t count,
+                      const std::function<std::string_view(size_t)>& sample) {
+  const size_t want = std::min(count, kColdSamples);
+  if (want < 16 || (codec_samples != 0 && want < 4 * codec_samples)) return false;
+  const size_t step = std::max<size_t>(1, count / kColdSamples);
+  std::vector<std::string_view> samples;
+  samples.reserve(want);
+  for (size_t i = 0; i < count && samples.size() < kColdSamples; i += step)
+    if (std::string_view s = sample(i); !s.empty()) samples.push_back(s);
+  codec_samples = samples.size();
+  std::unique_ptr<SetCodec> codec = SetCodec::train(samples);
+  if (codec == nullptr) return false;
+  codecs.push_back(std::move(codec));
+  return true;
+}
 
 bool cold_sets_setting(const char* value) {
   if (value == nullptr) return true;

@@ -13,6 +13,9 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <memory>
+#include <string_view>
 
 #include "sync/sync_state.h"
 
@@ -50,11 +53,20 @@ class ColdBatch {
   std::vector<CsObject*> pending_;
 };
 
+// The training both kinds of cold sets share (the spaces' and the metaverse's): when `codecs`
+// has none yet, or the last training (`codec_samples` sets, updated here) saw far fewer sets
+// than this batch of `count` offers, trains a codec from every k-th of the batch's sets
+// (sample(i): the bytes of set i, empty for none) and appends it. True when one was added;
+// deterministic for a given batch.
+bool train_cold_codec(std::vector<std::unique_ptr<SetCodec>>& codecs, size_t& codec_samples, size_t count,
+                      const std::function<std::string_view(size_t)>& sample);
+
 // Freezes every plain set of `space` (a scan of the whole space: the steps use ColdBatch
 // over the objects they wrote instead). Needs exclusive access to the space.
 ColdPassResult freeze_cold_sets(ConnectorSpace& space);
 
-// Whether the passes freeze anything (default on). Process-wide, set between runs: tests and
+// Whether the passes freeze anything (default on): the connector spaces' passes and the
+// metaverse's (sync/mv_cold_pass.h) alike, one switch for every cold set. Process-wide, set between runs: tests and
 // benchmarks compare a run with freezing off; results and stores must be the same.
 void set_cold_sets(bool on);
 // The default, from the environment variable IDSYNC_COLD_SETS (its value, or null when unset):

@@ -26,7 +26,10 @@ class StateMemoryWalker {
     MemoryRow attrs{"metaverse: attributes", s.mv_.size(), {}};
     mv.bytes.allocated = s.mv_.memory_bytes();
     // The object type is an interned name: one shared copy per type, nothing per object.
+    // A cold set counts its compressed block; its payload and values are those it holds.
     for (const auto& [id, o] : s.mv_) attrs.bytes += heap_bytes(o.attributes);
+    MemoryRow codecs{"metaverse: cold set codecs (zstd dictionaries)", s.mv_set_codecs_.size(), {}};
+    for (const auto& codec : s.mv_set_codecs_) codecs.bytes.allocated += codec->heap_bytes();
     MemoryRow links{"metaverse: links to CS objects", s.mv_.size(), {}};
     links.bytes.allocated = s.links_.capacity() * sizeof(s.links_[0]);
     for (const auto& list : s.links_)
@@ -37,7 +40,7 @@ class StateMemoryWalker {
                     s.dirty_cs_.size() + s.removed_cs_.size() + s.dirty_mv_.size() + s.removed_mv_.size(), {}};
     dirty.bytes.allocated = s.dirty_cs_.memory_bytes() + tree_bytes(s.removed_cs_, 16) + s.dirty_mv_.memory_bytes() +
                             s.removed_mv_.memory_bytes();
-    for (auto* row : {&mv, &attrs, &links, &join, &dirty}) out.rows.push_back(std::move(*row));
+    for (auto* row : {&mv, &attrs, &codecs, &links, &join, &dirty}) out.rows.push_back(std::move(*row));
     return out;
   }
 

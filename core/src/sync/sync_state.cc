@@ -6,6 +6,7 @@
 
 #include "idsync/dn.h"
 #include "sync/cold_pass.h"
+#include "sync/mv_cold_pass.h"
 
 namespace idsync {
 
@@ -189,12 +190,14 @@ Result<std::unique_ptr<SyncState>> SyncState::load(Store& store) {
   for (const SchemaAttribute& a : state->config_.metaverse.attributes) state->attrs_.intern(a.name, a.type, a.multi_valued);
 
   IDSYNC_RETURN_IF_ERROR(state->load_rules(store));
+  MvColdBatch mv_cold(*state);  // plain from the store: frozen as they come, a batch at a time
   IDSYNC_RETURN_IF_ERROR(store.load_mv([&](MvObject&& o) {
     MvId id = o.id;
     state->add_to_join_index(o);
-    state->mv_.emplace(id, std::move(o));
+    mv_cold.add(state->mv_.emplace(id, std::move(o)));
     return Status::Ok();
   }));
+  mv_cold.flush();
   // Links come from CS objects in id order per connector; keep a stable order for determinism.
   for (auto& list : state->links_) std::sort(list.begin(), list.end());
   // Every list the saved link-check notes name was seen linked when this store was written.
@@ -292,7 +295,8 @@ Status SyncState::write(Store& store, const std::map<std::string, std::string>& 
 std::string SyncState::saved_link_checks() const {
   return link_checks_.saved([&](const LinkChecks::Key& key) -> size_t {
     const MvObject* o = mv_.find(key.mv);
-    return o == nullptr ? 0 : o->attributes.get(key.attr).size();
+    AttributeSet scratch;  // noted lists are long ones: their sets stay plain, no thaw
+    return o == nullptr ? 0 : o->attributes.view(scratch).get(key.attr).size();
   });
 }
 
@@ -302,7 +306,8 @@ void SyncState::seed_link_checks(std::string_view saved) {
     for (const auto& space : spaces_)
       if (space->id == key.connector) s = space.get();
     const MvObject* o = mv_.find(key.mv);
-    return s != nullptr && o != nullptr && o->attributes.has(key.attr);
+    AttributeSet scratch;
+    return s != nullptr && o != nullptr && o->attributes.view(scratch).has(key.attr);
   });
 }
 
@@ -444,7 +449,8 @@ uint64_t join_hash(AttrId attr, std::string_view value, bool case_sensitive) {
 }  // namespace
 
 void SyncState::add_to_join_index(const MvObject& o) {
-  for (const AttrEntry a : o.attributes.items()) {
+  AttributeSet scratch;
+  for (const AttrEntry a : o.attributes.view(scratch).items()) {
     if (!is_join_attribute(a.id)) continue;
     bool cs = join_case_sensitive(a.id);
     for (std::string_view v : a.values) join_index_.add(join_hash(a.id, v, cs), o.id);
@@ -452,7 +458,8 @@ void SyncState::add_to_join_index(const MvObject& o) {
 }
 
 void SyncState::remove_from_join_index(const MvObject& o) {
-  for (const AttrEntry a : o.attributes.items()) {
+  AttributeSet scratch;
+  for (const AttrEntry a : o.attributes.view(scratch).items()) {
     if (!is_join_attribute(a.id)) continue;
     bool cs = join_case_sensitive(a.id);
     for (std::string_view v : a.values) join_index_.erase(join_hash(a.id, v, cs), o.id);
@@ -484,10 +491,11 @@ void SyncState::join_candidates(AttrId mv_attr, std::string_view value, bool cas
   uint64_t hash = XXH3_64bits(key.data(), key.size());
   bool indexed_case = join_case_sensitive(mv_attr);
   thread_local std::string candidate_key;
+  thread_local AttributeSet scratch;  // a candidate's set, thawed once for its values
   join_index_.for_each(hash, [&](uint64_t id) {
     const MvObject* mv = mv_.find(id);
     if (mv == nullptr) return;
-    const ValuesView values = mv->attributes.get(mv_attr);
+    const ValuesView values = mv->attributes.view(scratch).get(mv_attr);
     for (std::string_view v : values) {
       join_key_into(mv_attr, v, indexed_case, candidate_key);
       if (candidate_key == key) {

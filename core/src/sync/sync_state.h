@@ -165,6 +165,10 @@ class SyncState {
   void mark_mv(MvId id) { dirty_mv_.insert(id); }
   void remove_mv(MvId id);
   const ObjectTable<MvObject>& metaverse() const { return mv_; }
+  // The codecs of the metaverse's cold attribute sets (sync/mv_cold_pass.h), the newest last;
+  // as ConnectorSpace::set_codecs: read-only while a step runs, only the cold pass adds one.
+  std::vector<std::unique_ptr<SetCodec>>& mv_set_codecs() { return mv_set_codecs_; }
+  size_t& mv_codec_samples() { return mv_codec_samples_; }
   // CS objects linked to an MV object, as (connector, cs id), in link order. Lists live in a
   // vector by MV id: the reference is valid until the next link() / unlink() (which may grow
   // it), so copy the list before linking while iterating.
@@ -220,6 +224,10 @@ class SyncState {
   AttributeTable attrs_;
   size_t saved_attr_count_ = 0;
   std::vector<std::unique_ptr<ConnectorSpace>> spaces_;
+  // Declared before the metaverse, so that they are destroyed after it: a cold set never
+  // outlives its codec.
+  std::vector<std::unique_ptr<SetCodec>> mv_set_codecs_;
+  size_t mv_codec_samples_ = 0;  // sets the newest training looked at (0: never tried)
   ObjectTable<MvObject> mv_;
   std::vector<std::vector<std::pair<ConnectorId, CsId>>> links_;  // by MV id
   std::vector<CompiledRule> rules_;

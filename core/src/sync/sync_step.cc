@@ -33,6 +33,7 @@
 #include "idsync/expression.h"
 #include "sync/cold_pass.h"
 #include "sync/id_set.h"
+#include "sync/mv_cold_pass.h"
 #include "sync/packed_outcomes.h"
 #include "sync/steps.h"
 
@@ -525,6 +526,7 @@ class Synchronizer {
     bool held = false;
     bool changed = false;
     AttributeSet attributes;  // the new attributes when changed (carried ones excepted)
+    ColdSet replaced;         // the object's old attributes once applied, freed in parallel
     std::vector<CarriedRefs> carried;
     Deferred deferred;
     // The object's join index entries before and after (SyncState::join_hashes), computed in
@@ -573,10 +575,14 @@ class Synchronizer {
       parallel_each(count, [&](size_t i) { plans[i] = recompute_mv(touched[begin + i]); });
       apply_recomputed(touched, begin, plans, delta, changed);
     }
+    mv_cold_.flush();
     return changed;
   }
 
   // Applies the plans of touched[begin, begin + plans.size()) serially, in id order.
+  // The objects it changes are handed to the metaverse's cold pass as they are applied: frozen
+  // a batch at a time, so that a full sync never holds the whole metaverse plain, and only
+  // those, so that a delta sync stays O(changes). The outbound passes thaw each once per item.
   void apply_recomputed(const std::vector<MvId>& touched, size_t begin, std::vector<MvPlan>& plans, bool delta,
                         std::vector<MvId>& changed) {
     for (size_t i = 0; i < plans.size(); ++i) {
@@ -594,13 +600,15 @@ class Synchronizer {
           forget_uncarried_checks(id, p.carried);
           if (!p.carried.empty()) carry_into(*mv, p);
           // The old set goes into the plan, freed in parallel below.
-          std::swap(mv->attributes, p.attributes);
+          p.replaced = std::move(mv->attributes);
+          mv->attributes = std::move(p.attributes);
           if (p.join_hashed) {
             state_.rejoin_index(id, p.join_before, p.join_after);
           } else {
             state_.reindex_mv_attributes(*mv);
           }
           state_.mark_mv(id);
+          mv_cold_.add(*mv);
           ++counter("mv-updated");
           modified = true;
         } else {
@@ -623,9 +631,11 @@ class Synchronizer {
   // copying them) and moves them into p.attributes; records the delta for the outbound pass.
   void carry_into(MvObject& mv, MvPlan& p) {
     MvRefDelta& delta = mv_deltas_[mv.id];
+    // Plain already when a carried list is long (out of line); else thawed here, once.
+    AttributeSet& attributes = mv.attributes.plain();
     for (CarriedRefs& c : p.carried) {
       note_carried_checks(mv.id, c);
-      ValueList values = mv.attributes.take(c.attr);
+      ValueList values = attributes.take(c.attr);
       MvRefDelta::Values d;
       d.attr = c.attr;
       size_t next = 0, kept = 0;
@@ -644,7 +654,7 @@ class Synchronizer {
       p.attributes.set(c.attr, std::move(values));
       delta.attrs.push_back(std::move(d));
     }
-    delta.before = std::move(mv.attributes);  // the carried attributes were taken out above
+    delta.before = std::move(attributes);  // the carried attributes were taken out above
   }
 
   // The lists of `mv`'s attributes other than the carried ones may change any way: forget
@@ -749,11 +759,13 @@ class Synchronizer {
   // Read-only but for flags of the CS objects linked to `id` (no other work item's).
   MvPlan recompute_mv(MvId id) {
     MvPlan plan;
-    const MvObject* mv = state_.mv(id);
-    if (mv == nullptr) {
+    const MvObject* object = state_.mv(id);
+    if (object == nullptr) {
       plan.held = true;
       return plan;
     }
+    const MvView view(*object);  // its attributes thawed once for the whole plan
+    const MvView* mv = &view;
     ContributionList contributions;
     contributions.reserve(32);
     std::vector<HeldFlow> held;
@@ -826,7 +838,7 @@ class Synchronizer {
   // be exactly the old source values resolved one to one: the source is the attribute's only
   // contributor, it stayed linked and in the same rules' scope, none of its references was
   // unresolved, and the counts agree. Otherwise false: the flow is evaluated in full.
-  bool carry_inbound(const MvObject& mv, const HeldFlow& h, MvPlan& plan) {
+  bool carry_inbound(const MvView& mv, const HeldFlow& h, MvPlan& plan) {
     const CsObject& cs = *h.cs;
     if (had_unresolved_.count(cs.id) || relinked_mv_.count(mv.id)) return false;
     AttributeSet scratch;
@@ -912,7 +924,7 @@ class Synchronizer {
 
   // ---- pass 3: outbound ----
 
-  std::vector<const CompiledRule*> outbound_rules(const MvObject& mv, ConnectorId target) {
+  std::vector<const CompiledRule*> outbound_rules(const MvView& mv, ConnectorId target) {
     return outbound_rules(mv.attributes, mv.object_type, target);
   }
 
@@ -962,7 +974,7 @@ class Synchronizer {
 
   // The outcome of an outbound flow, references mapped to DNs in `target`; sets `unresolved`
   // when one has no object there yet. nullopt after an error (recorded in `d`).
-  std::optional<FlowOutcome> outbound_outcome(const MvObject& mv, ConnectorSpace& target, const CompiledRule& r,
+  std::optional<FlowOutcome> outbound_outcome(const MvView& mv, ConnectorSpace& target, const CompiledRule& r,
                                               const CompiledFlow& f, CsObject* existing, bool& unresolved,
                                               Deferred& d) {
     auto outcome = outbound_evaluate(mv, r, f, existing, d);
@@ -973,7 +985,7 @@ class Synchronizer {
   // The outcome of an outbound flow as the expression gives it (references still "#id"): it
   // depends only on the metaverse object's attributes and the rule. nullopt after an error
   // (recorded in `d`).
-  static std::optional<FlowOutcome> outbound_evaluate(const MvObject& mv, const CompiledRule& r, const CompiledFlow& f,
+  static std::optional<FlowOutcome> outbound_evaluate(const MvView& mv, const CompiledRule& r, const CompiledFlow& f,
                                                       const CsObject* existing, Deferred& d) {
     auto outcome = evaluate_flow(r, f, mv.attributes);
     if (!outcome.ok()) {
@@ -1034,7 +1046,7 @@ class Synchronizer {
   // depend only on the MV object's attributes and the rules, which linking leaves as they
   // are, so the plan pass maps and diffs them instead of evaluating every flow again.
   // Read-only; errors go to `d`.
-  static bool preview_provisioning(const MvObject& mv, const std::vector<const CompiledRule*>& rules, Desired& out,
+  static bool preview_provisioning(const MvView& mv, const std::vector<const CompiledRule*>& rules, Desired& out,
                                    std::vector<FlowOutcome>& raw, Deferred& d) {
     size_t flows = 0;
     for (const CompiledRule* r : rules) flows += r->flows.size();
@@ -1102,7 +1114,7 @@ class Synchronizer {
   // `raw`, when not null, holds the outcomes preview_provisioning evaluated for these rules:
   // they are taken (moved) in place of evaluating the flows again.
   // `sets`: existing's sets (thawed on use), null when existing is.
-  bool compute_desired(const MvObject& mv, ConnectorSpace& target, const std::vector<const CompiledRule*>& rules,
+  bool compute_desired(const MvView& mv, ConnectorSpace& target, const std::vector<const CompiledRule*>& rules,
                        Desired& out, CsObject* existing, CsSetsView* sets, Deferred& d,
                        std::vector<FlowOutcome>* raw = nullptr) {
     ContributionList contributions;
@@ -1184,7 +1196,7 @@ class Synchronizer {
   // this run, the same rules in scope) and the counts agree, the metaverse change maps onto
   // a value-level change of that pending export (plan_export folds it in). Otherwise false:
   // the flow is evaluated and diffed in full.
-  bool carry_outbound(const MvObject& mv, ConnectorSpace& target, const CsObject& o, CsSetsView& sets,
+  bool carry_outbound(const MvView& mv, ConnectorSpace& target, const CsObject& o, CsSetsView& sets,
                       const CompiledFlow& f,
                       const std::vector<const CompiledRule*>& rules, Desired::Carried& out, Deferred& d) {
     const MvRefDelta& delta = mv_deltas_.at(mv.id);
@@ -1281,6 +1293,7 @@ class Synchronizer {
   // Outbound join: a target object no metaverse object holds yet whose join attributes equal
   // the metaverse object's. The first group with exactly one match wins.
   CsObject* outbound_join(const MvObject& mv, ConnectorSpace& target, const std::vector<const CompiledRule*>& rules) {
+    std::optional<MvView> view;  // its attributes, thawed on the first value read
     for (const CompiledRule* r : rules) {
       for (const auto& group : r->joins) {
         std::optional<std::vector<CsId>> candidates;
@@ -1290,7 +1303,7 @@ class Synchronizer {
           // so the metaverse object's value need not even be read.
           auto built = disconnector_index_.find(std::make_tuple(target.id, c.cs_attr, c.case_sensitive));
           const bool none = built != disconnector_index_.end() && built->second.empty();
-          const ValuesView mv_values = none ? ValuesView() : mv.attributes.get(c.mv_attr);
+          const ValuesView mv_values = none ? ValuesView() : (view ? *view : view.emplace(mv)).attributes.get(c.mv_attr);
           if (mv_values) {
             ValueIndex& index = disconnector_index(target, c.cs_attr, c.case_sensitive);
             // No disconnector holds the attribute (a target provisioned into from empty): no
@@ -1383,7 +1396,7 @@ class Synchronizer {
       parallel_each(count, [&](size_t k) {
         OutboundItem& it = items[begin + k];
         LinkWork& w = work[k];
-        const MvObject& mv = *state_.mv(it.mv);
+        const MvView mv(*state_.mv(it.mv));  // thawed once for scoping and the preview
         it.rules = outbound_rules(mv, it.target->id);
         w.existing = linked_in(it.mv, *it.target);
         if (w.existing != nullptr || it.rules.empty()) return;
@@ -1510,8 +1523,8 @@ class Synchronizer {
       parallel_each(count, [&](size_t k) {
         OutboundItem& it = items[begin + k];
         ExportPlan& plan = plans[k];
-        const MvObject& mv = *state_.mv(it.mv);
         ConnectorSpace& target = *it.target;
+        const MvObject& object = *state_.mv(it.mv);
         CsObject* existing = linked_in(it.mv, target);
         // The item is done with here: its rules and raw outcomes move out and are freed.
         std::vector<FlowOutcome> raw;
@@ -1520,6 +1533,7 @@ class Synchronizer {
         const bool previewed = it.preview_ok;
         it = OutboundItem{};
         if (existing == nullptr || rules.empty()) return;
+        const MvView mv(object);  // thawed once for the desired state (only for an item that has one)
         Desired desired;
         CsSetsView sets(*existing);  // its cold sets thawed once, for the desired state and the diff
         if (compute_desired(mv, target, rules, desired, existing, &sets, plan.deferred, previewed ? &raw : nullptr))
@@ -1678,6 +1692,7 @@ class Synchronizer {
   }
 
   SyncState& state_;
+  MvColdBatch mv_cold_{state_};  // the MV objects the recompute pass changed, frozen in batches
   ConnectorSpace& space_;
   StepResult& result_;
   const ProgressCallback& progress_;
