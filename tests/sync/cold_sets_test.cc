@@ -200,8 +200,9 @@ TEST(ColdSetsTest, AfterTheInitialCycleTheSetsAreColdAndAFullSyncChangesNothing)
   EXPECT_EQ(delta.counters["export-pending-update"], 2u);
   const CsObject* target = cold.state_->space("dir")->find_by_dn("CN=User 1005,OU=People,DC=dir");
   ASSERT_NE(target, nullptr);
-  ASSERT_EQ(target->pending_export.changes.size(), 1u);
-  EXPECT_EQ(target->pending_export.changes.front().values.to_list(), ValueList{"Pilot"});
+  const PendingChanges changes = target->pending_export.changes.thaw();
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes.front().values.to_list(), ValueList{"Pilot"});
 }
 
 TEST(ColdSetsTest, TheStoreIsExactlyTheOneOfARunWithFreezingOff) {
