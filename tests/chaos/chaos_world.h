@@ -338,7 +338,8 @@ inline std::string snapshot_store(const std::string& path, std::string* error) {
       dump_set(t, "holo", o.hologram.plain(), attrs);
       dump_set(t, "import", o.import_state.plain(), attrs);
       dump_set(t, "escrow", o.unconfirmed.plain(), attrs);
-      for (const PendingChange a : o.pending_export.changes) {
+      const PendingChanges changes = o.pending_export.changes.thaw();
+      for (const PendingChange a : changes) {
         t << "  export " << attrs.info(a.id).name << " op=" << static_cast<int>(a.op) << ":";
         for (std::string_view v : a.values) t << " [" << (is_assigned_anchor(attrs.info(a.id).name) ? "<assigned>" : hex_or_text(std::string(v))) << "]";
         t << "\n";

@@ -303,7 +303,7 @@ TEST(PendingChangesTest, PendingExportChangesRoundTripThroughTheStoreBytes) {
   CsObject decoded;
   ASSERT_TRUE(decode_cs_body(encode_cs_body(o), decoded).ok());
   EXPECT_EQ(decoded.pending_export, o.pending_export);
-  EXPECT_EQ(decoded.pending_export.changes[2].values, (ValueList{"", "v"}));
+  EXPECT_EQ(decoded.pending_export.changes.thaw()[2].values, (ValueList{"", "v"}));
   EXPECT_EQ(encode_cs_body(decoded), encode_cs_body(o)) << "decoding and encoding again gives the same bytes";
   // The changes as the store has always written them: a count, then per change its id, op, a
   // value count and each value with its length (varints), found whole in the body.
@@ -329,7 +329,7 @@ TEST(PendingChangesTest, AHugeMemberDeleteRoundTripsThroughTheChunkedLayout) {
   CsObject decoded;
   ASSERT_TRUE(decode_cs_body(body.body, decoded, &chunks).ok());
   EXPECT_EQ(decoded.pending_export, o.pending_export);
-  EXPECT_EQ(decoded.pending_export.changes[1].values, members(10000));
+  EXPECT_EQ(decoded.pending_export.changes.thaw()[1].values, members(10000));
   EncodedBody again;
   encode_cs_body_chunked(decoded, again);
   EXPECT_EQ(again.body, body.body);

@@ -113,7 +113,7 @@ TEST(ValueChunkEncoding, SeveralHugeListsCutInParallelEncodeAsOneListAtATime) {
   o.pending_export.changes = changes.finish();
   std::vector<uint64_t> expected;
   std::vector<uint64_t> hologram_hashes;
-  const ValueList pending = o.pending_export.changes[0].values.to_list();
+  const ValueList pending = o.pending_export.changes.if_plain()->front().values.to_list();
   for (const ValueList* list : std::initializer_list<const ValueList*>{o.hologram.plain().get(kMember).list(),
                                                                       o.import_state.plain().get(kMember).list(), &pending}) {
     ASSERT_NE(list, nullptr);  // lists this long are held out of line

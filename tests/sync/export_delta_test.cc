@@ -161,7 +161,7 @@ TEST_F(ExportDeltaTest, ARejectedExportStaysPendingAndIsLookedAtAgain) {
   ASSERT_TRUE(rejected != nullptr && accepted != nullptr);
   const PendingExport rejected_before = rejected->pending_export;
   ASSERT_FALSE(rejected_before.changes.empty());
-  ASSERT_FALSE(rejected_before.changes.front().values.empty());
+  ASSERT_FALSE(rejected_before.changes.thaw().front().values.empty());
   StepResult step = export_dir(*state);
   EXPECT_EQ(counter(step, "export-update"), 1u);
   EXPECT_EQ(counter(step, "export-failure"), 1u);

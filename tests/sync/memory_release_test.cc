@@ -61,7 +61,7 @@ TEST_F(MemoryReleaseTest, PendingExportValuesArePackedAndCountedToTheByte) {
   for (const auto& [id, o] : state_->space("dir")->objects) {
     if (o.pending_export.empty()) continue;
     ++objects;
-    const PendingChanges& changes = o.pending_export.changes;
+    const PendingChanges changes = o.pending_export.changes.thaw();  // the plain block, cold or not
     ASSERT_NE(changes.heap_block(), nullptr) << "an add carries attributes";
     uint64_t bytes = 0, count = 0;
     for (const PendingChange c : changes) {
@@ -73,7 +73,9 @@ TEST_F(MemoryReleaseTest, PendingExportValuesArePackedAndCountedToTheByte) {
     EXPECT_TRUE(changes.narrow());
     EXPECT_EQ(changes.block_bytes(), 2 + 4 * (changes.size() + 1) + 2 * (count + 1) + bytes)
         << "one block, nothing but the changes";
-    allocated += heap_block_size(changes.heap_block());
+    // The block as held: the plain one, or the cold one (model/cold_changes.h).
+    allocated += o.pending_export.changes.cold() ? heap_bytes(o.pending_export.changes).allocated
+                                                 : heap_block_size(changes.heap_block());
     payload += bytes;
     values += count;
   }

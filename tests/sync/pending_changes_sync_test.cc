@@ -57,7 +57,8 @@ TEST_F(PendingChangesSyncTest, ABigGroupsAddAndMemberDeleteAreOneBlockEach) {
   const CsObject* group = dir_group();
   ASSERT_NE(group, nullptr);
   ASSERT_EQ(group->pending_export.kind, PendingExportKind::kAdd);
-  const PendingChanges& add = group->pending_export.changes;
+  ASSERT_NE(group->pending_export.changes.if_plain(), nullptr) << "a wide block is never frozen";
+  const PendingChanges& add = *group->pending_export.changes.if_plain();
   const size_t at = add.find(dir_member());
   ASSERT_LT(at, add.size());
   EXPECT_EQ(add[at].op, ValueOp::kReplace);
@@ -67,7 +68,7 @@ TEST_F(PendingChangesSyncTest, ABigGroupsAddAndMemberDeleteAreOneBlockEach) {
 
   // The heap walk counts every object's one block, to the byte.
   uint64_t allocated = 0;
-  for (const auto& [id, o] : state_->space("dir")->objects) allocated += heap_block_size(o.pending_export.changes.heap_block());
+  for (const auto& [id, o] : state_->space("dir")->objects) allocated += heap_bytes(o.pending_export.changes).allocated;
   const StateMemory memory = measure_state_memory(*state_);
   ASSERT_NE(memory.find("cs dir: pending export"), nullptr);
   EXPECT_EQ(memory.find("cs dir: pending export")->bytes.allocated, allocated);
@@ -96,7 +97,8 @@ TEST_F(PendingChangesSyncTest, ABigGroupsAddAndMemberDeleteAreOneBlockEach) {
   group = dir_group();
   ASSERT_NE(group, nullptr);
   ASSERT_EQ(group->pending_export.kind, PendingExportKind::kUpdate);
-  const PendingChanges& update = group->pending_export.changes;
+  ASSERT_NE(group->pending_export.changes.if_plain(), nullptr) << "a wide block is never frozen";
+  const PendingChanges& update = *group->pending_export.changes.if_plain();
   ASSERT_EQ(update.size(), 1u) << "one change: the delete";
   EXPECT_EQ(update[0].id, dir_member());
   EXPECT_EQ(update[0].op, ValueOp::kDelete);

@@ -3,8 +3,7 @@
 // pending import states and unconfirmed exports of a connector space are most of a loaded
 // state's heap and are read once or twice per run).
 //
-// 8 bytes: the AttributeSet's block pointer, or (low bit set) a pointer to a cold block
-//   { const SetCodec* codec; uint32 raw size; uint32 packed size; zstd frame }
+// 8 bytes: the AttributeSet's block pointer, or (low bit set) a cold block (model/cold_block.h)
 // whose frame is exactly the AttributeSet block's bytes. Only a set without out-of-line lists
 // is frozen (its block has no pointers), and only when the cold block is smaller: a huge
 // group's member list is never compressed or copied, so changing one member stays O(1).
@@ -25,6 +24,7 @@
 #include <utility>
 
 #include "model/attribute_set.h"
+#include "model/cold_block.h"
 
 namespace idsync {
 
@@ -43,7 +43,7 @@ class ColdSet {
   ~ColdSet() { release_cold(); }
 
   bool empty() const { return set_.block_ == nullptr; }  // a cold set is never empty
-  bool cold() const { return (reinterpret_cast<uintptr_t>(set_.block_) & 1u) != 0; }
+  bool cold() const { return cold_block::tagged(set_.block_); }
 
   // The set: itself when plain, else thawed into `scratch` (replacing what it held).
   const AttributeSet& view(AttributeSet& scratch) const {
@@ -75,15 +75,8 @@ class ColdSet {
   friend HeapBytes heap_bytes(const ColdSet& set);
 
  private:
-  struct Header {
-    const SetCodec* codec;
-    uint32_t raw;
-    uint32_t packed;
-  };
-  const Header* header() const {
-    return reinterpret_cast<const Header*>(reinterpret_cast<uintptr_t>(set_.block_) & ~uintptr_t{1});
-  }
   void release_cold();
+  const char* block() const { return set_.block_; }  // plain or tagged
 
   AttributeSet set_;  // when cold: block_ is the tagged cold block, never used as a set
 };

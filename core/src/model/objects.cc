@@ -171,17 +171,19 @@ struct InlineLists {
 // Every field of a CS body after its layout version, in order: hologram, pending import
 // (kind, state, dn), pending export (kind, new dn, changes), unconfirmed, flags, error. The
 // layouts differ only in how `lists` writes value lists (ChunkWriter for layout 2).
+// `sets`: the object's (cold sets and pending changes thawed there, once each: the bytes are
+// the plain ones').
 template <typename Lists>
-void put_cs_fields(std::string& out, const CsObject& o, Lists& lists) {
-  CsSetsView sets(o);  // cold sets are thawed here, one at a time: the bytes are the plain ones'
+void put_cs_fields(std::string& out, const CsObject& o, CsSetsView& sets, Lists& lists) {
   lists.put_set(out, sets.hologram());
   put_varint(out, static_cast<uint64_t>(o.pending_import));
   lists.put_set(out, sets.import_state());
   put_bytes(out, o.import_dn);
   put_varint(out, static_cast<uint64_t>(o.pending_export.kind));
   put_bytes(out, o.pending_export.new_dn);
-  put_varint(out, o.pending_export.changes.size());
-  for (const PendingChange c : o.pending_export.changes) {
+  const PendingChanges& pending = sets.pending_changes();
+  put_varint(out, pending.size());
+  for (const PendingChange c : pending) {
     put_varint(out, c.id);
     put_varint(out, static_cast<uint64_t>(c.op));
     lists.put_list(out, c.values);
@@ -208,12 +210,21 @@ Status decode_attribute_set(std::string_view blob, AttributeSet& set) {
 
 // Layout version 1: hologram, pending import (kind, state, dn), pending export (kind, new dn,
 // changes), unconfirmed, flags, error.
-std::string encode_cs_body(const CsObject& o) {
+namespace {
+
+std::string encode_cs_body_with(const CsObject& o, CsSetsView& sets) {
   std::string out;
   put_varint(out, 1);
   InlineLists lists;
-  put_cs_fields(out, o, lists);
+  put_cs_fields(out, o, sets, lists);
   return out;
+}
+
+}  // namespace
+
+std::string encode_cs_body(const CsObject& o) {
+  CsSetsView sets(o);
+  return encode_cs_body_with(o, sets);
 }
 
 Status decode_cs_body(std::string_view blob, CsObject& o) {
@@ -226,7 +237,7 @@ Status decode_cs_body(std::string_view blob, CsObject& o) {
   if (!r.varint(kind) || kind > 3) return damaged("connector space object");
   o.pending_export.kind = static_cast<PendingExportKind>(kind);
   if (!r.bytes(o.pending_export.new_dn) || !r.varint(count)) return damaged("connector space object");
-  o.pending_export.changes = PendingChanges();
+  o.pending_export.changes.clear();
   PendingChanges::Builder changes;  // the values go from the blob into the builder, then the block
   for (uint64_t i = 0; i < count; ++i) {
     uint64_t id = 0, op = 0, n = 0;
@@ -512,12 +523,15 @@ bool unpack_chunk_refs(std::string_view packed, std::vector<uint64_t>& refs) {
 // Layout 2 of a CS body: as layout 1 with version 2, every value list written by put_list.
 void encode_cs_body_chunked(const CsObject& o, EncodedBody& out, const std::vector<uint64_t>* held) {
   // A cold set never holds an out-of-line list, so never a list long enough for chunks.
+  // Cold pending changes may hold a list that long (a narrow block holds up to 2^14 values):
+  // thawed once here for the test, the cut and the body alike (the cut finds lists by address).
   auto set_large = [](const ColdSet& s) { return s.if_plain() != nullptr && set_needs_chunks(*s.if_plain()); };
+  CsSetsView sets(o);
+  const PendingChanges& pending = sets.pending_changes();
   bool large = set_large(o.hologram) || set_large(o.import_state) || set_large(o.unconfirmed) ||
-               std::any_of(o.pending_export.changes.begin(), o.pending_export.changes.end(),
-                           [](const PendingChange c) { return needs_chunks(c.values); });
+               std::any_of(pending.begin(), pending.end(), [](const PendingChange c) { return needs_chunks(c.values); });
   if (!large) {
-    out.body = encode_cs_body(o);
+    out.body = encode_cs_body_with(o, sets);
     out.chunks.clear();
     return;
   }
@@ -534,7 +548,7 @@ void encode_cs_body_chunked(const CsObject& o, EncodedBody& out, const std::vect
     if (set != nullptr)
       for (const AttrEntry a : set->items())
         if (!cut_usable(set->chunk_cut(a.id).get(), held)) add(a.values);
-  for (const PendingChange c : o.pending_export.changes) add(c.values);
+  for (const PendingChange c : pending) add(c.values);
   if (precut.size() > 1) {
     tbb::parallel_for(size_t{0}, precut.size(), [&](size_t i) { cut_list(precut[i].first, held, precut[i].second); });
   } else {
@@ -543,7 +557,7 @@ void encode_cs_body_chunked(const CsObject& o, EncodedBody& out, const std::vect
   ChunkWriter w(out.chunks, held, &precut);
   out.body.clear();
   put_varint(out.body, 2);
-  put_cs_fields(out.body, o, w);
+  put_cs_fields(out.body, o, sets, w);
 }
 
 void encode_mv_body_chunked(const AttributeSet& set, EncodedBody& out, const std::vector<uint64_t>* held) {
@@ -576,7 +590,7 @@ Status decode_cs_body(std::string_view blob, CsObject& o, const StoredChunks* ch
   if (!r.varint(kind) || kind > 3) return damaged_chunked(what, error);
   o.pending_export.kind = static_cast<PendingExportKind>(kind);
   if (!r.bytes(o.pending_export.new_dn) || !r.varint(count)) return damaged_chunked(what, error);
-  o.pending_export.changes = PendingChanges();
+  o.pending_export.changes.clear();
   PendingChanges::Builder changes;
   ValueList values;  // one change's values at a time, read whole or from its chunks
   for (uint64_t i = 0; i < count; ++i) {

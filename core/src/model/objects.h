@@ -8,6 +8,7 @@
 
 #include "idsync/entry.h"
 #include "model/attribute_set.h"
+#include "model/cold_changes.h"
 #include "model/cold_set.h"
 #include "model/compact_string.h"
 #include "model/interned_name.h"
@@ -36,7 +37,7 @@ const char* connector_state_name(ConnectorState state);
 // The kind last: in a CsObject the fields after it share its tail padding.
 struct PendingExport {
   CompactString new_dn;             // a rename when non-empty and different from the DN
-  PendingChanges changes;           // by attribute id, in one block (issue 5)
+  ColdChanges changes;              // by attribute id, in one block, cold between steps (issue 5)
   PendingExportKind kind = PendingExportKind::kNone;
   bool empty() const { return kind == PendingExportKind::kNone; }
   bool operator==(const PendingExport&) const = default;
@@ -109,9 +110,10 @@ inline bool import_staged(const CsObject& o) {
 }
 inline const ColdSet& imported_state(const CsObject& o) { return import_staged(o) ? o.import_state : o.hologram; }
 
-// The three sets of one object as plain sets, each thawed on first use: what a step's work
-// on one object reads them through, so that a cold set is thawed once per object and not
-// once per attribute. Valid while the object's sets are not changed; one thread only.
+// The three sets and the pending export's changes of one object as plain ones, each thawed on
+// first use: what a step's work on one object reads them through, so that a cold set is thawed
+// once per object and not once per attribute. Valid while the object's sets and pending export
+// are not changed; one thread only.
 class CsSetsView {
  public:
   explicit CsSetsView(const CsObject& o) : o_(&o) {}
@@ -122,6 +124,10 @@ class CsSetsView {
   const AttributeSet& unconfirmed() { return get(o_->unconfirmed, unconfirmed_, unconfirmed_at_); }
   // imported_state(o), sharing the thaw of the hologram or the import state.
   const AttributeSet& imported() { return import_staged(*o_) ? import_state() : hologram(); }
+  const PendingChanges& pending_changes() {
+    if (pending_at_ == nullptr) pending_at_ = &o_->pending_export.changes.view(pending_);
+    return *pending_at_;
+  }
 
  private:
   static const AttributeSet& get(const ColdSet& set, AttributeSet& scratch, const AttributeSet*& at) {
@@ -133,6 +139,8 @@ class CsSetsView {
   const AttributeSet* hologram_at_ = nullptr;
   const AttributeSet* import_state_at_ = nullptr;
   const AttributeSet* unconfirmed_at_ = nullptr;
+  PendingChanges pending_;
+  const PendingChanges* pending_at_ = nullptr;
 };
 
 // Compact binary encoding of the non-indexed parts of a CsObject / MvObject for the store

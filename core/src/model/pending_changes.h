@@ -157,6 +157,7 @@ class PendingChanges {
   template <class T>
   size_t find_in(AttrId id) const;
 
+  friend class ColdChanges;  // keeps the block pointer tagged while the list is cold
   char* block_ = nullptr;
 };
 

@@ -220,7 +220,7 @@ class Writer {
       }
       if (o.pending_export.kind == PendingExportKind::kAdd || o.pending_export.kind == PendingExportKind::kUpdate) {
         AttributeSet after = get_believed();
-        for (const PendingChange c : o.pending_export.changes) apply(after, c);
+        for (const PendingChange c : sets.pending_changes()) apply(after, c);
         out_.indent(2).raw("<unapplied-export-hologram>\n");
         entry(o.pending_export.new_dn.empty() ? o.dn : o.pending_export.new_dn, o, after);
         out_.indent(2).raw("</unapplied-export-hologram>\n");
@@ -329,10 +329,11 @@ class Writer {
 
   void export_delta(const CsObject& o, CsSetsView& sets) {
     const PendingExport& pe = o.pending_export;
+    const PendingChanges& pending = sets.pending_changes();  // thawed once for the object
     std::vector<AttrOut> changes;
     switch (pe.kind) {
       case PendingExportKind::kAdd:
-        for (const PendingChange c : pe.changes)
+        for (const PendingChange c : pending)
           if (!c.values.empty()) changes.push_back(AttrOut{c.id, nullptr, plain(c.values)});
         delta("add", o.dn, o, changes);
         return;
@@ -341,10 +342,10 @@ class Writer {
     }
     // An update: the changes of one attribute (an add and a delete of values) become one
     // <attr>; its operation depends on what the directory holds as far as we know.
-    for (size_t i = 0; i < pe.changes.size();) {
-      AttrId id = pe.changes[i].id;
+    for (size_t i = 0; i < pending.size();) {
+      AttrId id = pending[i].id;
       size_t end = i;
-      while (end < pe.changes.size() && pe.changes[end].id == id) ++end;
+      while (end < pending.size() && pending[end].id == id) ++end;
       ValuesView base = sets.unconfirmed().get(id);
       if (!base) base = sets.imported().get(id);
       size_t base_count = base.size();
@@ -352,7 +353,7 @@ class Writer {
       bool replace = false;
       size_t adds = 0, deletes = 0;
       for (size_t k = i; k < end; ++k) {
-        const PendingChange c = pe.changes[k];
+        const PendingChange c = pending[k];
         if (c.op == ValueOp::kReplace) {
           replace = true;
           a.values = plain(c.values);

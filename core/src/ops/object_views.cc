@@ -91,7 +91,7 @@ ordered_json cs_json(const Names& names, const CsObject& o, bool full) {
   }
   if (!o.pending_export.empty()) {
     ordered_json changes = ordered_json::array();
-    for (const PendingChange c : o.pending_export.changes) {
+    for (const PendingChange c : sets.pending_changes()) {
       const char* op = c.op == ValueOp::kAdd ? "add" : c.op == ValueOp::kDelete ? "delete" : "replace";
       changes.push_back(
           {{"attribute", attrs.info(c.id).name}, {"operation", op}, {"values", values_json(attrs, c.id, c.values)}});

@@ -92,7 +92,7 @@ class Collector {
     if (pe.kind == PendingExportKind::kDelete) add_risk(Risk::kDelete, "deletes the object from " + report_.connector);
     if (!pe.new_dn.empty()) add_risk(Risk::kRename, "moves or renames the object to " + pe.new_dn);
     CsSetsView sets(o);  // thawed once for all the changes
-    for (const PendingChange a : pe.changes) {
+    for (const PendingChange a : sets.pending_changes()) {
       const AttrInfo& info = attrs_.info(a.id);
       PreviewChange c;
       c.attribute = info.name;

@@ -24,7 +24,8 @@ std::string_view sample_of(const CsObject& o) {
 }
 
 bool any_freezable(const CsObject& o) {
-  return o.hologram.freezable() || o.import_state.freezable() || o.unconfirmed.freezable();
+  return o.hologram.freezable() || o.import_state.freezable() || o.unconfirmed.freezable() ||
+         o.pending_export.changes.freezable();
 }
 
 // Trains a (new) codec when the space has none yet or has grown well past the last sample.
@@ -90,14 +91,49 @@ ColdPassResult freeze_objects(ConnectorSpace& space, const std::vector<CsObject*
   return result;
 }
 
+// The pending changes of `objects` (distinct) that freeze would look at.
+std::vector<ColdChanges*> freezable_pending(const std::vector<CsObject*>& objects) {
+  std::vector<ColdChanges*> out;
+  for (CsObject* o : objects)
+    if (o->pending_export.changes.freezable()) out.push_back(&o->pending_export.changes);
+  return out;
+}
+
 }  // namespace
+
+ColdPassResult freeze_pending_changes(ConnectorSpace& space, const std::vector<ColdChanges*>& changes) {
+  ColdPassResult result;
+  if (!cold_sets_enabled() || changes.empty()) return result;
+  result.trained = train_cold_codec(space.pending_codecs, space.pending_codec_samples, changes.size(),
+                                    [&](size_t i) { return changes[i]->freezable_bytes(); });
+  if (space.pending_codecs.empty()) {
+    for (const ColdChanges* c : changes) result.kept += c->freezable();
+    return result;
+  }
+  const SetCodec& codec = *space.pending_codecs.back();  // read-only during the pass
+  std::atomic<size_t> frozen{0}, kept{0};
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, changes.size(), 256), [&](const tbb::blocked_range<size_t>& r) {
+    size_t f = 0, k = 0;
+    for (size_t i = r.begin(); i != r.end(); ++i) {
+      if (!changes[i]->freezable()) continue;
+      (changes[i]->freeze(codec) ? f : k) += 1;
+    }
+    frozen += f;
+    kept += k;
+  });
+  result.frozen = frozen.load();
+  result.kept = kept.load();
+  return result;
+}
 
 ColdPassResult freeze_cold_sets(ConnectorSpace& space) {
   if (!cold_sets_enabled()) return {};
   std::vector<CsObject*> objects;
   for (auto& [id, o] : space.objects)
     if (any_freezable(o)) objects.push_back(&o);
-  return freeze_objects(space, objects);
+  ColdPassResult result = freeze_objects(space, objects);
+  result += freeze_pending_changes(space, freezable_pending(objects));
+  return result;
 }
 
 void ColdBatch::flush() {
@@ -106,6 +142,7 @@ void ColdBatch::flush() {
     pending_.erase(std::unique(pending_.begin(), pending_.end()), pending_.end());
     std::erase_if(pending_, [](const CsObject* o) { return !any_freezable(*o); });
     freeze_objects(space_, pending_);
+    freeze_pending_changes(space_, freezable_pending(pending_));
   }
   pending_.clear();
 }

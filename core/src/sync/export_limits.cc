@@ -36,7 +36,7 @@ std::vector<MemberRemoval> member_removals(const CsObject& o, const AttributeTab
   std::vector<MemberRemoval> out;
   if (o.pending_export.kind != PendingExportKind::kUpdate) return out;
   CsSetsView sets(o);  // thawed once for all the changes
-  for (const PendingChange a : o.pending_export.changes) {
+  for (const PendingChange a : sets.pending_changes()) {
     const AttrInfo& info = attrs.info(a.id);
     if (info.type != AttrType::kReference || !info.multi_valued) continue;
     // What the directory holds: exports not yet confirmed over the last import.

@@ -34,19 +34,21 @@ EntryChange make_change(const CsObject& o, const AttributeTable& attrs) {
   c.dn = o.dn;
   c.anchor = o.anchor;
   c.object_type = o.object_type;
+  PendingChanges scratch;
+  const PendingChanges& changes = o.pending_export.changes.view(scratch);  // thawed once when cold
   switch (o.pending_export.kind) {
     case PendingExportKind::kAdd:
       c.kind = ChangeKind::kAdd;
-      c.attributes.reserve(o.pending_export.changes.size());
-      for (const PendingChange a : o.pending_export.changes)
+      c.attributes.reserve(changes.size());
+      for (const PendingChange a : changes)
         c.attributes.push_back(Attribute{attrs.info(a.id).name, a.values.to_list()});
       break;
     case PendingExportKind::kDelete: c.kind = ChangeKind::kDelete; break;
     default:
       c.kind = o.pending_export.new_dn.empty() ? ChangeKind::kModify : ChangeKind::kRename;
       c.new_dn = o.pending_export.new_dn;
-      c.changes.reserve(o.pending_export.changes.size());
-      for (const PendingChange a : o.pending_export.changes)
+      c.changes.reserve(changes.size());
+      for (const PendingChange a : changes)
         c.changes.push_back(AttributeChange{attrs.info(a.id).name, a.op, a.values.to_list()});
       break;
   }
@@ -57,13 +59,15 @@ EntryChange make_change(const CsObject& o, const AttributeTable& attrs) {
 // Copies the packed values straight into the escrow set (no intermediate list); the caller
 // discards the pending export next.
 void escrow(CsObject& o) {
+  PendingChanges thawed;
+  const PendingChanges& changes = o.pending_export.changes.view(thawed);  // thawed once when cold
   if (o.pending_export.kind == PendingExportKind::kAdd) {
     AttributeSet::Builder held;  // packed once; an exported value replaces an older escrow
     AttributeSet scratch;
     const AttributeSet& unconfirmed = o.unconfirmed.view(scratch);
-    held.reserve(unconfirmed.size() + o.pending_export.changes.size());
+    held.reserve(unconfirmed.size() + changes.size());
     for (const AttrEntry a : unconfirmed.items()) held.add(a.id, a.values.to_list());
-    for (const PendingChange a : o.pending_export.changes) {
+    for (const PendingChange a : changes) {
       held.start(a.id, a.values.size());
       for (std::string_view v : a.values) held.value(v);
     }
@@ -72,7 +76,7 @@ void escrow(CsObject& o) {
   }
   AttributeSet& unconfirmed = o.unconfirmed.plain();  // frozen again by the step's cold pass
   CsSetsView sets(o);  // the imported state, thawed once (the unconfirmed set is not read through it)
-  for (const PendingChange a : o.pending_export.changes) {
+  for (const PendingChange a : changes) {
     if (a.op == ValueOp::kReplace) {  // the new values whatever was there: no copy of the old
       unconfirmed.set(a.id, a.values.to_list());
       continue;

@@ -78,9 +78,12 @@ class StateMemoryWalker {
     by_dn.bytes.allocated = space.by_dn.memory_bytes();
     MemoryRow codecs{p + "cold set codecs (zstd dictionaries)", space.set_codecs.size(), {}};
     for (const auto& codec : space.set_codecs) codecs.bytes.allocated += codec->heap_bytes();
+    MemoryRow pending_codecs{p + "cold pending export codecs (zstd dictionaries)", space.pending_codecs.size(), {}};
+    for (const auto& codec : space.pending_codecs) pending_codecs.bytes.allocated += codec->heap_bytes();
     MemoryRow lists{p + "disconnectors and sync candidates", space.disconnectors.size() + space.sync_candidates.size(), {}};
     lists.bytes.allocated = space.disconnectors.memory_bytes() + space.sync_candidates.memory_bytes();
-    for (auto* row : {&objects, &hologram, &import_state, &pending, &unconfirmed, &codecs, &by_anchor, &by_dn, &lists})
+    for (auto* row : {&objects, &hologram, &import_state, &pending, &unconfirmed, &codecs, &pending_codecs, &by_anchor,
+                      &by_dn, &lists})
       out.rows.push_back(std::move(*row));
   }
 };

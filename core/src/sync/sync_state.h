@@ -49,6 +49,11 @@ struct ConnectorSpace {
   // pass or any step runs; only the cold pass adds one, before it freezes anything.
   std::vector<std::unique_ptr<SetCodec>> set_codecs;
   size_t codec_samples = 0;  // sets the newest training looked at (0: never tried)
+  // The same for the changes of cold pending exports (model/cold_changes.h): a PendingChanges
+  // block is laid out unlike an AttributeSet block, so it has a dictionary of its own, trained
+  // on pending-export blocks.
+  std::vector<std::unique_ptr<SetCodec>> pending_codecs;
+  size_t pending_codec_samples = 0;
   ObjectTable<CsObject> objects;
   IdHashIndex by_anchor;  // XXH3 of the anchor bytes → id
   IdHashIndex by_dn;      // dn_key_hash(dn_key(dn)) → id

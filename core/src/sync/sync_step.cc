@@ -1223,7 +1223,7 @@ class Synchronizer {
     }
     if (outbound_rules(delta.before, mv.object_type, target.id) != rules) return false;
     size_t adds = 0, deletes = 0;
-    for (const PendingChange c : o.pending_export.changes) {
+    for (const PendingChange c : sets.pending_changes()) {
       if (c.id != f.destination) continue;
       if (c.op == ValueOp::kReplace) return false;
       (c.op == ValueOp::kAdd ? adds : deletes) += c.values.size();
@@ -1539,6 +1539,7 @@ class Synchronizer {
         if (compute_desired(mv, target, rules, desired, existing, &sets, plan.deferred, previewed ? &raw : nullptr))
           plan_export(*existing, sets, target, std::move(desired), plan);
       });
+      freeze_planned(plans);
       for (ExportPlan& plan : plans) {
         apply(plan.deferred);
         if (plan.object != nullptr) {
@@ -1559,6 +1560,21 @@ class Synchronizer {
       r.target->reindex(*r.object, r.object->anchor, old);
       state_.mark_cs(*r.object);
     }
+  }
+
+  // The round's new pending exports frozen in one parallel pass per target before they land
+  // (sync/cold_pass.h), so that a full sync that provisions every object never holds all the
+  // adds plain at once (issue 5). Only this round's plans: a delta sync stays O(changes).
+  static void freeze_planned(std::vector<ExportPlan>& plans) {
+    if (!cold_sets_enabled()) return;
+    std::vector<std::pair<ConnectorSpace*, std::vector<ColdChanges*>>> by_target;  // one or two targets
+    for (ExportPlan& plan : plans) {
+      if (!plan.update || !plan.pending.changes.freezable()) continue;
+      auto at = std::find_if(by_target.begin(), by_target.end(), [&](const auto& t) { return t.first == plan.target; });
+      if (at == by_target.end()) at = by_target.insert(by_target.end(), {plan.target, {}});
+      at->second.push_back(&plan.pending.changes);
+    }
+    for (auto& [target, changes] : by_target) freeze_pending_changes(*target, changes);
   }
 
   // The pending export = what the rules want minus what the directory is believed to hold
@@ -1603,12 +1619,15 @@ class Synchronizer {
           changes.add(attr, ValueOp::kReplace, want);
         }
       }
-      for (const auto& [attr, carried] : desired.carried) fold_carried(o.pending_export, attr, carried, changes);
+      for (const auto& [attr, carried] : desired.carried) fold_carried(sets.pending_changes(), attr, carried, changes);
       if (desired.has_dn && !same_dn_key(desired.dn, o.dn)) pe.new_dn = desired.dn;
       if (changes.size() != 0 || !pe.new_dn.empty()) pe.kind = PendingExportKind::kUpdate;
     }
     pe.changes = changes.finish();  // one exact block, kept until exported (then escrowed)
-    if (pe == o.pending_export) return;
+    // The same pending export as held: compared against the held changes as thawed once above.
+    if (pe.kind == o.pending_export.kind && pe.new_dn == o.pending_export.new_dn &&
+        *pe.changes.if_plain() == sets.pending_changes())
+      return;
     plan.update = true;
     plan.pending = std::move(pe);
   }
@@ -1632,11 +1651,11 @@ class Synchronizer {
   // else it becomes a delete; an added value cancels a pending delete, else it becomes an add.
   // Staged in `changes` after what it holds of the attribute (the builder keeps that order
   // among the changes of one attribute).
-  static void fold_carried(const PendingExport& held, AttrId attr, const Desired::Carried& carried,
+  static void fold_carried(const PendingChanges& held, AttrId attr, const Desired::Carried& carried,
                            PendingChanges::Builder& changes) {
     ValuesView adds, deletes;
-    for (size_t i = held.changes.find(attr); i < held.changes.size(); ++i) {
-      const PendingChange c = held.changes[i];
+    for (size_t i = held.find(attr); i < held.size(); ++i) {
+      const PendingChange c = held[i];
       if (c.id != attr) break;
       (c.op == ValueOp::kAdd ? adds : deletes) = c.values;
     }
