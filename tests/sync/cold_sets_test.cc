@@ -22,6 +22,10 @@ constexpr int kUsers = 1500;
 constexpr int kHugeMembers = 700;  // past the out-of-line size (attribute_set.h)
 
 std::string user_dn(int i) { return "CN=User " + std::to_string(1000 + i) + ",OU=People,DC=hr"; }
+// The delta round of the tests below: one user's title, and one member leaving the huge group.
+const std::string kDeltaRound = "dn: " + user_dn(5) + "\nchangetype: modify\nreplace: title\ntitle: Pilot\n-\n\n" +
+                                "dn: CN=Everyone,OU=Groups,DC=hr\nchangetype: modify\ndelete: member\nmember: " +
+                                user_dn(1) + "\n-\n\n";
 
 struct RestoreCold {
   ~RestoreCold() { set_cold_sets(true); }
@@ -193,9 +197,7 @@ TEST(ColdSetsTest, AfterTheInitialCycleTheSetsAreColdAndAFullSyncChangesNothing)
   EXPECT_TRUE(cold.state_->is_current(*cold.store_)) << "a full sync over cold sets changed something";
 
   // A change to one member of the huge group and one user: a delta round over cold sets.
-  cold.s_.add_changes("hr", "dn: " + user_dn(5) + "\nchangetype: modify\nreplace: title\ntitle: Pilot\n-\n\n" +
-                                "dn: CN=Everyone,OU=Groups,DC=hr\nchangetype: modify\ndelete: member\nmember: " +
-                                user_dn(1) + "\n-\n\n");
+  cold.s_.add_changes("hr", kDeltaRound);
   ASSERT_NO_FATAL_FAILURE(cold.import("hr", true));
   StepResult delta = cold.sync("hr", true);
   cold.save();
@@ -300,9 +302,7 @@ TEST(ColdSetsTest, ADeltaRoundOverAColdMetaverseRefreezesOnlyWhatItChanged) {
   ASSERT_TRUE(title && member);
   ASSERT_EQ(before[group->id].get(*member).size(), static_cast<size_t>(kHugeMembers));
 
-  cold.s_.add_changes("hr", "dn: " + user_dn(5) + "\nchangetype: modify\nreplace: title\ntitle: Pilot\n-\n\n" +
-                                "dn: CN=Everyone,OU=Groups,DC=hr\nchangetype: modify\ndelete: member\nmember: " +
-                                user_dn(1) + "\n-\n\n");
+  cold.s_.add_changes("hr", kDeltaRound);
   ASSERT_NO_FATAL_FAILURE(cold.import("hr", true));
   StepResult delta = cold.sync("hr", true);
   cold.save();

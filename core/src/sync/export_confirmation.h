@@ -8,7 +8,7 @@
 // is confirmed as soon as the object is staged: when every escrowed value is seen, the escrow
 // is dropped at once and only the list of its attribute ids is kept (interned: the objects of
 // one export share a handful of lists), with the object's id in a flat hash table. An
-// escrow is put back from the staged state (which held exactly its values) only if the object
+// escrow is put back from the staged state (which showed every escrowed value) only if the object
 // is shown again. Why (issue 5): a confirming import of a whole forest stages every object's
 // new state while each still held its cold escrow; at 1M objects the escrows were ~450 MB
 // of the import's peak. An escrow that does not match at once stays in place and is confirmed
