@@ -305,8 +305,9 @@ inline std::string snapshot_store(const std::string& path, std::string* error) {
   std::vector<MvObject> mvs;
   Status s = store.load_mv([&](MvObject&& o) {
     std::string key = "mv#" + std::to_string(o.id);
+    AttributeSet scratch;  // the view below points into the set: it must outlive the view
     if (anchor_id)
-      if (const ValuesView v = o.attributes.thaw().get(*anchor_id)) key = v[0];
+      if (const ValuesView v = o.attributes.view(scratch).get(*anchor_id)) key = v[0];
     mv_key[o.id] = key;
     mvs.push_back(std::move(o));
     return Status::Ok();

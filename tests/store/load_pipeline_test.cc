@@ -43,7 +43,8 @@ TEST_F(LoadPipelineTest, EveryRowArrivesInIdOrder) {
   ASSERT_TRUE(store->load_mv([&](MvObject&& o) {
     ++n;
     EXPECT_EQ(o.id, static_cast<MvId>(n));
-    const ValuesView v = o.attributes.thaw().get(2);
+    const AttributeSet attributes = o.attributes.thaw();  // kept: the view points into it
+    const ValuesView v = attributes.get(2);
     EXPECT_TRUE(v.size() == 1 && v[0] == "Person " + std::to_string(n));
     return Status::Ok();
   }).ok());
