@@ -220,6 +220,12 @@ class ConfirmationAcrossShowingsTest : public RunProfileTest {
     RunResult exp = s_.run("dir", "Export");
     ASSERT_EQ(counter(exp.steps[0], "export-update"), 1u);
   }
+  // The import reported nothing and left no escrow.
+  void expect_all_confirmed(const RunResult& imp) {
+    EXPECT_EQ(counter(imp.steps[0], "exported-change-not-reimported"), 0u);
+    EXPECT_EQ(imp.steps[0].error_count, 0u);
+    EXPECT_FALSE(s_.cs("dir", ann_dir).contains("unconfirmedExport"));
+  }
   const std::string ann_dir = "CN=Ann Lee,OU=People,DC=dir";
 };
 
@@ -229,9 +235,7 @@ TEST_F(ConfirmationAcrossShowingsTest, AValueChangedAndChangedBackIsConfirmed) {
   s_.add_changes("dir", "dn: " + ann_dir + "\nchangetype: modify\nreplace: title\ntitle: Intern\n-\n\n");
   s_.add_changes("dir", "dn: " + ann_dir + "\nchangetype: modify\nreplace: title\ntitle: Boss\n-\n\n");
   RunResult imp = s_.run("dir", "Delta Import");
-  EXPECT_EQ(counter(imp.steps[0], "exported-change-not-reimported"), 0u);
-  EXPECT_EQ(imp.steps[0].error_count, 0u);
-  EXPECT_FALSE(s_.cs("dir", ann_dir).contains("unconfirmedExport"));
+  expect_all_confirmed(imp);
   s_.run("dir", "Delta Synchronization");
   EXPECT_EQ(s_.cs("dir", ann_dir)["pendingExport"], "none");
 }
@@ -243,9 +247,7 @@ TEST_F(ConfirmationAcrossShowingsTest, OnlyTheAttributesTheExportSentAreConfirme
   // title only, which the final state still shows.
   s_.add_changes("dir", "dn: " + ann_dir + "\nchangetype: modify\nreplace: cn\ncn: Ann Changed\n-\n\n");
   RunResult imp = s_.run("dir", "Delta Import");
-  EXPECT_EQ(counter(imp.steps[0], "exported-change-not-reimported"), 0u);
-  EXPECT_EQ(imp.steps[0].error_count, 0u);
-  EXPECT_FALSE(s_.cs("dir", ann_dir).contains("unconfirmedExport"));
+  expect_all_confirmed(imp);
 }
 
 TEST_F(ConfirmationAcrossShowingsTest, ADeleteAfterTheConfirmingShowingLeavesNothingToConfirm) {
